@@ -1,0 +1,49 @@
+import { HubError } from '../kernel/index.js';
+import { hasRole, type Actor } from './actor.js';
+
+/**
+ * What an action is done to. `ownerOrg` is the organization that answers for it
+ * (the provider of a resource, the consumer of a grant); rules compare it with the actor's.
+ */
+export interface Target {
+  ownerOrg?: string;
+}
+
+type Rule = (actor: Actor, target: Target) => boolean;
+
+const ownsTarget: Rule = (a, t) => a.org !== null && t.ownerOrg !== undefined && a.org.code === t.ownerOrg;
+
+/**
+ * The whole access policy in one table. An action that is not listed is denied: adding a route
+ * means adding its rule here, where it can be reviewed next to the others.
+ */
+const POLICY = {
+  'catalog:read': (a) => a.roles.length > 0,
+  'catalog:register': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  'records:browse': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  // Reading one subject's record: roles that may ever read; the grant check that follows is data-level.
+  'records:lookup': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'third_party'),
+  'ingest:upload': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  'grant:manage': (a) => hasRole(a, 'operator'),
+  'grant:list-all': (a) => hasRole(a, 'operator', 'auditor'),
+  'org:read': (a) => a.roles.length > 0,
+  'user:manage': (a) => hasRole(a, 'operator'),
+  'ledger:read-entries': (a) => hasRole(a, 'auditor', 'operator'),
+  'stats:read': (a) => a.roles.length > 0,
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof POLICY;
+
+export function isAllowed(actor: Actor | null, action: Action, target: Target = {}): boolean {
+  if (actor === null) return false;
+  const rule: Rule | undefined = POLICY[action];
+  return rule !== undefined && rule(actor, target);
+}
+
+/** Throws 401 without an actor and 403 when the policy does not allow the action. */
+export function authorize(actor: Actor | null, action: Action, target: Target = {}): asserts actor is Actor {
+  if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
+  if (!isAllowed(actor, action, target)) {
+    throw new HubError('ACC_FORBIDDEN', `${actor.username} may not ${action}`);
+  }
+}

@@ -1,0 +1,11 @@
+export { accessMigrations } from './migrations.js';
+export {
+  AccessService,
+  type Organization,
+  type OrganizationInput,
+  type UserInput,
+  type UserProfile,
+} from './service.js';
+export { authorize, isAllowed, type Action, type Target } from './authorize.js';
+export { hasRole, type Actor } from './actor.js';
+export { ROLES, ORG_KINDS, type Role, type OrgKind } from './tables.js';

@@ -1,0 +1,52 @@
+import type { ModuleMigrations } from '../db/index.js';
+
+export const accessMigrations: ModuleMigrations = {
+  module: 'access',
+  migrations: [
+    {
+      id: '001-orgs-users',
+      sql: `
+create schema if not exists access;
+create table access.organization (
+  id serial primary key,
+  code text not null unique check (code ~ '^[A-Z0-9]{2,16}$'),
+  name text not null,
+  kind text not null check (kind in ('platform','department','district','enterprise','third_party')),
+  division char(6) not null,
+  credit_code char(18) unique,
+  parent_code text references access.organization(code),
+  created_at timestamptz not null default now()
+);
+create table access.user (
+  id serial primary key,
+  username text not null unique check (username ~ '^[a-z][a-z0-9_.-]{1,63}$'),
+  display_name text not null,
+  password_hash text not null,
+  org_id int references access.organization(id),
+  roles text[] not null check (roles <@ array['operator','officer','consumer','citizen','auditor','third_party']::text[] and cardinality(roles) > 0),
+  citizen_id char(18),
+  disabled boolean not null default false,
+  created_at timestamptz not null default now()
+);
+create table access.api_key (
+  id serial primary key,
+  user_id int not null references access.user(id),
+  name text not null,
+  prefix text not null,
+  key_hash char(64) not null unique,
+  created_at timestamptz not null default now(),
+  revoked_at timestamptz
+);
+create table access.login_failure (
+  username text not null,
+  at timestamptz not null default now()
+);
+create index login_failure_user_at on access.login_failure (username, at);
+create table access.secret (
+  name text primary key,
+  value text not null
+);
+`,
+    },
+  ],
+};

@@ -1,0 +1,42 @@
+import type { Generated } from '../db/index.js';
+
+export const ROLES = ['operator', 'officer', 'consumer', 'citizen', 'auditor', 'third_party'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ORG_KINDS = ['platform', 'department', 'district', 'enterprise', 'third_party'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export type AccessTables = {
+  'access.organization': {
+    id: Generated<number>;
+    code: string;
+    name: string;
+    kind: OrgKind;
+    division: string;
+    credit_code: string | null;
+    parent_code: string | null;
+    created_at: Generated<Date>;
+  };
+  'access.user': {
+    id: Generated<number>;
+    username: string;
+    display_name: string;
+    password_hash: string;
+    org_id: number | null;
+    roles: Role[];
+    citizen_id: string | null;
+    disabled: Generated<boolean>;
+    created_at: Generated<Date>;
+  };
+  'access.api_key': {
+    id: Generated<number>;
+    user_id: number;
+    name: string;
+    prefix: string;
+    key_hash: string;
+    created_at: Generated<Date>;
+    revoked_at: Date | null;
+  };
+  'access.login_failure': { username: string; at: Generated<Date> };
+  'access.secret': { name: string; value: string };
+};

@@ -1,0 +1,84 @@
+import { checkCitizenId, checkCreditCode, isDivisionCode } from '../kernel/index.js';
+
+export const FIELD_TYPES = [
+  'string',
+  'integer',
+  'number',
+  'date',
+  'boolean',
+  'citizen_id',
+  'credit_code',
+  'division',
+  'phone',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** One column of a resource (信息项). `sensitivity` 4 is sensitive personal information. */
+export interface Field {
+  name: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  /** 1–4, checked at the edge by FieldSchema. */
+  sensitivity: number;
+  maxLength?: number;
+}
+
+export type FieldValue = string | number | boolean | null;
+export type Checked = { ok: true; value: FieldValue } | { ok: false; reason: string };
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MOBILE = /^1[3-9]\d{9}$/;
+const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
+
+/**
+ * Turns one raw text value into the field's typed value, or says why it cannot. Every way into
+ * the hub (CSV, API, spreadsheet) validates through here, so a rule is fixed in one place.
+ */
+export function checkValue(field: Field, raw: string | undefined): Checked {
+  const text = raw?.trim() ?? '';
+  if (text === '') return field.required ? { ok: false, reason: 'required' } : { ok: true, value: null };
+  if (field.maxLength !== undefined && text.length > field.maxLength) {
+    return { ok: false, reason: `longer than ${field.maxLength} characters` };
+  }
+  return CHECKS[field.type](text);
+}
+
+const CHECKS: Record<FieldType, (text: string) => Checked> = {
+  string: (t) => ({ ok: true, value: t }),
+  integer: (t) => (/^-?\d{1,15}$/.test(t) ? { ok: true, value: Number(t) } : { ok: false, reason: 'not an integer' }),
+  number: (t) =>
+    /^-?\d+(\.\d+)?$/.test(t) && Number.isFinite(Number(t))
+      ? { ok: true, value: Number(t) }
+      : { ok: false, reason: 'not a number' },
+  date: checkDate,
+  boolean: (t) => {
+    const v = BOOLEANS[t.toLowerCase()];
+    return v === undefined ? { ok: false, reason: 'not true/false (是/否)' } : { ok: true, value: v };
+  },
+  citizen_id: (t) => {
+    const c = checkCitizenId(t);
+    return c.ok ? { ok: true, value: c.value.id } : c;
+  },
+  credit_code: (t) => {
+    const c = checkCreditCode(t);
+    return c.ok ? { ok: true, value: c.value.code } : c;
+  },
+  division: (t) =>
+    isDivisionCode(t) ? { ok: true, value: t } : { ok: false, reason: `${t} is not a GB/T 2260 division code` },
+  phone: (t) =>
+    MOBILE.test(t) || LANDLINE.test(t) ? { ok: true, value: t } : { ok: false, reason: 'not a phone number' },
+};
+
+const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, 是: true, 否: false };
+
+function checkDate(text: string): Checked {
+  const m = DATE.exec(text);
+  if (!m) return { ok: false, reason: 'not a date (YYYY-MM-DD)' };
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    return { ok: false, reason: `${text} does not exist` };
+  }
+  return { ok: true, value: text };
+}

@@ -1,0 +1,45 @@
+import type { ModuleMigrations } from '../db/index.js';
+
+export const catalogMigrations: ModuleMigrations = {
+  module: 'catalog',
+  migrations: [
+    {
+      id: '001-resources-records',
+      sql: `
+create schema if not exists catalog;
+create table catalog.resource (
+  id serial primary key,
+  code text not null unique,
+  name text not null,
+  summary text not null default '',
+  provider_org text not null,
+  category text not null check (category in ('base','theme','topic','department')),
+  share_type text not null check (share_type in ('unconditional','conditional','none')),
+  open_type text not null check (open_type in ('open','conditional','closed')),
+  level text not null check (level in ('general','important','core')),
+  key_field text not null,
+  fields jsonb not null,
+  version int not null default 1,
+  created_by int not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index resource_provider on catalog.resource (provider_org);
+create table catalog.code_sequence (
+  provider_org text primary key,
+  last int not null
+);
+-- The data a resource mounts: one row per subject key. Loaded by ingest, read by exchange.
+create table catalog.record (
+  resource_id int not null references catalog.resource(id),
+  key text not null,
+  doc jsonb not null,
+  job_id text,
+  source_row int,
+  loaded_at timestamptz not null default now(),
+  primary key (resource_id, key)
+);
+`,
+    },
+  ],
+};

@@ -1,0 +1,187 @@
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { ROLES, type Role } from '../access/index.js';
+import { migrate, connect } from '../db/index.js';
+import { seedDemo } from '../demo/index.js';
+import { MIGRATIONS, openHub, startHub } from '../http/index.js';
+import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
+import { registerLedgerCommands } from './ledger.js';
+
+const program = new Command('qdh').description('泉城数据中枢 Quancheng Data Hub').showHelpAfterError();
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('not a non-negative integer');
+  return n;
+};
+
+/** The database of the configured hub: DATABASE_URL, or PGlite under --data / QDH_DATA_DIR / ./data. */
+function hubOptions(flags: { data?: string; port?: number; host?: string; demo?: boolean }) {
+  const config = loadConfig(flags);
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, config };
+}
+
+program
+  .command('serve')
+  .description('serve the API and the web app')
+  .option('-p, --port <port>', 'port (env PORT)', int)
+  .option('--host <host>', 'interface to listen on (env HOST)')
+  .option('-d, --data <dir>', 'PGlite data directory (env QDH_DATA_DIR); ignored with DATABASE_URL')
+  .option('--demo', 'seed the demo city into an empty database')
+  .option('--people <n>', 'demo population size', int, 10_000)
+  .action(async (flags: { port?: number; host?: string; data?: string; demo?: boolean; people: number }) => {
+    const started = Date.now();
+    const { config } = hubOptions(flags);
+    const logger = createLogger(config.logLevel);
+    const running = await startHub({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      port: config.port,
+      host: config.host,
+      demo: flags.demo,
+      demoPassword: config.demoPassword,
+      demoPeople: flags.people,
+      webDir: config.webDir,
+      logger,
+    });
+    console.log(`\n泉城数据中枢 Quancheng Data Hub — serving ${running.url}  (started in ${Date.now() - started} ms)`);
+    console.log(`  database: ${running.hub.db.describe}`);
+    console.log(`  API docs: ${running.url}/api/docs`);
+    if (running.demo) {
+      const pw = running.demo.password ?? '(set at first start; see QDH_DEMO_PASSWORD)';
+      console.log(`  demo accounts (password: ${pw}):`);
+      for (const a of running.demo.accounts)
+        console.log(`    ${a.username.padEnd(14)} ${a.roles.join(',').padEnd(12)} ${a.org ?? ''}`);
+    }
+    const stop = async () => {
+      await running.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .option('-d, --data <dir>', 'PGlite data directory')
+  .action(async (flags: { data?: string }) => {
+    const { databaseUrl, dataDir } = hubOptions(flags);
+    const db = await connect({ databaseUrl, dataDir });
+    const applied = await migrate(db, MIGRATIONS);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
+    await db.close();
+  });
+
+program
+  .command('demo')
+  .description('seed the demo city into an empty database (never into one holding data)')
+  .option('-d, --data <dir>', 'PGlite data directory')
+  .option('--people <n>', 'population size', int, 10_000)
+  .action(async (flags: { data?: string; people: number }) => {
+    const { databaseUrl, dataDir, config } = hubOptions(flags);
+    const hub = await openHub({ databaseUrl, dataDir });
+    try {
+      const t0 = Date.now();
+      const summary = await seedDemo(hub, { password: config.demoPassword, people: flags.people, dataDir });
+      if (!summary.seeded) console.log('the database already holds data: nothing seeded');
+      else console.log(`demo city seeded in ${Date.now() - t0} ms; password: ${summary.password}`);
+    } finally {
+      await hub.close();
+    }
+  });
+
+program
+  .command('user')
+  .description('manage users')
+  .command('add')
+  .description('create a user')
+  .requiredOption('-u, --username <name>')
+  .requiredOption('-r, --roles <roles>', `comma-separated: ${ROLES.join(', ')}`)
+  .option('-o, --org <code>', 'organization code')
+  .option('-n, --name <displayName>')
+  .option('--citizen-id <id>', 'for citizen accounts: their ID number')
+  .option('-d, --data <dir>', 'PGlite data directory')
+  .action(
+    async (flags: {
+      username: string;
+      roles: string;
+      org?: string;
+      name?: string;
+      citizenId?: string;
+      data?: string;
+    }) => {
+      const password = process.env.QDH_PASSWORD;
+      if (!password) throw new InvalidArgumentError('set the password in QDH_PASSWORD (never on the command line)');
+      const { databaseUrl, dataDir } = hubOptions(flags);
+      const hub = await openHub({ databaseUrl, dataDir });
+      try {
+        const user = await hub.access.createUser({
+          username: flags.username,
+          displayName: flags.name ?? flags.username,
+          password,
+          orgCode: flags.org ?? null,
+          roles: flags.roles.split(',').map((r) => r.trim()) as Role[],
+          citizenId: flags.citizenId ?? null,
+        });
+        console.log(`created user ${user.username} (${user.roles.join(', ')}) ${user.org?.name ?? ''}`);
+      } finally {
+        await hub.close();
+      }
+    },
+  );
+
+program
+  .command('ingest')
+  .description('load a CSV file into a catalog resource, validating every row')
+  .requiredOption('-r, --resource <code>', 'resource code, e.g. JNGAJ-0001')
+  .option('--as <username>', 'officer on whose behalf the load is recorded', 'officer')
+  .option('-d, --data <dir>', 'PGlite data directory')
+  .argument('<file>', 'CSV file with a header row')
+  .action(async (file: string, flags: { resource: string; as: string; data?: string }) => {
+    const { databaseUrl, dataDir } = hubOptions(flags);
+    const hub = await openHub({ databaseUrl, dataDir });
+    try {
+      const resource = await hub.catalog.get(flags.resource);
+      const size = statSync(file).size;
+      const input = createReadStream(file);
+      const bar = new SingleBar({
+        format: '{bar} {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}',
+        hideCursor: true,
+      });
+      bar.start(size, 0, { rows: 0, speed: 0 });
+      const t0 = Date.now();
+      const user = await hub.access.findUserId(flags.as);
+      const report = await hub.ingest.runCsv(resource, input, {
+        createdBy: user,
+        source: `cli:${basename(file)}`,
+        onProgress: (p) =>
+          bar.update(input.bytesRead, {
+            rows: p.rowsRead,
+            speed: Math.round(p.rowsRead / ((Date.now() - t0) / 1000 || 1)),
+          }),
+      });
+      bar.update(size);
+      bar.stop();
+      console.log(
+        `${report.state}: read ${report.rowsRead}, loaded ${report.rowsLoaded}, rejected ${report.rowsRejected} in ${((Date.now() - t0) / 1000).toFixed(1)} s (job ${report.id})`,
+      );
+      for (const r of report.rejects.slice(0, 20)) console.log(`  row ${r.row} ${r.field}: ${r.reason}`);
+      if (report.rejects.length > 20) console.log(`  … ${report.rowsRejected - 20} more in the job's quarantine`);
+    } finally {
+      await hub.close();
+    }
+  });
+
+registerLedgerCommands(program, async () => {
+  const { databaseUrl, dataDir } = hubOptions({});
+  const hub = await openHub({ databaseUrl, dataDir });
+  return { ledger: hub.ledger, close: () => hub.close() };
+});
+
+program.parseAsync().catch((e: unknown) => {
+  console.error(isHubError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Actor, Role } from '../access/index.js';
+import type { Logger } from '../kernel/index.js';
+import type { Hub } from '../hub/index.js';
+import { PLATFORM_ORG, demoOrganizations } from './orgs.js';
+import { enterprises, people, toCsv, prng } from './people.js';
+import { ENTERPRISE_RESOURCE, PERSON_RESOURCE, SOCIAL_INSURANCE_RESOURCE } from './resources.js';
+
+export interface DemoSummary {
+  /** False when the database already held data: the demo never seeds over real data. */
+  seeded: boolean;
+  password: string | null;
+  accounts: Array<{ username: string; roles: Role[]; org: string | null }>;
+}
+
+export interface DemoOptions {
+  password?: string | undefined;
+  people?: number;
+  logger?: Logger;
+  /** Where a generated demo password is kept so a restart can show it again (never for a given one). */
+  dataDir?: string | undefined;
+}
+
+const ACCOUNTS: Array<{ username: string; displayName: string; roles: Role[]; org: string | null }> = [
+  { username: 'operator', displayName: '平台运营（市大数据局）', roles: ['operator'], org: PLATFORM_ORG },
+  { username: 'officer', displayName: '数据专管员（市公安局）', roles: ['officer'], org: 'JNGAJ' },
+  { username: 'officer_scjg', displayName: '数据专管员（市市场监管局）', roles: ['officer'], org: 'JNSCJG' },
+  { username: 'officer_rsj', displayName: '数据专管员（市人社局）', roles: ['officer'], org: 'JNRSJ' },
+  { username: 'consumer', displayName: '业务人员（市民政局）', roles: ['consumer'], org: 'JNMZJ' },
+  { username: 'citizen', displayName: '市民', roles: ['citizen'], org: null },
+  { username: 'auditor', displayName: '安全审计员', roles: ['auditor'], org: PLATFORM_ORG },
+  { username: 'third_party', displayName: '示例银行接口', roles: ['third_party'], org: 'DEMOBANK' },
+];
+
+/** Seeds the demo city into an empty hub: organizations, accounts, a catalog with data, one grant. */
+export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSummary> {
+  const passwordFile =
+    opts.dataDir && !opts.dataDir.startsWith('memory://') ? join(opts.dataDir, 'demo-password.txt') : undefined;
+  if ((await hub.access.listOrganizations()).length > 0) {
+    const saved = passwordFile && existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : null;
+    return { seeded: false, password: opts.password ?? saved, accounts: ACCOUNTS };
+  }
+  const password = opts.password ?? randomBytes(9).toString('base64url');
+  if (!opts.password && passwordFile) writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+  for (const org of demoOrganizations()) await hub.access.createOrganization(org);
+  const citizens = [...people(1, 2026)];
+  const ids = new Map<string, Actor>();
+  for (const a of ACCOUNTS) {
+    const user = await hub.access.createUser({
+      username: a.username,
+      displayName: a.displayName,
+      password,
+      orgCode: a.org,
+      roles: a.roles,
+      citizenId: a.roles.includes('citizen') ? citizens[0]!.citizen_id : null,
+    });
+    const org = a.org ? await hub.access.findOrganization(a.org) : undefined;
+    ids.set(a.username, {
+      userId: user.id,
+      username: user.username,
+      roles: user.roles,
+      org: org ? { id: org.id, code: org.code, name: org.name } : null,
+      via: 'token',
+    });
+  }
+  const count = opts.people ?? 10_000;
+  const officer = ids.get('officer')!;
+  const person = await hub.catalog.register('JNGAJ', officer.userId, PERSON_RESOURCE);
+  await hub.ingest.runCsv(person, toCsv(people(count, 2026)), { createdBy: officer.userId, source: 'demo:people.csv' });
+  opts.logger?.info({ people: count }, 'demo population loaded');
+
+  const scjg = ids.get('officer_scjg')!;
+  const enterprise = await hub.catalog.register('JNSCJG', scjg.userId, ENTERPRISE_RESOURCE);
+  await hub.ingest.runCsv(enterprise, toCsv(enterprises(Math.max(50, Math.round(count / 10)))), {
+    createdBy: scjg.userId,
+    source: 'demo:enterprises.csv',
+  });
+
+  const rsj = ids.get('officer_rsj')!;
+  const insurance = await hub.catalog.register('JNRSJ', rsj.userId, SOCIAL_INSURANCE_RESOURCE);
+  await hub.ingest.runCsv(insurance, toCsv(insured(count)), { createdBy: rsj.userId, source: 'demo:insurance.csv' });
+
+  await hub.exchange.createGrant(ids.get('operator')!, {
+    consumer: 'JNMZJ',
+    resource: person.code,
+    fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
+    purpose: '最低生活保障资格核验',
+  });
+  return { seeded: true, password, accounts: ACCOUNTS };
+}
+
+function* insured(count: number) {
+  const rand = prng(44);
+  for (const p of people(count, 2026)) {
+    if (rand() < 0.3) continue;
+    yield {
+      citizen_id: p.citizen_id,
+      insurance_type: rand() < 0.6 ? '职工基本养老保险' : '城乡居民基本养老保险',
+      start_date: `${2000 + Math.floor(rand() * 25)}-0${1 + Math.floor(rand() * 9)}-15`,
+      active: rand() < 0.92 ? '是' : '否',
+    };
+  }
+}

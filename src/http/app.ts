@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from '../kernel/index.js';
+import { HubError } from '../kernel/index.js';
+import { ledgerRoutes } from './routes/ledger.js';
+import { registerAuth } from './auth.js';
+import type { Hub } from '../hub/index.js';
+import { registerMetrics } from './metrics.js';
+import { sendProblem } from './problem.js';
+import { authRoutes } from './routes/auth.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { grantRoutes } from './routes/grants.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { platformRoutes } from './routes/platform.js';
+import { authorize } from '../access/index.js';
+
+export interface AppOptions {
+  logger: Logger;
+  /** Directory of the built web app (web/dist); the API runs without it. */
+  webDir?: string;
+  version?: string;
+}
+
+/** The Fastify application: every module's routes under /api/v1, docs, health, metrics, web app. */
+export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(error, request, reply));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: '泉城数据中枢 Quancheng Data Hub API',
+        version: opts.version ?? '0.1.0',
+        description: "Jinan's unified public-data hub. Errors are RFC 9457 problems (application/problem+json).",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyMultipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
+  registerAuth(app, hub);
+  registerMetrics(app);
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['platform'], summary: 'Liveness and which database is in use' } },
+    async () => {
+      const head = await hub.ledger.latestHead();
+      return {
+        status: 'ok',
+        database: { kind: hub.db.kind, url: hub.db.describe },
+        ledger: { suite: hub.ledger.suite, treeSize: head.treeSize },
+      };
+    },
+  );
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authRoutes(hub), { prefix: '/api/v1/auth' });
+  await app.register(platformRoutes(hub), { prefix: '/api/v1' });
+  await app.register(catalogRoutes(hub), { prefix: '/api/v1/catalog' });
+  await app.register(ingestRoutes(hub), { prefix: '/api/v1/ingest' });
+  await app.register(grantRoutes(hub), { prefix: '/api/v1/grants' });
+  await app.register(
+    ledgerRoutes({
+      ledger: hub.ledger,
+      requireAuditor: (request) => authorize(request.actor, 'ledger:read-entries'),
+      subjectOf: () => undefined,
+    }),
+    { prefix: '/api/v1/ledger' },
+  );
+  registerWeb(app, opts.webDir);
+  return app;
+}
+
+/** Serves the single-page app; unknown non-API GETs get index.html so client-side routes work. */
+function registerWeb(app: FastifyInstance, webDir: string | undefined): void {
+  const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
+  if (hasWeb) void app.register(fastifyStatic, { root: webDir, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = /^\/(api|healthz|metrics)(\/|$)/.test(request.url);
+    if (hasWeb && request.method === 'GET' && !isApi) return reply.sendFile('index.html');
+    return sendProblem(
+      new HubError('KRN_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    );
+  });
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../access/index.js';
+import { HubError } from '../kernel/index.js';
+import type { Hub } from '../hub/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, from a verified token or API key; null when anonymous. */
+    actor: Actor | null;
+  }
+}
+
+/**
+ * Resolves the caller once per request. A credential that is present but wrong is a 401 at
+ * once (never silently anonymous); routes then ask `authorize()` what the actor may do.
+ */
+export function registerAuth(app: FastifyInstance, hub: Hub): void {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    const apiKey = request.headers['x-api-key'];
+    if (typeof header === 'string' && header.length > 0) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw new HubError('ACC_UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
+      request.actor = await hub.access.authenticateToken(match[1]!);
+    } else if (typeof apiKey === 'string' && apiKey.length > 0) {
+      request.actor = await hub.access.authenticateApiKey(apiKey);
+    }
+  });
+}
+
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new HubError('ACC_UNAUTHENTICATED');
+  return request.actor;
+}

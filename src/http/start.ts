@@ -1,0 +1,57 @@
+import { createLogger, type Logger } from '../kernel/index.js';
+import { seedDemo, type DemoSummary } from '../demo/index.js';
+import { buildApp } from './app.js';
+import { openHub, type Hub } from '../hub/index.js';
+
+export interface StartOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  demoPassword?: string;
+  demoPeople?: number;
+  webDir?: string;
+  logger?: Logger;
+  logLevel?: string;
+}
+
+export interface RunningHub {
+  url: string;
+  hub: Hub;
+  demo: DemoSummary | null;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates, seeds the demo city when asked (and only into an empty hub), and listens. */
+export async function startHub(opts: StartOptions): Promise<RunningHub> {
+  const logger = opts.logger ?? createLogger(opts.logLevel ?? 'warn');
+  const hub = await openHub({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://' });
+  try {
+    const demo = opts.demo
+      ? await seedDemo(hub, {
+          password: opts.demoPassword,
+          people: opts.demoPeople ?? 10_000,
+          logger,
+          dataDir: opts.dataDir,
+        })
+      : null;
+    const app = await buildApp(hub, { logger, webDir: opts.webDir });
+    await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    const host = opts.host === '0.0.0.0' || !opts.host ? 'localhost' : opts.host;
+    return {
+      url: `http://${host}:${port}`,
+      hub,
+      demo,
+      close: async () => {
+        await app.close();
+        await hub.close();
+      },
+    };
+  } catch (e) {
+    await hub.close();
+    throw e;
+  }
+}

@@ -1,0 +1,63 @@
+import { AccessService, accessMigrations } from '../access/index.js';
+import { CatalogService, catalogMigrations } from '../catalog/index.js';
+import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
+import { ExchangeService, exchangeMigrations } from '../exchange/index.js';
+import { IngestService, ingestMigrations } from '../ingest/index.js';
+import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
+
+/** Modules in dependency order: a module's migrations may refer to tables of those before it. */
+export const MIGRATIONS: readonly ModuleMigrations[] = [
+  accessMigrations,
+  ledgerMigrations,
+  catalogMigrations,
+  ingestMigrations,
+  exchangeMigrations,
+];
+
+/** Every module of one hub process, wired together. The only place that knows them all. */
+export interface Hub {
+  db: Database;
+  access: AccessService;
+  catalog: CatalogService;
+  ingest: IngestService;
+  exchange: ExchangeService;
+  ledger: Ledger;
+  close(): Promise<void>;
+}
+
+export interface OpenHubOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** Interval of signed tree heads while entries arrive. */
+  headIntervalMs?: number;
+}
+
+export async function openHub(opts: OpenHubOptions): Promise<Hub> {
+  const db = await connect({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://' });
+  try {
+    await migrate(db, MIGRATIONS);
+    const access = await AccessService.open(db);
+    const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000 });
+    const catalog = new CatalogService(db, async (codes) => {
+      const orgs = await access.listOrganizations();
+      return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
+    });
+    const ingest = new IngestService(db, catalog);
+    const exchange = new ExchangeService(db, access, catalog, ledger);
+    return {
+      db,
+      access,
+      catalog,
+      ingest,
+      exchange,
+      ledger,
+      close: async () => {
+        await ledger.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

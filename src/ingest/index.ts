@@ -1,0 +1,3 @@
+export { ingestMigrations } from './migrations.js';
+export { IngestService, type JobReport, type RunOptions } from './service.js';
+export type { Reject, ValidateProgress } from './stages.js';

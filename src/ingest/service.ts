@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { CatalogService, Resource } from '../catalog/index.js';
+import type { Database, Kysely } from '../db/index.js';
+import { validBatches, type Reject, type ValidateProgress } from './stages.js';
+import type { IngestTables, JobState } from './tables.js';
+
+export interface JobReport {
+  id: string;
+  resource: string;
+  state: JobState;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  error: string | null;
+  rejects: Reject[];
+}
+
+export interface RunOptions {
+  createdBy: number;
+  source: string;
+  onProgress?: (p: ValidateProgress) => void;
+}
+
+/** How many quarantined reasons a report returns inline; all of them stay in ingest.reject. */
+const INLINE_REJECTS = 1000;
+
+export class IngestService {
+  private readonly db: Kysely<IngestTables>;
+
+  constructor(
+    database: Database,
+    private readonly catalog: CatalogService,
+  ) {
+    this.db = database.kysely.withTables<IngestTables>();
+  }
+
+  /**
+   * Runs one CSV through parse → map → validate → load. Good rows go in one transaction;
+   * if anything fails midway the resource keeps its previous data and the job says why.
+   */
+  async runCsv(resource: Resource, input: Readable, opts: RunOptions): Promise<JobReport> {
+    const id = randomUUID();
+    await this.db
+      .insertInto('ingest.job')
+      .values({
+        id,
+        resource_code: resource.code,
+        source: opts.source,
+        state: 'running',
+        created_by: opts.createdBy,
+        error: null,
+        finished_at: null,
+      })
+      .execute();
+    const rejects: Reject[] = [];
+    const progress: ValidateProgress = { rowsRead: 0, rowsRejected: 0 };
+    const timer = opts.onProgress && setInterval(() => opts.onProgress!(progress), 200);
+    let loaded = 0;
+    let error: string | null = null;
+    try {
+      loaded = await this.catalog.loadRecords(resource.id, id, validBatches(input, resource, rejects, progress));
+    } catch (e) {
+      // The job keeps the reason; the caller still gets the error (a 400 for a bad file).
+      error = e instanceof Error ? e.message : String(e);
+      throw e;
+    } finally {
+      if (timer) clearInterval(timer);
+      opts.onProgress?.(progress);
+      await this.finish(id, error ? 'failed' : 'succeeded', progress, loaded, rejects, error);
+    }
+    return this.report(id);
+  }
+
+  private async finish(
+    id: string,
+    state: JobState,
+    progress: ValidateProgress,
+    loaded: number,
+    rejects: Reject[],
+    error: string | null,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rejects.length; i += 1000) {
+        const chunk = rejects.slice(i, i + 1000);
+        await trx
+          .insertInto('ingest.reject')
+          .values(chunk.map((r) => ({ job_id: id, row_number: r.row, field: r.field, reason: r.reason })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      await trx
+        .updateTable('ingest.job')
+        .set({
+          state,
+          rows_read: progress.rowsRead,
+          rows_loaded: state === 'succeeded' ? loaded : 0,
+          rows_rejected: progress.rowsRejected,
+          error,
+          finished_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
+  async report(id: string): Promise<JobReport> {
+    const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const rejects = await this.db
+      .selectFrom('ingest.reject')
+      .select(['row_number', 'field', 'reason'])
+      .where('job_id', '=', id)
+      .orderBy('row_number')
+      .orderBy('field')
+      .limit(INLINE_REJECTS)
+      .execute();
+    return {
+      id: job.id,
+      resource: job.resource_code,
+      state: job.state,
+      rowsRead: job.rows_read,
+      rowsLoaded: job.rows_loaded,
+      rowsRejected: job.rows_rejected,
+      error: job.error,
+      rejects: rejects.map((r) => ({ row: r.row_number, field: r.field, reason: r.reason })),
+    };
+  }
+}
