@@ -83,7 +83,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
     ledgerRoutes({
       ledger: hub.ledger,
       requireAuditor: (request) => authorize(request.actor, 'ledger:read-entries'),
-      subjectOf: () => undefined,
+      subjectOf: (request) => request.citizenId ?? undefined,
     }),
     { prefix: '/api/v1/ledger' },
   );

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling, from a verified token or API key; null when anonymous. */
     actor: Actor | null;
+    /** For citizen accounts only: their own ID number, to find their own data and ledger entries. */
+    citizenId: string | null;
   }
 }
 
@@ -16,6 +18,7 @@ declare module 'fastify' {
  */
 export function registerAuth(app: FastifyInstance, hub: Hub): void {
   app.decorateRequest('actor', null);
+  app.decorateRequest('citizenId', null);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
@@ -26,6 +29,7 @@ export function registerAuth(app: FastifyInstance, hub: Hub): void {
     } else if (typeof apiKey === 'string' && apiKey.length > 0) {
       request.actor = await hub.access.authenticateApiKey(apiKey);
     }
+    if (request.actor?.roles.includes('citizen')) request.citizenId = await hub.access.citizenIdOf(request.actor);
   });
 }
 

@@ -5,7 +5,7 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
  * 18/15-digit citizen ID numbers and 11-digit mobile numbers. They are masked before any
  * line is written, because a log file is read by more people than the data it describes.
  */
-const ID_NUMBER = /(?<!\d)(\d{6})\d{8,11}([\dXx]{1})(?!\d)/g;
+const ID_NUMBER = /(?<!\d)(\d{6})\d{5,8}(\d{3}[\dXx])(?!\d)/g;
 const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 
 export function maskPersonalText(text: string): string {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from './actor.js';
+import { authorize, isAllowed } from './authorize.js';
+
+const actor = (roles: Actor['roles'], org = 'JNGAJ'): Actor => ({
+  userId: 1,
+  username: 'u',
+  roles,
+  org: { id: 1, code: org, name: org },
+  via: 'token',
+});
+
+describe('authorize', () => {
+  it('denies anonymous callers with 401 and unlisted actions with 403', () => {
+    expect(() => authorize(null, 'catalog:read')).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => authorize(actor(['operator']), 'no:such' as never)).toThrow(expect.objectContaining({ status: 403 }));
+  });
+
+  it("lets officers act only on their own organization's resources", () => {
+    expect(isAllowed(actor(['officer']), 'ingest:upload', { ownerOrg: 'JNGAJ' })).toBe(true);
+    expect(isAllowed(actor(['officer']), 'ingest:upload', { ownerOrg: 'JNMZJ' })).toBe(false);
+    expect(isAllowed(actor(['officer']), 'catalog:register', {})).toBe(false);
+    expect(isAllowed(actor(['consumer']), 'records:browse', { ownerOrg: 'JNGAJ' })).toBe(false);
+  });
+
+  it('keeps grant management to operators and the ledger to auditors and operators', () => {
+    expect(isAllowed(actor(['operator']), 'grant:manage')).toBe(true);
+    expect(isAllowed(actor(['officer']), 'grant:manage')).toBe(false);
+    expect(isAllowed(actor(['auditor']), 'ledger:read-entries')).toBe(true);
+    expect(isAllowed(actor(['citizen']), 'ledger:read-entries')).toBe(false);
+    expect(isAllowed(actor(['citizen']), 'records:lookup')).toBe(false);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Citizen ID numbers (公民身份号码, GB 11643-1999): 6-digit division, 8-digit birth date,
+ * 3-digit sequence (odd = male), and an ISO 7064 MOD 11-2 check character. The old 15-digit
+ * form (two-digit year, no check character) is recognised and upgraded.
+ */
+export type IdCheck<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface CitizenIdInfo {
+  /** Normalized 18-character form with an uppercase X. */
+  id: string;
+  division: string;
+  birthDate: string;
+  gender: 'male' | 'female';
+  upgradedFrom15: boolean;
+}
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS = '10X98765432';
+
+export function citizenIdCheckDigit(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
+  return CHECK_CHARS[sum % 11]!;
+}
+
+export function checkCitizenId(raw: string): IdCheck<CitizenIdInfo> {
+  const text = raw.trim().toUpperCase();
+  if (/^\d{15}$/.test(text)) return checkEighteen(upgrade15(text), true);
+  if (text.length !== 18) return { ok: false, reason: 'must be 18 characters (or the old 15-digit form)' };
+  if (!/^\d{17}[\dX]$/.test(text)) return { ok: false, reason: 'must be 17 digits and a digit or X' };
+  return checkEighteen(text, false);
+}
+
+export function isCitizenId(raw: string): boolean {
+  return checkCitizenId(raw).ok;
+}
+
+/** Builds a valid ID (for the synthetic demo population). */
+export function makeCitizenId(division: string, birthDate: string, sequence: number): string {
+  const first17 = division + birthDate.replaceAll('-', '') + String(sequence % 1000).padStart(3, '0');
+  return first17 + citizenIdCheckDigit(first17);
+}
+
+function upgrade15(id15: string): string {
+  const first17 = id15.slice(0, 6) + '19' + id15.slice(6);
+  return first17 + citizenIdCheckDigit(first17);
+}
+
+function checkEighteen(id: string, upgradedFrom15: boolean): IdCheck<CitizenIdInfo> {
+  const division = id.slice(0, 6);
+  if (division.startsWith('0')) return { ok: false, reason: `division ${division} is not a division code` };
+  const birth = checkBirthDate(id.slice(6, 14));
+  if (!birth.ok) return birth;
+  const expected = citizenIdCheckDigit(id.slice(0, 17));
+  if (id[17] !== expected) return { ok: false, reason: `check digit should be ${expected}, got ${id[17]}` };
+  const gender = Number(id[16]) % 2 === 1 ? 'male' : 'female';
+  return { ok: true, value: { id, division, birthDate: birth.value, gender, upgradedFrom15 } };
+}
+
+function checkBirthDate(yyyymmdd: string): IdCheck<string> {
+  const [y, m, d] = [Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)), Number(yyyymmdd.slice(6, 8))];
+  const iso = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return { ok: false, reason: `birth date ${iso} does not exist` };
+  }
+  if (y < 1900 || date.getTime() > Date.now()) return { ok: false, reason: `birth date ${iso} is out of range` };
+  return { ok: true, value: iso };
+}
