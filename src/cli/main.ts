@@ -7,6 +7,7 @@ import { migrate, connect } from '../db/index.js';
 import { seedDemo } from '../demo/index.js';
 import { MIGRATIONS, openHub, startHub } from '../http/index.js';
 import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
+import type { LedgerTables } from '../ledger/index.js';
 import { registerLedgerCommands } from './ledger.js';
 
 const program = new Command('qdh').description('泉城数据中枢 Quancheng Data Hub').showHelpAfterError();
@@ -178,7 +179,7 @@ program
 registerLedgerCommands(program, async () => {
   const { databaseUrl, dataDir } = hubOptions({});
   const hub = await openHub({ databaseUrl, dataDir });
-  return { ledger: hub.ledger, close: () => hub.close() };
+  return { ledger: hub.ledger, db: hub.db.kysely.withTables<LedgerTables>(), close: () => hub.close() };
 });
 
 program.parseAsync().catch((e: unknown) => {

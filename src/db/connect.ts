@@ -7,6 +7,7 @@ import { PGliteDialect } from './pglite-dialect.js';
 const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
+const BYTEA = 17;
 
 /**
  * Both drivers must return the same JavaScript values for the same SQL, or code would behave
@@ -47,7 +48,13 @@ async function connectPGlite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, {
-    parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v, [NUMERIC]: (v: string) => v },
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [DATE]: (v: string) => v,
+      [NUMERIC]: (v: string) => v,
+      // node-postgres returns bytea as a Buffer; so must PGlite (it would give a Uint8Array).
+      [BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex'),
+    },
   });
   const kysely = new Kysely<object>({ dialect: new PGliteDialect(db) });
   return {

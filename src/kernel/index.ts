@@ -6,3 +6,4 @@ export * from './credit-code.js';
 export * from './division.js';
 export * from './working-days.js';
 export { digestJson } from './digest.js';
+export * from './crypto/index.js';

@@ -1,0 +1,9 @@
+export {
+  getSuite,
+  sm2PublicKeyHex,
+  sm2PublicKeyPem,
+  SM2_USER_ID,
+  type CryptoSuite,
+  type SigningKey,
+  type SuiteName,
+} from './suite.js';

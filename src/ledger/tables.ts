@@ -1,0 +1,22 @@
+import type { Generated } from '../db/index.js';
+import type { SuiteName } from '../kernel/index.js';
+
+export type LedgerTables = {
+  'ledger.state': { id: number; suite: SuiteName; tree_size: Generated<number>; created_at: Generated<Date> };
+  'ledger.key': {
+    id: number;
+    private_key: string;
+    public_key_pem: string;
+    public_key_hex: string | null;
+    subject_key: Buffer;
+  };
+  'ledger.entry': {
+    idx: number;
+    entry: string;
+    leaf_hash: Buffer;
+    subject: string | null;
+    created_at: Generated<Date>;
+  };
+  'ledger.node': { level: number; idx: number; hash: Buffer };
+  'ledger.head': { tree_size: number; root_hash: Buffer; timestamp: number; signature: string };
+};
