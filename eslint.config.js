@@ -1,10 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'data/**', 'test-output/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['scripts/**/*.mjs', 'bin/**/*.js'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -26,7 +28,10 @@ export default tseslint.config(
               regex: '^(\\.\\./)+(access|catalog|ingest|exchange|ledger|quality|portal|vault|cockpit)/(?!index\\.js$)',
               message: 'Import another module through its index.js only.',
             },
-            { regex: '^(\\.\\./)+(http|cli)/', message: 'Only cli/ imports the composition root http/; nothing imports cli/.' },
+            {
+              regex: '^(\\.\\./)+(http|cli)/',
+              message: 'Only cli/ imports the composition root http/; nothing imports cli/.',
+            },
           ],
         },
       ],

@@ -1,0 +1,144 @@
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { api, getToken, setToken, type User } from './api';
+import { LANG_KEY } from './i18n';
+import { hasRole, SessionContext, useSession } from './session';
+import { LoginPage } from './pages/Login';
+
+const HomePage = lazy(() => import('./pages/Home'));
+const CatalogPage = lazy(() => import('./pages/Catalog'));
+const ResourcePage = lazy(() => import('./pages/Resource'));
+const RegisterPage = lazy(() => import('./pages/Register'));
+const GrantsPage = lazy(() => import('./pages/Grants'));
+const LedgerPage = lazy(() => import('./pages/Ledger'));
+const MyDataPage = lazy(() => import('./pages/MyData'));
+
+export function App() {
+  const { i18n } = useTranslation();
+  const [user, setUser] = useState<User | null>(null);
+  const [ready, setReady] = useState(!getToken());
+  useEffect(() => {
+    if (!getToken()) return;
+    api<User>('/api/v1/auth/me')
+      .then(setUser)
+      .catch(() => setToken(null))
+      .finally(() => setReady(true));
+  }, []);
+  if (!ready) return <Spin fullscreen />;
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1d4e89', borderRadius: 6 } }}
+    >
+      <AntApp>
+        <SessionContext.Provider value={{ user, setUser }}>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/*" element={user ? <Shell /> : <Navigate to="/login" replace />} />
+            </Routes>
+          </BrowserRouter>
+        </SessionContext.Provider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Shell() {
+  const { t, i18n } = useTranslation();
+  const { user, setUser } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const items = [
+    { key: '/', label: t('home') },
+    { key: '/catalog', label: t('catalog') },
+    hasRole(user, 'officer') && { key: '/register', label: t('register') },
+    hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/grants', label: t('grants') },
+    hasRole(user, 'operator', 'auditor') && { key: '/ledger', label: t('ledger') },
+    hasRole(user, 'citizen') && { key: '/mydata', label: t('mydata') },
+  ].filter(Boolean) as Array<{ key: string; label: string }>;
+  const selected = items.filter((i) => i.key !== '/' && location.pathname.startsWith(i.key)).map((i) => i.key);
+  const switchLanguage = () => {
+    const next = i18n.language === 'en' ? 'zh-CN' : 'en';
+    localStorage.setItem(LANG_KEY, next);
+    void i18n.changeLanguage(next);
+  };
+  const logout = () => {
+    setToken(null);
+    setUser(null);
+    navigate('/login');
+  };
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#10325a' }}>
+        <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }} data-testid="app-title">
+          {t('app')}
+        </Typography.Title>
+        <span style={{ color: '#a9bdd6', flex: 1 }}>{t('subtitle')}</span>
+        <Space>
+          <span style={{ color: '#fff' }} data-testid="current-user">
+            {user!.displayName}
+            {user!.org && <span style={{ color: '#a9bdd6' }}> · {user!.org.name}</span>}
+          </span>
+          {user!.roles.map((r) => (
+            <Tag key={r} color="gold">
+              {t(`role.${r}`)}
+            </Tag>
+          ))}
+          <Button size="small" onClick={switchLanguage} data-testid="language-switch">
+            {t('language')}
+          </Button>
+          <Button size="small" onClick={logout} data-testid="logout">
+            {t('logout')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={200} theme="light">
+          <Menu
+            mode="inline"
+            selectedKeys={selected.length ? selected : ['/']}
+            items={items.map((i) => ({
+              ...i,
+              label: <span data-testid={`menu-${i.key.slice(1) || 'home'}`}>{i.label}</span>,
+            }))}
+            onClick={(e) => navigate(e.key)}
+            style={{ height: '100%' }}
+          />
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24 }}>
+          <Suspense fallback={<Spin />}>
+            <Routes>
+              <Route path="/" element={<HomePage />} />
+              <Route path="/catalog" element={<CatalogPage />} />
+              <Route path="/catalog/:code" element={<ResourcePage />} />
+              <Route path="/register" element={<RegisterPage />} />
+              <Route path="/grants" element={<GrantsPage />} />
+              <Route path="/ledger" element={<LedgerPage />} />
+              <Route path="/mydata" element={<MyDataPage />} />
+              <Route path="*" element={<Navigate to="/" replace />} />
+            </Routes>
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+export function Page({ title, extra, children }: { title: ReactNode; extra?: ReactNode; children: ReactNode }) {
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
+        {extra}
+      </Space>
+      {children}
+    </Space>
+  );
+}

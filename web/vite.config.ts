@@ -1,0 +1,30 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: new URL('.', import.meta.url).pathname,
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      output: {
+        advancedChunks: {
+          groups: [
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-|@rc-component)/ },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)/ },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+      '/healthz': 'http://127.0.0.1:8080',
+      '/metrics': 'http://127.0.0.1:8080',
+    },
+  },
+});
