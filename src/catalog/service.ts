@@ -2,7 +2,8 @@ import type { Database, Kysely, Selectable } from '../db/index.js';
 import type { RecordRow } from './records.js';
 import { upsertRecords } from './records.js';
 import { json, sql } from '../db/index.js';
-import { HubError, invalid } from '../kernel/index.js';
+import { HubError, digestJson, invalid } from '../kernel/index.js';
+import type { Ledger } from '../ledger/index.js';
 import type { Field } from './fields.js';
 import type { Resource, ResourceInput, ResourceSummary } from './schemas.js';
 import type { CatalogTables } from './tables.js';
@@ -38,6 +39,7 @@ export class CatalogService {
   constructor(
     database: Database,
     private readonly orgNames: OrgNames,
+    private readonly ledger: Ledger,
   ) {
     this.db = database.kysely.withTables<CatalogTables>();
   }
@@ -71,7 +73,17 @@ export class CatalogService {
         .execute();
       return code;
     });
-    return this.get(code);
+    const resource = await this.get(code);
+    // Every published version goes on the ledger by its digest, whoever registered it and how.
+    await this.ledger.append({
+      kind: 'catalog.version',
+      resource: resource.code,
+      version: resource.version,
+      digest: digestJson(this.ledger.suite, resource),
+      actor: createdBy,
+      at: new Date().toISOString(),
+    });
+    return resource;
   }
 
   async get(code: string): Promise<Resource> {

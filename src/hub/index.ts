@@ -38,10 +38,14 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     await migrate(db, MIGRATIONS);
     const access = await AccessService.open(db);
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000 });
-    const catalog = new CatalogService(db, async (codes) => {
-      const orgs = await access.listOrganizations();
-      return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
-    });
+    const catalog = new CatalogService(
+      db,
+      async (codes) => {
+        const orgs = await access.listOrganizations();
+        return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
+      },
+      ledger,
+    );
     const ingest = new IngestService(db, catalog);
     const exchange = new ExchangeService(db, access, catalog, ledger);
     return {

@@ -110,7 +110,9 @@ export async function verifyLedger(
       report({ treeSize: head.tree_size, reason: 'head signature does not verify' });
   }
 
+  /** Reports the lowest stored subtree that differs; the ones above it differ because of it. */
   async function compareNodes(nodes: Array<{ level: number; idx: number; hash: Hash }>) {
+    const bad: Array<[number, number]> = [];
     for (let i = 0; i < nodes.length; i += 500) {
       const chunk = nodes.slice(i, i + 500);
       const stored = await db
@@ -121,13 +123,14 @@ export async function verifyLedger(
       const byKey = new Map(stored.map((s) => [nodeKey({ level: s.level, index: s.idx }), s.hash]));
       for (const n of chunk) {
         const s = byKey.get(nodeKey({ level: n.level, index: n.idx }));
-        if (!s || !s.equals(n.hash)) {
-          report({
-            index: n.idx * 2 ** n.level,
-            reason: `stored subtree hash of entries ${n.idx * 2 ** n.level}..${(n.idx + 1) * 2 ** n.level - 1} differs`,
-          });
-          return;
-        }
+        if (s && s.equals(n.hash)) continue;
+        const [from, to] = [n.idx * 2 ** n.level, (n.idx + 1) * 2 ** n.level - 1];
+        if (bad.some(([a, b]) => a >= from && b <= to)) continue;
+        bad.push([from, to]);
+        report({
+          index: from,
+          reason: `stored subtree hash over entries ${from}..${to} differs: an entry or its leaf hash was changed`,
+        });
       }
     }
   }

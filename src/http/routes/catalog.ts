@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize, isAllowed } from '../../access/index.js';
 import { ResourceInputSchema, ResourceSchema, ResourceSummarySchema } from '../../catalog/index.js';
-import { HubError, digestJson } from '../../kernel/index.js';
+import { HubError } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
 
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,16}-\\d{4,}$' }) });
@@ -62,14 +62,6 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         const actor = request.actor;
         authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
         const resource = await hub.catalog.register(actor.org!.code, actor.userId, request.body);
-        await hub.ledger.append({
-          kind: 'catalog.version',
-          resource: resource.code,
-          version: resource.version,
-          digest: digestJson(hub.ledger.suite, resource),
-          actor: actor.username,
-          at: new Date().toISOString(),
-        });
         reply.status(201);
         return resource;
       },
