@@ -255,7 +255,12 @@ export class Ledger {
   }
 
   private async checkedSize(treeSize: number | undefined): Promise<number> {
-    const current = await this.size();
+    // The log only grows: a size within the last head known here needs no read to be valid.
+    const known = this.lastHead?.treeSize ?? 0;
+    const current =
+      treeSize !== undefined && Number.isInteger(treeSize) && treeSize >= 1 && treeSize <= known
+        ? known
+        : await this.size();
     const size = treeSize ?? current;
     if (!Number.isInteger(size) || size < 1 || size > current) {
       throw new HubError('LED_BAD_RANGE', `tree size ${size} is not between 1 and ${current}`, {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from '../db/index.js';
+import { sql, type Kysely, type Transaction } from '../db/index.js';
 import { nodeHash, nodeKey, type Hash, type HashFn, type NodeRef } from './merkle.js';
 import type { LedgerTables } from './tables.js';
 
@@ -18,7 +18,7 @@ export function frontier(size: number): NodeRef[] {
   return refs;
 }
 
-/** Reads stored perfect-subtree hashes: leaves from ledger.entry, higher levels from ledger.node. */
+/** Reads stored perfect-subtree hashes in one query: leaves from ledger.entry, higher levels from ledger.node. */
 export async function readNodes(
   db: Kysely<LedgerTables> | Transaction<LedgerTables>,
   refs: NodeRef[],
@@ -26,18 +26,22 @@ export async function readNodes(
   const out = new Map<string, Hash>();
   const leaves = refs.filter((r) => r.level === 0).map((r) => r.index);
   const inner = refs.filter((r) => r.level > 0);
-  if (leaves.length > 0) {
-    const rows = await db.selectFrom('ledger.entry').select(['idx', 'leaf_hash']).where('idx', 'in', leaves).execute();
-    for (const r of rows) out.set(nodeKey({ level: 0, index: r.idx }), r.leaf_hash);
-  }
-  if (inner.length > 0) {
-    const rows = await db
-      .selectFrom('ledger.node')
-      .select(['level', 'idx', 'hash'])
-      .where((eb) => eb.or(inner.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)]))))
-      .execute();
-    for (const r of rows) out.set(nodeKey({ level: r.level, index: r.idx }), r.hash);
-  }
+  if (refs.length === 0) return out;
+  const leafQuery = db
+    .selectFrom('ledger.entry')
+    .select([sql<number>`0`.as('level'), 'idx', 'leaf_hash as hash'])
+    .where('idx', 'in', leaves.length > 0 ? leaves : [-1]);
+  const rows = await (
+    inner.length > 0
+      ? leafQuery.unionAll(
+          db
+            .selectFrom('ledger.node')
+            .select(['level', 'idx', 'hash'])
+            .where((eb) => eb.or(inner.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)])))),
+        )
+      : leafQuery
+  ).execute();
+  for (const r of rows) out.set(nodeKey({ level: r.level, index: r.idx }), r.hash);
   return out;
 }
 

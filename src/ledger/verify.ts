@@ -112,26 +112,28 @@ export async function verifyLedger(
 
   /** Reports the lowest stored subtree that differs; the ones above it differ because of it. */
   async function compareNodes(nodes: Array<{ level: number; idx: number; hash: Hash }>) {
-    const bad: Array<[number, number]> = [];
-    for (let i = 0; i < nodes.length; i += 500) {
-      const chunk = nodes.slice(i, i + 500);
-      const stored = await db
+    const stored = new Map<string, Hash>();
+    for (const level of new Set(nodes.map((n) => n.level))) {
+      const idx = nodes.filter((n) => n.level === level).map((n) => n.idx);
+      const rows = await db
         .selectFrom('ledger.node')
-        .select(['level', 'idx', 'hash'])
-        .where((eb) => eb.or(chunk.map((n) => eb.and([eb('level', '=', n.level), eb('idx', '=', n.idx)]))))
+        .select(['idx', 'hash'])
+        .where('level', '=', level)
+        .where('idx', '>=', Math.min(...idx))
+        .where('idx', '<=', Math.max(...idx))
         .execute();
-      const byKey = new Map(stored.map((s) => [nodeKey({ level: s.level, index: s.idx }), s.hash]));
-      for (const n of chunk) {
-        const s = byKey.get(nodeKey({ level: n.level, index: n.idx }));
-        if (s && s.equals(n.hash)) continue;
-        const [from, to] = [n.idx * 2 ** n.level, (n.idx + 1) * 2 ** n.level - 1];
-        if (bad.some(([a, b]) => a >= from && b <= to)) continue;
-        bad.push([from, to]);
-        report({
-          index: from,
-          reason: `stored subtree hash over entries ${from}..${to} differs: an entry or its leaf hash was changed`,
-        });
-      }
+      for (const r of rows) stored.set(nodeKey({ level, index: r.idx }), r.hash);
+    }
+    const bad: Array<[number, number]> = [];
+    for (const n of nodes) {
+      if (stored.get(nodeKey({ level: n.level, index: n.idx }))?.equals(n.hash)) continue;
+      const [from, to] = [n.idx * 2 ** n.level, (n.idx + 1) * 2 ** n.level - 1];
+      if (bad.some(([a, b]) => a >= from && b <= to)) continue;
+      bad.push([from, to]);
+      report({
+        index: from,
+        reason: `stored subtree hash over entries ${from}..${to} differs: an entry or its leaf hash was changed`,
+      });
     }
   }
 
