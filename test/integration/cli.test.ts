@@ -34,7 +34,7 @@ describe('qdh command line on an embedded database', () => {
       [
         'citizen_id,name,gender,birth_date,division,address,phone',
         `${good},赵六,男,1966-06-06,370105,山东省济南市天桥区北园大街1号,13912345678`,
-        `${good.slice(0, 17)}0,钱七,女,1966-06-06,370105,,`,
+        `${good.slice(0, 17)}${good.endsWith('0') ? '1' : '0'},钱七,女,1966-06-06,370105,,`,
       ].join('\n'),
     );
     const { stdout } = await qdh('ingest', '--resource', 'JNGAJ-0001', file);
