@@ -8,17 +8,6 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
-    rolldownOptions: {
-      output: {
-        advancedChunks: {
-          groups: [
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-|@rc-component)/ },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
-            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)/ },
-          ],
-        },
-      },
-    },
   },
   server: {
     proxy: {
