@@ -41,5 +41,14 @@ create table catalog.record (
 );
 `,
     },
+    {
+      id: '002-record-count',
+      // Kept with the resource and updated by each load, so that neither the catalog list nor a
+      // data-service call counts a resource's rows.
+      sql: `
+alter table catalog.resource add column record_count bigint not null default 0;
+update catalog.resource r set record_count = (select count(*) from catalog.record d where d.resource_id = r.id);
+`,
+    },
   ],
 };

@@ -131,17 +131,6 @@ export class CatalogService {
   private async summarize(rows: ResourceRow[]): Promise<ResourceSummary[]> {
     if (rows.length === 0) return [];
     const names = await this.orgNames([...new Set(rows.map((r) => r.provider_org))]);
-    const counts = await this.db
-      .selectFrom('catalog.record')
-      .select(['resource_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where(
-        'resource_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .groupBy('resource_id')
-      .execute();
-    const countOf = new Map(counts.map((c) => [c.resource_id, c.n]));
     return rows.map((r) => ({
       code: r.code,
       name: r.name,
@@ -152,7 +141,7 @@ export class CatalogService {
       openType: r.open_type,
       level: r.level,
       keyField: r.key_field,
-      recordCount: countOf.get(r.id) ?? 0,
+      recordCount: r.record_count,
       version: r.version,
       updatedAt: r.updated_at.toISOString(),
     }));
@@ -169,6 +158,11 @@ export class CatalogService {
         await upsertRecords(trx, resourceId, jobId, batch);
         loaded += batch.length;
       }
+      await trx
+        .updateTable('catalog.resource')
+        .set({ record_count: sql`(select count(*) from catalog.record where resource_id = ${resourceId})` })
+        .where('id', '=', resourceId)
+        .execute();
       return loaded;
     });
   }
@@ -183,37 +177,32 @@ export class CatalogService {
     return row?.doc;
   }
 
+  /** A page of a resource's records in key order; the total is the count kept by the last load. */
   async pageRecords(
-    resourceId: number,
+    resource: Resource,
     page: number,
     pageSize: number,
   ): Promise<{ items: Record<string, unknown>[]; total: number }> {
     const rows = await this.db
       .selectFrom('catalog.record')
       .select('doc')
-      .where('resource_id', '=', resourceId)
+      .where('resource_id', '=', resource.id)
       .orderBy('key')
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .execute();
-    const total = await this.db
-      .selectFrom('catalog.record')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('resource_id', '=', resourceId)
-      .executeTakeFirstOrThrow();
-    return { items: rows.map((r) => r.doc), total: total.n };
+    return { items: rows.map((r) => r.doc), total: resource.recordCount };
   }
 
   async countAll(): Promise<{ resources: number; records: number }> {
-    const r = await this.db
+    const row = await this.db
       .selectFrom('catalog.resource')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select([
+        (eb) => eb.fn.countAll<number>().as('resources'),
+        sql<number>`coalesce(sum(record_count), 0)::bigint`.as('records'),
+      ])
       .executeTakeFirstOrThrow();
-    const d = await this.db
-      .selectFrom('catalog.record')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return { resources: r.n, records: d.n };
+    return row;
   }
 }
 

@@ -15,6 +15,7 @@ export type CatalogTables = {
     key_field: string;
     fields: Field[];
     version: Generated<number>;
+    record_count: Generated<number>;
     created_by: number;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;

@@ -188,7 +188,7 @@ export class ExchangeService {
     const resource = await this.catalog.get(code);
     authorize(actor, 'records:browse', { ownerOrg: resource.provider.code });
     const visibility = (await this.visibility(actor, resource))!;
-    const result = await this.catalog.pageRecords(resource.id, page, pageSize);
+    const result = await this.catalog.pageRecords(resource, page, pageSize);
     const items = result.items.map((r) => projectRecord(r, resource.fields, visibility.visible, visibility.masked));
     await this.ledger.append({
       ...this.accessEntry(actor, resource, 'browse', 'browse', null),
