@@ -14,7 +14,7 @@ import {
   type HashExpr,
   type HashFn,
 } from './merkle.js';
-import { appendBatch, readNodes, type PendingLeaf } from './store.js';
+import { appendBatch, readNodes, type Frontier, type PendingLeaf } from './store.js';
 import type { LedgerTables } from './tables.js';
 
 export interface LedgerEntryRow {
@@ -65,6 +65,7 @@ export class Ledger {
   private timer: NodeJS.Timeout | undefined;
   private lastHead: SignedTreeHead | undefined;
   private closed = false;
+  private frontier: Frontier | null = null;
 
   constructor(
     private readonly db: Kysely<LedgerTables>,
@@ -100,9 +101,11 @@ export class Ledger {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const first = await appendBatch(this.db, this.h, batch);
-        batch.forEach((w, i) => w.resolve({ index: first + i, leafHash: w.leafHash.toString('hex') }));
+        const { start, frontier } = await appendBatch(this.db, this.h, batch, this.frontier);
+        this.frontier = frontier;
+        batch.forEach((w, i) => w.resolve({ index: start + i, leafHash: w.leafHash.toString('hex') }));
       } catch (e) {
+        this.frontier = null;
         batch.forEach((w) => w.reject(e));
       }
     }

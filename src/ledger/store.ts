@@ -18,39 +18,48 @@ export function frontier(size: number): NodeRef[] {
   return refs;
 }
 
-/** Reads stored perfect-subtree hashes in one query: leaves from ledger.entry, higher levels from ledger.node. */
+/**
+ * Reads stored perfect-subtree hashes in one query: leaves from ledger.entry, higher levels from
+ * ledger.node, each looked up by its primary key through a join on the wanted (level, idx) pairs.
+ */
 export async function readNodes(
   db: Kysely<LedgerTables> | Transaction<LedgerTables>,
   refs: NodeRef[],
 ): Promise<Map<string, Hash>> {
   const out = new Map<string, Hash>();
+  if (refs.length === 0) return out;
   const leaves = refs.filter((r) => r.level === 0).map((r) => r.index);
   const inner = refs.filter((r) => r.level > 0);
-  if (refs.length === 0) return out;
-  const leafQuery = db
-    .selectFrom('ledger.entry')
-    .select([sql<number>`0`.as('level'), 'idx', 'leaf_hash as hash'])
-    .where('idx', 'in', leaves.length > 0 ? leaves : [-1]);
-  const rows = await (
-    inner.length > 0
-      ? leafQuery.unionAll(
-          db
-            .selectFrom('ledger.node')
-            .select(['level', 'idx', 'hash'])
-            .where((eb) => eb.or(inner.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)])))),
-        )
-      : leafQuery
-  ).execute();
-  for (const r of rows) out.set(nodeKey({ level: r.level, index: r.idx }), r.hash);
+  const rows = await sql<{ level: number; idx: number; hash: Buffer }>`
+    select 0 as level, e.idx, e.leaf_hash as hash
+      from unnest(cast(${leaves} as bigint[])) as w(idx) join ledger.entry e on e.idx = w.idx
+    union all
+    select n.level, n.idx, n.hash
+      from unnest(cast(${inner.map((r) => r.level)} as smallint[]), cast(${inner.map((r) => r.index)} as bigint[])) as w(level, idx)
+      join ledger.node n on n.level = w.level and n.idx = w.idx`.execute(db);
+  for (const r of rows.rows) out.set(nodeKey({ level: r.level, index: r.idx }), r.hash);
   return out;
+}
+
+/** The right edge of the tree as last committed by this process: enough to append without reading. */
+export interface Frontier {
+  size: number;
+  nodes: Map<string, Hash>;
 }
 
 /**
  * Appends a batch in one transaction: the state row is locked so that appends from every hub
  * process are serialized in the database; indexes follow on from the stored size, and every
- * perfect subtree the batch completes is stored. Returns the index of the batch's first leaf.
+ * perfect subtree the batch completes is stored. Entries, subtrees and the new size are written
+ * by one statement. `frontier` is reused when no other process appended since; the returned
+ * one serves the next batch.
  */
-export async function appendBatch(db: Kysely<LedgerTables>, h: HashFn, batch: PendingLeaf[]): Promise<number> {
+export async function appendBatch(
+  db: Kysely<LedgerTables>,
+  h: HashFn,
+  batch: PendingLeaf[],
+  cached: Frontier | null,
+): Promise<{ start: number; frontier: Frontier }> {
   return db.transaction().execute(async (trx) => {
     const { tree_size: start } = await trx
       .selectFrom('ledger.state')
@@ -58,7 +67,7 @@ export async function appendBatch(db: Kysely<LedgerTables>, h: HashFn, batch: Pe
       .where('id', '=', 1)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const known = await readNodes(trx, frontier(start));
+    const known = cached?.size === start ? new Map(cached.nodes) : await readNodes(trx, frontier(start));
     const nodes: Array<{ level: number; idx: number; hash: Buffer }> = [];
     batch.forEach((leaf, i) => {
       const index = start + i;
@@ -72,26 +81,19 @@ export async function appendBatch(db: Kysely<LedgerTables>, h: HashFn, batch: Pe
         nodes.push({ level, idx: j, hash });
       }
     });
-    for (let i = 0; i < batch.length; i += 5000) {
-      const rows = batch.slice(i, i + 5000).map((leaf, k) => ({
-        idx: start + i + k,
-        entry: leaf.text,
-        leaf_hash: leaf.leafHash,
-        subject: leaf.subject,
-      }));
-      await trx.insertInto('ledger.entry').values(rows).execute();
-    }
-    for (let i = 0; i < nodes.length; i += 10000) {
-      await trx
-        .insertInto('ledger.node')
-        .values(nodes.slice(i, i + 10000))
-        .execute();
-    }
-    await trx
-      .updateTable('ledger.state')
-      .set({ tree_size: start + batch.length })
-      .where('id', '=', 1)
-      .execute();
-    return start;
+    const size = start + batch.length;
+    await sql`
+      with entries as (
+        insert into ledger.entry (idx, entry, leaf_hash, subject)
+        select * from unnest(cast(${batch.map((_, i) => start + i)} as bigint[]), cast(${batch.map((b) => b.text)} as text[]),
+                             cast(${batch.map((b) => b.leafHash)} as bytea[]), cast(${batch.map((b) => b.subject)} as text[]))
+      ), subtrees as (
+        insert into ledger.node (level, idx, hash)
+        select * from unnest(cast(${nodes.map((n) => n.level)} as smallint[]), cast(${nodes.map((n) => n.idx)} as bigint[]),
+                             cast(${nodes.map((n) => n.hash)} as bytea[]))
+      )
+      update ledger.state set tree_size = ${size} where id = 1`.execute(trx);
+    const edge = new Map(frontier(size).map((r) => [nodeKey(r), known.get(nodeKey(r))!]));
+    return { start, frontier: { size, nodes: edge } };
   });
 }
