@@ -45,7 +45,13 @@ export class CatalogService {
   }
 
   /** Registers a resource under its provider; the code `{org}-{nnnn}` is stable for its life. */
-  async register(providerOrg: string, createdBy: number, input: ResourceInput): Promise<Resource> {
+  /** `by` is who registers: recorded with the resource and, by name, on the ledger. */
+  async register(
+    providerOrg: string,
+    by: { userId: number; username: string },
+    input: ResourceInput,
+  ): Promise<Resource> {
+    const createdBy = by.userId;
     checkFields(input.keyField, input.fields);
     const code = await this.db.transaction().execute(async (trx) => {
       const seq = await trx
@@ -80,7 +86,7 @@ export class CatalogService {
       resource: resource.code,
       version: resource.version,
       digest: digestJson(this.ledger.suite, resource),
-      actor: createdBy,
+      actor: by.username,
       at: new Date().toISOString(),
     });
     return resource;

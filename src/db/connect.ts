@@ -1,4 +1,7 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HubError } from '../kernel/index.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
@@ -44,9 +47,41 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
+/**
+ * PGlite is one process's database: a second process opening the same directory would corrupt
+ * it. A lock file with the owner's pid refuses that with a clear message (a stale one is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'qdh.lock');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new HubError(
+        'KRN_CONFIG',
+        `${dataDir} is in use by process ${owner}: stop it first, or use DATABASE_URL to share PostgreSQL`,
+      );
+    }
+    writeFileSync(file, String(process.pid));
+  }
+  return () => rmSync(file, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function connectPGlite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   const db = await PGlite.create(dataDir, {
     parsers: {
       [INT8]: (v: string) => Number(v),
@@ -55,6 +90,9 @@ async function connectPGlite(dataDir: string): Promise<Database> {
       // node-postgres returns bytea as a Buffer; so must PGlite (it would give a Uint8Array).
       [BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex'),
     },
+  }).catch((e: unknown) => {
+    unlock();
+    throw e;
   });
   const kysely = new Kysely<object>({ dialect: new PGliteDialect(db) });
   return {
@@ -64,6 +102,7 @@ async function connectPGlite(dataDir: string): Promise<Database> {
     close: async () => {
       await kysely.destroy();
       await db.close();
+      unlock();
     },
   };
 }

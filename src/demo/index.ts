@@ -67,19 +67,19 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   }
   const count = opts.people ?? 10_000;
   const officer = ids.get('officer')!;
-  const person = await hub.catalog.register('JNGAJ', officer.userId, PERSON_RESOURCE);
+  const person = await hub.catalog.register('JNGAJ', officer, PERSON_RESOURCE);
   await hub.ingest.runCsv(person, toCsv(people(count, 2026)), { createdBy: officer.userId, source: 'demo:people.csv' });
   opts.logger?.info({ people: count }, 'demo population loaded');
 
   const scjg = ids.get('officer_scjg')!;
-  const enterprise = await hub.catalog.register('JNSCJG', scjg.userId, ENTERPRISE_RESOURCE);
+  const enterprise = await hub.catalog.register('JNSCJG', scjg, ENTERPRISE_RESOURCE);
   await hub.ingest.runCsv(enterprise, toCsv(enterprises(Math.max(50, Math.round(count / 10)))), {
     createdBy: scjg.userId,
     source: 'demo:enterprises.csv',
   });
 
   const rsj = ids.get('officer_rsj')!;
-  const insurance = await hub.catalog.register('JNRSJ', rsj.userId, SOCIAL_INSURANCE_RESOURCE);
+  const insurance = await hub.catalog.register('JNRSJ', rsj, SOCIAL_INSURANCE_RESOURCE);
   await hub.ingest.runCsv(insurance, toCsv(insured(count)), { createdBy: rsj.userId, source: 'demo:insurance.csv' });
 
   await hub.exchange.createGrant(ids.get('operator')!, {

@@ -53,4 +53,25 @@ describe('qdh command line on an embedded database', () => {
     );
     expect(stdout).toMatch(/created user clerk \(consumer\) 济南市民政局/);
   });
+
+  it('verifies the ledger and prints a proof a third party can check', async () => {
+    const verify = JSON.parse((await qdh('ledger', 'verify')).stdout);
+    expect(verify).toMatchObject({ ok: true, problems: [] });
+    expect(verify.entriesChecked).toBeGreaterThan(0);
+    const proof = JSON.parse((await qdh('ledger', 'prove', '--index', '0')).stdout);
+    expect(proof.key.algorithm).toBe('SM2');
+    expect(proof.inclusion).toMatchObject({ leafIndex: 0, treeSize: proof.head.treeSize });
+    expect(proof.entry.leafHash).toBe(proof.inclusion.leafHash);
+  });
+
+  it('refuses to open an embedded database another live process holds', async () => {
+    const lock = join(dir, 'data', 'qdh.lock');
+    writeFileSync(lock, String(process.pid));
+    try {
+      await expect(qdh('migrate')).rejects.toThrow(new RegExp(`in use by process ${process.pid}`));
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    expect((await qdh('migrate')).stdout).toMatch(/up to date/);
+  });
 });

@@ -61,7 +61,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const actor = request.actor;
         authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
-        const resource = await hub.catalog.register(actor.org!.code, actor.userId, request.body);
+        const resource = await hub.catalog.register(actor.org!.code, actor, request.body);
         reply.status(201);
         return resource;
       },
