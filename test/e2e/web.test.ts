@@ -113,6 +113,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const entries = page.getByTestId('ledger-entries');
     await entries.locator('tbody tr.ant-table-row').first().waitFor();
     await page.screenshot({ path: join(OUT, 'ledger.png'), fullPage: true });
+    await page.getByTestId('ledger-search').locator('input').fill('0');
+    await page.getByTestId('ledger-search').locator('input').press('Enter');
+    await page.getByTestId('verify-0').waitFor();
     await entries.locator('[data-testid^="verify-"]').first().click();
     await expect.poll(() => page.getByTestId('verify-result').innerText()).toMatch(/已验证/);
     await page.screenshot({ path: join(OUT, 'ledger.png') });

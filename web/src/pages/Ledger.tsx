@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Drawer, List, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Drawer, Input, List, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
@@ -32,6 +32,24 @@ export default function LedgerPage() {
       setEntries(e.reverse()),
     );
   }, [head, page]);
+  const [found, setFound] = useState<LedgerEntry[] | null>(null);
+  /** An index, or a leaf hash (found through its inclusion proof); empty shows the latest again. */
+  const search = async (text: string) => {
+    const q = text.trim().toLowerCase();
+    if (!q) return setFound(null);
+    try {
+      const index = /^[0-9a-f]{64}$/.test(q)
+        ? (await api<Proof>(`/api/v1/ledger/proof/inclusion?leafHash=${q}`)).leafIndex
+        : Number.parseInt(q, 10);
+      setFound(
+        Number.isInteger(index)
+          ? await api<LedgerEntry[]>(`/api/v1/ledger/entries?start=${index}&end=${index + 1}`)
+          : [],
+      );
+    } catch {
+      setFound([]);
+    }
+  };
   const verify = async (entry: LedgerEntry) => {
     const proof = await api<Proof>(`/api/v1/ledger/proof/inclusion?index=${entry.index}&treeSize=${head!.treeSize}`);
     const leaf = await leafHashOf(head!.suite, entry.entry);
@@ -81,11 +99,22 @@ export default function LedgerPage() {
           />
         </Card>
       )}
-      <Card title={t('entries')}>
+      <Card
+        title={t('entries')}
+        extra={
+          <Input.Search
+            allowClear
+            placeholder={t('ledgerSearch')}
+            onSearch={search}
+            style={{ width: 420 }}
+            data-testid="ledger-search"
+          />
+        }
+      >
         <Table
           rowKey="index"
           size="small"
-          dataSource={entries}
+          dataSource={found ?? entries}
           data-testid="ledger-entries"
           pagination={{
             current: page,
