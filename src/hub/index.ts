@@ -30,10 +30,12 @@ export interface OpenHubOptions {
   dataDir?: string;
   /** Interval of signed tree heads while entries arrive. */
   headIntervalMs?: number;
+  /** PostgreSQL connections of this process (default 10). */
+  poolSize?: number;
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
-  const db = await connect({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://' });
+  const db = await connect({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://', poolSize: opts.poolSize });
   try {
     await migrate(db, MIGRATIONS);
     const access = await AccessService.open(db);

@@ -1,0 +1,123 @@
+/**
+ * npm run bench:share — the hub's data-service path against a bare lookup, same table, same run.
+ *  (a) bare Fastify + node-postgres: GET by key → SELECT doc … → JSON;
+ *  (b) the hub: API key → authorize → grant → read → project/mask → durable ledger append → JSON.
+ * 1 M person records are bulk-loaded into the demo's 人口基础信息 resource first. Both servers
+ * get the same pool size; autocannon drives each with SHARE_CONNECTIONS (64) for SHARE_SECONDS (15).
+ */
+import { randomInt } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { people } from '../src/demo/people.js';
+import { seedDemo } from '../src/demo/index.js';
+import { buildApp, openHub } from '../src/http/index.js';
+import { createLogger } from '../src/kernel/index.js';
+import { createDatabase, fmt } from './lib.js';
+
+const ROWS = Number(process.env.SHARE_ROWS ?? 1_000_000);
+const CONNECTIONS = Number(process.env.SHARE_CONNECTIONS ?? 64);
+const SECONDS = Number(process.env.SHARE_SECONDS ?? 15);
+const POOL = 16;
+
+async function load(url: string): Promise<{ resourceId: number; keys: string[] }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ id: number }>("select id from catalog.resource where code = 'JNGAJ-0001'");
+  const resourceId = rows[0]!.id;
+  const keys: string[] = [];
+  const lines = (function* () {
+    let buf = '';
+    let i = 0;
+    for (const p of people(ROWS, 7)) {
+      if (i++ % 100 === 0) keys.push(p.citizen_id);
+      buf += `${resourceId}\t${p.citizen_id}\t${JSON.stringify(p).replace(/\\/g, '\\\\')}\n`;
+      if (buf.length > 1 << 16) {
+        yield buf;
+        buf = '';
+      }
+    }
+    yield buf;
+  })();
+  await client.query('delete from catalog.record where resource_id = $1', [resourceId]);
+  await pipeline(
+    Readable.from(lines),
+    client.query(copyFrom('copy catalog.record (resource_id, key, doc) from stdin')),
+  );
+  await client.query('update catalog.resource set record_count = $1 where id = $2', [ROWS, resourceId]);
+  await client.query('analyze catalog.record');
+  await client.end();
+  return { resourceId, keys };
+}
+
+async function drive(url: string, path: (key: string) => string, keys: string[], headers: Record<string, string>) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers,
+    requests: [{ setupRequest: (req) => ({ ...req, path: path(keys[randomInt(keys.length)]!) }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const target = await createDatabase('share');
+try {
+  const hub = await openHub({ databaseUrl: target.url, poolSize: POOL });
+  await seedDemo(hub, { password: 'bench-password', people: 100 });
+  const t0 = performance.now();
+  const { resourceId, keys } = await load(target.url);
+  console.log(`loaded ${fmt(ROWS)} person records with COPY in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  const consumer = await hub.access.findUserId('consumer');
+  const { key: apiKey } = await hub.access.createApiKey(consumer, 'bench');
+
+  const pool = new pg.Pool({ connectionString: target.url, max: POOL });
+  pool.on('error', () => {}); // idle clients are cut when the database is dropped at the end
+  const bare = Fastify();
+  bare.get<{ Querystring: { key: string } }>('/r', async (request, reply) => {
+    const { rows } = await pool.query('select doc from catalog.record where resource_id = $1 and key = $2', [
+      resourceId,
+      request.query.key,
+    ]);
+    if (rows.length === 0) return reply.status(404).send({});
+    return { items: [rows[0].doc] };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+
+  const app = await buildApp(hub, { logger: createLogger('silent') });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const hubUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const before = (await hub.ledger.latestHead()).treeSize;
+
+  const a = await drive(bareUrl, (k) => `/r?key=${k}`, keys, {});
+  const b = await drive(
+    hubUrl,
+    (k) => `/api/v1/catalog/resources/JNGAJ-0001/records?key=${k}&purpose=%E6%A0%B8%E9%AA%8C`,
+    keys,
+    { 'x-api-key': apiKey },
+  );
+  const after = (await hub.ledger.latestHead()).treeSize;
+  console.log(`${CONNECTIONS} connections, ${SECONDS} s each, pool ${POOL}, random keys of ${fmt(ROWS)} rows:`);
+  console.log(
+    `  (a) bare Fastify + pg lookup : ${fmt(a.rps)} req/s  p50 ${a.p50} ms  p99 ${a.p99} ms  errors ${a.errors}`,
+  );
+  console.log(
+    `  (b) hub full path            : ${fmt(b.rps)} req/s  p50 ${b.p50} ms  p99 ${b.p99} ms  errors ${b.errors}`,
+  );
+  console.log(`  ratio b/a ${fmt(b.rps / a.rps, 2)}; ledger entries written during (b): ${fmt(after - before)}`);
+  await app.close();
+  await bare.close();
+  await pool.end();
+  await hub.close();
+} finally {
+  await target.drop();
+}
