@@ -35,7 +35,11 @@ export interface OpenHubOptions {
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
-  const db = await connect({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://', poolSize: opts.poolSize });
+  const db = await connect({
+    databaseUrl: opts.databaseUrl,
+    dataDir: opts.dataDir ?? 'memory://',
+    poolSize: opts.poolSize,
+  });
   try {
     await migrate(db, MIGRATIONS);
     const access = await AccessService.open(db);
