@@ -55,6 +55,7 @@ let dummyHash: Promise<string> | undefined;
 export class AccessService {
   private readonly db: Kysely<AccessTables>;
   private readonly apiKeyCache = new Map<string, { actor: Actor; until: number }>();
+  private orgs: { list: Organization[]; until: number } | undefined;
 
   private constructor(
     database: Database,
@@ -88,12 +89,16 @@ export class AccessService {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    this.orgs = undefined;
     return toOrganization(row);
   }
 
+  /** Organizations change rarely and are named on most responses: each process keeps them briefly. */
   async listOrganizations(): Promise<Organization[]> {
+    if (this.orgs && this.orgs.until > Date.now()) return this.orgs.list;
     const rows = await this.db.selectFrom('access.organization').selectAll().orderBy('id').execute();
-    return rows.map(toOrganization);
+    this.orgs = { list: rows.map(toOrganization), until: Date.now() + 5000 };
+    return this.orgs.list;
   }
 
   async findOrganization(code: string): Promise<Organization | undefined> {

@@ -33,8 +33,12 @@ const FACET_NAMES: Record<(typeof FACETS)[number], string> = {
 
 type ResourceRow = Selectable<CatalogTables['catalog.resource']>;
 
+/** How long a process may serve a resource definition it read (see `get`). */
+const CACHE_MS = 5000;
+
 export class CatalogService {
   readonly db: Kysely<CatalogTables>;
+  private readonly cache = new Map<string, { resource: Resource; until: number }>();
 
   constructor(
     database: Database,
@@ -92,7 +96,20 @@ export class CatalogService {
     return resource;
   }
 
+  /**
+   * A resource by code. Definitions are read on every data-service call, so each process keeps
+   * them for a few seconds; its own changes and loads drop the entry at once, another process's
+   * are seen within CACHE_MS.
+   */
   async get(code: string): Promise<Resource> {
+    const hit = this.cache.get(code);
+    if (hit && hit.until > Date.now()) return hit.resource;
+    const resource = await this.read(code);
+    this.cache.set(code, { resource, until: Date.now() + CACHE_MS });
+    return resource;
+  }
+
+  private async read(code: string): Promise<Resource> {
     const row = await this.db.selectFrom('catalog.resource').selectAll().where('code', '=', code).executeTakeFirst();
     if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
     const [summary] = await this.summarize([row]);
@@ -158,19 +175,24 @@ export class CatalogService {
    * is (a parse error or a crash midway leaves the previous data as it was).
    */
   async loadRecords(resourceId: number, jobId: string, batches: AsyncIterable<RecordRow[]>): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      let loaded = 0;
-      for await (const batch of batches) {
-        await upsertRecords(trx, resourceId, jobId, batch);
-        loaded += batch.length;
-      }
-      await trx
-        .updateTable('catalog.resource')
-        .set({ record_count: sql`(select count(*) from catalog.record where resource_id = ${resourceId})` })
-        .where('id', '=', resourceId)
-        .execute();
-      return loaded;
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        let loaded = 0;
+        for await (const batch of batches) {
+          await upsertRecords(trx, resourceId, jobId, batch);
+          loaded += batch.length;
+        }
+        await trx
+          .updateTable('catalog.resource')
+          .set({ record_count: sql`(select count(*) from catalog.record where resource_id = ${resourceId})` })
+          .where('id', '=', resourceId)
+          .execute();
+        return loaded;
+      })
+      .finally(() => {
+        for (const [code, hit] of this.cache) if (hit.resource.id === resourceId) this.cache.delete(code);
+      });
   }
 
   async findRecord(resourceId: number, key: string): Promise<Record<string, unknown> | undefined> {
