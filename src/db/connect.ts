@@ -34,6 +34,9 @@ export async function connect(opts: ConnectOptions): Promise<Database> {
 
 async function connectPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection that the server closes (a restart, a failover) is dropped by the pool
+  // and replaced on next use; without a listener its error would end the process.
+  pool.on('error', () => {});
   // Fail now with a clear message rather than at the first request.
   const client = await pool.connect();
   client.release();

@@ -121,6 +121,30 @@ describe.each(engines())('ledger storage on $name', (engine) => {
     },
   );
 
+  it.skipIf(engine.skip)('catches two entries swapped with their leaf hashes, and names them', async () => {
+    await tamper(`
+      update ledger.entry set idx = -1 where idx = 100;
+      update ledger.entry set idx = 100 where idx = 101;
+      update ledger.entry set idx = 101 where idx = -1;`);
+    const report = await verifyLedger(k());
+    expect(report.problems.map((p) => p.index)).toContain(100);
+  });
+
+  it.skipIf(engine.skip)('catches a signed head whose root was changed', async () => {
+    await ledger.latestHead();
+    await sql.raw(`alter table ledger.head disable trigger user`).execute(db.kysely);
+    await sql
+      .raw(
+        `update ledger.head set root_hash = decode(repeat('00', 32), 'hex') where tree_size = (select max(tree_size) from ledger.head)`,
+      )
+      .execute(db.kysely);
+    await sql.raw(`alter table ledger.head enable trigger user`).execute(db.kysely);
+    const report = await verifyLedger(k());
+    expect(report.problems.some((p) => p.treeSize !== undefined && /does not match|signature/.test(p.reason))).toBe(
+      true,
+    );
+  });
+
   it.skipIf(engine.skip)('catches a deleted entry, and names it', async () => {
     await tamper(`delete from ledger.entry where idx = 7`);
     const report = await verifyLedger(k());
