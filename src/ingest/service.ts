@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { CatalogService, Resource } from '../catalog/index.js';
 import type { Database, Kysely } from '../db/index.js';
+import { HubError } from '../kernel/index.js';
 import { validBatches, type Reject, type ValidateProgress } from './stages.js';
 import type { IngestTables, JobState } from './tables.js';
 
@@ -105,7 +106,8 @@ export class IngestService {
   }
 
   async report(id: string): Promise<JobReport> {
-    const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!job) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
     const rejects = await this.db
       .selectFrom('ingest.reject')
       .select(['row_number', 'field', 'reason'])
