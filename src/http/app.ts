@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -92,7 +92,8 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
 }
 
 /** Serves the single-page app; unknown non-API GETs get index.html so client-side routes work. */
-function registerWeb(app: FastifyInstance, webDir: string | undefined): void {
+function registerWeb(app: FastifyInstance, dir: string | undefined): void {
+  const webDir = dir === undefined ? undefined : resolve(dir);
   const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
   if (hasWeb) void app.register(fastifyStatic, { root: webDir, wildcard: false });
   app.setNotFoundHandler((request, reply) => {

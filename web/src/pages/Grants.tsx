@@ -33,7 +33,7 @@ export default function GrantsPage() {
           {
             title: t('state'),
             dataIndex: 'state',
-            render: (s: string) => <Tag color={s === 'active' ? 'green' : 'default'}>{s}</Tag>,
+            render: (s: string) => <Tag color={s === 'active' ? 'green' : 'default'}>{t(`state.${s}`)}</Tag>,
           },
           hasRole(user, 'operator')
             ? {
