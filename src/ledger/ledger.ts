@@ -309,19 +309,22 @@ export async function openLedger(
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   const state = await db.selectFrom('ledger.state').select('suite').where('id', '=', 1).executeTakeFirstOrThrow();
-  const crypto = getSuite(state.suite);
-  const fresh = crypto.generateSigningKey();
-  await db
-    .insertInto('ledger.key')
-    .values({
-      id: 1,
-      private_key: fresh.privateKey,
-      public_key_pem: fresh.publicKeyPem,
-      public_key_hex: fresh.publicKeyHex ?? null,
-      subject_key: randomBytes(32),
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  // A key pair is made only on first use: SM2 key generation is not free, and start-up should be.
+  const existing = await db.selectFrom('ledger.key').select('id').where('id', '=', 1).executeTakeFirst();
+  if (!existing) {
+    const fresh = getSuite(state.suite).generateSigningKey();
+    await db
+      .insertInto('ledger.key')
+      .values({
+        id: 1,
+        private_key: fresh.privateKey,
+        public_key_pem: fresh.publicKeyPem,
+        public_key_hex: fresh.publicKeyHex ?? null,
+        subject_key: randomBytes(32),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
   const key = await db.selectFrom('ledger.key').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   const ledger = new Ledger(
     db,
