@@ -10,8 +10,6 @@ export interface HubConfig {
   databaseUrl: string | undefined;
   demo: boolean;
   demoPassword: string | undefined;
-  /** Secret used to sign session tokens; derived and stored under dataDir when absent. */
-  tokenSecret: string | undefined;
   logLevel: string;
   webDir: string;
 }
@@ -35,7 +33,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseUrl: env.DATABASE_URL || undefined,
     demo: Boolean(flags.demo),
     demoPassword: env.QDH_DEMO_PASSWORD || undefined,
-    tokenSecret: env.QDH_TOKEN_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     webDir: resolve(env.QDH_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
   };

@@ -16,8 +16,6 @@ export const ERROR_CATALOGUE = {
   ACC_FORBIDDEN: { status: 403, title: 'Not permitted' },
   ACC_RATE_LIMITED: { status: 429, title: 'Too many attempts' },
   CAT_RESOURCE_NOT_FOUND: { status: 404, title: 'No such catalog resource' },
-  CAT_RESOURCE_EXISTS: { status: 409, title: 'Catalog resource already exists' },
-  ING_NOTHING_LOADED: { status: 422, title: 'No row could be loaded' },
   ING_BAD_FILE: { status: 400, title: 'The file cannot be read' },
   SHR_NO_GRANT: { status: 403, title: 'No grant covers this access' },
   SHR_GRANT_NOT_FOUND: { status: 404, title: 'No such grant' },
