@@ -20,6 +20,16 @@ const ownsTarget: Rule = (a, t) => a.org !== null && t.ownerOrg !== undefined &&
 const POLICY = {
   'catalog:read': (a) => a.roles.length > 0,
   'catalog:register': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  // Drafts and the workflow: the provider's officers edit and submit, operators review.
+  'catalog:read-drafts': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  'catalog:edit': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  'catalog:submit': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  'catalog:review': (a) => hasRole(a, 'operator'),
+  'catalog:publish': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  'catalog:export': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'auditor'),
+  'catalog:indicators': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'auditor'),
+  'officers:manage': (a) => hasRole(a, 'operator'),
+  'tasks:read': (a) => hasRole(a, 'operator', 'officer'),
   'records:browse': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
   // Reading one subject's record: roles that may ever read; the grant check that follows is data-level.
   'records:lookup': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'third_party'),

@@ -9,3 +9,4 @@ export {
 export { authorize, isAllowed, type Action, type Target } from './authorize.js';
 export { hasRole, type Actor } from './actor.js';
 export { ROLES, ORG_KINDS, type Role, type OrgKind } from './tables.js';
+export { OfficerService, type Officers, type Task } from './officers.js';

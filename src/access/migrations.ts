@@ -48,5 +48,32 @@ create table access.secret (
 );
 `,
     },
+    {
+      id: '002-officers-tasks',
+      sql: `
+-- 数据官制: each organization's chief data officer and data stewards.
+create table access.officer (
+  org_code text not null references access.organization(code),
+  user_id int not null references access.user(id),
+  duty text not null check (duty in ('chief','steward')),
+  primary key (org_code, user_id)
+);
+create unique index officer_one_chief on access.officer (org_code) where duty = 'chief';
+-- Work waiting for an organization's officers; org_code null addresses the platform operators.
+create table access.task (
+  id serial primary key,
+  org_code text references access.organization(code),
+  kind text not null,
+  ref text not null,
+  title text not null,
+  due_date date,
+  state text not null default 'open' check (state in ('open','done')),
+  created_at timestamptz not null default now(),
+  done_at timestamptz
+);
+create index task_open on access.task (org_code, state);
+create unique index task_one_open on access.task (kind, ref) where state = 'open';
+`,
+    },
   ],
 };

@@ -39,4 +39,16 @@ export type AccessTables = {
   };
   'access.login_failure': { username: string; at: Generated<Date> };
   'access.secret': { name: string; value: string };
+  'access.officer': { org_code: string; user_id: number; duty: 'chief' | 'steward' };
+  'access.task': {
+    id: Generated<number>;
+    org_code: string | null;
+    kind: string;
+    ref: string;
+    title: string;
+    due_date: string | null;
+    state: Generated<'open' | 'done'>;
+    created_at: Generated<Date>;
+    done_at: Date | null;
+  };
 };

@@ -1,4 +1,5 @@
-import { checkCitizenId, checkCreditCode, isDivisionCode } from '../kernel/index.js';
+import { checkCitizenId, checkCreditCode, invalid, isDivisionCode } from '../kernel/index.js';
+import { findDataElement, type Masking } from './elements.js';
 
 export const FIELD_TYPES = [
   'string',
@@ -22,6 +23,10 @@ export interface Field {
   /** 1–4, checked at the edge by FieldSchema. */
   sensitivity: number;
   maxLength?: number;
+  /** The data element (数据元) this field binds to: its type, validator, sensitivity and masking. */
+  element?: string;
+  /** The only values allowed (代码集), when the field takes values from a code list. */
+  codeList?: string[];
 }
 
 export type FieldValue = string | number | boolean | null;
@@ -41,7 +46,61 @@ export function checkValue(field: Field, raw: string | undefined): Checked {
   if (field.maxLength !== undefined && text.length > field.maxLength) {
     return { ok: false, reason: `longer than ${field.maxLength} characters` };
   }
-  return CHECKS[field.type](text);
+  const checked = CHECKS[field.type](text);
+  if (checked.ok && field.codeList && !field.codeList.includes(String(checked.value))) {
+    return { ok: false, reason: `not in the code list (${field.codeList.slice(0, 8).join('/')})` };
+  }
+  return checked;
+}
+
+/** A field as a registration gives it: the type may come from the bound element alone. */
+export type FieldInput = Omit<Field, 'type' | 'sensitivity' | 'required'> & {
+  type?: FieldType;
+  sensitivity?: number;
+  required?: boolean;
+};
+
+/**
+ * Binds each field to its data element: the element's type always, its maximum length, code
+ * list and default sensitivity unless the field says otherwise. A type that contradicts the
+ * element is refused rather than silently replaced. `at` is the JSON path of the list.
+ */
+export function bindFields(fields: FieldInput[], at = 'fields'): Field[] {
+  return fields.map((f, i) => {
+    const element = f.element === undefined ? undefined : findDataElement(f.element);
+    if (f.element !== undefined && !element) throw invalid(`${at}/${i}/element`, `no data element ${f.element}`);
+    if (!element) {
+      if (!f.type) throw invalid(`${at}/${i}/type`, 'required when the field binds to no data element');
+      return { ...f, type: f.type, required: f.required ?? false, sensitivity: f.sensitivity ?? 1 };
+    }
+    if (f.type && f.type !== element.type) {
+      throw invalid(`${at}/${i}/type`, `data element ${element.code} is of type ${element.type}, not ${f.type}`);
+    }
+    const bound: Field = {
+      ...f,
+      type: element.type,
+      required: f.required ?? false,
+      sensitivity: f.sensitivity ?? element.sensitivity,
+    };
+    const maxLength = f.maxLength ?? element.maxLength;
+    const codeList = f.codeList ?? element.codeList;
+    if (maxLength !== undefined) bound.maxLength = maxLength;
+    if (codeList !== undefined) bound.codeList = codeList;
+    return bound;
+  });
+}
+
+const MASKING_BY_TYPE: Partial<Record<FieldType, Masking>> = {
+  citizen_id: 'id',
+  phone: 'phone',
+  date: 'year',
+  string: 'partial',
+};
+
+/** Which masking a field takes: its element's, else a default by type (none for codes and numbers). */
+export function maskingOf(field: Field): Masking {
+  const element = field.element === undefined ? undefined : findDataElement(field.element);
+  return element?.masking ?? MASKING_BY_TYPE[field.type] ?? 'none';
 }
 
 const CHECKS: Record<FieldType, (text: string) => Checked> = {

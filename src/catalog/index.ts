@@ -1,18 +1,43 @@
 export { catalogMigrations } from './migrations.js';
-export { CatalogService, type ListQuery, type OrgNames } from './service.js';
-export { checkValue, FIELD_TYPES, type Field, type FieldType, type FieldValue, type Checked } from './fields.js';
+export { CatalogService, REVIEW_DAYS, type Author, type OrgNames, type TaskInbox, type Transition } from './service.js';
+export type { ListQuery, Viewer } from './search.js';
+export {
+  bindFields,
+  checkValue,
+  maskingOf,
+  FIELD_TYPES,
+  type Field,
+  type FieldInput,
+  type FieldType,
+  type FieldValue,
+  type Checked,
+} from './fields.js';
+export { DATA_ELEMENTS, MASKINGS, findDataElement, type DataElement, type Masking } from './elements.js';
+export { suggestLevel, gradingFlags, type Level } from './grading.js';
+export { toContent, diffContent, type ResourceContent, type Change } from './content.js';
 export {
   ResourceInputSchema,
   ResourceSchema,
   ResourceSummarySchema,
   FieldSchema,
+  FieldInputSchema,
+  VersionEventSchema,
+  DataElementSchema,
   CATEGORIES,
   SHARE_TYPES,
   OPEN_TYPES,
   LEVELS,
+  STATUSES,
+  UPDATE_FREQUENCIES,
+  FORMATS,
+  literals,
   type Resource,
   type ResourceInput,
   type ResourceSummary,
+  type Status,
+  type VersionEvent,
 } from './schemas.js';
+export { catalogIndicators, type IndicatorRow, type Indicators } from './indicators.js';
+export { readCatalogWorkbook, writeCatalogWorkbook, writeCatalogCsv, catalogTemplate } from './spreadsheet.js';
 export type { CatalogTables } from './tables.js';
 export type { RecordRow } from './records.js';

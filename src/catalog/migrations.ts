@@ -50,5 +50,50 @@ alter table catalog.resource add column record_count bigint not null default 0;
 update catalog.resource r set record_count = (select count(*) from catalog.record d where d.resource_id = r.id);
 `,
     },
+    {
+      id: '003-registration-search',
+      // The registration workflow, the metadata of GB/T 21063, and the search index. Entries
+      // registered before the workflow existed were live, so they count as published.
+      sql: `
+alter table catalog.resource
+  add column status text not null default 'published'
+    check (status in ('draft','submitted','returned','approved','published')),
+  add column share_condition text not null default '',
+  add column level_reason text not null default '',
+  add column update_frequency text not null default 'irregular'
+    check (update_frequency in ('realtime','daily','weekly','monthly','quarterly','yearly','irregular')),
+  add column format text not null default 'table' check (format in ('table','file','api')),
+  add column keywords text[] not null default '{}',
+  add column mount jsonb not null default '{"kind":"records"}',
+  add column return_reason text,
+  add column submitted_at timestamptz,
+  add column published_at timestamptz,
+  add column search_text text not null default '',
+  add column search_terms text[] not null default '{}';
+update catalog.resource set published_at = created_at;
+alter table catalog.resource alter column status set default 'draft';
+create index resource_search on catalog.resource using gin (search_terms);
+create index resource_status on catalog.resource (status);
+-- Every content version, whole, so that any older one can be read as it was.
+create table catalog.resource_version (
+  resource_id int not null references catalog.resource(id),
+  version int not null,
+  doc jsonb not null,
+  primary key (resource_id, version)
+);
+-- Who did what to a resource and when: edits with their diff, and each step of the workflow.
+create table catalog.resource_event (
+  id serial primary key,
+  resource_id int not null references catalog.resource(id),
+  version int not null,
+  action text not null check (action in ('create','edit','submit','approve','return','publish','import')),
+  actor text not null,
+  at timestamptz not null default now(),
+  note text,
+  diff jsonb not null default '[]'
+);
+create index resource_event_resource on catalog.resource_event (resource_id, id);
+`,
+    },
   ],
 };

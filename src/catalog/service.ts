@@ -1,35 +1,46 @@
-import type { Database, Kysely, Selectable } from '../db/index.js';
+import type { Database, Kysely, Selectable, Transaction } from '../db/index.js';
+import { json, sql } from '../db/index.js';
+import { HubError, addWorkingDays, digestJson, invalid } from '../kernel/index.js';
+import type { Ledger } from '../ledger/index.js';
+import { diffContent, searchable, toContent, type ResourceContent } from './content.js';
+import { gradingFlags, suggestLevel } from './grading.js';
 import type { RecordRow } from './records.js';
 import { upsertRecords } from './records.js';
-import { json, sql } from '../db/index.js';
-import { HubError, digestJson, invalid } from '../kernel/index.js';
-import type { Ledger } from '../ledger/index.js';
-import type { Field } from './fields.js';
-import type { Resource, ResourceInput, ResourceSummary } from './schemas.js';
+import type { Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
+import { facetCounts, matching, ordered, type ListQuery, type Viewer } from './search.js';
 import type { CatalogTables } from './tables.js';
 
 /** Resolves organization codes to names; provided by the composition root from `access`. */
 export type OrgNames = (codes: string[]) => Promise<Map<string, string>>;
 
-export interface ListQuery {
-  q?: string;
-  provider?: string;
-  category?: string;
-  shareType?: string;
-  openType?: string;
-  level?: string;
-  page?: number;
-  pageSize?: number;
+/**
+ * Where the catalog leaves work for people (the data officers' inbox); provided by the
+ * composition root. `org` null addresses the platform operators.
+ */
+export interface TaskInbox {
+  open(task: { org: string | null; kind: string; ref: string; title: string; dueDate: string | null }): Promise<void>;
+  close(kind: string, ref: string): Promise<void>;
 }
 
-const FACETS = ['provider_org', 'category', 'share_type', 'open_type', 'level'] as const;
-const FACET_NAMES: Record<(typeof FACETS)[number], string> = {
-  provider_org: 'provider',
-  category: 'category',
-  share_type: 'shareType',
-  open_type: 'openType',
-  level: 'level',
+/** Who acts: recorded with every version and, by name, on the ledger. */
+export interface Author {
+  userId: number;
+  username: string;
+}
+
+export type Transition = 'submit' | 'approve' | 'return' | 'publish';
+type Action = CatalogTables['catalog.resource_event']['action'];
+
+/** From which states each step of the workflow may be taken, and where it leads. */
+const TRANSITIONS: Record<Transition, { from: Status[]; to: Status }> = {
+  submit: { from: ['draft', 'returned'], to: 'submitted' },
+  approve: { from: ['submitted'], to: 'approved' },
+  return: { from: ['submitted'], to: 'returned' },
+  publish: { from: ['approved'], to: 'published' },
 };
+const EDITABLE: Status[] = ['draft', 'returned', 'published'];
+/** Working days an operator has to review a submission, and a provider to answer a return. */
+export const REVIEW_DAYS = 5;
 
 type ResourceRow = Selectable<CatalogTables['catalog.resource']>;
 
@@ -44,52 +55,184 @@ export class CatalogService {
     database: Database,
     private readonly orgNames: OrgNames,
     private readonly ledger: Ledger,
+    private readonly tasks: TaskInbox,
   ) {
     this.db = database.kysely.withTables<CatalogTables>();
   }
 
-  /** Registers a resource under its provider; the code `{org}-{nnnn}` is stable for its life. */
-  /** `by` is who registers: recorded with the resource and, by name, on the ledger. */
-  async register(
+  /** Registers a draft under its provider; the code `{org}-{nnnn}` is stable for its life. */
+  async register(providerOrg: string, by: Author, input: ResourceInput): Promise<Resource> {
+    const content = toContent(input);
+    const code = await this.db.transaction().execute((trx) => this.insert(trx, providerOrg, by, content, 'create'));
+    return this.recorded(code, 'create', by);
+  }
+
+  /**
+   * Registers many drafts in one transaction: all of them or, if any insert fails, none.
+   * Callers check every entry first (see spreadsheet.ts), so a failure here is the database's.
+   */
+  async registerAll(providerOrg: string, by: Author, contents: ResourceContent[]): Promise<Resource[]> {
+    const codes = await this.db.transaction().execute(async (trx) => {
+      const out: string[] = [];
+      for (const c of contents) out.push(await this.insert(trx, providerOrg, by, c, 'import'));
+      return out;
+    });
+    const resources: Resource[] = [];
+    for (const code of codes) resources.push(await this.recorded(code, 'import', by));
+    return resources;
+  }
+
+  private async insert(
+    trx: Transaction<CatalogTables>,
     providerOrg: string,
-    by: { userId: number; username: string },
-    input: ResourceInput,
-  ): Promise<Resource> {
-    const createdBy = by.userId;
-    checkFields(input.keyField, input.fields);
-    const code = await this.db.transaction().execute(async (trx) => {
-      const seq = await trx
-        .insertInto('catalog.code_sequence')
-        .values({ provider_org: providerOrg, last: 1 })
-        .onConflict((oc) => oc.column('provider_org').doUpdateSet({ last: sql`catalog.code_sequence.last + 1` }))
-        .returning('last')
-        .executeTakeFirstOrThrow();
-      const code = `${providerOrg}-${String(seq.last).padStart(4, '0')}`;
+    by: Author,
+    content: ResourceContent,
+    action: Action,
+  ): Promise<string> {
+    const seq = await trx
+      .insertInto('catalog.code_sequence')
+      .values({ provider_org: providerOrg, last: 1 })
+      .onConflict((oc) => oc.column('provider_org').doUpdateSet({ last: sql`catalog.code_sequence.last + 1` }))
+      .returning('last')
+      .executeTakeFirstOrThrow();
+    const code = `${providerOrg}-${String(seq.last).padStart(4, '0')}`;
+    const row = await trx
+      .insertInto('catalog.resource')
+      .values({ code, provider_org: providerOrg, created_by: by.userId, ...contentColumns(code, content) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.writeVersion(trx, row.id, 1, content, action, by.username, diffContent(null, content));
+    return code;
+  }
+
+  /**
+   * A new version of the content. `baseVersion` is the version the editor started from: if
+   * another edit landed meanwhile, this one is refused (409), never silently lost.
+   */
+  async edit(code: string, by: Author, input: ResourceInput, baseVersion: number): Promise<Resource> {
+    const content = toContent(input);
+    await this.db.transaction().execute(async (trx) => {
+      const current = await this.lockRow(trx, code);
+      if (current.version !== baseVersion) {
+        throw new HubError(
+          'CAT_VERSION_CONFLICT',
+          `${code} is at version ${current.version}, the edit was based on ${baseVersion}: reload and edit again`,
+        );
+      }
+      if (!EDITABLE.includes(current.status)) {
+        throw new HubError('CAT_BAD_STATE', `${code} is ${current.status}: it cannot be edited until reviewed`);
+      }
+      const version = current.version + 1;
+      const changes = diffContent(contentOf(current), content);
+      if (changes.length === 0) throw invalid('body', 'nothing changed');
       await trx
-        .insertInto('catalog.resource')
+        .updateTable('catalog.resource')
+        .set({ ...contentColumns(code, content), version, status: 'draft', updated_at: new Date() })
+        .where('id', '=', current.id)
+        .execute();
+      await this.writeVersion(trx, current.id, version, content, 'edit', by.username, changes);
+    });
+    return this.recorded(code, 'edit', by);
+  }
+
+  /** One step of the registration workflow; `note` is the reason of a return. */
+  async transition(code: string, by: Author, step: Transition, note?: string): Promise<Resource> {
+    if (step === 'return' && !note?.trim()) throw invalid('reason', 'required: say what the provider must fix');
+    const rule = TRANSITIONS[step];
+    const resource = await this.db.transaction().execute(async (trx) => {
+      const current = await this.lockRow(trx, code);
+      if (!rule.from.includes(current.status)) {
+        throw new HubError('CAT_BAD_STATE', `${code} is ${current.status}; ${step} needs ${rule.from.join(' or ')}`);
+      }
+      const now = new Date();
+      await trx
+        .updateTable('catalog.resource')
+        .set({
+          status: rule.to,
+          updated_at: now,
+          ...(step === 'submit' ? { submitted_at: now, return_reason: null } : {}),
+          ...(step === 'return' ? { return_reason: note!.trim() } : {}),
+          ...(step === 'publish' ? { published_at: now } : {}),
+        })
+        .where('id', '=', current.id)
+        .execute();
+      await trx
+        .insertInto('catalog.resource_event')
         .values({
-          code,
-          name: input.name,
-          summary: input.summary,
-          provider_org: providerOrg,
-          category: input.category,
-          share_type: input.shareType,
-          open_type: input.openType,
-          level: input.level,
-          key_field: input.keyField,
-          fields: json(input.fields),
-          created_by: createdBy,
+          resource_id: current.id,
+          version: current.version,
+          action: step,
+          actor: by.username,
+          note: note ?? null,
         })
         .execute();
-      return code;
+      return current;
     });
+    await this.routeTasks(resource, step);
+    return this.recorded(code, step, by);
+  }
+
+  /** Submissions wait in the operators' inbox; returns in the provider's officers'. */
+  private async routeTasks(r: ResourceRow, step: Transition): Promise<void> {
+    const due = addWorkingDays(new Date(), REVIEW_DAYS);
+    if (step === 'submit') {
+      await this.tasks.close('catalog.returned', r.code);
+      await this.tasks.open({ org: null, kind: 'catalog.review', ref: r.code, title: `审核 ${r.name}`, dueDate: due });
+    } else if (step === 'return') {
+      await this.tasks.close('catalog.review', r.code);
+      await this.tasks.open({
+        org: r.provider_org,
+        kind: 'catalog.returned',
+        ref: r.code,
+        title: `修改退回的登记 ${r.name}`,
+        dueDate: due,
+      });
+    } else if (step === 'approve') {
+      await this.tasks.close('catalog.review', r.code);
+    }
+  }
+
+  private async lockRow(trx: Transaction<CatalogTables>, code: string): Promise<ResourceRow> {
+    const row = await trx
+      .selectFrom('catalog.resource')
+      .selectAll()
+      .where('code', '=', code)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+    return row;
+  }
+
+  private async writeVersion(
+    trx: Transaction<CatalogTables>,
+    resourceId: number,
+    version: number,
+    content: ResourceContent,
+    action: Action,
+    actor: string,
+    diff: unknown,
+  ): Promise<void> {
+    await trx
+      .insertInto('catalog.resource_version')
+      .values({ resource_id: resourceId, version, doc: json(content) })
+      .execute();
+    await trx
+      .insertInto('catalog.resource_event')
+      .values({ resource_id: resourceId, version, action, actor, note: null, diff: json(diff) })
+      .execute();
+  }
+
+  /** After a change: drop the cached definition and put the step on the ledger by its digest. */
+  private async recorded(code: string, action: Action, by: Author): Promise<Resource> {
+    this.cache.delete(code);
     const resource = await this.get(code);
-    // Every published version goes on the ledger by its digest, whoever registered it and how.
     await this.ledger.append({
-      kind: 'catalog.version',
+      kind: 'catalog.event',
+      action,
       resource: resource.code,
       version: resource.version,
-      digest: digestJson(this.ledger.suite, resource),
+      status: resource.status,
+      digest: digestJson(this.ledger.suite, contentOf(resource)),
       actor: by.username,
       at: new Date().toISOString(),
     });
@@ -104,69 +247,84 @@ export class CatalogService {
   async get(code: string): Promise<Resource> {
     const hit = this.cache.get(code);
     if (hit && hit.until > Date.now()) return hit.resource;
-    const resource = await this.read(code);
+    const row = await this.db.selectFrom('catalog.resource').selectAll().where('code', '=', code).executeTakeFirst();
+    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+    const resource = await this.describe(row);
     this.cache.set(code, { resource, until: Date.now() + CACHE_MS });
     return resource;
   }
 
-  private async read(code: string): Promise<Resource> {
-    const row = await this.db.selectFrom('catalog.resource').selectAll().where('code', '=', code).executeTakeFirst();
-    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
-    const [summary] = await this.summarize([row]);
-    return { ...summary!, id: row.id, fields: row.fields };
+  /** Who changed what and when, newest first. */
+  async versions(code: string): Promise<VersionEvent[]> {
+    const rows = await this.db
+      .selectFrom('catalog.resource_event as e')
+      .innerJoin('catalog.resource as r', 'r.id', 'e.resource_id')
+      .select(['e.version', 'e.action', 'e.actor', 'e.at', 'e.note', 'e.diff'])
+      .where('r.code', '=', code)
+      .orderBy('e.id', 'desc')
+      .execute();
+    if (rows.length === 0) await this.get(code);
+    return rows.map((e) => ({ ...e, at: e.at.toISOString(), diff: e.diff as VersionEvent['diff'] }));
+  }
+
+  /** The resource with the content it had at `version`. */
+  async atVersion(code: string, version: number): Promise<Resource> {
+    const current = await this.get(code);
+    const row = await this.db
+      .selectFrom('catalog.resource_version')
+      .select('doc')
+      .where('resource_id', '=', current.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw new HubError('KRN_NOT_FOUND', `${code} has no version ${version}`);
+    return { ...current, ...withGrading(row.doc), version };
   }
 
   async list(
     query: ListQuery,
+    viewer: Viewer,
   ): Promise<{ items: ResourceSummary[]; total: number; facets: Record<string, Record<string, number>> }> {
     const page = Math.max(1, query.page ?? 1);
     const pageSize = Math.min(200, Math.max(1, query.pageSize ?? 20));
-    let base = this.db.selectFrom('catalog.resource');
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      base = base.where((eb) =>
-        eb.or([eb('name', 'ilike', like), eb('summary', 'ilike', like), eb('code', 'ilike', like)]),
-      );
-    }
-    if (query.provider) base = base.where('provider_org', '=', query.provider);
-    if (query.category) base = base.where('category', '=', query.category as ResourceRow['category']);
-    if (query.shareType) base = base.where('share_type', '=', query.shareType as ResourceRow['share_type']);
-    if (query.openType) base = base.where('open_type', '=', query.openType as ResourceRow['open_type']);
-    if (query.level) base = base.where('level', '=', query.level as ResourceRow['level']);
-    const rows = await base
-      .selectAll()
-      .orderBy('code')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute();
-    const total = (await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-    const facets: Record<string, Record<string, number>> = {};
-    for (const col of FACETS) {
-      const counts = await base
-        .select([col, (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(col)
-        .execute();
-      facets[FACET_NAMES[col]] = Object.fromEntries(counts.map((c) => [String(c[col]), c.n]));
-    }
-    return { items: await this.summarize(rows), total, facets };
+    const base = matching(this.db, query, viewer);
+    const [rows, counts] = await Promise.all([
+      ordered(base.selectAll(), query)
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      facetCounts(base),
+    ]);
+    const items = await this.describeAll(rows);
+    return { items: items.map(summaryOf), ...counts };
   }
 
-  private async summarize(rows: ResourceRow[]): Promise<ResourceSummary[]> {
+  /** Every matching entry whole, for exports; bounded so that one request cannot take the server. */
+  async listAll(query: ListQuery, viewer: Viewer, limit = 20_000): Promise<Resource[]> {
+    const rows = await ordered(matching(this.db, query, viewer).selectAll(), query)
+      .limit(limit)
+      .execute();
+    return this.describeAll(rows);
+  }
+
+  private async describe(row: ResourceRow): Promise<Resource> {
+    return (await this.describeAll([row]))[0]!;
+  }
+
+  private async describeAll(rows: ResourceRow[]): Promise<Resource[]> {
     if (rows.length === 0) return [];
     const names = await this.orgNames([...new Set(rows.map((r) => r.provider_org))]);
     return rows.map((r) => ({
+      id: r.id,
       code: r.code,
-      name: r.name,
-      summary: r.summary,
       provider: { code: r.provider_org, name: names.get(r.provider_org) ?? r.provider_org },
-      category: r.category,
-      shareType: r.share_type,
-      openType: r.open_type,
-      level: r.level,
-      keyField: r.key_field,
-      recordCount: r.record_count,
+      ...withGrading(contentOf(r)),
+      status: r.status,
+      returnReason: r.return_reason,
+      recordCount: Number(r.record_count),
       version: r.version,
+      createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
+      publishedAt: r.published_at?.toISOString() ?? null,
     }));
   }
 
@@ -230,17 +388,90 @@ export class CatalogService {
         sql<number>`coalesce(sum(record_count), 0)::bigint`.as('records'),
       ])
       .executeTakeFirstOrThrow();
-    return row;
+    return { resources: Number(row.resources), records: Number(row.records) };
+  }
+
+  /**
+   * Fills the search index of entries registered before it existed (the migration cannot
+   * segment text in SQL). Cheap when there is nothing to do: one indexed-free scan of codes.
+   */
+  async reindexMissing(): Promise<number> {
+    const rows = await this.db.selectFrom('catalog.resource').selectAll().where('search_text', '=', '').execute();
+    for (const row of rows) {
+      const content = contentOf(row);
+      await this.db.transaction().execute(async (trx) => {
+        const s = searchable(row.code, content);
+        await trx
+          .updateTable('catalog.resource')
+          .set({ search_text: s.text, search_terms: s.terms })
+          .where('id', '=', row.id)
+          .execute();
+        await trx
+          .insertInto('catalog.resource_version')
+          .values({ resource_id: row.id, version: row.version, doc: json(content) })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      });
+    }
+    return rows.length;
   }
 }
 
-function checkFields(keyField: string, fields: Field[]): void {
-  const names = new Set<string>();
-  fields.forEach((f, i) => {
-    if (names.has(f.name)) throw invalid(`fields/${i}/name`, `duplicate field name ${f.name}`);
-    names.add(f.name);
-  });
-  const key = fields.find((f) => f.name === keyField);
-  if (!key) throw invalid('keyField', `${keyField} is not one of the fields`);
-  if (!key.required) throw invalid('keyField', `key field ${keyField} must be required`);
+/** The registered content of a stored row or a described resource. */
+function contentOf(r: ResourceRow | Resource): ResourceContent {
+  if ('code' in r && 'provider' in r) {
+    const { name, summary, category, shareType, shareCondition, openType, level, levelReason } = r;
+    const { updateFrequency, format, keywords, mount, keyField, fields } = r;
+    return {
+      ...{ name, summary, category, shareType, shareCondition, openType, level, levelReason },
+      ...{ updateFrequency, format, keywords, mount, keyField, fields },
+    };
+  }
+  return {
+    name: r.name,
+    summary: r.summary,
+    category: r.category,
+    shareType: r.share_type,
+    shareCondition: r.share_condition,
+    openType: r.open_type,
+    level: r.level,
+    levelReason: r.level_reason,
+    updateFrequency: r.update_frequency as ResourceContent['updateFrequency'],
+    format: r.format as ResourceContent['format'],
+    keywords: r.keywords,
+    mount: r.mount,
+    keyField: r.key_field,
+    fields: r.fields,
+  };
+}
+
+function contentColumns(code: string, c: ResourceContent) {
+  const s = searchable(code, c);
+  return {
+    name: c.name,
+    summary: c.summary,
+    category: c.category,
+    share_type: c.shareType,
+    share_condition: c.shareCondition,
+    open_type: c.openType,
+    level: c.level,
+    level_reason: c.levelReason,
+    update_frequency: c.updateFrequency,
+    format: c.format,
+    keywords: c.keywords,
+    mount: json(c.mount),
+    key_field: c.keyField,
+    fields: json(c.fields),
+    search_text: s.text,
+    search_terms: s.terms,
+  };
+}
+
+function withGrading(c: ResourceContent) {
+  return { ...c, suggestedLevel: suggestLevel(c), flags: gradingFlags(c) };
+}
+
+function summaryOf(r: Resource): ResourceSummary {
+  const { id: _id, fields: _f, levelReason: _l, mount: _m, returnReason: _r, createdAt: _c, ...summary } = r;
+  return summary;
 }

@@ -1,5 +1,8 @@
 import type { Generated } from '../db/index.js';
 import type { Field } from './fields.js';
+import type { Level } from './grading.js';
+import type { Mount, Status } from './schemas.js';
+import type { ResourceContent } from './content.js';
 
 export type CatalogTables = {
   'catalog.resource': {
@@ -11,14 +14,37 @@ export type CatalogTables = {
     category: 'base' | 'theme' | 'topic' | 'department';
     share_type: 'unconditional' | 'conditional' | 'none';
     open_type: 'open' | 'conditional' | 'closed';
-    level: 'general' | 'important' | 'core';
+    level: Level;
     key_field: string;
+    status: Generated<Status>;
+    share_condition: string;
+    level_reason: string;
+    update_frequency: string;
+    format: string;
+    keywords: string[];
+    mount: Mount;
+    return_reason: string | null;
+    submitted_at: Date | null;
+    published_at: Date | null;
+    search_text: string;
+    search_terms: string[];
     fields: Field[];
     version: Generated<number>;
     record_count: Generated<number>;
     created_by: number;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+  };
+  'catalog.resource_version': { resource_id: number; version: number; doc: ResourceContent };
+  'catalog.resource_event': {
+    id: Generated<number>;
+    resource_id: number;
+    version: number;
+    action: 'create' | 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'import';
+    actor: string;
+    at: Generated<Date>;
+    note: string | null;
+    diff: unknown;
   };
   'catalog.code_sequence': { provider_org: string; last: number };
   'catalog.record': {

@@ -8,6 +8,7 @@ import { seedDemo } from '../demo/index.js';
 import { MIGRATIONS, openHub, startHub } from '../http/index.js';
 import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
+import { registerCatalogCommands } from './catalog.js';
 import { registerLedgerCommands } from './ledger.js';
 
 const program = new Command('qdh').description('泉城数据中枢 Quancheng Data Hub').showHelpAfterError();
@@ -175,6 +176,11 @@ program
       await hub.close();
     }
   });
+
+registerCatalogCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
+});
 
 registerLedgerCommands(program, async () => {
   const { databaseUrl, dataDir } = hubOptions({});

@@ -2,4 +2,12 @@ export { connect, type ConnectOptions } from './connect.js';
 export { migrate } from './migrate.js';
 export { json } from './json.js';
 export type { Database, DatabaseKind, Migration, ModuleMigrations } from './types.js';
-export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Generated } from 'kysely';
+export {
+  sql,
+  type Kysely,
+  type Transaction,
+  type Selectable,
+  type Insertable,
+  type Generated,
+  type SelectQueryBuilder,
+} from 'kysely';

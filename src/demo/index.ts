@@ -2,10 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Actor, Role } from '../access/index.js';
+import type { Author } from '../catalog/index.js';
 import type { Logger } from '../kernel/index.js';
 import type { Hub } from '../hub/index.js';
 import { PLATFORM_ORG, demoOrganizations } from './orgs.js';
 import { enterprises, people, toCsv, prng } from './people.js';
+import { advance, seedCatalog } from './catalog.js';
 import { ENTERPRISE_RESOURCE, PERSON_RESOURCE, SOCIAL_INSURANCE_RESOURCE } from './resources.js';
 
 export interface DemoSummary {
@@ -65,14 +67,18 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
       via: 'token',
     });
   }
+  const operator = ids.get('operator')!;
+  const officers = await appointOfficers(hub, ids, password);
   const count = opts.people ?? 10_000;
   const officer = ids.get('officer')!;
   const person = await hub.catalog.register('JNGAJ', officer, PERSON_RESOURCE);
+  await advance(hub, person.code, 'published', officer, operator);
   await hub.ingest.runCsv(person, toCsv(people(count, 2026)), { createdBy: officer.userId, source: 'demo:people.csv' });
   opts.logger?.info({ people: count }, 'demo population loaded');
 
   const scjg = ids.get('officer_scjg')!;
   const enterprise = await hub.catalog.register('JNSCJG', scjg, ENTERPRISE_RESOURCE);
+  await advance(hub, enterprise.code, 'published', scjg, operator);
   await hub.ingest.runCsv(enterprise, toCsv(enterprises(Math.max(50, Math.round(count / 10)))), {
     createdBy: scjg.userId,
     source: 'demo:enterprises.csv',
@@ -80,6 +86,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
 
   const rsj = ids.get('officer_rsj')!;
   const insurance = await hub.catalog.register('JNRSJ', rsj, SOCIAL_INSURANCE_RESOURCE);
+  await advance(hub, insurance.code, 'published', rsj, operator);
   await hub.ingest.runCsv(insurance, toCsv(insured(count)), { createdBy: rsj.userId, source: 'demo:insurance.csv' });
 
   await hub.exchange.createGrant(ids.get('operator')!, {
@@ -88,6 +95,8 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
     fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
     purpose: '最低生活保障资格核验',
   });
+  const entries = await seedCatalog(hub, officers, operator);
+  opts.logger?.info({ entries }, 'demo catalog registered');
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 
@@ -102,4 +111,26 @@ function* insured(count: number) {
       active: rand() < 0.92 ? '是' : '否',
     };
   }
+}
+
+/**
+ * Every department gets a chief data officer (数据官): the named demo officers where there is
+ * one, else an account `cdo_<code>` with the demo password, not listed among the demo accounts.
+ */
+async function appointOfficers(hub: Hub, ids: Map<string, Actor>, password: string): Promise<Map<string, Author>> {
+  const officers = new Map<string, Author>();
+  for (const a of ids.values()) if (a.roles.includes('officer') && a.org) officers.set(a.org.code, a);
+  for (const org of await hub.access.listOrganizations()) {
+    if (org.kind !== 'department' || officers.has(org.code)) continue;
+    const user = await hub.access.createUser({
+      username: `cdo_${org.code.toLowerCase()}`,
+      displayName: `首席数据官（${org.name.replace(/^济南市/, '')}）`,
+      password,
+      orgCode: org.code,
+      roles: ['officer'],
+    });
+    officers.set(org.code, { userId: user.id, username: user.username });
+  }
+  for (const [org, author] of officers) await hub.officers.setOfficers(org, author.username, []);
+  return officers;
 }

@@ -49,6 +49,9 @@ export class ExchangeService {
   async createGrant(actor: Actor | null, input: GrantInput): Promise<Grant> {
     authorize(actor, 'grant:manage');
     const resource = await this.catalog.get(input.resource);
+    if (resource.publishedAt === null) {
+      throw new HubError('CAT_BAD_STATE', `${resource.code} is not published: nothing can be granted on it yet`);
+    }
     const consumer = await this.access.findOrganization(input.consumer);
     if (!consumer) throw invalid('consumer', `no organization ${input.consumer}`);
     if (consumer.code === resource.provider.code)
@@ -126,6 +129,20 @@ export class ExchangeService {
       q = q.where((eb) => eb.or([eb('consumer_org', '=', org), eb('resource_code', 'like', `${org}-%`)]));
     }
     return this.describeGrants(await q.execute());
+  }
+
+  /** Consuming organizations of each resource under an active, unexpired grant (for the asset map). */
+  async activeGrantsByResource(): Promise<Map<string, string[]>> {
+    const rows = await this.db
+      .selectFrom('exchange.grant')
+      .select(['resource_code', 'consumer_org'])
+      .distinct()
+      .where('state', '=', 'active')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+      .execute();
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.resource_code, [...(out.get(r.resource_code) ?? []), r.consumer_org]);
+    return out;
   }
 
   private async describeGrants(rows: Array<Selectable<ExchangeTables['exchange.grant']>>): Promise<Grant[]> {

@@ -14,6 +14,7 @@ import { registerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { catalogToolRoutes } from './routes/catalog-tools.js';
 import { grantRoutes } from './routes/grants.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { platformRoutes } from './routes/platform.js';
@@ -77,6 +78,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(authRoutes(hub), { prefix: '/api/v1/auth' });
   await app.register(platformRoutes(hub), { prefix: '/api/v1' });
   await app.register(catalogRoutes(hub), { prefix: '/api/v1/catalog' });
+  await app.register(catalogToolRoutes(hub), { prefix: '/api/v1/catalog' });
   await app.register(ingestRoutes(hub), { prefix: '/api/v1/ingest' });
   await app.register(grantRoutes(hub), { prefix: '/api/v1/grants' });
   await app.register(

@@ -1,4 +1,4 @@
-import { AccessService, accessMigrations } from '../access/index.js';
+import { AccessService, OfficerService, accessMigrations } from '../access/index.js';
 import { CatalogService, catalogMigrations } from '../catalog/index.js';
 import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
 import { ExchangeService, exchangeMigrations } from '../exchange/index.js';
@@ -18,6 +18,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
 export interface Hub {
   db: Database;
   access: AccessService;
+  officers: OfficerService;
   catalog: CatalogService;
   ingest: IngestService;
   exchange: ExchangeService;
@@ -44,6 +45,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     await migrate(db, MIGRATIONS);
     const access = await AccessService.open(db);
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000 });
+    const officers = new OfficerService(db);
     const catalog = new CatalogService(
       db,
       async (codes) => {
@@ -51,12 +53,15 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
       },
       ledger,
+      officers,
     );
+    await catalog.reindexMissing();
     const ingest = new IngestService(db, catalog);
     const exchange = new ExchangeService(db, access, catalog, ledger);
     return {
       db,
       access,
+      officers,
       catalog,
       ingest,
       exchange,

@@ -16,6 +16,9 @@ export const ERROR_CATALOGUE = {
   ACC_FORBIDDEN: { status: 403, title: 'Not permitted' },
   ACC_RATE_LIMITED: { status: 429, title: 'Too many attempts' },
   CAT_RESOURCE_NOT_FOUND: { status: 404, title: 'No such catalog resource' },
+  CAT_VERSION_CONFLICT: { status: 409, title: 'The resource was changed meanwhile' },
+  CAT_BAD_STATE: { status: 409, title: 'Not allowed in the resource’s registration state' },
+  CAT_BAD_SPREADSHEET: { status: 422, title: 'The catalog spreadsheet has rows that cannot be taken' },
   ING_BAD_FILE: { status: 400, title: 'The file cannot be read' },
   SHR_NO_GRANT: { status: 403, title: 'No grant covers this access' },
   SHR_GRANT_NOT_FOUND: { status: 404, title: 'No such grant' },
@@ -31,6 +34,10 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 export interface FieldProblem {
   field: string;
   reason: string;
+  /** Where in a spreadsheet, for problems of an uploaded workbook. */
+  sheet?: string;
+  row?: number;
+  column?: string;
 }
 
 export class HubError extends Error {

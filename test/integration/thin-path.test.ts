@@ -80,8 +80,9 @@ describe.each(engines())('thin path on $name', (engine) => {
       summary: '犬只登记与免疫情况',
       category: 'department',
       shareType: 'conditional',
+      shareCondition: '仅用于养犬补贴核验',
       openType: 'closed',
-      level: 'general',
+      level: 'important',
       keyField: 'owner_id',
       fields: [
         { name: 'owner_id', label: '犬主身份号码', type: 'citizen_id', required: true, sensitivity: 4 },
@@ -99,6 +100,12 @@ describe.each(engines())('thin path on $name', (engine) => {
     expect(res.statusCode).toBe(201);
     code = res.json().code;
     expect(code).toMatch(/^JNGAJ-\d{4}$/);
+    expect(res.json().status).toBe('draft');
+    // Published through the registration workflow, so that it can be granted below.
+    expect((await call('officer', 'POST', `/api/v1/catalog/resources/${code}/submit`)).statusCode).toBe(200);
+    expect((await call('operator', 'POST', `/api/v1/catalog/resources/${code}/approve`)).statusCode).toBe(200);
+    const published = await call('operator', 'POST', `/api/v1/catalog/resources/${code}/publish`);
+    expect(published.json()).toMatchObject({ status: 'published', version: 1 });
   });
 
   it.skipIf(engine.skip)('loads good rows of a CSV and rejects bad ones with row number and reason', async () => {

@@ -1,7 +1,23 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize, isAllowed } from '../../access/index.js';
-import { ResourceInputSchema, ResourceSchema, ResourceSummarySchema } from '../../catalog/index.js';
+import type { FastifyRequest } from 'fastify';
+import { authorize, hasRole, isAllowed, type Action, type Actor } from '../../access/index.js';
+import {
+  CATEGORIES,
+  LEVELS,
+  OPEN_TYPES,
+  ResourceInputSchema,
+  ResourceSchema,
+  ResourceSummarySchema,
+  SHARE_TYPES,
+  STATUSES,
+  VersionEventSchema,
+  literals,
+  type Resource,
+  type Transition,
+  type Viewer,
+} from '../../catalog/index.js';
+
 import { HubError } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
 
@@ -13,6 +29,64 @@ const RecordsQuery = Type.Object({
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
 });
 
+/** The search filters, shared by the list and the export. Enumerations are checked here, at the edge. */
+export const CatalogFilters = {
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'a phrase: "人口" finds "人口基础信息"' })),
+  provider: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{2,16}$' })),
+  category: Type.Optional(literals(CATEGORIES)),
+  shareType: Type.Optional(literals(SHARE_TYPES)),
+  openType: Type.Optional(literals(OPEN_TYPES)),
+  level: Type.Optional(literals(LEVELS)),
+  status: Type.Optional(literals(STATUSES)),
+  sort: Type.Optional(literals(['relevance', 'code', 'name', 'updated'] as const)),
+};
+
+const Permissions = Type.Object({
+  canEdit: Type.Boolean(),
+  canSubmit: Type.Boolean(),
+  canReview: Type.Boolean(),
+  canPublish: Type.Boolean(),
+  canBrowse: Type.Boolean(),
+  canUpload: Type.Boolean(),
+});
+const ResourceView = Type.Evaluate(Type.Intersect([ResourceSchema, Permissions]));
+
+/** Operators see every entry; others see published ones and their own organization's drafts. */
+export function viewerOf(actor: Actor): Viewer {
+  return { org: actor.org?.code ?? null, all: hasRole(actor, 'operator') };
+}
+
+/** A resource the caller may see, or 404: an unpublished draft of another organization is not revealed. */
+export async function visibleResource(hub: Hub, request: FastifyRequest, code: string): Promise<Resource> {
+  authorize(request.actor, 'catalog:read');
+  const resource = await hub.catalog.get(code);
+  const draftReader = isAllowed(request.actor, 'catalog:read-drafts', { ownerOrg: resource.provider.code });
+  if (resource.publishedAt === null && !draftReader)
+    throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+  return resource;
+}
+
+function withPermissions(actor: Actor | null, r: Resource) {
+  const owner = { ownerOrg: r.provider.code };
+  const may = (action: Action) => isAllowed(actor, action, owner);
+  return {
+    ...r,
+    canEdit: may('catalog:edit') && ['draft', 'returned', 'published'].includes(r.status),
+    canSubmit: may('catalog:submit') && ['draft', 'returned'].includes(r.status),
+    canReview: may('catalog:review') && r.status === 'submitted',
+    canPublish: may('catalog:publish') && r.status === 'approved',
+    canBrowse: may('records:browse'),
+    canUpload: may('ingest:upload'),
+  };
+}
+
+const STEPS: Record<Transition, Action> = {
+  submit: 'catalog:submit',
+  approve: 'catalog:review',
+  return: 'catalog:review',
+  publish: 'catalog:publish',
+};
+
 export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -23,12 +97,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           summary: 'Search the catalog with filters and facet counts',
           security: [{ bearer: [] }],
           querystring: Type.Object({
-            q: Type.Optional(Type.String({ maxLength: 100 })),
-            provider: Type.Optional(Type.String({ maxLength: 16 })),
-            category: Type.Optional(Type.String({ maxLength: 20 })),
-            shareType: Type.Optional(Type.String({ maxLength: 20 })),
-            openType: Type.Optional(Type.String({ maxLength: 20 })),
-            level: Type.Optional(Type.String({ maxLength: 20 })),
+            ...CatalogFilters,
             page: Type.Integer({ minimum: 1, default: 1 }),
             pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
           }),
@@ -43,7 +112,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         authorize(request.actor, 'catalog:read');
-        return hub.catalog.list(request.query);
+        return hub.catalog.list(request.query, viewerOf(request.actor));
       },
     );
 
@@ -52,10 +121,10 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['catalog'],
-          summary: "Register a resource under the caller's organization (officers)",
+          summary: "Register a resource as a draft of the caller's organization (officers)",
           security: [{ bearer: [] }],
           body: ResourceInputSchema,
-          response: { 201: ResourceSchema },
+          response: { 201: ResourceView },
         },
       },
       async (request, reply) => {
@@ -63,7 +132,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
         const resource = await hub.catalog.register(actor.org!.code, actor, request.body);
         reply.status(201);
-        return resource;
+        return withPermissions(actor, resource);
       },
     );
 
@@ -72,25 +141,95 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['catalog'],
-          summary: 'One resource with its fields',
+          summary: 'One resource with its fields, grading and what the caller may do with it',
           security: [{ bearer: [] }],
           params: Code,
-          response: {
-            200: Type.Evaluate(
-              Type.Intersect([ResourceSchema, Type.Object({ canBrowse: Type.Boolean(), canUpload: Type.Boolean() })]),
-            ),
-          },
+          response: { 200: ResourceView },
+        },
+      },
+      async (request) => withPermissions(request.actor, await visibleResource(hub, request, request.params.code)),
+    );
+
+    app.put(
+      '/resources/:code',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Edit a resource: a new version, refused with 409 if it changed since baseVersion',
+          security: [{ bearer: [] }],
+          params: Code,
+          body: Type.Evaluate(
+            Type.Intersect([ResourceInputSchema, Type.Object({ baseVersion: Type.Integer({ minimum: 1 }) })]),
+          ),
+          response: { 200: ResourceView },
         },
       },
       async (request) => {
-        authorize(request.actor, 'catalog:read');
-        const resource = await hub.catalog.get(request.params.code);
-        const owner = { ownerOrg: resource.provider.code };
-        return {
-          ...resource,
-          canBrowse: isAllowed(request.actor, 'records:browse', owner),
-          canUpload: isAllowed(request.actor, 'ingest:upload', owner),
-        };
+        const current = await visibleResource(hub, request, request.params.code);
+        authorize(request.actor, 'catalog:edit', { ownerOrg: current.provider.code });
+        const { baseVersion, ...input } = request.body;
+        return withPermissions(request.actor, await hub.catalog.edit(current.code, request.actor, input, baseVersion));
+      },
+    );
+
+    for (const step of Object.keys(STEPS) as Transition[]) {
+      app.post(
+        `/resources/:code/${step}`,
+        {
+          schema: {
+            tags: ['catalog'],
+            summary: `Registration workflow: ${step}`,
+            security: [{ bearer: [] }],
+            params: Code,
+            ...(step === 'return'
+              ? { body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 1000 }) }) }
+              : {}),
+            response: { 200: ResourceView },
+          },
+        },
+        async (request) => {
+          const current = await visibleResource(hub, request, request.params.code);
+          authorize(request.actor, STEPS[step], { ownerOrg: current.provider.code });
+          const reason = (request.body as { reason?: string } | undefined)?.reason;
+          return withPermissions(
+            request.actor,
+            await hub.catalog.transition(current.code, request.actor, step, reason),
+          );
+        },
+      );
+    }
+
+    app.get(
+      '/resources/:code/versions',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Who changed what and when, newest first, with diffs',
+          security: [{ bearer: [] }],
+          params: Code,
+          response: { 200: Type.Object({ items: Type.Array(VersionEventSchema) }) },
+        },
+      },
+      async (request) => {
+        const r = await visibleResource(hub, request, request.params.code);
+        return { items: await hub.catalog.versions(r.code) };
+      },
+    );
+
+    app.get(
+      '/resources/:code/versions/:version',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'The resource as it was at one version',
+          security: [{ bearer: [] }],
+          params: Type.Intersect([Code, Type.Object({ version: Type.Integer({ minimum: 1 }) })]),
+          response: { 200: ResourceView },
+        },
+      },
+      async (request) => {
+        const r = await visibleResource(hub, request, request.params.code);
+        return withPermissions(request.actor, await hub.catalog.atVersion(r.code, request.params.version));
       },
     );
 

@@ -66,5 +66,86 @@ export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         };
       },
     );
+
+    app.get(
+      '/tasks',
+      {
+        schema: {
+          tags: ['platform'],
+          summary: "Open tasks of the caller's organization (operators: also those for the platform)",
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  kind: Type.String(),
+                  title: Type.String(),
+                  ref: Type.String(),
+                  org: Type.Union([Type.String(), Type.Null()]),
+                  dueDate: Type.Union([Type.String(), Type.Null()]),
+                  overdue: Type.Boolean(),
+                  state: Type.String(),
+                  createdAt: Type.String(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'tasks:read');
+        return { items: await hub.officers.inbox(request.actor) };
+      },
+    );
+
+    const Person = Type.Object({ username: Type.String(), displayName: Type.String() });
+    const OfficersSchema = Type.Object({
+      org: Type.String(),
+      chief: Type.Union([Person, Type.Null()]),
+      stewards: Type.Array(Person),
+    });
+    const OrgCode = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,16}$' }) });
+
+    app.get(
+      '/orgs/:code/officers',
+      {
+        schema: {
+          tags: ['platform'],
+          summary: "An organization's chief data officer and data stewards (数据官)",
+          security: [{ bearer: [] }],
+          params: OrgCode,
+          response: { 200: OfficersSchema },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'org:read');
+        return hub.officers.officers(request.params.code);
+      },
+    );
+
+    app.put(
+      '/orgs/:code/officers',
+      {
+        schema: {
+          tags: ['platform'],
+          summary: "Appoint an organization's chief data officer and data stewards (operators)",
+          security: [{ bearer: [] }],
+          params: OrgCode,
+          body: Type.Object(
+            {
+              chief: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+              stewards: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: OfficersSchema },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'officers:manage');
+        return hub.officers.setOfficers(request.params.code, request.body.chief, request.body.stewards);
+      },
+    );
   };
 }

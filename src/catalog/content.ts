@@ -1,0 +1,112 @@
+import { invalid } from '../kernel/index.js';
+import { bindFields, type Field } from './fields.js';
+import { checkLevel, type Level } from './grading.js';
+import type { Mount, ResourceInput } from './schemas.js';
+import { indexTerms } from './search-terms.js';
+
+/**
+ * What the provider registers — everything a version holds. Status, counts and dates belong to
+ * the resource, not to a version.
+ */
+export interface ResourceContent {
+  name: string;
+  summary: string;
+  category: 'base' | 'theme' | 'topic' | 'department';
+  shareType: 'unconditional' | 'conditional' | 'none';
+  shareCondition: string;
+  openType: 'open' | 'conditional' | 'closed';
+  level: Level;
+  levelReason: string;
+  updateFrequency: 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
+  format: 'table' | 'file' | 'api';
+  keywords: string[];
+  mount: Mount;
+  keyField: string;
+  fields: Field[];
+}
+
+/** Checks a registration beyond its JSON Schema and fills in what the data elements imply. */
+export function toContent(input: ResourceInput): ResourceContent {
+  const fields = bindFields(input.fields);
+  checkFieldNames(input.keyField, fields);
+  const shareCondition = input.shareCondition?.trim() ?? '';
+  if (input.shareType === 'conditional' && !shareCondition) {
+    throw invalid('shareCondition', 'required for conditional sharing: the condition a consumer must meet');
+  }
+  if (input.shareType === 'none' && !shareCondition) {
+    throw invalid('shareCondition', 'required when not shared: the legal basis for refusing');
+  }
+  const mount = input.mount ?? { kind: 'records' };
+  if (mount.kind !== 'records' && !mount.target) throw invalid('mount/target', `required for a ${mount.kind}`);
+  const content: ResourceContent = {
+    name: input.name.trim(),
+    summary: input.summary.trim(),
+    category: input.category,
+    shareType: input.shareType,
+    shareCondition,
+    openType: input.openType,
+    level: input.level,
+    levelReason: input.levelReason?.trim() ?? '',
+    updateFrequency: input.updateFrequency ?? 'irregular',
+    format: input.format ?? 'table',
+    keywords: [...new Set((input.keywords ?? []).map((k) => k.trim()).filter(Boolean))],
+    mount,
+    keyField: input.keyField,
+    fields,
+  };
+  checkLevel(content);
+  return content;
+}
+
+function checkFieldNames(keyField: string, fields: Field[]): void {
+  const names = new Set<string>();
+  fields.forEach((f, i) => {
+    if (names.has(f.name)) throw invalid(`fields/${i}/name`, `duplicate field name ${f.name}`);
+    names.add(f.name);
+  });
+  const key = fields.find((f) => f.name === keyField);
+  if (!key) throw invalid('keyField', `${keyField} is not one of the fields`);
+  if (!key.required) throw invalid('keyField', `key field ${keyField} must be required`);
+}
+
+export interface Change {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * What changed between two versions, as a reviewer reads it: one line per metadata property,
+ * and fields compared by name (added, removed, or property by property).
+ */
+export function diffContent(before: ResourceContent | null, after: ResourceContent): Change[] {
+  const changes: Change[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const key of Object.keys(after) as Array<keyof ResourceContent>) {
+    if (key === 'fields') continue;
+    const [a, b] = [before?.[key] ?? null, after[key]];
+    if (!same(a, b)) changes.push({ path: key, before: a, after: b });
+  }
+  const old = new Map((before?.fields ?? []).map((f) => [f.name, f]));
+  for (const f of after.fields) {
+    const prior = old.get(f.name);
+    old.delete(f.name);
+    if (!prior) {
+      changes.push({ path: `fields/${f.name}`, before: null, after: f });
+      continue;
+    }
+    for (const key of new Set([...Object.keys(prior), ...Object.keys(f)]) as Set<keyof Field>) {
+      if (!same(prior[key], f[key])) {
+        changes.push({ path: `fields/${f.name}/${key}`, before: prior[key] ?? null, after: f[key] ?? null });
+      }
+    }
+  }
+  for (const [name, f] of old) changes.push({ path: `fields/${name}`, before: f, after: null });
+  return changes;
+}
+
+/** The text an entry is found by, and its index terms (see search-terms.ts). */
+export function searchable(code: string, c: ResourceContent): { text: string; terms: string[] } {
+  const texts = [code, c.name, c.summary, ...c.keywords, ...c.fields.flatMap((f) => [f.name, f.label])];
+  return { text: texts.join('\n').toLowerCase(), terms: indexTerms(texts) };
+}
