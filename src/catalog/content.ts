@@ -1,8 +1,9 @@
+import { json } from '../db/index.js';
 import { invalid } from '../kernel/index.js';
 import { bindFields, type Field } from './fields.js';
 import { checkLevel, type Level } from './grading.js';
 import type { Mount, ResourceInput } from './schemas.js';
-import { indexTerms } from './search-terms.js';
+import { indexTerms, nameTerm } from './search-terms.js';
 
 /**
  * What the provider registers — everything a version holds. Status, counts and dates belong to
@@ -105,8 +106,32 @@ export function diffContent(before: ResourceContent | null, after: ResourceConte
   return changes;
 }
 
-/** The text an entry is found by, and its index terms (see search-terms.ts). */
+/**
+ * The text an entry is found by, and its index terms (see search-terms.ts): codes match by
+ * prefix, and the name's terms are indexed once more under NAME_TERM, for relevance order.
+ */
 export function searchable(code: string, c: ResourceContent): { text: string; terms: string[] } {
-  const texts = [code, c.name, c.summary, ...c.keywords, ...c.fields.flatMap((f) => [f.name, f.label])];
-  return { text: texts.join('\n').toLowerCase(), terms: indexTerms(texts) };
+  const texts = [c.name, c.summary, ...c.keywords, ...c.fields.flatMap((f) => [f.name, f.label])];
+  const terms = [...indexTerms(texts, [code]), ...indexTerms([c.name]).map(nameTerm)];
+  return { text: [code, ...texts].join('\n').toLowerCase(), terms };
+}
+
+/** The columns of catalog.resource that hold a version's content. */
+export function columnsOf(c: ResourceContent) {
+  return {
+    name: c.name,
+    summary: c.summary,
+    category: c.category,
+    share_type: c.shareType,
+    share_condition: c.shareCondition,
+    open_type: c.openType,
+    level: c.level,
+    level_reason: c.levelReason,
+    update_frequency: c.updateFrequency,
+    format: c.format,
+    keywords: c.keywords,
+    mount: json(c.mount),
+    key_field: c.keyField,
+    fields: json(c.fields),
+  };
 }

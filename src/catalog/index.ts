@@ -14,7 +14,7 @@ export {
 } from './fields.js';
 export { DATA_ELEMENTS, MASKINGS, findDataElement, type DataElement, type Masking } from './elements.js';
 export { suggestLevel, gradingFlags, type Level } from './grading.js';
-export { toContent, diffContent, type ResourceContent, type Change } from './content.js';
+export { toContent, diffContent, columnsOf, type ResourceContent, type Change } from './content.js';
 export {
   ResourceInputSchema,
   ResourceSchema,

@@ -68,12 +68,47 @@ alter table catalog.resource
   add column return_reason text,
   add column submitted_at timestamptz,
   add column published_at timestamptz,
-  add column search_text text not null default '',
-  add column search_terms text[] not null default '{}';
+  add column search_text text not null default '';
 update catalog.resource set published_at = created_at;
 alter table catalog.resource alter column status set default 'draft';
-create index resource_search on catalog.resource using gin (search_terms);
 create index resource_status on catalog.resource (status);
+-- The search index: one narrow row per entry with its facets and index terms (see
+-- search-terms.ts), so that a broad query counts facets without reading the entries' fields.
+-- Filled by the service in the same transaction as each change; rows of entries made before it
+-- existed are filled when the hub opens (CatalogService.reindexMissing).
+create table catalog.resource_search (
+  resource_id int primary key references catalog.resource(id),
+  code text not null,
+  name text not null,
+  provider_org text not null,
+  category text not null,
+  share_type text not null,
+  open_type text not null,
+  level text not null,
+  status text not null,
+  published boolean not null,
+  updated_at timestamptz not null,
+  terms text[] not null
+);
+create index resource_search_terms on catalog.resource_search using gin (terms);
+create index resource_search_code on catalog.resource_search (code);
+create index resource_search_name on catalog.resource_search (name, code);
+create index resource_search_updated on catalog.resource_search (updated_at desc, code);
+-- How many entries of each facet combination hold each term ('' = every entry), kept with each
+-- change: facet counts of a browse or a one-word query are sums over a few hundred rows instead
+-- of a pass over every matching entry. Counts that fall to zero stay as zero.
+create table catalog.search_count (
+  term text not null,
+  provider_org text not null,
+  category text not null,
+  share_type text not null,
+  open_type text not null,
+  level text not null,
+  status text not null,
+  published boolean not null,
+  n int not null,
+  primary key (term, provider_org, category, share_type, open_type, level, status, published)
+);
 -- Every content version, whole, so that any older one can be read as it was.
 create table catalog.resource_version (
   resource_id int not null references catalog.resource(id),

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type SelectQueryBuilder } from '../db/index.js';
-import { queryPhrases, queryTerms } from './search-terms.js';
+import { sql, type Kysely, type RawBuilder } from '../db/index.js';
+import { nameTerm, queryPhrases, queryTerms } from './search-terms.js';
 import type { CatalogTables } from './tables.js';
 
 export interface ListQuery {
@@ -21,85 +21,165 @@ export interface Viewer {
   all: boolean;
 }
 
-export const FACETS = {
-  provider: 'provider_org',
-  category: 'category',
-  shareType: 'share_type',
-  openType: 'open_type',
-  level: 'level',
-} as const;
-
-type Tables = CatalogTables;
-type Base = SelectQueryBuilder<Tables, 'catalog.resource', object>;
-
-/** The entries matching a query and visible to the viewer, before paging. */
-export function matching(db: Kysely<Tables>, query: ListQuery, viewer: Viewer): Base {
-  let base: Base = db.selectFrom('catalog.resource');
-  if (!viewer.all) {
-    base = base.where((eb) => eb.or([eb('published_at', 'is not', null), eb('provider_org', '=', viewer.org ?? '')]));
-  }
-  const q = query.q?.trim();
-  if (q) {
-    const terms = queryTerms(q);
-    // The GIN index narrows by terms; the phrase check removes bigrams that were not adjacent.
-    if (terms.length > 0) base = base.where(sql<boolean>`search_terms @> ${terms}::text[]`);
-    for (const phrase of queryPhrases(q)) base = base.where(sql<boolean>`strpos(search_text, ${phrase}) > 0`);
-  }
-  if (query.provider) base = base.where('provider_org', '=', query.provider);
-  if (query.category) base = base.where(sql<boolean>`category = ${query.category}`);
-  if (query.shareType) base = base.where(sql<boolean>`share_type = ${query.shareType}`);
-  if (query.openType) base = base.where(sql<boolean>`open_type = ${query.openType}`);
-  if (query.level) base = base.where(sql<boolean>`level = ${query.level}`);
-  if (query.status) base = base.where(sql<boolean>`status = ${query.status}`);
-  return base;
+export type Facets = Record<'provider' | 'category' | 'shareType' | 'openType' | 'level', Record<string, number>>;
+export interface SearchPage {
+  ids: number[];
+  total: number;
+  facets: Facets;
 }
+type Db = Kysely<CatalogTables>;
 
-/** Order of a result page: with a query, entries whose name contains it come first. */
-export function ordered<O>(
-  base: SelectQueryBuilder<Tables, 'catalog.resource', O>,
-  query: ListQuery,
-): SelectQueryBuilder<Tables, 'catalog.resource', O> {
-  const q = query.q?.trim().toLowerCase();
-  const sort = query.sort ?? (q ? 'relevance' : 'code');
-  if (sort === 'name') return base.orderBy('name').orderBy('code');
-  if (sort === 'updated') return base.orderBy('updated_at', 'desc').orderBy('code');
-  if (sort === 'relevance' && q) {
-    return base.orderBy(sql`strpos(lower(name), ${q}) = 0`).orderBy('code');
-  }
-  return base.orderBy('code');
-}
-
-type FacetName = keyof typeof FACETS;
-const FACET_ENTRIES = Object.entries(FACETS) as Array<[FacetName, (typeof FACETS)[FacetName]]>;
-const COLUMNS = FACET_ENTRIES.map(([, column]) => column);
+/** Facet name → column, in the order of the GROUPING SETS below. */
+const FACETS = [
+  ['provider', 'provider_org'],
+  ['category', 'category'],
+  ['shareType', 'share_type'],
+  ['openType', 'open_type'],
+  ['level', 'level'],
+] as const;
+const FACET_COLUMNS = FACETS.map(([, c]) => sql.ref(c));
+const GROUPING_SETS = sql`grouping sets (${sql.join(FACET_COLUMNS.map((c) => sql`(${c})`))})`;
 
 /**
- * Facet counts of the matching entries in one scan: GROUPING SETS gives every facet at once,
- * `grouping()` says which facet a row counts (its column's bit is 0; the first column is the
- * highest bit), and the total is the sum of any one facet's counts.
+ * Visibility and the facet filters. Both catalog.resource_search and catalog.search_count carry
+ * these columns under the same names, so one WHERE serves the entries and their counts.
  */
-export async function facetCounts(
-  base: Base,
-): Promise<{ total: number; facets: Record<FacetName, Record<string, number>> }> {
-  const sets = sql.join(COLUMNS.map((c) => sql`(${sql.ref(c)})`));
-  const rows = await base
-    .select([
-      ...COLUMNS,
-      sql<number>`count(*)::int`.as('n'),
-      sql<number>`grouping(${sql.join(COLUMNS.map((c) => sql.ref(c)))})::int`.as('g'),
-    ])
-    .groupBy(sql`grouping sets (${sets})` as never)
-    .execute();
-  const facets = Object.fromEntries(FACET_ENTRIES.map(([name]) => [name, {}])) as Record<
-    FacetName,
-    Record<string, number>
-  >;
+function filters(query: ListQuery, viewer: Viewer): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [];
+  if (!viewer.all) where.push(sql`(published or provider_org = ${viewer.org ?? ''})`);
+  const equal = (column: string, value: string | undefined) => value && where.push(sql`${sql.ref(column)} = ${value}`);
+  equal('provider_org', query.provider);
+  equal('category', query.category);
+  equal('share_type', query.shareType);
+  equal('open_type', query.openType);
+  equal('level', query.level);
+  equal('status', query.status);
+  return where;
+}
+
+const and = (where: RawBuilder<unknown>[]) => (where.length === 0 ? sql`true` : sql.join(where, sql` and `));
+
+function orderBy(query: ListQuery, q: string): RawBuilder<unknown> {
+  const sort = query.sort ?? (q ? 'relevance' : 'code');
+  if (sort === 'name') return sql`name, code`;
+  if (sort === 'updated') return sql`updated_at desc, code`;
+  if (sort === 'relevance' && q) return sql`strpos(lower(name), ${q}) = 0, code`;
+  return sql`code`;
+}
+
+/**
+ * One page of matching entry ids, the total and the facet counts. A browse or a one-term query
+ * (a word of one or two Han characters, a code, a filter alone) — the broad and common cases —
+ * counts from catalog.search_count and pages through an index in order; a longer query, which
+ * the bigram index makes selective, reads its matches once and counts them.
+ */
+export async function searchPage(
+  db: Db,
+  query: ListQuery,
+  viewer: Viewer,
+  page: number,
+  size: number,
+): Promise<SearchPage> {
+  const q = query.q?.trim().toLowerCase() ?? '';
+  const terms = queryTerms(q);
+  if (terms.length <= 1 && queryPhrases(q).length === 0)
+    return oneTermPage(db, query, viewer, terms[0] ?? '', page, size);
+  return matchedPage(db, query, viewer, q, terms, page, size);
+}
+
+async function oneTermPage(db: Db, query: ListQuery, viewer: Viewer, term: string, page: number, size: number) {
+  const where = filters(query, viewer);
+  const count = async (t: string) =>
+    (
+      await sql<{ n: number }>`select coalesce(sum(n), 0)::int as n from catalog.search_count
+        where term = ${t} and ${and(where)}`.execute(db)
+    ).rows[0]!.n;
+  const { rows } = await sql<Record<string, string | number>>`
+    select ${sql.join(FACET_COLUMNS)}, sum(n)::int as n, grouping(${sql.join(FACET_COLUMNS)})::int as g
+    from catalog.search_count where term = ${term} and ${and(where)}
+    group by ${GROUPING_SETS} having sum(n) > 0`.execute(db);
+  const { total, facets } = readFacets(rows);
+  const ids = (holding: RawBuilder<unknown>, order: RawBuilder<unknown>, offset: number, limit: number) =>
+    limit <= 0
+      ? Promise.resolve([])
+      : sql<{ resource_id: number }>`select resource_id from catalog.resource_search
+          where ${holding} and ${and(where)} order by ${order} limit ${limit} offset ${offset}`
+          .execute(db)
+          .then((r) => r.rows.map((x) => Number(x.resource_id)));
+  const has = (t: string) => (t ? sql`terms @> ${[t]}::text[]` : sql`true`);
+  const offset = (page - 1) * size;
+  const sort = query.sort ?? (term ? 'relevance' : 'code');
+  if (sort !== 'relevance' || !term)
+    return { ids: await ids(has(term), orderBy(query, ''), offset, size), total, facets };
+  // Relevance: entries whose name holds the term first, each group in code order.
+  const named = await count(nameTerm(term));
+  const first = await ids(has(nameTerm(term)), sql`code`, offset, Math.min(size, named - offset));
+  const rest = await ids(
+    sql`${has(term)} and not ${has(nameTerm(term))}`,
+    sql`code`,
+    Math.max(0, offset - named),
+    size - first.length,
+  );
+  return { ids: [...first, ...rest], total, facets };
+}
+
+/** Reads the matches once (a materialized CTE), then pages them and counts them per facet. */
+async function matchedPage(
+  db: Db,
+  query: ListQuery,
+  viewer: Viewer,
+  q: string,
+  terms: string[],
+  page: number,
+  size: number,
+) {
+  const order = orderBy(query, q);
+  const { rows } = await sql<{ ids: number[] | null; facets: Array<Record<string, string | number>> | null }>`
+    with m as materialized (
+      select s.resource_id, s.code, s.name, s.updated_at, s.provider_org, s.category, s.share_type, s.open_type, s.level
+      from catalog.resource_search s where ${matches(query, viewer, q, terms)}
+    )
+    select
+      (select array_agg(resource_id order by ${order}) from
+        (select * from m order by ${order} limit ${size} offset ${(page - 1) * size}) p) as ids,
+      (select json_agg(f) from
+        (select ${sql.join(FACET_COLUMNS)}, count(*)::int as n, grouping(${sql.join(FACET_COLUMNS)})::int as g
+         from m group by ${GROUPING_SETS}) f) as facets
+  `.execute(db);
+  return { ids: (rows[0]?.ids ?? []).map(Number), ...readFacets(rows[0]?.facets ?? []) };
+}
+
+/** The WHERE of a word search: the GIN index narrows by terms; a long Han phrase is confirmed in the text. */
+function matches(query: ListQuery, viewer: Viewer, q: string, terms: string[]): RawBuilder<unknown> {
+  const where = filters(query, viewer);
+  if (terms.length > 0) where.push(sql`s.terms @> ${terms}::text[]`);
+  for (const phrase of queryPhrases(q)) {
+    where.push(sql`exists (select 1 from catalog.resource r
+      where r.id = s.resource_id and strpos(r.search_text, ${phrase}) > 0)`);
+  }
+  return and(where);
+}
+
+/** `grouping()` marks which facet a row counts: its column's bit is 0, the first column the highest bit. */
+function readFacets(rows: Array<Record<string, string | number>>): { total: number; facets: Facets } {
+  const facets = Object.fromEntries(FACETS.map(([name]) => [name, {}])) as Facets;
   let total = 0;
   for (const row of rows) {
-    const i = COLUMNS.findIndex((_, i) => (row.g & (1 << (COLUMNS.length - 1 - i))) === 0);
-    const [name, column] = FACET_ENTRIES[i]!;
-    facets[name][String(row[column])] = row.n;
-    if (i === 0) total += row.n;
+    const g = Number(row.g);
+    const i = FACETS.findIndex((_, i) => (g & (1 << (FACETS.length - 1 - i))) === 0);
+    const [name, column] = FACETS[i]!;
+    facets[name][String(row[column])] = Number(row.n);
+    if (i === 0) total += Number(row.n);
   }
   return { total, facets };
+}
+
+/** Every matching entry id in order, up to `limit` (exports). */
+export async function searchIds(db: Db, query: ListQuery, viewer: Viewer, limit: number): Promise<number[]> {
+  const q = query.q?.trim().toLowerCase() ?? '';
+  const { rows } = await sql<{ resource_id: number }>`
+    select s.resource_id from catalog.resource_search s where ${matches(query, viewer, q, queryTerms(q))}
+    order by ${orderBy(query, q)} limit ${limit}
+  `.execute(db);
+  return rows.map((r) => Number(r.resource_id));
 }

@@ -1,13 +1,13 @@
-import type { Database, Kysely, Selectable, Transaction } from '../db/index.js';
+import type { Database, Kysely, RawBuilder, Selectable, Transaction } from '../db/index.js';
 import { json, sql } from '../db/index.js';
 import { HubError, addWorkingDays, digestJson, invalid } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
-import { diffContent, searchable, toContent, type ResourceContent } from './content.js';
+import { columnsOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
 import { gradingFlags, suggestLevel } from './grading.js';
 import type { RecordRow } from './records.js';
 import { upsertRecords } from './records.js';
 import type { Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
-import { facetCounts, matching, ordered, type ListQuery, type Viewer } from './search.js';
+import { searchIds, searchPage, type Facets, type ListQuery, type Viewer } from './search.js';
 import type { CatalogTables } from './tables.js';
 
 /** Resolves organization codes to names; provided by the composition root from `access`. */
@@ -96,11 +96,19 @@ export class CatalogService {
       .returning('last')
       .executeTakeFirstOrThrow();
     const code = `${providerOrg}-${String(seq.last).padStart(4, '0')}`;
+    const search = searchable(code, content);
     const row = await trx
       .insertInto('catalog.resource')
-      .values({ code, provider_org: providerOrg, created_by: by.userId, ...contentColumns(code, content) })
+      .values({
+        code,
+        provider_org: providerOrg,
+        created_by: by.userId,
+        ...columnsOf(content),
+        search_text: search.text,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await writeSearchRow(trx, row.id, search.terms);
     await this.writeVersion(trx, row.id, 1, content, action, by.username, diffContent(null, content));
     return code;
   }
@@ -125,11 +133,13 @@ export class CatalogService {
       const version = current.version + 1;
       const changes = diffContent(contentOf(current), content);
       if (changes.length === 0) throw invalid('body', 'nothing changed');
+      const search = searchable(code, content);
       await trx
         .updateTable('catalog.resource')
-        .set({ ...contentColumns(code, content), version, status: 'draft', updated_at: new Date() })
+        .set({ ...columnsOf(content), search_text: search.text, version, status: 'draft', updated_at: new Date() })
         .where('id', '=', current.id)
         .execute();
+      await writeSearchRow(trx, current.id, search.terms);
       await this.writeVersion(trx, current.id, version, content, 'edit', by.username, changes);
     });
     return this.recorded(code, 'edit', by);
@@ -156,6 +166,7 @@ export class CatalogService {
         })
         .where('id', '=', current.id)
         .execute();
+      await writeSearchRow(trx, current.id, null);
       await trx
         .insertInto('catalog.resource_event')
         .values({
@@ -280,30 +291,25 @@ export class CatalogService {
     return { ...current, ...withGrading(row.doc), version };
   }
 
-  async list(
-    query: ListQuery,
-    viewer: Viewer,
-  ): Promise<{ items: ResourceSummary[]; total: number; facets: Record<string, Record<string, number>> }> {
+  async list(query: ListQuery, viewer: Viewer): Promise<{ items: ResourceSummary[]; total: number; facets: Facets }> {
     const page = Math.max(1, query.page ?? 1);
     const pageSize = Math.min(200, Math.max(1, query.pageSize ?? 20));
-    const base = matching(this.db, query, viewer);
-    const [rows, counts] = await Promise.all([
-      ordered(base.selectAll(), query)
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute(),
-      facetCounts(base),
-    ]);
-    const items = await this.describeAll(rows);
-    return { items: items.map(summaryOf), ...counts };
+    const { ids, total, facets } = await searchPage(this.db, query, viewer, page, pageSize);
+    const items = await this.byIds(ids);
+    return { items: items.map(summaryOf), total, facets };
   }
 
   /** Every matching entry whole, for exports; bounded so that one request cannot take the server. */
   async listAll(query: ListQuery, viewer: Viewer, limit = 20_000): Promise<Resource[]> {
-    const rows = await ordered(matching(this.db, query, viewer).selectAll(), query)
-      .limit(limit)
-      .execute();
-    return this.describeAll(rows);
+    return this.byIds(await searchIds(this.db, query, viewer, limit));
+  }
+
+  /** Entries by id, in the order of the ids. */
+  private async byIds(ids: number[]): Promise<Resource[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('catalog.resource').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return this.describeAll(ids.map((id) => byId.get(id)!).filter(Boolean));
   }
 
   private async describe(row: ResourceRow): Promise<Resource> {
@@ -392,29 +398,87 @@ export class CatalogService {
   }
 
   /**
-   * Fills the search index of entries registered before it existed (the migration cannot
-   * segment text in SQL). Cheap when there is nothing to do: one indexed-free scan of codes.
+   * Fills the search index of entries that have no row in it: those registered before it
+   * existed (the migration cannot segment text in SQL) and bulk-loaded ones. Cheap when there
+   * is nothing to do: one anti-join. Returns how many entries it indexed.
    */
-  async reindexMissing(): Promise<number> {
-    const rows = await this.db.selectFrom('catalog.resource').selectAll().where('search_text', '=', '').execute();
-    for (const row of rows) {
-      const content = contentOf(row);
-      await this.db.transaction().execute(async (trx) => {
-        const s = searchable(row.code, content);
-        await trx
-          .updateTable('catalog.resource')
-          .set({ search_text: s.text, search_terms: s.terms })
-          .where('id', '=', row.id)
-          .execute();
-        await trx
-          .insertInto('catalog.resource_version')
-          .values({ resource_id: row.id, version: row.version, doc: json(content) })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+  async reindexMissing(batch = 1000): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('catalog.resource as r')
+        .leftJoin('catalog.resource_search as s', 's.resource_id', 'r.id')
+        .selectAll('r')
+        .where('s.resource_id', 'is', null)
+        .orderBy('r.id')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) return done;
+      const entries = rows.map((row) => {
+        const content = contentOf(row);
+        return { id: row.id, version: row.version, doc: content, ...searchable(row.code, content) };
       });
+      // One statement per batch for the text, the index row and a first version of each entry,
+      // and its term counts in the same transaction, so that an interrupted run leaves no half.
+      await this.db.transaction().execute(async (trx) => {
+        await sql`
+        with d as (
+          select (e->>'id')::int as id, (e->>'version')::int as version, e->'doc' as doc, e->>'text' as text,
+            array(select jsonb_array_elements_text(e->'terms')) as terms
+          from jsonb_array_elements(${json(entries)}) e
+        ), texts as (
+          update catalog.resource r set search_text = d.text from d where r.id = d.id
+        ), versions as (
+          insert into catalog.resource_version (resource_id, version, doc)
+          select id, version, doc from d on conflict do nothing
+        )
+        insert into catalog.resource_search
+          (resource_id, code, name, provider_org, category, share_type, open_type, level, status, published, updated_at, terms)
+        select r.id, r.code, r.name, r.provider_org, r.category, r.share_type, r.open_type, r.level, r.status,
+          r.published_at is not null, r.updated_at, d.terms
+        from catalog.resource r join d on d.id = r.id
+      `.execute(trx);
+        await countTerms(trx, sql`resource_id = any(${rows.map((r) => r.id)}::int[])`, 1);
+      });
+      done += rows.length;
     }
-    return rows.length;
   }
+}
+
+/**
+ * Copies an entry's facets, name and state into the search index, with new terms or, when
+ * `terms` is null (a workflow step), the terms it has; its term counts move with it.
+ */
+async function writeSearchRow(trx: Transaction<CatalogTables>, id: number, terms: string[] | null): Promise<void> {
+  const which = sql`resource_id = ${id}`;
+  await countTerms(trx, which, -1);
+  await sql`
+    insert into catalog.resource_search
+      (resource_id, code, name, provider_org, category, share_type, open_type, level, status, published, updated_at, terms)
+    select id, code, name, provider_org, category, share_type, open_type, level, status, published_at is not null,
+      updated_at, coalesce(${terms}::text[], '{}')
+    from catalog.resource where id = ${id}
+    on conflict (resource_id) do update set
+      code = excluded.code, name = excluded.name, provider_org = excluded.provider_org, category = excluded.category,
+      share_type = excluded.share_type, open_type = excluded.open_type, level = excluded.level,
+      status = excluded.status, published = excluded.published, updated_at = excluded.updated_at,
+      terms = coalesce(${terms}::text[], catalog.resource_search.terms)
+  `.execute(trx);
+  await countTerms(trx, which, 1);
+}
+
+/** Adds (1) or takes away (-1) the term counts of the index rows `which` selects; '' counts every entry. */
+async function countTerms(db: Kysely<CatalogTables>, which: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
+  await sql`
+    insert into catalog.search_count as c
+      (term, provider_org, category, share_type, open_type, level, status, published, n)
+    select t, provider_org, category, share_type, open_type, level, status, published, ${sign} * count(*)::int
+    from catalog.resource_search, unnest(terms || '{""}'::text[]) as t
+    where ${which}
+    group by t, provider_org, category, share_type, open_type, level, status, published
+    on conflict (term, provider_org, category, share_type, open_type, level, status, published)
+    do update set n = c.n + excluded.n
+  `.execute(db);
 }
 
 /** The registered content of a stored row or a described resource. */
@@ -442,28 +506,6 @@ function contentOf(r: ResourceRow | Resource): ResourceContent {
     mount: r.mount,
     keyField: r.key_field,
     fields: r.fields,
-  };
-}
-
-function contentColumns(code: string, c: ResourceContent) {
-  const s = searchable(code, c);
-  return {
-    name: c.name,
-    summary: c.summary,
-    category: c.category,
-    share_type: c.shareType,
-    share_condition: c.shareCondition,
-    open_type: c.openType,
-    level: c.level,
-    level_reason: c.levelReason,
-    update_frequency: c.updateFrequency,
-    format: c.format,
-    keywords: c.keywords,
-    mount: json(c.mount),
-    key_field: c.keyField,
-    fields: json(c.fields),
-    search_text: s.text,
-    search_terms: s.terms,
   };
 }
 

@@ -27,7 +27,6 @@ export type CatalogTables = {
     submitted_at: Date | null;
     published_at: Date | null;
     search_text: string;
-    search_terms: string[];
     fields: Field[];
     version: Generated<number>;
     record_count: Generated<number>;
@@ -45,6 +44,31 @@ export type CatalogTables = {
     at: Generated<Date>;
     note: string | null;
     diff: unknown;
+  };
+  'catalog.resource_search': {
+    resource_id: number;
+    code: string;
+    name: string;
+    provider_org: string;
+    category: string;
+    share_type: string;
+    open_type: string;
+    level: string;
+    status: string;
+    published: boolean;
+    updated_at: Date;
+    terms: string[];
+  };
+  'catalog.search_count': {
+    term: string;
+    provider_org: string;
+    category: string;
+    share_type: string;
+    open_type: string;
+    level: string;
+    status: string;
+    published: boolean;
+    n: number;
   };
   'catalog.code_sequence': { provider_org: string; last: number };
   'catalog.record': {

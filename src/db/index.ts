@@ -10,4 +10,5 @@ export {
   type Insertable,
   type Generated,
   type SelectQueryBuilder,
+  type RawBuilder,
 } from 'kysely';

@@ -421,4 +421,30 @@ describe.each(engines())('catalog on $name', (engine) => {
       masking: 'id',
     });
   });
+
+  it.skipIf(engine.skip)('keeps the kept facet counts equal to the entries after every change above', async () => {
+    const viewers = [
+      { org: 'JNGAJ', all: false },
+      { org: 'JNMZJ', all: false },
+      { org: null, all: true },
+    ];
+    for (const viewer of viewers) {
+      for (const q of ['', '人口', '犬', '养犬', 'jngaj', '信息']) {
+        const listed = await hub.catalog.list({ q, pageSize: 200 }, viewer);
+        const all = await hub.catalog.listAll({ q }, viewer);
+        const label = `${JSON.stringify(viewer)} ${q}`;
+        expect(listed.total, label).toBe(all.length);
+        const byProvider: Record<string, number> = {};
+        const byLevel: Record<string, number> = {};
+        for (const r of all) {
+          byProvider[r.provider.code] = (byProvider[r.provider.code] ?? 0) + 1;
+          byLevel[r.level] = (byLevel[r.level] ?? 0) + 1;
+        }
+        expect(listed.facets.provider, label).toEqual(byProvider);
+        expect(listed.facets.level, label).toEqual(byLevel);
+        if (all.length <= 200)
+          expect(new Set(listed.items.map((r) => r.code)), label).toEqual(new Set(all.map((r) => r.code)));
+      }
+    }
+  });
 });
