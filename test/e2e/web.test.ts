@@ -62,6 +62,15 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     return page;
   }
 
+  /** Picks the option `text` of the antd Select carrying `testId`, typing it first where the select searches. */
+  async function pick(page: Page, testId: string, text: string) {
+    const select = page.getByTestId(testId);
+    await select.click();
+    const input = select.locator('input');
+    if (await input.isEditable()) await input.fill(text);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText(text, { exact: true }).click();
+  }
+
   it('lets an officer log in, open a resource and see its rows, in Chinese and in English', async () => {
     const page = await login('officer');
     await expect.poll(() => page.getByTestId('stat-resources').innerText()).toMatch(/\d/);
@@ -119,6 +128,92 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await entries.locator('[data-testid^="verify-"]').first().click();
     await expect.poll(() => page.getByTestId('verify-result').innerText()).toMatch(/已验证/);
     await page.screenshot({ path: join(OUT, 'ledger.png') });
+    await page.close();
+  });
+  it('searches the catalog and shows the facet counts of what matched', async () => {
+    const page = await login('officer');
+    await page.getByTestId('menu-catalog').click();
+    const search = page.getByTestId('catalog-search').locator('input');
+    await search.fill('人口');
+    await search.press('Enter');
+    await expect.poll(() => page.url()).toMatch(/q=%E4%BA%BA%E5%8F%A3/);
+    const table = page.getByTestId('catalog-table');
+    await expect.poll(() => table.innerText()).toContain('人口基础信息');
+    // Facets count the matches: the provider by name, the levels with their numbers.
+    await expect.poll(() => page.getByTestId('facet-provider').innerText()).toMatch(/济南市公安局\s*\d+/);
+    expect(await page.getByTestId('facet-level').innerText()).toMatch(/\d/);
+    await page.getByTestId('facet-provider-JNGAJ').click();
+    await expect.poll(() => page.url()).toContain('provider=JNGAJ');
+    await expect.poll(() => table.innerText()).toContain('人口基础信息');
+    await page.screenshot({ path: join(OUT, 'catalog.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('lets an officer register a resource and submit it, and the operator return it with a reason', async () => {
+    const name = '居民养犬登记信息';
+    const reason = '请补充犬只免疫信息项，并说明有条件开放的依据';
+    const officer = await login('officer');
+    await officer.getByTestId('menu-register').click();
+    await officer.getByTestId('reg-name').fill(name);
+    await officer.getByTestId('reg-summary').fill('犬主身份与登记犬只数量');
+    await officer.getByTestId('reg-shareCondition').fill('仅用于养犬管理和补贴核验');
+    // Open to some while a field is sensitive: the hub flags it for the operator.
+    await pick(officer, 'reg-openType', '有条件开放');
+    await officer.getByTestId('field-name-0').fill('owner_id');
+    await officer.getByTestId('field-label-0').fill('犬主身份号码');
+    await pick(officer, 'field-type-0', 'citizen_id');
+    await officer.getByTestId('field-sensitivity-0').fill('4');
+    await officer.getByTestId('add-field').click();
+    await officer.getByTestId('field-name-1').fill('dogs');
+    await officer.getByTestId('field-label-1').fill('犬只数量');
+    await pick(officer, 'field-type-1', 'integer');
+    await pick(officer, 'reg-keyField', 'owner_id');
+    // A sensitivity-4 field makes the suggestion "important"; "general" then needs a reason.
+    await expect.poll(() => officer.getByTestId('level-suggestion').innerText()).toContain('重要');
+    await officer.getByTestId('level-reason').fill('仅登记犬只数量，身份号码仅作主键');
+    await officer.screenshot({ path: join(OUT, 'register.png'), fullPage: true });
+    await officer.getByTestId('reg-submit').click();
+    await officer.waitForURL(/\/catalog\/JNGAJ-\d{4,}$/);
+    const code = new URL(officer.url()).pathname.split('/').pop()!;
+    await expect.poll(() => officer.getByTestId('status-tag').first().innerText()).toBe('草稿');
+    await officer.getByTestId('wf-submit').click();
+    await expect.poll(() => officer.getByTestId('status-tag').first().innerText()).toBe('待审核');
+
+    const operator = await login('operator');
+    await operator.getByTestId('menu-review').click();
+    const row = operator.locator('tr', { has: operator.getByTestId(`review-${code}`) });
+    await expect.poll(() => row.innerText()).toContain(name);
+    expect(await row.getByTestId('flag-open-with-sensitive-fields').count()).toBe(1);
+    await operator.screenshot({ path: join(OUT, 'review.png'), fullPage: true });
+    await operator.getByTestId(`return-${code}`).click();
+    await operator.getByTestId('return-reason').fill(reason);
+    await operator.getByTestId('return-ok').click();
+    await expect.poll(() => operator.getByTestId(`review-${code}`).count()).toBe(0);
+    await operator.close();
+
+    // The provider sees why, the history of the entry, and a task to fix it.
+    await officer.reload();
+    await expect.poll(() => officer.getByTestId('return-reason-shown').innerText()).toContain(reason);
+    await officer.getByTestId('tab-versions').click();
+    await expect.poll(() => officer.getByTestId('versions').innerText()).toContain('退回');
+    await officer.getByTestId('menu-tasks').click();
+    await expect.poll(() => officer.getByTestId('tasks-table').innerText()).toContain(code);
+    await officer.close();
+  });
+
+  it('draws the asset map and the indicators', async () => {
+    const page = await login('operator');
+    await page.getByTestId('menu-asset-map').click();
+    await page.getByTestId('asset-map-chart').locator('canvas').first().waitFor();
+    await expect.poll(() => page.getByTestId('asset-map-counts').innerText()).toMatch(/数据资源\s*[1-9]/);
+    await page.waitForTimeout(1500); // let the force layout settle
+    await page.screenshot({ path: join(OUT, 'asset-map.png'), fullPage: true });
+    await page.getByTestId('menu-indicators').click();
+    await page.getByTestId('indicators-chart').locator('canvas').first().waitFor();
+    await page.getByTestId('indicators-table').locator('tbody tr.ant-table-row').first().waitFor();
+    await expect.poll(() => page.getByTestId('indicator-index').innerText()).toMatch(/\d/);
+    await page.waitForTimeout(500); // the bars grow in
+    await page.screenshot({ path: join(OUT, 'indicators.png'), fullPage: true });
     await page.close();
   });
 });

@@ -13,6 +13,11 @@ const HomePage = lazy(() => import('./pages/Home'));
 const CatalogPage = lazy(() => import('./pages/Catalog'));
 const ResourcePage = lazy(() => import('./pages/Resource'));
 const RegisterPage = lazy(() => import('./pages/Register'));
+const EditResourcePage = lazy(() => import('./pages/EditResource'));
+const ReviewPage = lazy(() => import('./pages/Review'));
+const TasksPage = lazy(() => import('./pages/Tasks'));
+const AssetMapPage = lazy(() => import('./pages/AssetMap'));
+const IndicatorsPage = lazy(() => import('./pages/Indicators'));
 const GrantsPage = lazy(() => import('./pages/Grants'));
 const LedgerPage = lazy(() => import('./pages/Ledger'));
 const MyDataPage = lazy(() => import('./pages/MyData'));
@@ -53,10 +58,15 @@ function Shell() {
   const { user, setUser } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
+  const notOnlyCitizen = user!.roles.some((r) => r !== 'citizen');
   const items = [
     { key: '/', label: t('home') },
     { key: '/catalog', label: t('catalog') },
     hasRole(user, 'officer') && { key: '/register', label: t('register') },
+    hasRole(user, 'operator') && { key: '/review', label: t('review') },
+    hasRole(user, 'officer', 'operator') && { key: '/tasks', label: t('tasks') },
+    notOnlyCitizen && { key: '/asset-map', label: t('assetMap') },
+    notOnlyCitizen && { key: '/indicators', label: t('indicators') },
     hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/grants', label: t('grants') },
     hasRole(user, 'operator', 'auditor') && { key: '/ledger', label: t('ledger') },
     hasRole(user, 'citizen') && { key: '/mydata', label: t('mydata') },
@@ -116,7 +126,12 @@ function Shell() {
               <Route path="/" element={<HomePage />} />
               <Route path="/catalog" element={<CatalogPage />} />
               <Route path="/catalog/:code" element={<ResourcePage />} />
+              <Route path="/catalog/:code/edit" element={<EditResourcePage />} />
               <Route path="/register" element={<RegisterPage />} />
+              <Route path="/review" element={<ReviewPage />} />
+              <Route path="/tasks" element={<TasksPage />} />
+              <Route path="/asset-map" element={<AssetMapPage />} />
+              <Route path="/indicators" element={<IndicatorsPage />} />
               <Route path="/grants" element={<GrantsPage />} />
               <Route path="/ledger" element={<LedgerPage />} />
               <Route path="/mydata" element={<MyDataPage />} />
@@ -131,7 +146,7 @@ function Shell() {
 
 export function Page({ title, extra, children }: { title: ReactNode; extra?: ReactNode; children: ReactNode }) {
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }}>
         <Typography.Title level={3} style={{ margin: 0 }}>
           {title}

@@ -4,7 +4,8 @@ export interface Problem {
   status: number;
   detail?: string;
   code?: string;
-  errors?: Array<{ field: string; reason: string }>;
+  /** Each bad input; a spreadsheet import also names where it is (`sheet`, `row`, `column`). */
+  errors?: Array<{ field: string; reason: string; sheet?: string; row?: number; column?: string }>;
 }
 
 export class ApiError extends Error {
@@ -48,3 +49,27 @@ export const query = (params: Record<string, string | number | undefined>) =>
       .filter(([, v]) => v !== undefined && v !== '')
       .map(([k, v]) => [k, String(v)]),
   ).toString();
+
+/** Any thrown value as a problem, so a page can show it the same way. */
+export const problemOf = (e: unknown): Problem =>
+  e instanceof ApiError ? e.problem : { title: e instanceof Error ? e.message : String(e), status: 0 };
+
+/** Downloads a file that needs the token (a plain link cannot send the Authorization header). */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const token = getToken();
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) {
+    const type = res.headers.get('content-type') ?? '';
+    throw new ApiError(type.includes('json') ? await res.json() : { title: await res.text(), status: res.status });
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = named ? decodeURIComponent(named) : fallbackName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

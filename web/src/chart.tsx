@@ -1,17 +1,46 @@
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, GraphChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  GraphChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+export interface ChartClick {
+  dataType?: string;
+  data?: unknown;
+}
 
 /** ECharts with only the charts the app draws, so the bundle stays small. */
-export function Chart({ option, height = 300 }: { option: EChartsOption; height?: number }) {
+export function Chart({
+  option,
+  height = 300,
+  onClick,
+  testId,
+}: {
+  option: EChartsOption;
+  height?: number;
+  onClick?: (params: ChartClick) => void;
+  testId?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
+  const click = useRef(onClick);
+  useEffect(() => {
+    click.current = onClick;
+  }, [onClick]);
   useEffect(() => {
     const chart = echarts.init(ref.current!);
+    chart.on('click', (params) => click.current?.(params as ChartClick));
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);
     return () => {
@@ -22,5 +51,5 @@ export function Chart({ option, height = 300 }: { option: EChartsOption; height?
   useEffect(() => {
     echarts.getInstanceByDom(ref.current!)?.setOption(option, true);
   }, [option]);
-  return <div ref={ref} style={{ height, width: '100%' }} />;
+  return <div ref={ref} style={{ height, width: '100%' }} data-testid={testId} />;
 }

@@ -1,9 +1,17 @@
+export type Status = 'draft' | 'submitted' | 'returned' | 'approved' | 'published';
+export type UpdateFrequency = 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
+export type Format = 'table' | 'file' | 'api';
+export type MountKind = 'records' | 'table' | 'service';
+
 export interface Field {
   name: string;
   label: string;
+  element?: string;
   type: string;
   required: boolean;
   sensitivity: number;
+  maxLength?: number;
+  codeList?: string[];
 }
 
 export interface ResourceSummary {
@@ -13,16 +21,133 @@ export interface ResourceSummary {
   provider: { code: string; name: string };
   category: string;
   shareType: string;
+  shareCondition: string;
   openType: string;
   level: string;
+  suggestedLevel: string;
+  flags: string[];
+  status: Status;
+  updateFrequency: string;
+  format: string;
+  keywords: string[];
   keyField: string;
   recordCount: number;
+  version: number;
+  updatedAt: string;
+  publishedAt: string | null;
 }
 
 export interface Resource extends ResourceSummary {
   fields: Field[];
+  levelReason: string;
+  mount: { kind: MountKind; target?: string };
+  createdAt: string;
+  returnReason: string | null;
+  canEdit: boolean;
+  canSubmit: boolean;
+  canReview: boolean;
+  canPublish: boolean;
   canBrowse: boolean;
   canUpload: boolean;
+}
+
+/** What a provider sends to register (POST) or edit (PUT, with `baseVersion`) a resource. */
+export interface ResourceInput {
+  name: string;
+  summary: string;
+  category: string;
+  shareType: string;
+  shareCondition?: string;
+  openType: string;
+  level: string;
+  levelReason?: string;
+  updateFrequency: UpdateFrequency;
+  format: Format;
+  keywords: string[];
+  mount?: { kind: MountKind; target?: string };
+  keyField: string;
+  fields: Field[];
+}
+
+export type Facet = 'provider' | 'category' | 'shareType' | 'openType' | 'level';
+
+export interface SearchResult {
+  items: ResourceSummary[];
+  total: number;
+  facets: Partial<Record<Facet, Record<string, number>>>;
+}
+
+export interface VersionEvent {
+  version: number;
+  action: 'create' | 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'import';
+  actor: string;
+  at: string;
+  note: string | null;
+  diff: Array<{ path: string; before: unknown; after: unknown }>;
+}
+
+export interface DataElement {
+  code: string;
+  name: string;
+  type: string;
+  format: string;
+  maxLength?: number;
+  sensitivity: number;
+  masking: string;
+  codeList?: string[];
+  description: string;
+}
+
+export interface Suggestion {
+  level: string;
+  fields: Array<{ name: string; sensitivity: number }>;
+}
+
+export interface Task {
+  id: number;
+  kind: string;
+  title: string;
+  ref: string;
+  org: string;
+  dueDate: string | null;
+  /** Past its due date and still open, as the hub counts working days. */
+  overdue?: boolean;
+  state: 'open' | 'done';
+  createdAt: string;
+}
+
+export type NodeKind = 'org' | 'resource' | 'field' | 'element' | 'consumer';
+
+export interface AssetMap {
+  nodes: Array<{ id: string; kind: NodeKind; label: string }>;
+  links: Array<{ source: string; target: string; kind: string }>;
+}
+
+export interface Rates {
+  resources: number;
+  published: number;
+  catalogRate: number | null;
+  mountRate: number | null;
+  timeliness: number | null;
+  sharingRate: number | null;
+  openRate: number | null;
+  index: number;
+}
+
+export interface IndicatorRow extends Rates {
+  code: string;
+  name: string;
+}
+
+export interface Indicators {
+  city: Rates & { departments: number };
+  organizations: IndicatorRow[];
+}
+
+export interface Org {
+  code: string;
+  name: string;
+  kind: string;
 }
 
 export interface Grant {

@@ -1,57 +1,159 @@
-import { Input, Table } from 'antd';
+import { Alert, Flex, Input, Select, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
-import { api, query } from '../api';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, problemOf, query, type Problem } from '../api';
 import { Page } from '../App';
-import { LevelTag, OpenTag, ShareTag } from '../labels';
-import type { ResourceSummary } from '../types';
+import { FlagTags, LevelTag, OpenTag, ShareTag, StatusTag } from '../labels';
+import { hasRole, useSession } from '../session';
+import type { Facet, ResourceSummary, SearchResult } from '../types';
+import { Facets } from './catalog/Facets';
+import { namesOf, useOrgs } from './catalog/orgs';
+import { ExportButtons, ImportButton } from './catalog/Spreadsheets';
+
+const PAGE_SIZE = 20;
+const SORTS = ['relevance', 'code', 'name', 'updated'];
+const STATUSES = ['draft', 'submitted', 'returned', 'approved', 'published'];
+/** The search selection lives in the URL, so going back to the list keeps it. */
+const SELECTION = ['q', 'provider', 'category', 'shareType', 'openType', 'level', 'status', 'sort'];
 
 export default function CatalogPage() {
   const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: ResourceSummary[]; total: number }>({ items: [], total: 0 });
+  const { user } = useSession();
+  const [params, setParams] = useSearchParams();
+  const [data, setData] = useState<SearchResult>({ items: [], total: 0, facets: {} });
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [loading, setLoading] = useState(false);
+  const [reloads, setReloads] = useState(0);
+  const orgs = useOrgs();
+  const key = params.toString();
+  const selection: Record<string, string> = Object.fromEntries(
+    SELECTION.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : [])),
+  );
+  const page = Number(params.get('page') ?? 1);
+  // Fetch again when the URL's selection changes (`key`) or after an import.
   useEffect(() => {
     setLoading(true);
-    api<{ items: ResourceSummary[]; total: number }>(`/api/v1/catalog/resources?${query({ q, page, pageSize: 20 })}`)
-      .then(setData)
+    api<SearchResult>(`/api/v1/catalog/resources?${query({ ...selection, page, pageSize: PAGE_SIZE })}`)
+      .then((d) => (setData(d), setProblem(null)))
+      .catch((e) => setProblem(problemOf(e)))
       .finally(() => setLoading(false));
-  }, [q, page]);
+  }, [key, reloads]);
+  const names = { ...Object.fromEntries(data.items.map((r) => [r.provider.code, r.provider.name])), ...namesOf(orgs) };
+  /** Changes part of the selection; any change but paging goes back to the first page. */
+  const change = (changes: Record<string, string | number | undefined>) =>
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined || v === '') next.delete(k);
+        else next.set(k, String(v));
+      }
+      if (!('page' in changes)) next.delete('page');
+      return next;
+    });
+  const seesDrafts = hasRole(user, 'operator', 'officer');
   return (
-    <Page title={t('catalog')}>
-      <Input.Search
-        placeholder={t('search')}
-        allowClear
-        onSearch={(v) => (setQ(v), setPage(1))}
-        style={{ maxWidth: 480 }}
-        data-testid="catalog-search"
-      />
-      <Table
-        rowKey="code"
-        loading={loading}
-        dataSource={data.items}
-        pagination={{ current: page, total: data.total, pageSize: 20, onChange: setPage }}
-        columns={[
-          { title: t('code'), dataIndex: 'code', render: (c: string) => <Link to={`/catalog/${c}`}>{c}</Link> },
-          {
-            title: t('name'),
-            dataIndex: 'name',
-            render: (n: string, r) => (
-              <Link to={`/catalog/${r.code}`} data-testid={`resource-${r.code}`}>
-                {n}
-              </Link>
-            ),
-          },
-          { title: t('provider'), render: (_, r) => r.provider.name },
-          { title: t('category'), dataIndex: 'category', render: (c: string) => t(`category.${c}`) },
-          { title: t('shareType'), dataIndex: 'shareType', render: (v: string) => <ShareTag value={v} /> },
-          { title: t('openType'), dataIndex: 'openType', render: (v: string) => <OpenTag value={v} /> },
-          { title: t('level'), dataIndex: 'level', render: (v: string) => <LevelTag value={v} /> },
-          { title: t('recordCount'), dataIndex: 'recordCount', align: 'right' },
-        ]}
-      />
+    <Page
+      title={t('catalog')}
+      extra={
+        <Space>
+          <ExportButtons filters={selection} />
+          {hasRole(user, 'officer') && <ImportButton onImported={() => setReloads((n) => n + 1)} />}
+        </Space>
+      }
+    >
+      <Space wrap>
+        <Input.Search
+          placeholder={t('search')}
+          allowClear
+          defaultValue={params.get('q') ?? ''}
+          onSearch={(v) => change({ q: v.trim() })}
+          style={{ width: 420 }}
+          data-testid="catalog-search"
+        />
+        <Select
+          style={{ width: 180 }}
+          value={params.get('sort') ?? 'relevance'}
+          onChange={(v) => change({ sort: v === 'relevance' ? undefined : v })}
+          options={SORTS.map((s) => ({ value: s, label: `${t('sortBy')}: ${t(`sort.${s}`)}` }))}
+          data-testid="catalog-sort"
+        />
+        {seesDrafts && (
+          <Select
+            style={{ width: 160 }}
+            allowClear
+            placeholder={t('status')}
+            value={params.get('status') ?? undefined}
+            onChange={(v) => change({ status: v })}
+            options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            data-testid="catalog-status"
+          />
+        )}
+      </Space>
+      {problem && <Alert type="error" title={problem.title} description={problem.detail} />}
+      <Flex gap={16} align="start">
+        <div style={{ width: 220, flex: 'none' }}>
+          <Facets
+            facets={data.facets}
+            selected={selection as Partial<Record<Facet, string>>}
+            names={names}
+            onChange={(facet, value) => change({ [facet]: value })}
+          />
+        </div>
+        <Table<ResourceSummary>
+          style={{ flex: 1, minWidth: 0 }}
+          rowKey="code"
+          loading={loading}
+          dataSource={data.items}
+          size="middle"
+          data-testid="catalog-table"
+          pagination={{
+            current: page,
+            total: data.total,
+            pageSize: PAGE_SIZE,
+            showSizeChanger: false,
+            showTotal: (n) => t('totalResources', { count: n }),
+            onChange: (p) => change({ page: p }),
+          }}
+          columns={[
+            {
+              title: t('name'),
+              dataIndex: 'name',
+              render: (n: string, r) => (
+                <>
+                  <Link to={`/catalog/${r.code}`} data-testid={`resource-${r.code}`}>
+                    {n}
+                  </Link>
+                  <div>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {r.code}
+                    </Typography.Text>
+                  </div>
+                </>
+              ),
+            },
+            { title: t('provider'), render: (_, r) => r.provider.name },
+            { title: t('status'), dataIndex: 'status', render: (v: string) => <StatusTag value={v} /> },
+            {
+              title: `${t('shareType')} / ${t('openType')}`,
+              render: (_, r) => (
+                <Flex vertical gap={4} align="start">
+                  <ShareTag value={r.shareType} />
+                  <OpenTag value={r.openType} />
+                </Flex>
+              ),
+            },
+            { title: t('level'), dataIndex: 'level', render: (v: string) => <LevelTag value={v} /> },
+            { title: t('flags'), dataIndex: 'flags', render: (f: string[]) => <FlagTags flags={f} /> },
+            { title: t('recordCount'), dataIndex: 'recordCount', align: 'right' },
+            {
+              title: t('updatedAt'),
+              dataIndex: 'updatedAt',
+              render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v.slice(0, 10)}</span>,
+            },
+          ]}
+        />
+      </Flex>
     </Page>
   );
 }

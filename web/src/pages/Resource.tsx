@@ -1,219 +1,65 @@
-import { UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Form, Input, Space, Statistic, Table, Tag, Upload } from 'antd';
+import { Alert, Card, Space, Tabs } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
-import { api, ApiError, getToken, query, type Problem } from '../api';
+import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
-import { LevelTag, OpenTag, SensitivityTag, ShareTag } from '../labels';
+import { StatusTag } from '../labels';
 import type { Resource } from '../types';
-
-type Row = Record<string, unknown>;
-interface JobReport {
-  state: string;
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsRejected: number;
-  rejects: Array<{ row: number; field: string; reason: string }>;
-}
+import { FieldsTable, Metadata, Notices } from './catalog/Metadata';
+import { Browse, Lookup, UploadCsv } from './catalog/Records';
+import { Versions } from './catalog/Versions';
+import { WorkflowButtons } from './catalog/Workflow';
 
 export default function ResourcePage() {
   const { t } = useTranslation();
   const { code } = useParams();
   const [resource, setResource] = useState<Resource | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  useEffect(() => {
-    api<Resource>(`/api/v1/catalog/resources/${code}`)
-      .then(setResource)
-      .catch((e) => setProblem(e instanceof ApiError ? e.problem : { title: String(e), status: 0 }));
-  }, [code]);
-  if (problem) return <Alert type="error" message={problem.title} description={problem.detail} />;
-  if (!resource) return null;
-  return (
-    <Page title={resource.name}>
-      <Card>
-        <Descriptions column={3} size="small">
-          <Descriptions.Item label={t('code')}>{resource.code}</Descriptions.Item>
-          <Descriptions.Item label={t('provider')}>{resource.provider.name}</Descriptions.Item>
-          <Descriptions.Item label={t('category')}>{t(`category.${resource.category}`)}</Descriptions.Item>
-          <Descriptions.Item label={t('shareType')}>
-            <ShareTag value={resource.shareType} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t('openType')}>
-            <OpenTag value={resource.openType} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t('level')}>
-            <LevelTag value={resource.level} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t('keyField')}>{resource.keyField}</Descriptions.Item>
-          <Descriptions.Item label={t('recordCount')}>{resource.recordCount}</Descriptions.Item>
-          <Descriptions.Item label={t('summary')} span={3}>
-            {resource.summary}
-          </Descriptions.Item>
-        </Descriptions>
-      </Card>
-      <Card title={t('fields')}>
-        <Table
-          rowKey="name"
-          size="small"
-          pagination={false}
-          dataSource={resource.fields}
-          data-testid="fields-table"
-          columns={[
-            { title: t('name'), dataIndex: 'name' },
-            { title: t('label'), dataIndex: 'label' },
-            { title: t('type'), dataIndex: 'type', render: (v: string) => <Tag>{v}</Tag> },
-            { title: t('required'), dataIndex: 'required', render: (v: boolean) => (v ? '✓' : '') },
-            { title: t('sensitivity'), dataIndex: 'sensitivity', render: (v: number) => <SensitivityTag value={v} /> },
-          ]}
-        />
-      </Card>
-      <Lookup resource={resource} />
-      {resource.canUpload && <UploadCsv resource={resource} />}
-      {resource.canBrowse && <Browse resource={resource} />}
-    </Page>
-  );
-}
-
-function columnsOf(resource: Resource, keys?: string[]) {
-  return resource.fields
-    .filter((f) => !keys || keys.includes(f.name))
-    .map((f) => ({
-      title: f.label,
-      dataIndex: f.name,
-      key: f.name,
-      render: (v: unknown) => (v === null || v === undefined ? '' : String(v)),
-    }));
-}
-
-function Browse({ resource }: { resource: Resource }) {
-  const { t } = useTranslation();
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: Row[]; total: number }>({ items: [], total: 0 });
   const load = useCallback(
     () =>
-      api<{ items: Row[]; total: number }>(
-        `/api/v1/catalog/resources/${resource.code}/records?${query({ page, pageSize: 10 })}`,
-      ).then(setData),
-    [resource.code, page],
+      api<Resource>(`/api/v1/catalog/resources/${code}`)
+        .then(setResource)
+        .catch((e) => setProblem(problemOf(e))),
+    [code],
   );
   useEffect(() => void load(), [load]);
-  return (
-    <Card title={`${t('records')} (${data.total})`}>
-      <Table
-        rowKey={(r) => String(r[resource.keyField])}
-        size="small"
-        scroll={{ x: true }}
-        dataSource={data.items}
-        columns={columnsOf(resource)}
-        pagination={{ current: page, total: data.total, pageSize: 10, onChange: setPage, showSizeChanger: false }}
-        data-testid="records-table"
-      />
-    </Card>
+  if (problem) return <Alert type="error" title={problem.title} description={problem.detail} />;
+  if (!resource) return null;
+  const overview = (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Card>
+        <Metadata resource={resource} />
+      </Card>
+      <Card title={t('fields')}>
+        <FieldsTable fields={resource.fields} testId="fields-table" />
+      </Card>
+      <Lookup resource={resource} />
+      {resource.canUpload && <UploadCsv resource={resource} onLoaded={load} />}
+      {resource.canBrowse && <Browse resource={resource} />}
+    </Space>
   );
-}
-
-function Lookup({ resource }: { resource: Resource }) {
-  const { t } = useTranslation();
-  const [result, setResult] = useState<{ items: Row[]; fields: string[] } | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const submit = async (v: { key: string; purpose: string }) => {
-    setProblem(null);
-    setResult(null);
-    try {
-      setResult(await api(`/api/v1/catalog/resources/${resource.code}/records?${query(v)}`));
-    } catch (e) {
-      setProblem(e instanceof ApiError ? e.problem : { title: String(e), status: 0 });
-    }
-  };
   return (
-    <Card title={t('lookup')}>
-      <Form layout="inline" onFinish={submit}>
-        <Form.Item name="key" label={t('key')} rules={[{ required: true }]}>
-          <Input style={{ width: 240 }} data-testid="lookup-key" />
-        </Form.Item>
-        <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true, min: 2 }]}>
-          <Input style={{ width: 240 }} data-testid="lookup-purpose" />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" data-testid="lookup-submit">
-          {t('query')}
-        </Button>
-      </Form>
-      {problem && (
-        <Alert
-          style={{ marginTop: 16 }}
-          type="error"
-          message={problem.title}
-          description={problem.detail}
-          data-testid="lookup-error"
-        />
-      )}
-      {result && (
-        <Table
-          style={{ marginTop: 16 }}
-          rowKey={(_, i) => String(i)}
-          size="small"
-          pagination={false}
-          dataSource={result.items}
-          columns={columnsOf(resource, result.fields)}
-          data-testid="lookup-result"
-        />
-      )}
-    </Card>
-  );
-}
-
-function UploadCsv({ resource }: { resource: Resource }) {
-  const { t } = useTranslation();
-  const [report, setReport] = useState<JobReport | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  return (
-    <Card title={t('upload')}>
-      <Upload
-        name="file"
-        accept=".csv,text/csv"
-        action="/api/v1/ingest/jobs"
-        data={{ resource: resource.code }}
-        headers={{ authorization: `Bearer ${getToken() ?? ''}` }}
-        showUploadList={false}
-        onChange={(info) => {
-          if (info.file.status === 'done') {
-            setReport(info.file.response as JobReport);
-            setProblem(null);
-          }
-          if (info.file.status === 'error') setProblem(info.file.response as Problem);
-        }}
-      >
-        <Button icon={<UploadOutlined />} data-testid="upload-csv">
-          {t('upload')}
-        </Button>
-      </Upload>
-      {problem && <Alert style={{ marginTop: 16 }} type="error" message={problem.title} description={problem.detail} />}
-      {report && (
-        <Space direction="vertical" style={{ marginTop: 16, width: '100%' }}>
-          <Space size="large">
-            <Statistic title={t('rowsRead')} value={report.rowsRead} />
-            <Statistic title={t('rowsLoaded')} value={report.rowsLoaded} valueStyle={{ color: '#3f8600' }} />
-            <Statistic
-              title={t('rowsRejected')}
-              value={report.rowsRejected}
-              valueStyle={{ color: report.rowsRejected ? '#cf1322' : undefined }}
-            />
-          </Space>
-          {report.rejects.length > 0 && (
-            <Table
-              rowKey={(r) => `${r.row}:${r.field}`}
-              size="small"
-              dataSource={report.rejects}
-              columns={[
-                { title: t('row'), dataIndex: 'row' },
-                { title: t('field'), dataIndex: 'field' },
-                { title: t('reason'), dataIndex: 'reason' },
-              ]}
-            />
-          )}
+    <Page
+      title={
+        <Space>
+          {resource.name}
+          <StatusTag value={resource.status} />
         </Space>
-      )}
-    </Card>
+      }
+      extra={<WorkflowButtons resource={resource} onChanged={load} />}
+    >
+      <Notices resource={resource} />
+      <Tabs
+        items={[
+          { key: 'overview', label: t('overview'), children: overview },
+          {
+            key: 'versions',
+            label: <span data-testid="tab-versions">{t('versions')}</span>,
+            children: <Versions resource={resource} />,
+          },
+        ]}
+      />
+    </Page>
   );
 }

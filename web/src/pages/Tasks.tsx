@@ -1,0 +1,85 @@
+import { Alert, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api, problemOf, type Problem } from '../api';
+import { Page } from '../App';
+import type { Task } from '../types';
+
+/** Today as YYYY-MM-DD in local time, to compare with due dates. */
+const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+
+/** The caller's organization's tasks: submissions to review, returned registrations to fix. */
+export default function TasksPage() {
+  const { t } = useTranslation();
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [loading, setLoading] = useState(true);
+  useEffect(() => {
+    api<{ items: Task[] }>('/api/v1/tasks')
+      .then((r) => setTasks(r.items))
+      .catch((e) => setProblem(problemOf(e)))
+      .finally(() => setLoading(false));
+  }, []);
+  const now = today();
+  const overdue = (task: Task) =>
+    task.overdue ?? (task.state === 'open' && !!task.dueDate && task.dueDate.slice(0, 10) < now);
+  return (
+    <Page title={t('tasks')}>
+      {problem && <Alert type="error" title={problem.title} description={problem.detail} />}
+      <Table<Task>
+        rowKey="id"
+        loading={loading}
+        dataSource={tasks}
+        data-testid="tasks-table"
+        columns={[
+          {
+            title: t('task'),
+            dataIndex: 'title',
+            render: (title: string, task) => (
+              <Link to={`/catalog/${task.ref}`} data-testid={`task-${task.id}`}>
+                {title}
+              </Link>
+            ),
+          },
+          {
+            title: t('type'),
+            dataIndex: 'kind',
+            render: (k: string) => <Tag color="blue">{t(`taskKind.${k}`, { defaultValue: k })}</Tag>,
+          },
+          {
+            title: t('resource'),
+            dataIndex: 'ref',
+            render: (ref: string) => <Link to={`/catalog/${ref}`}>{ref}</Link>,
+          },
+          { title: t('org'), dataIndex: 'org', render: (o: string | null) => o || '—' },
+          {
+            title: t('dueDate'),
+            dataIndex: 'dueDate',
+            defaultSortOrder: 'ascend',
+            sorter: (a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'),
+            render: (d: string | null, task) =>
+              !d ? (
+                '—'
+              ) : overdue(task) ? (
+                <Typography.Text type="danger" strong data-testid={`overdue-${task.id}`}>
+                  {d.slice(0, 10)} · {t('overdue')}
+                </Typography.Text>
+              ) : (
+                d.slice(0, 10)
+              ),
+          },
+          {
+            title: t('state'),
+            dataIndex: 'state',
+            filters: ['open', 'done'].map((s) => ({ text: t(`taskState.${s}`), value: s })),
+            defaultFilteredValue: ['open'],
+            onFilter: (value, task) => task.state === value,
+            render: (s: string) => <Tag color={s === 'open' ? 'processing' : 'default'}>{t(`taskState.${s}`)}</Tag>,
+          },
+          { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string) => new Date(v).toLocaleString() },
+        ]}
+      />
+    </Page>
+  );
+}

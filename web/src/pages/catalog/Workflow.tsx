@@ -1,0 +1,129 @@
+import { Alert, App, Button, Form, Input, Modal, Space } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { api, problemOf } from '../../api';
+import type { Resource } from '../../types';
+
+export type Action = 'submit' | 'approve' | 'return' | 'publish';
+
+/** One workflow step; `return` carries the reason. */
+export const act = (code: string, action: Action, reason?: string) =>
+  api<Resource>(`/api/v1/catalog/resources/${code}/${action}`, {
+    method: 'POST',
+    json: action === 'return' ? { reason } : undefined,
+  });
+
+/** Asks the operator why a registration goes back to its provider. */
+export function ReturnModal({
+  open,
+  onCancel,
+  onReturn,
+}: {
+  open: boolean;
+  onCancel: () => void;
+  onReturn: (reason: string) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ reason: string }>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ok = async () => {
+    const { reason } = await form.validateFields();
+    setBusy(true);
+    setError(null);
+    try {
+      await onReturn(reason.trim());
+      form.resetFields();
+    } catch (e) {
+      setError(problemOf(e).detail ?? problemOf(e).title);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open={open}
+      title={t('returnTitle')}
+      onCancel={onCancel}
+      destroyOnHidden
+      footer={[
+        <Button key="cancel" onClick={onCancel}>
+          {t('cancel')}
+        </Button>,
+        <Button key="ok" type="primary" danger loading={busy} onClick={ok} data-testid="return-ok">
+          {t('action.return')}
+        </Button>,
+      ]}
+    >
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical">
+        <Form.Item
+          name="reason"
+          label={t('returnReason')}
+          rules={[{ required: true, whitespace: true, min: 2, message: t('returnReasonRequired') }]}
+        >
+          <Input.TextArea rows={4} maxLength={1000} showCount data-testid="return-reason" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** The buttons the caller may press on this resource, by the flags the hub computed for them. */
+export function WorkflowButtons({ resource, onChanged }: { resource: Resource; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [returning, setReturning] = useState(false);
+  const run = async (action: Action) => {
+    setBusy(action);
+    try {
+      await act(resource.code, action);
+      void message.success(t(`done.${action}`));
+      onChanged();
+    } catch (e) {
+      void message.error(problemOf(e).detail ?? problemOf(e).title);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const button = (action: Action, primary = false) => (
+    <Button
+      type={primary ? 'primary' : 'default'}
+      loading={busy === action}
+      onClick={() => run(action)}
+      data-testid={`wf-${action}`}
+    >
+      {t(`action.${action}`)}
+    </Button>
+  );
+  return (
+    <Space wrap>
+      {resource.canEdit && (
+        <Button onClick={() => navigate(`/catalog/${resource.code}/edit`)} data-testid="wf-edit">
+          {t('edit')}
+        </Button>
+      )}
+      {resource.canSubmit && button('submit', true)}
+      {resource.canReview && button('approve', true)}
+      {resource.canReview && (
+        <Button danger onClick={() => setReturning(true)} data-testid="wf-return">
+          {t('action.return')}
+        </Button>
+      )}
+      {resource.canPublish && button('publish', true)}
+      <ReturnModal
+        open={returning}
+        onCancel={() => setReturning(false)}
+        onReturn={async (reason) => {
+          await act(resource.code, 'return', reason);
+          setReturning(false);
+          void message.success(t('done.return'));
+          onChanged();
+        }}
+      />
+    </Space>
+  );
+}
