@@ -92,6 +92,7 @@ create table catalog.resource_search (
 );
 create index resource_search_terms on catalog.resource_search using gin (terms);
 create index resource_search_code on catalog.resource_search (code);
+create index resource_search_provider on catalog.resource_search (provider_org, code);
 create index resource_search_name on catalog.resource_search (name, code);
 create index resource_search_updated on catalog.resource_search (updated_at desc, code);
 -- How many entries of each facet combination hold each term ('' = every entry), kept with each

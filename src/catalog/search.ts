@@ -28,6 +28,8 @@ export interface SearchPage {
   facets: Facets;
 }
 type Db = Kysely<CatalogTables>;
+/** Matches above which a one-term page is read by walking an ordered index (see oneTermPage). */
+const DENSE = 10_000;
 
 /** Facet name → column, in the order of the GROUPING SETS below. */
 const FACETS = [
@@ -99,13 +101,19 @@ async function oneTermPage(db: Db, query: ListQuery, viewer: Viewer, term: strin
     from catalog.search_count where term = ${term} and ${and(where)}
     group by ${GROUPING_SETS} having sum(n) > 0`.execute(db);
   const { total, facets } = readFacets(rows);
-  const ids = (holding: RawBuilder<unknown>, order: RawBuilder<unknown>, offset: number, limit: number) =>
-    limit <= 0
-      ? Promise.resolve([])
-      : sql<{ resource_id: number }>`select resource_id from catalog.resource_search
-          where ${holding} and ${and(where)} order by ${order} limit ${limit} offset ${offset}`
-          .execute(db)
-          .then((r) => r.rows.map((x) => Number(x.resource_id)));
+  // A broad term is dense, so walking an index in order finds a page at once; a narrower one is
+  // read through the term index first (OFFSET 0 keeps the planner from walking the order),
+  // because its entries may all sit far along that order — a code prefix, one department's
+  // words — which the planner's statistics cannot see. Filters alone walk their own indexes.
+  const ids = async (holding: RawBuilder<unknown>, order: RawBuilder<unknown>, offset: number, limit: number) => {
+    if (limit <= 0) return [];
+    const matching = sql`select resource_id, code, name, updated_at from catalog.resource_search
+      where ${holding} and ${and(where)}`;
+    const from = !term || total > DENSE ? sql`(${matching}) s` : sql`(${matching} offset 0) s`;
+    const { rows } = await sql<{ resource_id: number }>`select resource_id from ${from}
+      order by ${order} limit ${limit} offset ${offset}`.execute(db);
+    return rows.map((x) => Number(x.resource_id));
+  };
   const has = (t: string) => (t ? sql`terms @> ${[t]}::text[]` : sql`true`);
   const offset = (page - 1) * size;
   const sort = query.sort ?? (term ? 'relevance' : 'code');
@@ -154,8 +162,10 @@ function matches(query: ListQuery, viewer: Viewer, q: string, terms: string[]): 
   const where = filters(query, viewer);
   if (terms.length > 0) where.push(sql`s.terms @> ${terms}::text[]`);
   for (const phrase of queryPhrases(q)) {
-    where.push(sql`exists (select 1 from catalog.resource r
-      where r.id = s.resource_id and strpos(r.search_text, ${phrase}) > 0)`);
+    // The name is at hand in the index row and holds the phrase in most matches; only the
+    // others are looked up in the entry's whole text.
+    where.push(sql`(strpos(lower(s.name), ${phrase}) > 0 or exists (select 1 from catalog.resource r
+      where r.id = s.resource_id and strpos(r.search_text, ${phrase}) > 0))`);
   }
   return and(where);
 }

@@ -1,5 +1,5 @@
 import type { Database, Kysely, RawBuilder, Selectable, Transaction } from '../db/index.js';
-import { json, sql } from '../db/index.js';
+import { json, sql, transactionRetrying } from '../db/index.js';
 import { HubError, addWorkingDays, digestJson, invalid } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { columnsOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
@@ -63,7 +63,7 @@ export class CatalogService {
   /** Registers a draft under its provider; the code `{org}-{nnnn}` is stable for its life. */
   async register(providerOrg: string, by: Author, input: ResourceInput): Promise<Resource> {
     const content = toContent(input);
-    const code = await this.db.transaction().execute((trx) => this.insert(trx, providerOrg, by, content, 'create'));
+    const code = await transactionRetrying(this.db, (trx) => this.insert(trx, providerOrg, by, content, 'create'));
     return this.recorded(code, 'create', by);
   }
 
@@ -72,7 +72,7 @@ export class CatalogService {
    * Callers check every entry first (see spreadsheet.ts), so a failure here is the database's.
    */
   async registerAll(providerOrg: string, by: Author, contents: ResourceContent[]): Promise<Resource[]> {
-    const codes = await this.db.transaction().execute(async (trx) => {
+    const codes = await transactionRetrying(this.db, async (trx) => {
       const out: string[] = [];
       for (const c of contents) out.push(await this.insert(trx, providerOrg, by, c, 'import'));
       return out;
@@ -119,7 +119,7 @@ export class CatalogService {
    */
   async edit(code: string, by: Author, input: ResourceInput, baseVersion: number): Promise<Resource> {
     const content = toContent(input);
-    await this.db.transaction().execute(async (trx) => {
+    await transactionRetrying(this.db, async (trx) => {
       const current = await this.lockRow(trx, code);
       if (current.version !== baseVersion) {
         throw new HubError(
@@ -149,7 +149,7 @@ export class CatalogService {
   async transition(code: string, by: Author, step: Transition, note?: string): Promise<Resource> {
     if (step === 'return' && !note?.trim()) throw invalid('reason', 'required: say what the provider must fix');
     const rule = TRANSITIONS[step];
-    const resource = await this.db.transaction().execute(async (trx) => {
+    const resource = await transactionRetrying(this.db, async (trx) => {
       const current = await this.lockRow(trx, code);
       if (!rule.from.includes(current.status)) {
         throw new HubError('CAT_BAD_STATE', `${code} is ${current.status}; ${step} needs ${rule.from.join(' or ')}`);
@@ -420,7 +420,7 @@ export class CatalogService {
       });
       // One statement per batch for the text, the index row and a first version of each entry,
       // and its term counts in the same transaction, so that an interrupted run leaves no half.
-      await this.db.transaction().execute(async (trx) => {
+      await transactionRetrying(this.db, async (trx) => {
         await sql`
         with d as (
           select (e->>'id')::int as id, (e->>'version')::int as version, e->'doc' as doc, e->>'text' as text,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../../src/kernel/index.js';
 
@@ -40,6 +41,34 @@ describe('qdh command line on an embedded database', () => {
     const { stdout } = await qdh('ingest', '--resource', 'JNGAJ-0001', file);
     expect(stdout).toMatch(/succeeded: read 2, loaded 1, rejected 1/);
     expect(stdout).toMatch(/row 3 citizen_id: check digit/);
+  });
+
+  it('searches, exports and imports the catalog, refusing a bad workbook whole', async () => {
+    const found = await qdh('catalog', 'search', '人口');
+    expect(found.stdout).toMatch(/JNGAJ-0001 +人口基础信息/);
+    expect(found.stdout).toMatch(/\d+ match\(es\)\n {2}provider: .*JNGAJ \d+/);
+    const file = join(dir, 'catalog.xlsx');
+    expect((await qdh('catalog', 'export', '--format', 'xlsx', '-o', file, '-q', '养老')).stdout).toMatch(
+      /wrote [1-9]\d* resource\(s\)/,
+    );
+    const imported = await qdh('catalog', 'import', '--as', 'officer_rsj', file);
+    expect(imported.stdout).toMatch(/imported [1-9]\d* resource\(s\) as drafts of 济南市人力资源和社会保障局/);
+    expect(imported.stdout).toMatch(/JNRSJ-\d{4} {2}\S*养老/);
+
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('资源目录').addRows([
+      ['资源名称', '资源分类', '共享类型', '开放类型', '分级', '主键信息项'],
+      ['坏资源', '部门', '随便', '不予开放', '一般', 'id'],
+    ]);
+    const bad = join(dir, 'bad.xlsx');
+    await wb.xlsx.writeFile(bad);
+    const refused = await qdh('catalog', 'import', '--as', 'officer_rsj', bad).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect((refused as { code: number }).code).toBe(2);
+    expect((refused as { stderr: string }).stderr).toMatch(/nothing was imported/);
+    expect((refused as { stderr: string }).stderr).toMatch(/资源目录!共享类型2/);
+    expect((refused as { stderr: string }).stderr).toMatch(/缺少工作表「信息项」/);
   });
 
   it('adds users with the password from the environment, never from arguments', async () => {

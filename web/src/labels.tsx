@@ -1,4 +1,5 @@
-import { Space, Tag, Tooltip } from 'antd';
+import { Space, Tag, Tooltip, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 
 const LEVEL_COLOR: Record<string, string> = { general: 'green', important: 'orange', core: 'red' };
@@ -79,5 +80,21 @@ export function LevelWithSuggestion({ level, suggested }: { level: string; sugge
         </Tooltip>
       )}
     </Space>
+  );
+}
+
+/** A resource's name linking to its page, with its code beneath: how every list names a resource. */
+export function ResourceName({ code, name, testId }: { code: string; name: string; testId: string }) {
+  return (
+    <>
+      <Link to={`/catalog/${code}`} data-testid={testId}>
+        {name}
+      </Link>
+      <div>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {code}
+        </Typography.Text>
+      </div>
+    </>
   );
 }

@@ -1,10 +1,10 @@
-import { Alert, Flex, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, Flex, Input, Select, Space, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { api, problemOf, query, type Problem } from '../api';
 import { Page } from '../App';
-import { FlagTags, LevelTag, OpenTag, ShareTag, StatusTag } from '../labels';
+import { FlagTags, LevelTag, OpenTag, ResourceName, ShareTag, StatusTag } from '../labels';
 import { hasRole, useSession } from '../session';
 import type { Facet, ResourceSummary, SearchResult } from '../types';
 import { Facets } from './catalog/Facets';
@@ -119,18 +119,7 @@ export default function CatalogPage() {
             {
               title: t('name'),
               dataIndex: 'name',
-              render: (n: string, r) => (
-                <>
-                  <Link to={`/catalog/${r.code}`} data-testid={`resource-${r.code}`}>
-                    {n}
-                  </Link>
-                  <div>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {r.code}
-                    </Typography.Text>
-                  </div>
-                </>
-              ),
+              render: (n: string, r) => <ResourceName code={r.code} name={n} testId={`resource-${r.code}`} />,
             },
             { title: t('provider'), render: (_, r) => r.provider.name },
             { title: t('status'), dataIndex: 'status', render: (v: string) => <StatusTag value={v} /> },

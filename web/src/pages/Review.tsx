@@ -1,10 +1,9 @@
-import { Alert, App, Button, Popconfirm, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Popconfirm, Space, Table } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
 import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
-import { FlagTags, LevelWithSuggestion, OpenTag, ShareTag } from '../labels';
+import { FlagTags, LevelWithSuggestion, OpenTag, ResourceName, ShareTag } from '../labels';
 import type { ResourceSummary, SearchResult } from '../types';
 import { act, ReturnModal } from './catalog/Workflow';
 
@@ -46,18 +45,7 @@ export default function ReviewPage() {
           {
             title: t('name'),
             dataIndex: 'name',
-            render: (n: string, r) => (
-              <>
-                <Link to={`/catalog/${r.code}`} data-testid={`review-${r.code}`}>
-                  {n}
-                </Link>
-                <div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {r.code}
-                  </Typography.Text>
-                </div>
-              </>
-            ),
+            render: (n: string, r) => <ResourceName code={r.code} name={n} testId={`review-${r.code}`} />,
           },
           { title: t('provider'), render: (_, r) => r.provider.name },
           {
