@@ -86,7 +86,7 @@ describe.each(engines())('thin path on $name', (engine) => {
       keyField: 'owner_id',
       fields: [
         { name: 'owner_id', label: '犬主身份号码', type: 'citizen_id', required: true, sensitivity: 4 },
-        { name: 'owner_name', label: '犬主姓名', type: 'string', required: true, sensitivity: 3 },
+        { name: 'owner_name', label: '犬主姓名', element: 'person_name', required: true },
         { name: 'vaccinated_on', label: '免疫日期', type: 'date', required: false, sensitivity: 1 },
         { name: 'dogs', label: '犬只数量', type: 'integer', required: true, sensitivity: 1 },
       ],
