@@ -69,6 +69,11 @@ export class AccessService {
     return new AccessService(database, key);
   }
 
+  /** A named secret shared by every process of the hub (created on first use), e.g. the watermark key. */
+  secret(name: string): Promise<Uint8Array> {
+    return loadOrCreateSecret(this.db, name);
+  }
+
   async createOrganization(input: OrganizationInput): Promise<Organization> {
     if (!findDivision(input.division)) throw invalid('division', `${input.division} is not a GB/T 2260 division code`);
     let creditCode: string | null = null;

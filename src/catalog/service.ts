@@ -369,6 +369,30 @@ export class CatalogService {
     return row?.doc;
   }
 
+  /** The records of several subjects at once (a batch call). */
+  async findRecords(resourceId: number, keys: string[]): Promise<Array<{ key: string; doc: Record<string, unknown> }>> {
+    if (keys.length === 0) return [];
+    return this.db
+      .selectFrom('catalog.record')
+      .select(['key', 'doc'])
+      .where('resource_id', '=', resourceId)
+      .where('key', 'in', keys)
+      .execute();
+  }
+
+  /** Records whose fields equal the given values, in key order. */
+  async filterRecords(
+    resourceId: number,
+    equal: Record<string, string>,
+    offset: number,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    let q = this.db.selectFrom('catalog.record').select('doc').where('resource_id', '=', resourceId);
+    for (const [field, value] of Object.entries(equal)) q = q.where(sql<boolean>`doc ->> ${field} = ${value}`);
+    const rows = await q.orderBy('key').limit(limit).offset(offset).execute();
+    return rows.map((r) => r.doc);
+  }
+
   /** A page of a resource's records in key order; the total is the count kept by the last load. */
   async pageRecords(
     resource: Resource,

@@ -10,6 +10,7 @@ import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerWatermarkCommands } from './watermark.js';
 
 const program = new Command('qdh').description('泉城数据中枢 Quancheng Data Hub').showHelpAfterError();
 
@@ -180,6 +181,16 @@ program
 registerCatalogCommands(program, (flags) => {
   const { databaseUrl, dataDir } = hubOptions(flags);
   return openHub({ databaseUrl, dataDir });
+});
+
+registerWatermarkCommands(program, async () => {
+  const { databaseUrl, dataDir } = hubOptions({});
+  const hub = await openHub({ databaseUrl, dataDir });
+  return {
+    secret: hub.exchange.watermarkSecret,
+    lookup: (mark) => hub.exchange.exportOf(mark),
+    close: () => hub.close(),
+  };
 });
 
 registerLedgerCommands(program, async () => {

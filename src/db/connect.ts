@@ -42,11 +42,51 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
   client.release();
   const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
+  const listeners: Array<() => Promise<void>> = [];
   return {
     kind: 'postgres',
     describe: `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}`,
     kysely,
-    close: () => kysely.destroy(),
+    listen: async (channel, onMessage) => {
+      const stop = await listenPostgres(url, channel, onMessage);
+      listeners.push(stop);
+      return stop;
+    },
+    close: async () => {
+      await Promise.all(listeners.map((stop) => stop()));
+      await kysely.destroy();
+    },
+  };
+}
+
+/**
+ * LISTEN needs a connection of its own, outside the pool. When it drops, the listener is told
+ * (null: anything may have been missed) and a new connection listens again a second later.
+ */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onMessage: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  const open = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
+    c.on('error', () => {
+      onMessage(null);
+      void c.end().catch(() => {});
+      if (!stopped) setTimeout(() => void open().catch(() => onMessage(null)), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`listen ${channel}`);
+    client = c;
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
   };
 }
 
@@ -102,6 +142,11 @@ async function connectPGlite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     describe: `pglite:${dataDir}`,
     kysely,
+    // One process owns a PGlite database, so its own NOTIFYs are all there is to hear.
+    listen: async (channel, onMessage) => {
+      const unsubscribe = await db.listen(channel, (payload) => onMessage(payload));
+      return () => unsubscribe();
+    },
     close: async () => {
       await kysely.destroy();
       await db.close();

@@ -12,6 +12,12 @@ export interface Database {
   /** Human description for /healthz: never contains a password. */
   readonly describe: string;
   readonly kysely: Kysely<object>;
+  /**
+   * Calls `onMessage` with the payload of every NOTIFY on `channel`, from any process using the
+   * database; with `null` when notifications may have been missed (a dropped connection), so
+   * that a cache can forget everything. Returns a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -94,7 +94,10 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
     resource: person.code,
     fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
     purpose: '最低生活保障资格核验',
+    masked: ['birth_date'],
+    dailyQuota: 100_000,
   });
+  await hub.exchange.services.publish(person.code, 'operator');
   const entries = await seedCatalog(hub, officers, operator);
   opts.logger?.info({ entries }, 'demo catalog registered');
   return { seeded: true, password, accounts: ACCOUNTS };

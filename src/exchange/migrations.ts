@@ -22,5 +22,84 @@ create table exchange.grant (
 create index grant_lookup on exchange.grant (consumer_org, resource_code) where state = 'active';
 `,
     },
+    {
+      id: '002-demands-services-usage',
+      sql: `
+-- Grants name which granted fields leave masked, carry a daily quota and a rate, and can be
+-- suspended (and resumed) as well as revoked.
+alter table exchange.grant drop constraint grant_state_check;
+alter table exchange.grant
+  add constraint grant_state_check check (state in ('active','suspended','revoked')),
+  add column masked text[] not null default '{}',
+  add column daily_quota int check (daily_quota > 0),
+  add column rate_per_second int check (rate_per_second > 0),
+  add column demand_id int,
+  add column suspended_at timestamptz;
+-- 供需对接: a consumer's demand, with the provider's working-day deadlines.
+create table exchange.demand (
+  id serial primary key,
+  consumer_org text not null,
+  resource_code text,
+  need text not null default '',
+  fields text[] not null default '{}',
+  purpose text not null,
+  legal_basis text not null default '',
+  volume text not null default '',
+  frequency text not null default '',
+  state text not null check (state in ('basis_review','filed','confirmed','refused','published')),
+  filed_by int not null,
+  filed_at timestamptz not null default now(),
+  confirm_due date,
+  publish_due date,
+  confirmed_at timestamptz,
+  refused_reason text,
+  published_at timestamptz,
+  grant_id int,
+  service_code text
+);
+create index demand_consumer on exchange.demand (consumer_org, id);
+create index demand_resource on exchange.demand (resource_code, id);
+-- 数据服务: a published query API over one resource; grants decide who sees which fields.
+create table exchange.service (
+  code text primary key,
+  resource_code text not null unique,
+  published_by text not null,
+  published_at timestamptz not null default now()
+);
+-- Calls per minute, service and consumer: the monitoring's raw material and the quota's count.
+create table exchange.usage (
+  minute timestamptz not null,
+  service_code text not null,
+  consumer_org text not null,
+  calls int not null default 0,
+  rows int not null default 0,
+  errors int not null default 0,
+  latency_ms_sum double precision not null default 0,
+  latency_ms_max double precision not null default 0,
+  primary key (service_code, consumer_org, minute)
+);
+-- What the monitoring noticed, for auditors.
+create table exchange.alert (
+  id serial primary key,
+  kind text not null,
+  consumer_org text not null,
+  service_code text,
+  detail jsonb not null,
+  at timestamptz not null default now(),
+  acknowledged_by text,
+  acknowledged_at timestamptz
+);
+-- Every watermarked bulk export, so that a leaked file names who took it.
+create table exchange.export (
+  id serial primary key,
+  mark text not null unique,
+  consumer_org text not null,
+  resource_code text not null,
+  rows int not null,
+  created_by text not null,
+  created_at timestamptz not null default now()
+);
+`,
+    },
   ],
 };

@@ -1,29 +1,16 @@
 import { authorize, hasRole, isAllowed, type AccessService, type Actor } from '../access/index.js';
 import { checkValue, type CatalogService, type Field, type Resource } from '../catalog/index.js';
-import type { Database, Kysely, Selectable } from '../db/index.js';
+import { stringify } from 'csv-stringify/sync';
+import type { Database, Kysely } from '../db/index.js';
 import { HubError, digestJson, invalid } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
+import { Grants, type ActiveGrant, type Grant, type GrantInput } from './grants.js';
 import { projectRecord } from './masking.js';
-import type { ExchangeTables, GrantState } from './tables.js';
-
-export interface GrantInput {
-  consumer: string;
-  resource: string;
-  fields: string[];
-  purpose: string;
-  expiresAt?: string | null;
-}
-
-export interface Grant {
-  id: number;
-  consumer: { code: string; name: string };
-  resource: { code: string; name: string };
-  fields: string[];
-  purpose: string;
-  expiresAt: string | null;
-  state: GrantState;
-  createdAt: string;
-}
+import { DataServices, serviceCodeOf } from './services.js';
+import { Monitoring } from './monitoring.js';
+import type { ExchangeTables } from './tables.js';
+import { Usage } from './usage.js';
+import { embedWatermark, newMark } from './watermark.js';
 
 export interface Lookup {
   items: Record<string, unknown>[];
@@ -31,168 +18,200 @@ export interface Lookup {
   grant: number | null;
 }
 
+/** Which fields a caller sees of a resource, which of them masked, and under which grant. */
+export interface Visibility {
+  visible: ReadonlySet<string>;
+  masked: ReadonlySet<string>;
+  grant: number | null;
+  purpose: string | null;
+  /** The consumer's grant, for its quota and rate; none for the provider and operators. */
+  active?: ActiveGrant;
+}
+
 /** Sensitivity from which an operator, who is not the data's owner, sees a field masked. */
 const OPERATOR_MASK_FROM = 3;
+/** Keys in one batch call. */
+export const MAX_BATCH = 100;
 
+/**
+ * 通: grants, data services and every read of a resource's records. Each read takes the same
+ * path — authorize, decide the visible and masked fields, admit (quota, rate), read, mask, append
+ * to the ledger (a denial too), count — in `read` below, so no route has a copy of it.
+ */
 export class ExchangeService {
-  private readonly db: Kysely<ExchangeTables>;
+  readonly grants: Grants;
+  readonly services: DataServices;
+  readonly usage: Usage;
+  readonly monitoring: Monitoring;
+  /** The key of the bulk exports' watermarks (docs/watermark.md); the same in every process. */
+  readonly watermarkSecret: Uint8Array;
+  private readonly exportsDb: Kysely<ExchangeTables>;
 
   constructor(
     database: Database,
     private readonly access: AccessService,
     private readonly catalog: CatalogService,
     private readonly ledger: Ledger,
+    opts: { now?: () => Date; watermarkSecret: Uint8Array },
   ) {
-    this.db = database.kysely.withTables<ExchangeTables>();
+    this.watermarkSecret = opts.watermarkSecret;
+    this.grants = new Grants(database, access, catalog, ledger);
+    this.services = new DataServices(database, catalog);
+    this.usage = new Usage(database, opts.now);
+    this.monitoring = new Monitoring(database);
+    this.exportsDb = database.kysely.withTables<ExchangeTables>();
   }
 
-  async createGrant(actor: Actor | null, input: GrantInput): Promise<Grant> {
-    authorize(actor, 'grant:manage');
-    const resource = await this.catalog.get(input.resource);
-    if (resource.publishedAt === null) {
-      throw new HubError('CAT_BAD_STATE', `${resource.code} is not published: nothing can be granted on it yet`);
-    }
-    const consumer = await this.access.findOrganization(input.consumer);
-    if (!consumer) throw invalid('consumer', `no organization ${input.consumer}`);
-    if (consumer.code === resource.provider.code)
-      throw invalid('consumer', 'the provider needs no grant for its own data');
-    const known = new Set(resource.fields.map((f) => f.name));
-    const unknown = input.fields.filter((f) => !known.has(f));
-    if (input.fields.length === 0 || unknown.length > 0) {
-      throw invalid('fields', `not fields of ${resource.code}: ${unknown.join(', ') || '(none given)'}`);
-    }
-    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expiresAt && !(expiresAt.getTime() > Date.now())) throw invalid('expiresAt', 'must be in the future');
-    const row = await this.db
-      .insertInto('exchange.grant')
-      .values({
-        consumer_org: consumer.code,
-        resource_code: resource.code,
-        fields: [...new Set(input.fields)],
-        purpose: input.purpose,
-        expires_at: expiresAt,
-        created_by: actor.userId,
-        revoked_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const grant = await this.getGrant(row.id);
-    await this.ledger.append({
-      kind: 'grant',
-      action: 'create',
-      grant: grant.id,
-      consumer: grant.consumer.code,
-      resource: grant.resource.code,
-      fields: grant.fields,
-      purpose: grant.purpose,
-      expiresAt: grant.expiresAt,
-      actor: actor.username,
-      at: new Date().toISOString(),
+  async start(): Promise<void> {
+    await this.grants.start();
+    this.usage.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.usage.stop();
+    await this.grants.stop();
+  }
+
+  createGrant(actor: Actor | null, input: GrantInput): Promise<Grant> {
+    return this.grants.create(actor, input);
+  }
+
+  revokeGrant(actor: Actor | null, id: number): Promise<Grant> {
+    return this.grants.change(actor, id, 'revoke');
+  }
+
+  getGrant(id: number): Promise<Grant> {
+    return this.grants.get(id);
+  }
+
+  listGrants(actor: Actor | null): Promise<Grant[]> {
+    return this.grants.list(actor);
+  }
+
+  activeGrantsByResource(): Promise<Map<string, string[]>> {
+    return this.grants.consumersByResource();
+  }
+
+  /** One subject's record by key, through the catalog's resource page. */
+  async lookup(actor: Actor | null, code: string, rawKey: string, purpose: string): Promise<Lookup> {
+    const resource = await this.catalog.get(code);
+    const key = normalizeKey(resource, rawKey);
+    return this.read(actor, resource, 'lookup', purpose, [key], async () => {
+      const record = await this.catalog.findRecord(resource.id, key);
+      return record ? [record] : [];
     });
-    return grant;
   }
 
-  async revokeGrant(actor: Actor | null, id: number): Promise<Grant> {
-    authorize(actor, 'grant:manage');
-    const updated = await this.db
-      .updateTable('exchange.grant')
-      .set({ state: 'revoked', revoked_at: new Date() })
-      .where('id', '=', id)
-      .where('state', '=', 'active')
-      .returning('id')
-      .executeTakeFirst();
-    const grant = await this.getGrant(id);
-    if (updated) {
-      await this.ledger.append({
-        kind: 'grant',
-        action: 'revoke',
-        grant: id,
-        actor: actor.username,
-        at: new Date().toISOString(),
-      });
-    }
-    return grant;
+  /** One subject's record through a data service; the purpose defaults to the grant's. */
+  async serviceLookup(actor: Actor | null, serviceCode: string, rawKey: string, purpose?: string): Promise<Lookup> {
+    const resource = await this.services.resourceOf(serviceCode);
+    const key = normalizeKey(resource, rawKey);
+    return this.read(actor, resource, 'service.lookup', purpose, [key], async () => {
+      const record = await this.catalog.findRecord(resource.id, key);
+      return record ? [record] : [];
+    });
   }
 
-  async getGrant(id: number): Promise<Grant> {
-    const row = await this.db.selectFrom('exchange.grant').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new HubError('SHR_GRANT_NOT_FOUND', `no grant ${id}`);
-    return (await this.describeGrants([row]))[0]!;
+  /** Up to MAX_BATCH subjects in one call; keys without a record are listed apart, not an error. */
+  async serviceBatch(
+    actor: Actor | null,
+    serviceCode: string,
+    rawKeys: string[],
+    purpose?: string,
+  ): Promise<Lookup & { notFound: string[] }> {
+    const resource = await this.services.resourceOf(serviceCode);
+    if (rawKeys.length === 0 || rawKeys.length > MAX_BATCH) throw invalid('keys', `between 1 and ${MAX_BATCH} keys`);
+    const keys = [...new Set(rawKeys.map((k, i) => normalizeKey(resource, k, `keys/${i}`)))];
+    const found = new Map<string, Record<string, unknown>>();
+    const result = await this.read(actor, resource, 'service.batch', purpose, keys, async () => {
+      for (const r of await this.catalog.findRecords(resource.id, keys)) found.set(r.key, r.doc);
+      return keys.flatMap((k) => (found.has(k) ? [found.get(k)!] : []));
+    });
+    return { ...result, notFound: keys.filter((k) => !found.has(k)) };
   }
 
-  /** Operators and auditors see every grant; an organization sees those it gives or receives. */
-  async listGrants(actor: Actor | null): Promise<Grant[]> {
-    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
-    let q = this.db.selectFrom('exchange.grant').selectAll().orderBy('id', 'desc');
-    if (!hasRole(actor, 'operator', 'auditor')) {
-      const org = actor.org?.code ?? '';
-      q = q.where((eb) => eb.or([eb('consumer_org', '=', org), eb('resource_code', 'like', `${org}-%`)]));
-    }
-    return this.describeGrants(await q.execute());
-  }
-
-  /** Consuming organizations of each resource under an active, unexpired grant (for the asset map). */
-  async activeGrantsByResource(): Promise<Map<string, string[]>> {
-    const rows = await this.db
-      .selectFrom('exchange.grant')
-      .select(['resource_code', 'consumer_org'])
-      .distinct()
-      .where('state', '=', 'active')
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
-      .execute();
-    const out = new Map<string, string[]>();
-    for (const r of rows) out.set(r.resource_code, [...(out.get(r.resource_code) ?? []), r.consumer_org]);
-    return out;
-  }
-
-  private async describeGrants(rows: Array<Selectable<ExchangeTables['exchange.grant']>>): Promise<Grant[]> {
-    const orgs = new Map((await this.access.listOrganizations()).map((o) => [o.code, o.name]));
-    const out: Grant[] = [];
-    for (const r of rows) {
-      const resource = await this.catalog.get(r.resource_code);
-      out.push({
-        id: r.id,
-        consumer: { code: r.consumer_org, name: orgs.get(r.consumer_org) ?? r.consumer_org },
-        resource: { code: resource.code, name: resource.name },
-        fields: r.fields,
-        purpose: r.purpose,
-        expiresAt: r.expires_at?.toISOString() ?? null,
-        state: r.state,
-        createdAt: r.created_at.toISOString(),
-      });
-    }
-    return out;
+  /** A page of records matching equality filters on visible fields, for bulk use under a grant. */
+  async serviceFilter(
+    actor: Actor | null,
+    serviceCode: string,
+    filters: Record<string, string>,
+    page: number,
+    pageSize: number,
+    purpose?: string,
+  ): Promise<Lookup & { page: number; pageSize: number; hasMore: boolean }> {
+    const resource = await this.services.resourceOf(serviceCode);
+    const typed: Record<string, string> = {};
+    let hasMore = false;
+    const result = await this.read(actor, resource, 'service.filter', purpose, null, async (vis) => {
+      for (const [name, raw] of Object.entries(filters)) {
+        const field = resource.fields.find((f) => f.name === name);
+        if (!field || !vis.visible.has(name)) throw invalid(`filter/${name}`, 'not a field this grant shows');
+        if (vis.masked.has(name)) throw invalid(`filter/${name}`, 'a masked field cannot be filtered on');
+        const checked = checkValue({ ...field, required: true }, raw);
+        if (!checked.ok) throw invalid(`filter/${name}`, checked.reason);
+        typed[name] = String(checked.value);
+      }
+      const rows = await this.catalog.filterRecords(resource.id, typed, (page - 1) * pageSize, pageSize + 1);
+      hasMore = rows.length > pageSize;
+      return rows.slice(0, pageSize);
+    });
+    return { ...result, page, pageSize, hasMore };
   }
 
   /**
-   * Reads one subject's record. The order is the contract of DESIGN.md: authorize, decide which
-   * fields the caller may see, read, mask, and append to the ledger — a denial is appended too —
-   * and only then return, so no data leaves without a durable record of it.
+   * A bulk export as CSV: the filtered records, their text fields watermarked with a new mark
+   * that is registered with who took it, so that a leaked file names its source. The key field
+   * stays unmarked, since consumers join on its exact value.
    */
-  async lookup(actor: Actor | null, code: string, rawKey: string, purpose: string): Promise<Lookup> {
-    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
-    const resource = await this.catalog.get(code);
-    const key = normalizeKey(resource, rawKey);
-    const base = this.accessEntry(actor, resource, 'lookup', purpose, key);
-    const visibility = isAllowed(actor, 'records:lookup') ? await this.visibility(actor, resource) : undefined;
-    if (!visibility) {
-      await this.ledger.append({ ...base, outcome: 'denied', grant: null });
-      throw new HubError(
-        'SHR_NO_GRANT',
-        `${actor.org?.name ?? actor.username} holds no active grant on ${resource.code}`,
-      );
-    }
-    const record = await this.catalog.findRecord(resource.id, key);
-    const items = record ? [projectRecord(record, resource.fields, visibility.visible, visibility.masked)] : [];
-    await this.ledger.append({
-      ...base,
-      outcome: record ? 'allowed' : 'not_found',
-      grant: visibility.grant,
-      fields: [...visibility.visible],
-      resultDigest: this.digest(items),
-    });
-    if (!record) throw new HubError('SHR_RECORD_NOT_FOUND', `no record in ${resource.code} with this key`);
-    return { items, fields: [...visibility.visible], grant: visibility.grant };
+  async serviceExport(
+    actor: Actor | null,
+    serviceCode: string,
+    filters: Record<string, string>,
+    limit: number,
+    purpose?: string,
+  ): Promise<{ csv: string; mark: string; rows: number }> {
+    const result = await this.serviceFilter(actor, serviceCode, filters, 1, limit, purpose);
+    const resource = await this.services.resourceOf(serviceCode);
+    const text = resource.fields
+      .filter((f) => f.type === 'string' && f.name !== resource.keyField && result.fields.includes(f.name))
+      .map((f) => f.name);
+    const mark = newMark();
+    const rows = text.length > 0 ? embedWatermark(result.items, text, mark, this.watermarkSecret) : result.items;
+    await this.exportsDb
+      .insertInto('exchange.export')
+      .values({
+        mark,
+        consumer_org: actor!.org?.code ?? actor!.username,
+        resource_code: resource.code,
+        rows: rows.length,
+        created_by: actor!.username,
+      })
+      .execute();
+    const columns = resource.fields.filter((f) => result.fields.includes(f.name)).map((f) => f.name);
+    const csv = stringify(
+      rows.map((r) => columns.map((c) => r[c] ?? '')),
+      { header: true, columns, bom: true },
+    );
+    return { csv, mark, rows: rows.length };
+  }
+
+  /** Who took the export a watermark names. */
+  async exportOf(mark: string) {
+    const row = await this.exportsDb
+      .selectFrom('exchange.export')
+      .selectAll()
+      .where('mark', '=', mark)
+      .executeTakeFirst();
+    return row
+      ? {
+          mark: row.mark,
+          consumer: row.consumer_org,
+          resource: row.resource_code,
+          rows: row.rows,
+          createdBy: row.created_by,
+          createdAt: row.created_at.toISOString(),
+        }
+      : null;
   }
 
   /** Pages through a resource's records: its provider's officers, and operators (masked). */
@@ -204,47 +223,76 @@ export class ExchangeService {
   ): Promise<{ items: Record<string, unknown>[]; total: number }> {
     const resource = await this.catalog.get(code);
     authorize(actor, 'records:browse', { ownerOrg: resource.provider.code });
-    const visibility = (await this.visibility(actor, resource))!;
-    const result = await this.catalog.pageRecords(resource, page, pageSize);
-    const items = result.items.map((r) => projectRecord(r, resource.fields, visibility.visible, visibility.masked));
-    await this.ledger.append({
-      ...this.accessEntry(actor, resource, 'browse', 'browse', null),
-      outcome: 'allowed',
-      grant: null,
-      page,
-      rows: items.length,
-      resultDigest: this.digest(items),
+    const result = await this.read(actor, resource, 'browse', 'browse', null, async () => {
+      return (await this.catalog.pageRecords(resource, page, pageSize)).items;
     });
-    return { items, total: result.total };
+    return { items: result.items, total: resource.recordCount };
   }
 
-  /** Which fields the caller sees, and which of them masked; undefined when nothing is granted. */
-  private async visibility(
+  /**
+   * The one read path, in the order DESIGN.md requires: authorize, decide the visible fields,
+   * admit under quota and rate, read, mask, append to the ledger — a denial too — and only then
+   * return, so no data leaves without a durable record of it. `keys` are the subjects (null for
+   * a page or a filter), each recorded by its keyed tag so a citizen can find the access.
+   */
+  private async read(
+    actor: Actor | null,
+    resource: Resource,
+    op: string,
+    purpose: string | undefined,
+    keys: string[] | null,
+    fetch: (vis: Visibility) => Promise<Record<string, unknown>[]>,
+  ): Promise<Lookup> {
+    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
+    const started = performance.now();
+    const service = serviceCodeOf(resource.code);
+    const vis = isAllowed(actor, 'records:lookup') ? await this.visibility(actor, resource) : undefined;
+    const why = purpose ?? vis?.purpose ?? '';
+    if (!vis) {
+      await this.appendAll(actor, resource, op, why, keys, { outcome: 'denied', grant: null });
+      this.count(service, actor, 0, true, started);
+      throw new HubError(
+        'SHR_NO_GRANT',
+        `${actor.org?.name ?? actor.username} holds no active grant on ${resource.code}`,
+      );
+    }
+    if (!why) throw invalid('purpose', 'required: say why the data is read');
+    if (vis.active) await this.usage.admit(vis.active, service, actor.org!.code);
+    const records = await fetch(vis);
+    const items = records.map((r) => projectRecord(r, resource.fields, vis.visible, vis.masked));
+    const found = keys && records.length === 0 ? 'not_found' : 'allowed';
+    await this.appendAll(actor, resource, op, why, keys, {
+      outcome: found,
+      grant: vis.grant,
+      fields: [...vis.visible],
+      rows: items.length,
+      resultDigest: digestJson(this.ledger.suite, items),
+    });
+    this.count(service, actor, items.length, false, started);
+    if (op.endsWith('lookup') && items.length === 0) {
+      throw new HubError('SHR_RECORD_NOT_FOUND', `no record in ${resource.code} with this key`);
+    }
+    return { items, fields: [...vis.visible], grant: vis.grant };
+  }
+
+  private count(service: string, actor: Actor, rows: number, error: boolean, started: number): void {
+    this.usage.record(service, actor.org?.code ?? actor.username, {
+      rows,
+      error,
+      latencyMs: performance.now() - started,
+    });
+  }
+
+  /** One ledger entry per subject (so each citizen finds theirs), or one for a page; appended together. */
+  private async appendAll(
     actor: Actor,
     resource: Resource,
-  ): Promise<{ visible: Set<string>; masked: Set<string>; grant: number | null } | undefined> {
-    const all = new Set(resource.fields.map((f) => f.name));
-    if (actor.org?.code === resource.provider.code) return { visible: all, masked: new Set(), grant: null };
-    if (hasRole(actor, 'operator')) {
-      const masked = resource.fields.filter((f) => f.sensitivity >= OPERATOR_MASK_FROM).map((f) => f.name);
-      return { visible: all, masked: new Set(masked), grant: null };
-    }
-    if (!actor.org) return undefined;
-    const grant = await this.db
-      .selectFrom('exchange.grant')
-      .select(['id', 'fields'])
-      .where('consumer_org', '=', actor.org.code)
-      .where('resource_code', '=', resource.code)
-      .where('state', '=', 'active')
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    if (!grant) return undefined;
-    return { visible: new Set(grant.fields), masked: new Set(), grant: grant.id };
-  }
-
-  private accessEntry(actor: Actor, resource: Resource, op: string, purpose: string, key: string | null) {
-    return {
+    op: string,
+    purpose: string,
+    keys: string[] | null,
+    outcome: Record<string, unknown>,
+  ): Promise<void> {
+    const base = {
       kind: 'access',
       op,
       at: new Date().toISOString(),
@@ -252,19 +300,37 @@ export class ExchangeService {
       org: actor.org?.code ?? null,
       resource: resource.code,
       purpose,
-      subject: key === null ? null : this.ledger.subjectTag(key),
+      ...outcome,
     };
+    const subjects = keys ?? [null];
+    await Promise.all(
+      subjects.map((key) =>
+        this.ledger.append({ ...base, subject: key === null ? null : this.ledger.subjectTag(key) }),
+      ),
+    );
   }
 
-  private digest(items: unknown[]): string {
-    return digestJson(this.ledger.suite, items);
+  /** Which fields the caller sees, and which of them masked; undefined when nothing is granted. */
+  async visibility(actor: Actor, resource: Resource): Promise<Visibility | undefined> {
+    const all = new Set(resource.fields.map((f) => f.name));
+    if (actor.org?.code === resource.provider.code) {
+      return { visible: all, masked: new Set(), grant: null, purpose: null };
+    }
+    if (hasRole(actor, 'operator')) {
+      const masked = resource.fields.filter((f) => f.sensitivity >= OPERATOR_MASK_FROM).map((f) => f.name);
+      return { visible: all, masked: new Set(masked), grant: null, purpose: null };
+    }
+    if (!actor.org) return undefined;
+    const grant = await this.grants.active(actor.org.code, resource.code);
+    if (!grant) return undefined;
+    return { visible: grant.fields, masked: grant.masked, grant: grant.id, purpose: grant.purpose, active: grant };
   }
 }
 
 /** The key as stored: validated and normalized by the key field's own type (e.g. 15→18-digit IDs). */
-function normalizeKey(resource: Resource, raw: string): string {
+function normalizeKey(resource: Resource, raw: string, at = 'key'): string {
   const field = resource.fields.find((f) => f.name === resource.keyField) as Field;
-  const checked = checkValue({ ...field, required: true }, raw);
-  if (!checked.ok) throw invalid('key', checked.reason);
+  const checked = checkValue({ ...field, required: true, codeList: undefined } as Field, raw);
+  if (!checked.ok) throw invalid(at, checked.reason);
   return String(checked.value);
 }

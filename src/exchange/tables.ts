@@ -1,6 +1,7 @@
 import type { Generated } from '../db/index.js';
 
-export type GrantState = 'active' | 'revoked';
+export type GrantState = 'active' | 'suspended' | 'revoked';
+export type DemandState = 'basis_review' | 'filed' | 'confirmed' | 'refused' | 'published';
 
 export type ExchangeTables = {
   'exchange.grant': {
@@ -14,5 +15,61 @@ export type ExchangeTables = {
     created_by: number;
     created_at: Generated<Date>;
     revoked_at: Date | null;
+    masked: Generated<string[]>;
+    daily_quota: number | null;
+    rate_per_second: number | null;
+    demand_id: number | null;
+    suspended_at: Date | null;
+  };
+  'exchange.demand': {
+    id: Generated<number>;
+    consumer_org: string;
+    resource_code: string | null;
+    need: string;
+    fields: string[];
+    purpose: string;
+    legal_basis: string;
+    volume: string;
+    frequency: string;
+    state: DemandState;
+    filed_by: number;
+    filed_at: Generated<Date>;
+    confirm_due: string | null;
+    publish_due: string | null;
+    confirmed_at: Date | null;
+    refused_reason: string | null;
+    published_at: Date | null;
+    grant_id: number | null;
+    service_code: string | null;
+  };
+  'exchange.service': { code: string; resource_code: string; published_by: string; published_at: Generated<Date> };
+  'exchange.usage': {
+    minute: Date;
+    service_code: string;
+    consumer_org: string;
+    calls: number;
+    rows: number;
+    errors: number;
+    latency_ms_sum: number;
+    latency_ms_max: number;
+  };
+  'exchange.alert': {
+    id: Generated<number>;
+    kind: string;
+    consumer_org: string;
+    service_code: string | null;
+    detail: unknown;
+    at: Generated<Date>;
+    acknowledged_by: string | null;
+    acknowledged_at: Date | null;
+  };
+  'exchange.export': {
+    id: Generated<number>;
+    mark: string;
+    consumer_org: string;
+    resource_code: string;
+    rows: number;
+    created_by: string;
+    created_at: Generated<Date>;
   };
 };

@@ -15,7 +15,10 @@ import { sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { catalogToolRoutes } from './routes/catalog-tools.js';
+import { demandRoutes } from './routes/demands.js';
 import { grantRoutes } from './routes/grants.js';
+import { monitoringRoutes } from './routes/monitoring.js';
+import { serviceRoutes } from './routes/services.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { platformRoutes } from './routes/platform.js';
 import { authorize } from '../access/index.js';
@@ -25,6 +28,8 @@ export interface AppOptions {
   /** Directory of the built web app (web/dist); the API runs without it. */
   webDir?: string;
   version?: string;
+  /** A demo hub: service listings offer a sample key to try. */
+  demo?: boolean;
 }
 
 /** The Fastify application: every module's routes under /api/v1, docs, health, metrics, web app. */
@@ -81,6 +86,9 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(catalogToolRoutes(hub), { prefix: '/api/v1/catalog' });
   await app.register(ingestRoutes(hub), { prefix: '/api/v1/ingest' });
   await app.register(grantRoutes(hub), { prefix: '/api/v1/grants' });
+  await app.register(serviceRoutes(hub, { demo: opts.demo ?? false }), { prefix: '/api/v1/services' });
+  await app.register(monitoringRoutes(hub), { prefix: '/api/v1/monitoring' });
+  await app.register(demandRoutes(hub), { prefix: '/api/v1' });
   await app.register(
     ledgerRoutes({
       ledger: hub.ledger,

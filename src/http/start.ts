@@ -36,7 +36,7 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
           dataDir: opts.dataDir,
         })
       : null;
-    const app = await buildApp(hub, { logger, webDir: opts.webDir });
+    const app = await buildApp(hub, { logger, webDir: opts.webDir, demo: !!opts.demo });
     await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;

@@ -1,7 +1,7 @@
 import { AccessService, OfficerService, accessMigrations } from '../access/index.js';
 import { CatalogService, catalogMigrations } from '../catalog/index.js';
 import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
-import { ExchangeService, exchangeMigrations } from '../exchange/index.js';
+import { DemandService, ExchangeService, exchangeMigrations } from '../exchange/index.js';
 import { IngestService, ingestMigrations } from '../ingest/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
 
@@ -14,6 +14,9 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   exchangeMigrations,
 ];
 
+/** How often a hub looks for demand steps past their working-day deadline. */
+const OVERDUE_CHECK_MS = 10 * 60_000;
+
 /** Every module of one hub process, wired together. The only place that knows them all. */
 export interface Hub {
   db: Database;
@@ -22,6 +25,7 @@ export interface Hub {
   catalog: CatalogService;
   ingest: IngestService;
   exchange: ExchangeService;
+  demands: DemandService;
   ledger: Ledger;
   close(): Promise<void>;
 }
@@ -57,7 +61,24 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     );
     await catalog.reindexMissing();
     const ingest = new IngestService(db, catalog);
-    const exchange = new ExchangeService(db, access, catalog, ledger);
+    const exchange = new ExchangeService(db, access, catalog, ledger, {
+      watermarkSecret: await access.secret('watermark'),
+    });
+    await exchange.start();
+    const demands = new DemandService(db, {
+      catalog,
+      tasks: officers,
+      ledger,
+      orgName: async (code) => (await access.listOrganizations()).find((o) => o.code === code)?.name,
+      publish: async ({ demandId, consumer, resource, fields, purpose, by }) => {
+        const grant = await exchange.grants.forDemand(by, { demandId, consumer, resource, fields, purpose });
+        const service = await exchange.services.publish(resource, by.username);
+        return { grantId: grant.id, serviceCode: service.code };
+      },
+    });
+    // Overdue demand steps become tasks for the provider's officers and the operators.
+    const overdue = setInterval(() => void demands.flagOverdue().catch(() => {}), OVERDUE_CHECK_MS);
+    overdue.unref();
     return {
       db,
       access,
@@ -65,8 +86,11 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       catalog,
       ingest,
       exchange,
+      demands,
       ledger,
       close: async () => {
+        clearInterval(overdue);
+        await exchange.stop();
         await ledger.close();
         await db.close();
       },

@@ -7,9 +7,13 @@ const GrantSchema = Type.Object({
   consumer: Type.Object({ code: Type.String(), name: Type.String() }),
   resource: Type.Object({ code: Type.String(), name: Type.String() }),
   fields: Type.Array(Type.String()),
+  masked: Type.Array(Type.String()),
   purpose: Type.String(),
   expiresAt: Type.Union([Type.String(), Type.Null()]),
-  state: Type.String({ enum: ['active', 'revoked'] }),
+  dailyQuota: Type.Union([Type.Integer(), Type.Null()]),
+  ratePerSecond: Type.Union([Type.Integer(), Type.Null()]),
+  demandId: Type.Union([Type.Integer(), Type.Null()]),
+  state: Type.String({ enum: ['active', 'suspended', 'revoked'] }),
   createdAt: Type.String(),
 });
 
@@ -40,7 +44,15 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
               consumer: Type.String({ minLength: 2, maxLength: 16, description: 'organization code' }),
               resource: Type.String({ minLength: 4, maxLength: 40, description: 'resource code' }),
               fields: Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { minItems: 1, maxItems: 500 }),
+              masked: Type.Optional(
+                Type.Array(Type.String({ minLength: 1, maxLength: 63 }), {
+                  maxItems: 500,
+                  description: 'granted fields that leave masked',
+                }),
+              ),
               purpose: Type.String({ minLength: 2, maxLength: 500 }),
+              dailyQuota: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+              ratePerSecond: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 100000 }), Type.Null()])),
               expiresAt: Type.Optional(
                 Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' }), Type.Null()]),
               ),
@@ -57,18 +69,20 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.post(
-      '/:id/revoke',
-      {
-        schema: {
-          tags: ['share'],
-          summary: 'Revoke a grant; takes effect on the next call',
-          security: [{ bearer: [] }],
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-          response: { 200: GrantSchema },
+    for (const action of ['suspend', 'resume', 'revoke'] as const) {
+      app.post(
+        `/:id/${action}`,
+        {
+          schema: {
+            tags: ['share'],
+            summary: `${action[0]!.toUpperCase()}${action.slice(1)} a grant; takes effect on the next call in every process`,
+            security: [{ bearer: [] }],
+            params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+            response: { 200: GrantSchema },
+          },
         },
-      },
-      async (request) => hub.exchange.revokeGrant(request.actor, request.params.id),
-    );
+        async (request) => hub.exchange.grants.change(request.actor, request.params.id, action),
+      );
+    }
   };
 }

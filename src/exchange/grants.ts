@@ -1,0 +1,286 @@
+import { authorize, hasRole, type AccessService, type Actor } from '../access/index.js';
+import type { CatalogService } from '../catalog/index.js';
+import { sql, type Database, type Kysely, type Selectable } from '../db/index.js';
+import { HubError, invalid } from '../kernel/index.js';
+import type { Ledger } from '../ledger/index.js';
+import type { ExchangeTables, GrantState } from './tables.js';
+
+export interface GrantInput {
+  consumer: string;
+  resource: string;
+  fields: string[];
+  /** Granted fields that leave masked (by their data element's masking). */
+  masked?: string[];
+  purpose: string;
+  expiresAt?: string | null;
+  /** Calls a day the consumer may make on the resource; none = unlimited. */
+  dailyQuota?: number | null;
+  /** Calls a second; none = unlimited. */
+  ratePerSecond?: number | null;
+  demandId?: number | null;
+}
+
+export interface Grant {
+  id: number;
+  consumer: { code: string; name: string };
+  resource: { code: string; name: string };
+  fields: string[];
+  masked: string[];
+  purpose: string;
+  expiresAt: string | null;
+  dailyQuota: number | null;
+  ratePerSecond: number | null;
+  demandId: number | null;
+  state: GrantState;
+  createdAt: string;
+}
+
+/** What the read path needs of a grant: kept in memory per consumer × resource. */
+export interface ActiveGrant {
+  id: number;
+  fields: ReadonlySet<string>;
+  masked: ReadonlySet<string>;
+  purpose: string;
+  expiresAt: number | null;
+  dailyQuota: number | null;
+  ratePerSecond: number | null;
+}
+
+const CHANNEL = 'exchange_grant';
+/** A safety net only: changes are heard at once through NOTIFY. */
+const CACHE_MS = 60_000;
+
+type GrantRow = Selectable<ExchangeTables['exchange.grant']>;
+
+/**
+ * 共享授权: consumer × resource × fields × purpose × expiry × quota. Every data-service call needs
+ * the active grant, so each process keeps them in memory; a change anywhere is announced with
+ * NOTIFY in its transaction and every process forgets that entry at once — a revocation or a
+ * suspension acts on the next call.
+ */
+export class Grants {
+  private readonly db: Kysely<ExchangeTables>;
+  private readonly cache = new Map<string, { grant: ActiveGrant | null; until: number }>();
+  private stopListening: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly access: AccessService,
+    private readonly catalog: CatalogService,
+    private readonly ledger: Ledger,
+  ) {
+    this.db = database.kysely.withTables<ExchangeTables>();
+  }
+
+  async start(): Promise<void> {
+    this.stopListening = await this.database.listen(CHANNEL, (key) => {
+      if (key === null) this.cache.clear();
+      else this.cache.delete(key);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+  }
+
+  async create(actor: Actor | null, input: GrantInput): Promise<Grant> {
+    authorize(actor, 'grant:manage');
+    return this.insert(actor, input);
+  }
+
+  /**
+   * The grant a published demand carries. The demand's workflow has already decided who may
+   * take that step (the provider's officer or an operator), so no operator role is asked here.
+   */
+  forDemand(by: Actor, input: GrantInput & { demandId: number }): Promise<Grant> {
+    return this.insert(by, input);
+  }
+
+  private async insert(actor: Actor, input: GrantInput): Promise<Grant> {
+    const resource = await this.catalog.get(input.resource);
+    if (resource.publishedAt === null) {
+      throw new HubError('CAT_BAD_STATE', `${resource.code} is not published: nothing can be granted on it yet`);
+    }
+    const consumer = await this.access.findOrganization(input.consumer);
+    if (!consumer) throw invalid('consumer', `no organization ${input.consumer}`);
+    if (consumer.code === resource.provider.code) {
+      throw invalid('consumer', 'the provider needs no grant for its own data');
+    }
+    const known = new Set(resource.fields.map((f) => f.name));
+    const unknown = input.fields.filter((f) => !known.has(f));
+    if (input.fields.length === 0 || unknown.length > 0) {
+      throw invalid('fields', `not fields of ${resource.code}: ${unknown.join(', ') || '(none given)'}`);
+    }
+    const fields = [...new Set(input.fields)];
+    const masked = [...new Set(input.masked ?? [])];
+    const notGranted = masked.filter((f) => !fields.includes(f));
+    if (notGranted.length > 0) throw invalid('masked', `not among the granted fields: ${notGranted.join(', ')}`);
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    if (expiresAt && !(expiresAt.getTime() > Date.now())) throw invalid('expiresAt', 'must be in the future');
+    const id = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('exchange.grant')
+        .values({
+          consumer_org: consumer.code,
+          resource_code: resource.code,
+          fields,
+          masked,
+          purpose: input.purpose,
+          expires_at: expiresAt,
+          daily_quota: input.dailyQuota ?? null,
+          rate_per_second: input.ratePerSecond ?? null,
+          demand_id: input.demandId ?? null,
+          created_by: actor.userId,
+          revoked_at: null,
+          suspended_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await announce(trx, consumer.code, resource.code);
+      return row.id;
+    });
+    this.forget(consumer.code, resource.code);
+    const grant = await this.get(id);
+    await this.ledger.append({
+      kind: 'grant',
+      action: 'create',
+      grant: grant.id,
+      consumer: grant.consumer.code,
+      resource: grant.resource.code,
+      fields: grant.fields,
+      masked: grant.masked,
+      purpose: grant.purpose,
+      expiresAt: grant.expiresAt,
+      dailyQuota: grant.dailyQuota,
+      actor: actor.username,
+      at: new Date().toISOString(),
+    });
+    return grant;
+  }
+
+  /** Suspends, resumes or revokes; revoked is final. Takes effect on the next call in every process. */
+  async change(actor: Actor | null, id: number, action: 'suspend' | 'resume' | 'revoke'): Promise<Grant> {
+    authorize(actor, 'grant:manage');
+    const from: GrantState[] =
+      action === 'resume' ? ['suspended'] : action === 'suspend' ? ['active'] : ['active', 'suspended'];
+    const to: GrantState = action === 'resume' ? 'active' : action === 'suspend' ? 'suspended' : 'revoked';
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('exchange.grant')
+        .set({
+          state: to,
+          ...(to === 'revoked' ? { revoked_at: new Date() } : {}),
+          suspended_at: to === 'suspended' ? new Date() : null,
+        })
+        .where('id', '=', id)
+        .where('state', 'in', from)
+        .returning(['consumer_org', 'resource_code'])
+        .executeTakeFirst();
+      if (row) await announce(trx, row.consumer_org, row.resource_code);
+      return row;
+    });
+    const grant = await this.get(id);
+    if (!changed) {
+      if (grant.state === to) return grant;
+      throw new HubError('CAT_BAD_STATE', `grant ${id} is ${grant.state}; cannot ${action} it`);
+    }
+    this.forget(changed.consumer_org, changed.resource_code);
+    await this.ledger.append({ kind: 'grant', action, grant: id, actor: actor.username, at: new Date().toISOString() });
+    return grant;
+  }
+
+  async get(id: number): Promise<Grant> {
+    const row = await this.db.selectFrom('exchange.grant').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new HubError('SHR_GRANT_NOT_FOUND', `no grant ${id}`);
+    return (await this.describe([row]))[0]!;
+  }
+
+  /** Operators and auditors see every grant; an organization sees those it gives or receives. */
+  async list(actor: Actor | null): Promise<Grant[]> {
+    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
+    let q = this.db.selectFrom('exchange.grant').selectAll().orderBy('id', 'desc');
+    if (!hasRole(actor, 'operator', 'auditor')) {
+      const org = actor.org?.code ?? '';
+      q = q.where((eb) => eb.or([eb('consumer_org', '=', org), eb('resource_code', 'like', `${org}-%`)]));
+    }
+    return this.describe(await q.execute());
+  }
+
+  /** The consumer's active, unexpired grant on a resource, from memory when this process has it. */
+  async active(consumer: string, resource: string): Promise<ActiveGrant | null> {
+    const key = `${consumer}:${resource}`;
+    const hit = this.cache.get(key);
+    const now = Date.now();
+    if (hit && hit.until > now && (hit.grant?.expiresAt ?? Infinity) > now) return hit.grant;
+    const row = await this.db
+      .selectFrom('exchange.grant')
+      .selectAll()
+      .where('consumer_org', '=', consumer)
+      .where('resource_code', '=', resource)
+      .where('state', '=', 'active')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const grant = row ? toActive(row) : null;
+    this.cache.set(key, { grant, until: now + CACHE_MS });
+    return grant;
+  }
+
+  /** Consuming organizations of each resource under an active, unexpired grant (for the asset map). */
+  async consumersByResource(): Promise<Map<string, string[]>> {
+    const rows = await this.db
+      .selectFrom('exchange.grant')
+      .select(['resource_code', 'consumer_org'])
+      .distinct()
+      .where('state', '=', 'active')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+      .execute();
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.resource_code, [...(out.get(r.resource_code) ?? []), r.consumer_org]);
+    return out;
+  }
+
+  private forget(consumer: string, resource: string): void {
+    this.cache.delete(`${consumer}:${resource}`);
+  }
+
+  private async describe(rows: GrantRow[]): Promise<Grant[]> {
+    const orgs = new Map((await this.access.listOrganizations()).map((o) => [o.code, o.name]));
+    const out: Grant[] = [];
+    for (const r of rows) {
+      const resource = await this.catalog.get(r.resource_code);
+      out.push({
+        id: r.id,
+        consumer: { code: r.consumer_org, name: orgs.get(r.consumer_org) ?? r.consumer_org },
+        resource: { code: resource.code, name: resource.name },
+        fields: r.fields,
+        masked: r.masked,
+        purpose: r.purpose,
+        expiresAt: r.expires_at?.toISOString() ?? null,
+        dailyQuota: r.daily_quota,
+        ratePerSecond: r.rate_per_second,
+        demandId: r.demand_id,
+        state: r.state,
+        createdAt: r.created_at.toISOString(),
+      });
+    }
+    return out;
+  }
+}
+
+function toActive(r: GrantRow): ActiveGrant {
+  return {
+    id: r.id,
+    fields: new Set(r.fields),
+    masked: new Set(r.masked),
+    purpose: r.purpose,
+    expiresAt: r.expires_at?.getTime() ?? null,
+    dailyQuota: r.daily_quota,
+    ratePerSecond: r.rate_per_second,
+  };
+}
+
+/** Tells every process (its own included) that a consumer's grants on a resource changed. */
+async function announce(db: Kysely<ExchangeTables>, consumer: string, resource: string): Promise<void> {
+  await sql`select pg_notify(${CHANNEL}, ${`${consumer}:${resource}`})`.execute(db);
+}
