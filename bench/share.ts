@@ -1,7 +1,8 @@
 /**
  * npm run bench:share — the hub's data-service path against a bare lookup, same table, same run.
  *  (a) bare Fastify + node-postgres: GET by key → SELECT doc … → JSON;
- *  (b) the hub: API key → authorize → grant → read → project/mask → durable ledger append → JSON.
+ *  (b) the hub's data service: API key → authorize → grant (kept in memory, NOTIFY-invalidated)
+ *      → quota → read → project/mask → durable ledger append → usage count → JSON.
  * 1 M person records are bulk-loaded into the demo's 人口基础信息 resource first. Both servers
  * get the same pool size; autocannon drives each with SHARE_CONNECTIONS (64) for SHARE_SECONDS (15).
  */
@@ -78,6 +79,20 @@ try {
   console.log(`loaded ${fmt(ROWS)} person records with COPY in ${fmt((performance.now() - t0) / 1000, 1)} s`);
   const consumer = await hub.access.findUserId('consumer');
   const { key: apiKey } = await hub.access.createApiKey(consumer, 'bench');
+  // The demo's grant, again with a quota the run cannot reach, so the quota is counted but never refuses.
+  const operator = await hub.access.profile(await hub.access.findUserId('operator'));
+  const platform = (await hub.access.findOrganization('JNDSJ'))!;
+  await hub.exchange.createGrant(
+    { userId: operator.id, username: 'operator', roles: operator.roles, org: platform, via: 'token' },
+    {
+      consumer: 'JNMZJ',
+      resource: 'JNGAJ-0001',
+      fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
+      masked: ['birth_date'],
+      purpose: '最低生活保障资格核验',
+      dailyQuota: 100_000_000,
+    },
+  );
 
   const pool = new pg.Pool({ connectionString: target.url, max: POOL });
   pool.on('error', () => {}); // idle clients are cut when the database is dropped at the end
@@ -99,12 +114,9 @@ try {
   const before = (await hub.ledger.latestHead()).treeSize;
 
   const a = await drive(bareUrl, (k) => `/r?key=${k}`, keys, {});
-  const b = await drive(
-    hubUrl,
-    (k) => `/api/v1/catalog/resources/JNGAJ-0001/records?key=${k}&purpose=%E6%A0%B8%E9%AA%8C`,
-    keys,
-    { 'x-api-key': apiKey },
-  );
+  const b = await drive(hubUrl, (k) => `/api/v1/services/DS-JNGAJ-0001/records?key=${k}`, keys, {
+    'x-api-key': apiKey,
+  });
   const after = (await hub.ledger.latestHead()).treeSize;
   console.log(`${CONNECTIONS} connections, ${SECONDS} s each, pool ${POOL}, random keys of ${fmt(ROWS)} rows:`);
   console.log(

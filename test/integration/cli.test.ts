@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openHub } from '../../src/http/index.js';
 import { makeCitizenId } from '../../src/kernel/index.js';
 
 const run = promisify(execFile);
@@ -69,6 +70,34 @@ describe('qdh command line on an embedded database', () => {
     expect((refused as { stderr: string }).stderr).toMatch(/nothing was imported/);
     expect((refused as { stderr: string }).stderr).toMatch(/资源目录!共享类型2/);
     expect((refused as { stderr: string }).stderr).toMatch(/缺少工作表「信息项」/);
+  });
+
+  it('names the export a leaked CSV came from, and says so when a file has no mark', async () => {
+    // Take a watermarked export of the 50 demo enterprises (100 distinct names and legal
+    // representatives: every part of the mark is read), with the hub open here for a moment.
+    const hub = await openHub({ dataDir: join(dir, 'data') });
+    let mark: string;
+    try {
+      const org = (await hub.access.findOrganization('JNSCJG'))!;
+      const profile = await hub.access.profile(await hub.access.findUserId('officer_scjg'));
+      const actor = { userId: profile.id, username: 'officer_scjg', roles: profile.roles, org, via: 'token' as const };
+      await hub.exchange.services.publish('JNSCJG-0001', 'operator');
+      const out = await hub.exchange.serviceExport(actor, 'DS-JNSCJG-0001', {}, 100, '数据质量核查');
+      mark = out.mark;
+      const [header, ...rows] = out.csv.trim().split('\n');
+      writeFileSync(join(dir, 'leak.csv'), [header, ...rows.reverse()].join('\n'));
+    } finally {
+      await hub.close();
+    }
+    const found = await qdh('watermark', 'identify', join(dir, 'leak.csv'));
+    expect(found.stdout).toContain(`mark        ${mark}`);
+    expect(found.stdout).toMatch(/consumer +JNSCJG/);
+    writeFileSync(join(dir, 'plain.csv'), 'a,b\n1,张三\n');
+    const none = await qdh('watermark', 'identify', join(dir, 'plain.csv')).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect((none as { code: number }).code).toBe(2);
+    expect((none as { stderr: string }).stderr).toMatch(/no watermark found/);
   });
 
   it('adds users with the password from the environment, never from arguments', async () => {

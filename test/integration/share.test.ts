@@ -216,6 +216,22 @@ describe.each(engines())('share on $name', (engine) => {
     const reading = extractWatermark(table, hub.exchange.watermarkSecret);
     expect(reading.mark).toBe(mark);
     expect(await hub.exchange.exportOf(mark)).toMatchObject({ consumer: 'JNMZJ', resource: 'JNGAJ-0001', rows: 200 });
+    // An auditor uploads the leaked copy and is told who took it.
+    const csv = table.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(';')).join('\r\n');
+    const boundary = '----qdhleak';
+    const identified = await app.inject({
+      method: 'POST',
+      url: '/api/v1/monitoring/exports/identify',
+      payload:
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="leak.csv"\r\n` +
+        `Content-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+      headers: {
+        authorization: `Bearer ${tokens.auditor}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+    });
+    expect(identified.statusCode).toBe(200);
+    expect(identified.json()).toMatchObject({ mark, export: { consumer: 'JNMZJ', createdBy: 'consumer' } });
   });
 
   it.skipIf(engine.skip)('takes a demand from filing to a callable service through the API', async () => {

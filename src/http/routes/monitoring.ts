@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
-import { ANOMALY } from '../../exchange/index.js';
+import { ANOMALY, decodeCsvBytes, extractWatermark, readCsvTable } from '../../exchange/index.js';
+import { HubError } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
 
 const HOUR = 3_600_000;
@@ -75,6 +76,31 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         authorize(request.actor, 'alerts:acknowledge');
         await hub.exchange.monitoring.acknowledge(request.params.id, request.actor.username);
         return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/exports/identify',
+      {
+        schema: {
+          tags: ['share'],
+          summary: 'Name the export a leaked CSV file came from, by its watermark (auditors, operators)',
+          consumes: ['multipart/form-data'],
+          security: [{ bearer: [] }],
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'monitoring:read');
+        if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data with a file');
+        const part = await request.file();
+        if (!part) {
+          throw new HubError('KRN_VALIDATION', 'file: required', {
+            problems: [{ field: 'body/file', reason: 'required' }],
+          });
+        }
+        const table = readCsvTable(decodeCsvBytes(await part.toBuffer()));
+        const reading = extractWatermark(table, hub.exchange.watermarkSecret);
+        return { ...reading, export: reading.mark === null ? null : await hub.exchange.exportOf(reading.mark) };
       },
     );
   };
