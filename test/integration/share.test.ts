@@ -56,6 +56,8 @@ describe.each(engines())('share on $name', (engine) => {
     expect(person.fields.sort()).toEqual(['birth_date', 'citizen_id', 'division', 'gender', 'name']);
     sample = person.sampleKey;
     expect(sample).toMatch(/^\d{17}[\dX]$/);
+    const audited = (await call('auditor', 'GET', '/api/v1/services')).json();
+    expect(audited.find((x: { code: string }) => x.code === PERSON)).not.toHaveProperty('sampleKey');
     const thirdParty = (await call('third_party', 'GET', '/api/v1/services')).json();
     expect(thirdParty.map((s: { code: string }) => s.code)).not.toContain(PERSON);
   });

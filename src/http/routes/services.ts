@@ -39,7 +39,9 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
       const resource = await hub.catalog.get(s.resource.code);
       const vis = await hub.exchange.visibility(actor, resource);
       if (!vis && !hasRole(actor, 'auditor')) continue;
-      const sample = opts.demo ? await sampleKey(s) : undefined;
+      // Only to a caller who may see the key plainly: a sample key is a real subject's key.
+      const seesKey = vis?.visible.has(s.keyField) && !vis.masked.has(s.keyField);
+      const sample = opts.demo && seesKey ? await sampleKey(s) : undefined;
       out.push({
         ...s,
         fields: [...(vis?.visible ?? [])],
