@@ -257,7 +257,13 @@ export class ExchangeService {
       );
     }
     if (!why) throw invalid('purpose', 'required: say why the data is read');
-    if (vis.active) await this.usage.admit(vis.active, service, actor.org!.code);
+    if (vis.active) {
+      // A call refused for its quota or rate is an error in the monitoring, like a denial.
+      await this.usage.admit(vis.active, service, actor.org!.code).catch((e: unknown) => {
+        this.count(service, actor, 0, true, started);
+        throw e;
+      });
+    }
     const records = await fetch(vis);
     const items = records.map((r) => projectRecord(r, resource.fields, vis.visible, vis.masked));
     const found = keys && records.length === 0 ? 'not_found' : 'allowed';

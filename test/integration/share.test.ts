@@ -171,6 +171,12 @@ describe.each(engines())('share on $name', (engine) => {
     // by key, a key not held, a batch, a filtered page; refusals at the edge (422) are not calls
     expect(calls).toBe(4);
     expect(mine.reduce((s: number, p: { errors: number }) => s + p.errors, 0)).toBe(0);
+    // The one call over the quota above counts as an error of its service, beside 3 good calls.
+    const quota = (
+      await call('auditor', 'GET', '/api/v1/monitoring/usage?bucket=minute&service=DS-JNSCJG-0001')
+    ).json();
+    const sum = (k: 'calls' | 'errors') => quota.points.reduce((s: number, p: Record<string, number>) => s + p[k]!, 0);
+    expect([sum('calls'), sum('errors')]).toEqual([4, 1]);
     expect((await call('consumer', 'GET', '/api/v1/monitoring/usage')).statusCode).toBe(403);
   });
 
