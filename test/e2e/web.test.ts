@@ -216,4 +216,125 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.screenshot({ path: join(OUT, 'indicators.png'), fullPage: true });
     await page.close();
   });
+
+  /** A demo account's token, for setting the scene through the API. */
+  async function tokenOf(username: string): Promise<string> {
+    const res = await fetch(`${running.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  it('files a demand for two fields, which the provider confirms and publishes as a service the consumer calls', async () => {
+    // The consumer finds 社会保险参保信息 in the catalog and asks for two of its fields.
+    const consumer = await login('consumer');
+    await consumer.getByTestId('menu-catalog').click();
+    const search = consumer.getByTestId('catalog-search').locator('input');
+    await search.fill('社会保险参保');
+    await search.press('Enter');
+    await consumer.getByTestId('resource-JNRSJ-0001').click();
+    await consumer.waitForURL(/\/catalog\/JNRSJ-0001$/);
+    await consumer.getByTestId('demand-open').click();
+    await consumer.getByTestId('demand-field-citizen_id').check();
+    await consumer.getByTestId('demand-field-insurance_type').check();
+    await consumer.getByTestId('demand-purpose').fill('低保对象参保状态核验');
+    await consumer.getByTestId('demand-volume').fill('每月约 2000 条');
+    await consumer.getByTestId('demand-frequency').fill('每日');
+    await consumer.screenshot({ path: join(OUT, 'demand-form.png') });
+    await consumer.getByTestId('demand-submit').click();
+    const created = consumer.getByTestId('demand-created');
+    await expect.poll(() => created.innerText()).toContain('待确认');
+    const due = /(\d{4}-\d{2}-\d{2})/.exec(await created.getByTestId(/^due-\d+-confirm$/).innerText())![1]!;
+    const id = Number(
+      /^due-(\d+)-/.exec((await created.getByTestId(/^due-\d+-confirm$/).getAttribute('data-testid'))!)![1],
+    );
+    expect(await created.innerText()).toContain('剩 5 个工作日');
+
+    // The provider's officer sees it to handle, with its due date, and confirms then publishes it.
+    const officer = await login('officer_rsj');
+    await officer.getByTestId('menu-demands').click();
+    await officer.getByTestId('demand-tab-provider').click();
+    const row = officer.locator('tr', { has: officer.getByTestId(`due-${id}-confirm`) });
+    await expect.poll(() => row.innerText()).toContain('济南市民政局');
+    expect(await row.getByTestId(`due-${id}-confirm`).innerText()).toContain(due);
+    expect(await row.innerText()).toContain('险种');
+    await officer.screenshot({ path: join(OUT, 'demands.png'), fullPage: true });
+    await row.getByTestId(`demand-confirm-${id}`).click();
+    await expect.poll(() => row.getByTestId('demand-state').innerText()).toBe('已确认待发布');
+    expect(await row.getByTestId(`due-${id}-publish`).innerText()).toMatch(
+      /发布 · 截止 \d{4}-\d{2}-\d{2}\s+剩 10 个工作日/,
+    );
+    await row.getByTestId(`demand-publish-${id}`).click();
+    await officer.getByTestId('publish-ok').click();
+    await expect.poll(() => row.getByTestId('demand-state').innerText()).toBe('已发布');
+    await officer.close();
+
+    // The consumer's list shows it published; the service answers its sample key with the two fields only.
+    await consumer.getByTestId('demand-go-list').click();
+    const mine = consumer.locator('tr', { has: consumer.getByTestId(`due-${id}-publish`) });
+    await expect.poll(() => mine.getByTestId('demand-state').innerText()).toBe('已发布');
+    await consumer.getByTestId('menu-services').click();
+    await consumer.getByTestId('service-DS-JNRSJ-0001').click();
+    await consumer.waitForURL(/\/services\/DS-JNRSJ-0001$/);
+    const key = consumer.getByTestId('console-key');
+    await expect.poll(() => key.inputValue()).toMatch(/^\d{17}[\dX]$/);
+    const sample = await key.inputValue();
+    await consumer.getByTestId('console-key-go').click();
+    const result = consumer.getByTestId('console-result');
+    await expect.poll(() => result.innerText()).toContain(sample);
+    const headers = await result.locator('thead th').allInnerTexts();
+    expect(headers.map((h) => h.trim())).toEqual(['公民身份号码', '险种']);
+    expect(await result.innerText()).toMatch(/养老保险/);
+    await consumer.screenshot({ path: join(OUT, 'services.png'), fullPage: true });
+    await consumer.getByTestId('console-raw-tab').click();
+    const raw = JSON.parse(await consumer.getByTestId('console-raw').innerText()) as {
+      items: Array<Record<string, unknown>>;
+      fields: string[];
+    };
+    expect(raw.fields).toEqual(['citizen_id', 'insurance_type']);
+    expect(Object.keys(raw.items[0]!).sort()).toEqual(['citizen_id', 'insurance_type']);
+
+    // A filtered page exported as a watermarked CSV.
+    await consumer.getByTestId('console-tab-filter').click();
+    await consumer.getByTestId('console-export-rows').fill('50');
+    const [file] = await Promise.all([
+      consumer.waitForEvent('download'),
+      consumer.getByTestId('console-export').click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/^DS-JNRSJ-0001-\w+\.csv$/);
+    await consumer.close();
+  });
+
+  it('shows an auditor the usage charts and the alerts, with their thresholds', async () => {
+    // A consumer pulling far more than its history: four exports of the population trip the volume alert.
+    const token = await tokenOf('consumer');
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${running.url}/api/v1/services/DS-JNGAJ-0001/records?format=csv&pageSize=1000`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const page = await login('auditor');
+    await page.getByTestId('menu-monitoring').click();
+    for (const metric of ['calls', 'rows', 'errors', 'avgLatencyMs'])
+      await page.getByTestId(`chart-${metric}`).locator('canvas').first().waitFor();
+    await expect.poll(() => page.getByTestId('monitoring-calls').innerText()).toMatch(/[1-9]/);
+    const alerts = page.getByTestId('alerts-table');
+    await expect.poll(() => alerts.innerText()).toContain('调用量突增');
+    expect(await alerts.innerText()).toContain('济南市民政局');
+    expect(await page.getByTestId('thresholds').innerText()).toMatch(/500[\s\S]*10 倍[\s\S]*1000/);
+    // The last hour by minute, where the calls of this run stand apart.
+    await page.getByTestId('monitoring-span').getByText('近 1 小时').click();
+    await expect.poll(() => page.getByTestId('monitoring-charts').innerText()).toContain('调用次数');
+    await page.getByTestId('chart-rows').locator('canvas').first().waitFor();
+    await page.waitForTimeout(800); // the bars grow in
+    await page.screenshot({ path: join(OUT, 'monitoring.png'), fullPage: true });
+    const ack = alerts.locator('[data-testid^="ack-"]').first();
+    await ack.click();
+    await expect.poll(() => alerts.innerText()).toContain('auditor 已确认');
+    await page.close();
+  });
 });

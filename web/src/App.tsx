@@ -21,6 +21,10 @@ const IndicatorsPage = lazy(() => import('./pages/Indicators'));
 const GrantsPage = lazy(() => import('./pages/Grants'));
 const LedgerPage = lazy(() => import('./pages/Ledger'));
 const MyDataPage = lazy(() => import('./pages/MyData'));
+const DemandsPage = lazy(() => import('./pages/Demands'));
+const ServicesPage = lazy(() => import('./pages/Services'));
+const ServicePage = lazy(() => import('./pages/Service'));
+const MonitoringPage = lazy(() => import('./pages/Monitoring'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -67,7 +71,13 @@ function Shell() {
     hasRole(user, 'officer', 'operator') && { key: '/tasks', label: t('tasks') },
     notOnlyCitizen && { key: '/asset-map', label: t('assetMap') },
     notOnlyCitizen && { key: '/indicators', label: t('indicators') },
+    hasRole(user, 'operator', 'officer', 'consumer') && { key: '/demands', label: t('demands') },
     hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/grants', label: t('grants') },
+    hasRole(user, 'operator', 'officer', 'consumer', 'third_party', 'auditor') && {
+      key: '/services',
+      label: t('services'),
+    },
+    hasRole(user, 'operator', 'auditor') && { key: '/monitoring', label: t('monitoring') },
     hasRole(user, 'operator', 'auditor') && { key: '/ledger', label: t('ledger') },
     hasRole(user, 'citizen') && { key: '/mydata', label: t('mydata') },
   ].filter(Boolean) as Array<{ key: string; label: string }>;
@@ -133,6 +143,10 @@ function Shell() {
               <Route path="/asset-map" element={<AssetMapPage />} />
               <Route path="/indicators" element={<IndicatorsPage />} />
               <Route path="/grants" element={<GrantsPage />} />
+              <Route path="/demands" element={<DemandsPage />} />
+              <Route path="/services" element={<ServicesPage />} />
+              <Route path="/services/:code" element={<ServicePage />} />
+              <Route path="/monitoring" element={<MonitoringPage />} />
               <Route path="/ledger" element={<LedgerPage />} />
               <Route path="/mydata" element={<MyDataPage />} />
               <Route path="*" element={<Navigate to="/" replace />} />

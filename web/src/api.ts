@@ -6,6 +6,8 @@ export interface Problem {
   code?: string;
   /** Each bad input; a spreadsheet import also names where it is (`sheet`, `row`, `column`). */
   errors?: Array<{ field: string; reason: string; sheet?: string; row?: number; column?: string }>;
+  /** Seconds to wait, from the Retry-After header of a 429 (a quota or rate limit). */
+  retryAfter?: number;
 }
 
 export class ApiError extends Error {
@@ -39,8 +41,16 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   const type = res.headers.get('content-type') ?? '';
   const data = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok)
-    throw new ApiError(typeof data === 'object' ? (data as Problem) : { title: String(data), status: res.status });
+    throw new ApiError(
+      withRetryAfter(res, typeof data === 'object' ? (data as Problem) : { title: String(data), status: res.status }),
+    );
   return data as T;
+}
+
+/** A problem with the seconds of the response's Retry-After header, when it has one. */
+function withRetryAfter(res: Response, problem: Problem): Problem {
+  const seconds = Number(res.headers.get('retry-after'));
+  return seconds > 0 ? { ...problem, retryAfter: seconds } : problem;
 }
 
 export const query = (params: Record<string, string | number | undefined>) =>
@@ -60,7 +70,9 @@ export async function download(path: string, fallbackName: string): Promise<void
   const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) {
     const type = res.headers.get('content-type') ?? '';
-    throw new ApiError(type.includes('json') ? await res.json() : { title: await res.text(), status: res.status });
+    throw new ApiError(
+      withRetryAfter(res, type.includes('json') ? await res.json() : { title: await res.text(), status: res.status }),
+    );
   }
   const disposition = res.headers.get('content-disposition') ?? '';
   const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];

@@ -150,14 +150,109 @@ export interface Org {
   kind: string;
 }
 
+export type GrantState = 'active' | 'suspended' | 'revoked';
+
 export interface Grant {
   id: number;
   consumer: { code: string; name: string };
   resource: { code: string; name: string };
   fields: string[];
+  /** Granted fields that leave masked. */
+  masked: string[];
   purpose: string;
   expiresAt: string | null;
-  state: string;
+  dailyQuota: number | null;
+  ratePerSecond: number | null;
+  /** The demand whose publication created the grant. */
+  demandId: number | null;
+  state: GrantState;
+  createdAt: string;
+}
+
+export type DemandState = 'basis_review' | 'filed' | 'confirmed' | 'refused' | 'published';
+export type DemandStepName = 'confirm' | 'publish';
+
+/** One deadline of a demand: open until done; `workingDaysLeft` is negative once overdue. */
+export interface DemandStep {
+  step: DemandStepName;
+  dueDate: string | null;
+  doneAt: string | null;
+  overdue: boolean;
+  workingDaysLeft: number | null;
+}
+
+/** 供需对接: a request for fields of a resource, or free text for data the catalog lacks. */
+export interface Demand {
+  id: number;
+  consumer: { code: string; name: string };
+  resource: { code: string; name: string; provider: { code: string; name: string } } | null;
+  need: string;
+  fields: string[];
+  purpose: string;
+  legalBasis: string;
+  volume: string;
+  frequency: string;
+  state: DemandState;
+  filedAt: string;
+  steps: DemandStep[];
+  refusedReason: string | null;
+  grantId: number | null;
+  serviceCode: string | null;
+  overdue: boolean;
+}
+
+/** A data service as the caller sees it: its visible fields, which of them masked. */
+export interface DataService {
+  code: string;
+  resource: { code: string; name: string; provider: { code: string; name: string } };
+  keyField: string;
+  fields: string[];
+  masked: string[];
+  publishedAt: string;
+  sampleKey?: string;
+}
+
+/** What a service call answers: by key, batch (with `notFound`) or filter (with paging). */
+export interface ServiceAnswer {
+  items: Array<Record<string, unknown>>;
+  fields: string[];
+  grant: number | null;
+  notFound?: string[];
+  page?: number;
+  pageSize?: number;
+  hasMore?: boolean;
+}
+
+export interface UsagePoint {
+  at: string;
+  service: string;
+  consumer: string;
+  calls: number;
+  rows: number;
+  errors: number;
+  avgLatencyMs: number;
+  maxLatencyMs: number;
+}
+
+export interface Thresholds {
+  nightRows: number;
+  spikeFactor: number;
+  spikeFloor: number;
+}
+
+export interface Usage {
+  thresholds: Thresholds;
+  points: UsagePoint[];
+}
+
+export interface MonitoringAlert {
+  id: number;
+  kind: string;
+  consumer: string;
+  service: string | null;
+  detail: unknown;
+  at: string;
+  acknowledgedBy: string | null;
 }
 
 export interface Head {

@@ -1,123 +1,320 @@
-import { Alert, Button, Card, DatePicker, Form, Input, Select, Table, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import {
+  App,
+  Button,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Row,
+  Select,
+  Space,
+  Table,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type Problem } from '../api';
+import { Link } from 'react-router-dom';
+import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
+import { ResourceName } from '../labels';
 import { hasRole, useSession } from '../session';
-import type { Grant, Resource, ResourceSummary } from '../types';
+import type { Field, Grant, GrantState, Resource, ResourceSummary } from '../types';
+import { FieldTags, GrantStateTag, localDate, ProblemAlert } from './share/common';
+
+type GrantAction = 'suspend' | 'resume' | 'revoke';
+const STATES: GrantState[] = ['active', 'suspended', 'revoked'];
 
 export default function GrantsPage() {
   const { t } = useTranslation();
   const { user } = useSession();
+  const { message } = App.useApp();
   const [grants, setGrants] = useState<Grant[]>([]);
-  const load = useCallback(() => api<Grant[]>('/api/v1/grants').then(setGrants), []);
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [creating, setCreating] = useState(false);
+  const operator = hasRole(user, 'operator');
+  const load = useCallback(
+    () =>
+      api<Grant[]>('/api/v1/grants')
+        .then((g) => (setGrants(g), setProblem(null)))
+        .catch((e) => setProblem(problemOf(e)))
+        .finally(() => setLoading(false)),
+    [],
+  );
   useEffect(() => void load(), [load]);
-  const revoke = async (id: number) => {
-    await api(`/api/v1/grants/${id}/revoke`, { method: 'POST' });
+  const change = async (g: Grant, action: GrantAction) => {
+    try {
+      await api(`/api/v1/grants/${g.id}/${action}`, { method: 'POST' });
+      void message.success(t(`grantDone.${action}`, { id: g.id }));
+    } catch (e) {
+      void message.error(problemOf(e).detail ?? problemOf(e).title);
+    }
     await load();
   };
+  const actions = (g: Grant) => {
+    if (g.state === 'revoked') return null;
+    return (
+      <Space>
+        {g.state === 'active' ? (
+          <Button size="small" onClick={() => change(g, 'suspend')} data-testid={`grant-suspend-${g.id}`}>
+            {t('grantAction.suspend')}
+          </Button>
+        ) : (
+          <Button size="small" type="primary" onClick={() => change(g, 'resume')} data-testid={`grant-resume-${g.id}`}>
+            {t('grantAction.resume')}
+          </Button>
+        )}
+        <Popconfirm
+          title={t('revokeConfirm', { consumer: g.consumer.name })}
+          okButtonProps={{ danger: true }}
+          onConfirm={() => change(g, 'revoke')}
+        >
+          <Button danger size="small" data-testid={`grant-revoke-${g.id}`}>
+            {t('revoke')}
+          </Button>
+        </Popconfirm>
+      </Space>
+    );
+  };
   return (
-    <Page title={t('grants')}>
-      {hasRole(user, 'operator') && <NewGrant onCreated={load} />}
-      <Table
+    <Page
+      title={t('grants')}
+      extra={
+        operator && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="grant-new">
+            {t('newGrant')}
+          </Button>
+        )
+      }
+    >
+      {operator && (
+        <NewGrant
+          open={creating}
+          onClose={() => setCreating(false)}
+          onCreated={() => (setCreating(false), void load())}
+        />
+      )}
+      {problem && <ProblemAlert problem={problem} />}
+      <Table<Grant>
         rowKey="id"
+        loading={loading}
         dataSource={grants}
         data-testid="grants-table"
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
-          { title: '#', dataIndex: 'id' },
-          { title: t('consumer'), render: (_, g) => g.consumer.name },
-          { title: t('resource'), render: (_, g) => `${g.resource.name} (${g.resource.code})` },
-          { title: t('fields'), render: (_, g) => g.fields.map((f) => <Tag key={f}>{f}</Tag>) },
-          { title: t('purpose'), dataIndex: 'purpose' },
-          { title: t('expiresAt'), dataIndex: 'expiresAt', render: (v: string | null) => v?.slice(0, 10) ?? '—' },
+          { title: '#', dataIndex: 'id', width: 56 },
+          { title: t('consumer'), render: (_, g) => <div style={{ minWidth: 84 }}>{g.consumer.name}</div> },
           {
-            title: t('state'),
-            dataIndex: 'state',
-            render: (s: string) => <Tag color={s === 'active' ? 'green' : 'default'}>{t(`state.${s}`)}</Tag>,
+            title: t('resource'),
+            render: (_, g) => (
+              <div style={{ minWidth: 120 }}>
+                <ResourceName code={g.resource.code} name={g.resource.name} testId={`grant-${g.id}`} />
+              </div>
+            ),
           },
-          hasRole(user, 'operator')
-            ? {
-                title: '',
-                render: (_: unknown, g: Grant) =>
-                  g.state === 'active' && (
-                    <Button danger size="small" onClick={() => revoke(g.id)}>
-                      {t('revoke')}
-                    </Button>
-                  ),
-              }
-            : {},
+          {
+            title: t('fields'),
+            render: (_, g) => <FieldTags fields={g.fields} masked={g.masked} />,
+          },
+          {
+            title: t('purpose'),
+            dataIndex: 'purpose',
+            render: (p: string, g) => (
+              <>
+                {p}
+                {g.demandId && (
+                  <div>
+                    <Link to={`/demands?id=${g.demandId}`}>{t('fromDemand', { id: g.demandId })}</Link>
+                  </div>
+                )}
+              </>
+            ),
+          },
+          {
+            title: <span style={{ whiteSpace: 'nowrap' }}>{t('dailyQuota')}</span>,
+            dataIndex: 'dailyQuota',
+            align: 'right',
+            render: (v: number | null) => (
+              <span style={{ whiteSpace: 'nowrap' }}>{v === null ? t('unlimited') : v.toLocaleString()}</span>
+            ),
+          },
+          {
+            title: <span style={{ whiteSpace: 'nowrap' }}>{t('ratePerSecond')}</span>,
+            dataIndex: 'ratePerSecond',
+            align: 'right',
+            render: (v: number | null) => (v === null ? t('unlimited') : `${v}/s`),
+          },
+          {
+            title: <span style={{ whiteSpace: 'nowrap' }}>{t('expiresAt')}</span>,
+            dataIndex: 'expiresAt',
+            render: (v: string | null) => (
+              <span style={{ whiteSpace: 'nowrap' }}>{v ? localDate(v) : t('noExpiry')}</span>
+            ),
+          },
+          {
+            title: <span style={{ whiteSpace: 'nowrap' }}>{t('state')}</span>,
+            dataIndex: 'state',
+            filters: STATES.map((s) => ({ text: t(`state.${s}`), value: s })),
+            onFilter: (v, g) => g.state === v,
+            render: (s: GrantState) => <GrantStateTag value={s} />,
+          },
+          ...(operator ? [{ title: '', key: 'actions', render: (_: unknown, g: Grant) => actions(g) }] : []),
         ]}
       />
     </Page>
   );
 }
 
-function NewGrant({ onCreated }: { onCreated: () => void }) {
+interface GrantValues {
+  consumer: string;
+  resource: string;
+  fields: string[];
+  masked?: string[];
+  purpose: string;
+  dailyQuota?: number | null;
+  ratePerSecond?: number | null;
+  expiresAt?: Dayjs | null;
+}
+
+function NewGrant({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<GrantValues>();
   const [orgs, setOrgs] = useState<Array<{ code: string; name: string }>>([]);
   const [resources, setResources] = useState<ResourceSummary[]>([]);
-  const [fields, setFields] = useState<string[]>([]);
+  const [fields, setFields] = useState<Field[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const chosen = Form.useWatch('fields', form) ?? [];
   useEffect(() => {
     void api<Array<{ code: string; name: string }>>('/api/v1/orgs').then(setOrgs);
-    void api<{ items: ResourceSummary[] }>('/api/v1/catalog/resources?pageSize=200').then((r) => setResources(r.items));
+    void api<{ items: ResourceSummary[] }>('/api/v1/catalog/resources?status=published&pageSize=200').then((r) =>
+      setResources(r.items),
+    );
   }, []);
   const pickResource = async (code: string) => {
     const r = await api<Resource>(`/api/v1/catalog/resources/${code}`);
-    setFields(r.fields.map((f) => f.name));
-    form.setFieldValue('fields', []);
+    setFields(r.fields);
+    form.setFieldsValue({ fields: [], masked: [] });
   };
-  const submit = async (v: {
-    consumer: string;
-    resource: string;
-    fields: string[];
-    purpose: string;
-    expiresAt?: { toISOString(): string };
-  }) => {
+  const label = (f: Field) => `${f.label} (${f.name})`;
+  const submit = async (v: GrantValues) => {
     setProblem(null);
+    setBusy(true);
     try {
-      await api('/api/v1/grants', { method: 'POST', json: { ...v, expiresAt: v.expiresAt?.toISOString() } });
+      await api('/api/v1/grants', {
+        method: 'POST',
+        json: {
+          ...v,
+          masked: (v.masked ?? []).filter((m) => v.fields.includes(m)),
+          dailyQuota: v.dailyQuota ?? null,
+          ratePerSecond: v.ratePerSecond ?? null,
+          expiresAt: v.expiresAt ? v.expiresAt.endOf('day').toISOString() : null,
+        },
+      });
+      void message.success(t('grantCreated'));
       form.resetFields();
+      setFields([]);
       onCreated();
     } catch (e) {
-      if (e instanceof ApiError) setProblem(e.problem);
+      setProblem(problemOf(e));
+    } finally {
+      setBusy(false);
     }
   };
   return (
-    <Card title={t('create')}>
-      {problem && (
-        <Alert type="error" message={problem.title} description={problem.detail} style={{ marginBottom: 16 }} />
-      )}
-      <Form form={form} layout="inline" onFinish={submit}>
-        <Form.Item name="consumer" label={t('consumer')} rules={[{ required: true }]}>
-          <Select
-            showSearch
-            optionFilterProp="label"
-            style={{ width: 220 }}
-            options={orgs.map((o) => ({ value: o.code, label: o.name }))}
-          />
-        </Form.Item>
-        <Form.Item name="resource" label={t('resource')} rules={[{ required: true }]}>
-          <Select
-            style={{ width: 220 }}
-            onChange={pickResource}
-            options={resources.map((r) => ({ value: r.code, label: r.name }))}
-          />
-        </Form.Item>
-        <Form.Item name="fields" label={t('fields')} rules={[{ required: true }]}>
-          <Select mode="multiple" style={{ minWidth: 220 }} options={fields.map((f) => ({ value: f, label: f }))} />
-        </Form.Item>
-        <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true, min: 2 }]}>
-          <Input style={{ width: 200 }} />
-        </Form.Item>
-        <Form.Item name="expiresAt" label={t('expiresAt')}>
-          <DatePicker />
-        </Form.Item>
-        <Button type="primary" htmlType="submit">
+    <Modal
+      open={open}
+      width={820}
+      title={t('newGrant')}
+      onCancel={onClose}
+      forceRender
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          {t('cancel')}
+        </Button>,
+        <Button key="ok" type="primary" loading={busy} onClick={() => form.submit()} data-testid="grant-submit">
           {t('submit')}
-        </Button>
+        </Button>,
+      ]}
+    >
+      {problem && <ProblemAlert problem={problem} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical" onFinish={submit}>
+        <Row gutter={16}>
+          <Col span={8}>
+            <Form.Item name="consumer" label={t('consumer')} rules={[{ required: true }]}>
+              <Select
+                showSearch
+                optionFilterProp="label"
+                data-testid="grant-consumer"
+                options={orgs.map((o) => ({ value: o.code, label: o.name }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="resource" label={t('resource')} rules={[{ required: true }]}>
+              <Select
+                showSearch
+                optionFilterProp="label"
+                onChange={pickResource}
+                data-testid="grant-resource"
+                options={resources.map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true, min: 2 }]}>
+              <Input data-testid="grant-purpose" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="fields" label={t('fields')} rules={[{ required: true }]}>
+              <Select
+                mode="multiple"
+                disabled={fields.length === 0}
+                placeholder={fields.length === 0 ? t('pickResourceFirst') : undefined}
+                data-testid="grant-fields"
+                options={fields.map((f) => ({ value: f.name, label: label(f) }))}
+                onChange={(v: string[]) =>
+                  form.setFieldValue(
+                    'masked',
+                    (form.getFieldValue('masked') as string[] | undefined)?.filter((m) => v.includes(m)) ?? [],
+                  )
+                }
+              />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="masked" label={t('maskedFields')} extra={t('maskedFieldsHint')}>
+              <Select
+                mode="multiple"
+                disabled={chosen.length === 0}
+                data-testid="grant-masked"
+                options={fields.filter((f) => chosen.includes(f.name)).map((f) => ({ value: f.name, label: label(f) }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="dailyQuota" label={t('dailyQuota')} extra={t('emptyIsUnlimited')}>
+              <InputNumber min={1} precision={0} style={{ width: '100%' }} suffix={t('callsPerDay')} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="ratePerSecond" label={t('ratePerSecond')} extra={t('emptyIsUnlimited')}>
+              <InputNumber min={1} max={100000} precision={0} style={{ width: '100%' }} suffix={t('callsPerSecond')} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="expiresAt" label={t('expiresAt')} extra={t('emptyIsNoExpiry')}>
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+        </Row>
       </Form>
-    </Card>
+    </Modal>
   );
 }

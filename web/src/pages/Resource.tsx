@@ -9,6 +9,7 @@ import type { Resource } from '../types';
 import { FieldsTable, Metadata, Notices } from './catalog/Metadata';
 import { Browse, Lookup, UploadCsv } from './catalog/Records';
 import { Versions } from './catalog/Versions';
+import { DemandButton } from './share/DemandForm';
 import { WorkflowButtons } from './catalog/Workflow';
 
 export default function ResourcePage() {
@@ -47,7 +48,12 @@ export default function ResourcePage() {
           <StatusTag value={resource.status} />
         </Space>
       }
-      extra={<WorkflowButtons resource={resource} onChanged={load} />}
+      extra={
+        <Space>
+          <WorkflowButtons resource={resource} onChanged={load} />
+          <DemandButton resource={resource} />
+        </Space>
+      }
     >
       <Notices resource={resource} />
       <Tabs

@@ -4,14 +4,23 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
+import { hasRole, useSession } from '../session';
 import type { Task } from '../types';
 
 /** Today as YYYY-MM-DD in local time, to compare with due dates. */
 const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 
-/** The caller's organization's tasks: submissions to review, returned registrations to fix. */
+/** Where a task is done: a demand's row (refs `12` or `12/confirm`), else the resource's page. */
+const linkOf = (task: Task, operator: boolean) =>
+  task.kind.startsWith('demand.')
+    ? `/demands?tab=${operator ? 'all' : 'provider'}&id=${task.ref.split('/')[0]}`
+    : `/catalog/${task.ref}`;
+
+/** The caller's organization's tasks: submissions to review, returned registrations to fix, demands to answer. */
 export default function TasksPage() {
   const { t } = useTranslation();
+  const { user } = useSession();
+  const operator = hasRole(user, 'operator');
   const [tasks, setTasks] = useState<Task[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [loading, setLoading] = useState(true);
@@ -37,7 +46,7 @@ export default function TasksPage() {
             title: t('task'),
             dataIndex: 'title',
             render: (title: string, task) => (
-              <Link to={`/catalog/${task.ref}`} data-testid={`task-${task.id}`}>
+              <Link to={linkOf(task, operator)} data-testid={`task-${task.id}`}>
                 {title}
               </Link>
             ),
@@ -50,7 +59,12 @@ export default function TasksPage() {
           {
             title: t('resource'),
             dataIndex: 'ref',
-            render: (ref: string) => <Link to={`/catalog/${ref}`}>{ref}</Link>,
+            render: (ref: string, task) =>
+              task.kind.startsWith('demand.') ? (
+                <Link to={linkOf(task, operator)}>{t('demandNo', { id: ref.split('/')[0] })}</Link>
+              ) : (
+                <Link to={`/catalog/${ref}`}>{ref}</Link>
+              ),
           },
           { title: t('org'), dataIndex: 'org', render: (o: string | null) => o || '—' },
           {
