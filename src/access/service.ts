@@ -161,6 +161,18 @@ export class AccessService {
     };
   }
 
+  /** A named user as the actor of a command run on the server (the CLI), with what its token would carry. */
+  async actorOf(username: string): Promise<Actor> {
+    const user = await this.profile(await this.findUserId(username));
+    return {
+      userId: user.id,
+      username: user.username,
+      roles: user.roles,
+      org: user.org ? await this.orgRef(user.org.code) : null,
+      via: 'token',
+    };
+  }
+
   async findUserId(username: string): Promise<number> {
     const row = await this.db
       .selectFrom('access.user')

@@ -10,6 +10,7 @@ import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerShareCommands } from './share.js';
 import { registerWatermarkCommands } from './watermark.js';
 
 const program = new Command('qdh').description('泉城数据中枢 Quancheng Data Hub').showHelpAfterError();
@@ -179,6 +180,11 @@ program
   });
 
 registerCatalogCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
+});
+
+registerShareCommands(program, (flags) => {
   const { databaseUrl, dataDir } = hubOptions(flags);
   return openHub({ databaseUrl, dataDir });
 });

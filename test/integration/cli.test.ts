@@ -72,6 +72,34 @@ describe('qdh command line on an embedded database', () => {
     expect((refused as { stderr: string }).stderr).toMatch(/缺少工作表「信息项」/);
   });
 
+  it('takes a demand through its steps and manages the grant it carries', async () => {
+    const filed = await qdh(
+      'demand',
+      'file',
+      '--as',
+      'consumer',
+      '--resource',
+      'JNRSJ-0001',
+      '--fields',
+      'citizen_id,active',
+      '--purpose',
+      '低保对象参保状态核验',
+    );
+    const id = /^#(\d+) filed/m.exec(filed.stdout)![1]!;
+    expect(filed.stdout).toMatch(/confirm due \d{4}-\d{2}-\d{2}/);
+    const refused = await qdh('demand', 'confirm', id, '--as', 'consumer').catch((e: { stderr: string }) => e);
+    expect((refused as { stderr: string }).stderr).toMatch(/ACC_FORBIDDEN/);
+    expect((await qdh('demand', 'confirm', id, '--as', 'officer_rsj')).stdout).toMatch(new RegExp(`#${id} confirmed`));
+    expect((await qdh('demand', 'publish', id, '--as', 'officer_rsj')).stdout).toMatch(new RegExp(`#${id} published`));
+    const grants = (await qdh('grant', 'list', '--as', 'operator')).stdout;
+    const grant = /^#(\d+) active +JNMZJ ← JNRSJ-0001 \[citizen_id,active\]/m.exec(grants)![1]!;
+    expect((await qdh('grant', 'suspend', grant, '--as', 'operator')).stdout).toMatch(
+      new RegExp(`#${grant} suspended`),
+    );
+    const notOperator = await qdh('grant', 'revoke', grant, '--as', 'consumer').catch((e: { stderr: string }) => e);
+    expect((notOperator as { stderr: string }).stderr).toMatch(/ACC_FORBIDDEN/);
+  });
+
   it('names the export a leaked CSV came from, and says so when a file has no mark', async () => {
     // Take a watermarked export of the 50 demo enterprises (100 distinct names and legal
     // representatives: every part of the mark is read), with the hub open here for a moment.
