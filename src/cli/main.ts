@@ -6,6 +6,7 @@ import { ROLES, type Role } from '../access/index.js';
 import { migrate, connect } from '../db/index.js';
 import { seedDemo } from '../demo/index.js';
 import { MIGRATIONS, openHub, startHub } from '../http/index.js';
+import { formatOf } from '../ingest/index.js';
 import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
 import { registerCatalogCommands } from './catalog.js';
@@ -139,7 +140,7 @@ program
 
 program
   .command('ingest')
-  .description('load a CSV file into a catalog resource, validating every row')
+  .description('load a CSV (UTF-8 or GBK), XLSX, JSON or NDJSON file into a catalog resource, validating every row')
   .requiredOption('-r, --resource <code>', 'resource code, e.g. JNGAJ-0001')
   .option('--as <username>', 'officer on whose behalf the load is recorded', 'officer')
   .option('-d, --data <dir>', 'PGlite data directory')
@@ -161,6 +162,7 @@ program
       const report = await hub.ingest.runCsv(resource, input, {
         createdBy: user,
         source: `cli:${basename(file)}`,
+        format: formatOf(file),
         onProgress: (p) =>
           bar.update(input.bytesRead, {
             rows: p.rowsRead,

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { CatalogService, Resource } from '../catalog/index.js';
 import type { Database, Kysely } from '../db/index.js';
 import { HubError } from '../kernel/index.js';
+import type { SourceFormat } from './parse.js';
 import { validBatches, type Reject, type ValidateProgress } from './stages.js';
 import type { IngestTables, JobState } from './tables.js';
 
@@ -20,6 +21,8 @@ export interface JobReport {
 export interface RunOptions {
   createdBy: number;
   source: string;
+  /** The file's format; CSV (UTF-8 or GBK) when not given. */
+  format?: SourceFormat;
   onProgress?: (p: ValidateProgress) => void;
 }
 
@@ -37,7 +40,7 @@ export class IngestService {
   }
 
   /**
-   * Runs one CSV through parse → map → validate → load. Good rows go in one transaction;
+   * Runs one file (CSV, XLSX, JSON or NDJSON: `opts.format`) through parse → map → validate → load. Good rows go in one transaction;
    * if anything fails midway the resource keeps its previous data and the job says why.
    */
   async runCsv(resource: Resource, input: Readable, opts: RunOptions): Promise<JobReport> {
@@ -60,7 +63,11 @@ export class IngestService {
     let loaded = 0;
     let error: string | null = null;
     try {
-      loaded = await this.catalog.loadRecords(resource.id, id, validBatches(input, resource, rejects, progress));
+      loaded = await this.catalog.loadRecords(
+        resource.id,
+        id,
+        validBatches(input, resource, rejects, progress, opts.format),
+      );
     } catch (e) {
       // The job keeps the reason; the caller still gets the error (a 400 for a bad file).
       error = e instanceof Error ? e.message : String(e);

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { checkValue, type Field, type RecordRow, type Resource } from '../catalog/index.js';
 import { HubError } from '../kernel/index.js';
+import { parseSource, type SourceFormat } from './parse.js';
 
 /** Why a row was not loaded. `row` counts lines as a spreadsheet does: the header is row 1. */
 export interface Reject {
@@ -10,10 +10,7 @@ export interface Reject {
   reason: string;
 }
 
-/** Stage 1 — parse: a CSV byte stream into arrays of cells, header first. */
-export function parseCsv(input: Readable): AsyncIterable<string[]> {
-  return input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
-}
+// Stage 1 — parse — is parse.ts: CSV (UTF-8 or GBK), XLSX, JSON and NDJSON as rows of cells.
 
 /** Stage 2 — map: which column feeds which field, by field name or label (信息项名称). */
 export function mapColumns(header: string[], fields: Field[]): Map<Field, number> {
@@ -63,13 +60,14 @@ export async function* validBatches(
   resource: Resource,
   rejects: Reject[],
   progress: ValidateProgress,
+  format: SourceFormat = 'csv',
   batchSize = 500,
 ): AsyncGenerator<RecordRow[]> {
   let mapping: Map<Field, number> | undefined;
   const seenKeys = new Set<string>();
   let batch: RecordRow[] = [];
   let row = 0;
-  for await (const cells of parseCsv(input)) {
+  for await (const cells of parseSource(input, format)) {
     row++;
     if (!mapping) {
       mapping = mapColumns(cells, resource.fields);

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
 import { HubError } from '../../kernel/index.js';
+import { formatOf } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
 
 const JobSchema = Type.Object({
@@ -22,7 +23,8 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['ingest'],
-          summary: 'Upload a CSV into a resource (multipart: the `resource` field first, then `file`)',
+          summary:
+            'Upload a CSV (UTF-8 or GBK), XLSX, JSON or NDJSON file into a resource (multipart: `resource` first, then `file`)',
           description:
             'Rows are validated against the fields (types, check digits); good rows load in one transaction, ' +
             'bad rows are quarantined with row number (the header is row 1), field and reason.',
@@ -48,7 +50,11 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           }
           const resource = await hub.catalog.get(resourceCode);
           authorize(actor, 'ingest:upload', { ownerOrg: resource.provider.code });
-          return hub.ingest.runCsv(resource, part.file, { createdBy: actor.userId, source: `upload:${part.filename}` });
+          return hub.ingest.runCsv(resource, part.file, {
+            createdBy: actor.userId,
+            source: `upload:${part.filename}`,
+            format: formatOf(part.filename),
+          });
         }
         throw new HubError('KRN_VALIDATION', 'file: no file part in the upload', {
           problems: [{ field: 'body/file', reason: 'required' }],

@@ -1,0 +1,162 @@
+import { createInterface } from 'node:readline';
+import { PassThrough, Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { HubError } from '../kernel/index.js';
+
+/** The file formats a source may have; `formatOf` tells them by name. */
+export const FORMATS = ['csv', 'xlsx', 'json', 'ndjson'] as const;
+export type SourceFormat = (typeof FORMATS)[number];
+
+export function formatOf(filename: string): SourceFormat {
+  const ext = /\.([a-z]+)$/i.exec(filename)?.[1]?.toLowerCase();
+  if (ext === 'xlsx') return 'xlsx';
+  if (ext === 'json') return 'json';
+  if (ext === 'ndjson' || ext === 'jsonl') return 'ndjson';
+  if (ext === 'csv' || ext === 'txt' || ext === undefined) return 'csv';
+  throw new HubError('ING_BAD_FILE', `${filename}: not a CSV, XLSX, JSON or NDJSON file`, {
+    problems: [{ field: 'file', reason: `unsupported file type .${ext}` }],
+  });
+}
+
+/**
+ * Stage 1 — parse: any supported file as rows of text cells, header first, streamed so that
+ * memory does not grow with the file (JSON arrays excepted: they are read whole).
+ */
+export function parseSource(input: Readable, format: SourceFormat): AsyncIterable<string[]> {
+  if (format === 'xlsx') return xlsxRows(input);
+  if (format === 'json') return jsonRows(input);
+  if (format === 'ndjson') return ndjsonRows(decodeText(input));
+  return decodeText(input).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+}
+
+/**
+ * Text in UTF-8 or in GBK (GB18030, its superset), as departments' spreadsheets export it.
+ * The first 64 KiB decide: a UTF-8 byte order mark, or bytes that are valid UTF-8, mean UTF-8;
+ * anything else is read as GB18030.
+ */
+export function decodeText(input: Readable): Readable {
+  const out = new PassThrough();
+  let head = Buffer.alloc(0);
+  let decided = false;
+  const decide = () => {
+    decided = true;
+    const decoder = looksUtf8(head) ? null : iconv.decodeStream('gb18030');
+    const rest = decoder ?? new PassThrough();
+    rest.pipe(out);
+    rest.write(head);
+    input.pipe(rest);
+  };
+  const onData = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    if (head.length >= 65536) {
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.pause();
+      decide();
+    }
+  };
+  const onEnd = () => {
+    if (decided) return;
+    const rest = looksUtf8(head) ? null : iconv.decode(head, 'gb18030');
+    out.end(rest ?? head);
+  };
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.on('error', (e) => out.destroy(e));
+  return out;
+}
+
+/** Valid UTF-8, allowing a multi-byte character cut off at the end of the sample. */
+export function looksUtf8(sample: Buffer): boolean {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return true;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let cut = 0; cut <= 3 && cut < sample.length; cut++) {
+    try {
+      decoder.decode(sample.subarray(0, sample.length - cut));
+      return true;
+    } catch {
+      // try again without a possibly cut character at the end
+    }
+  }
+  return sample.length === 0;
+}
+
+async function* xlsxRows(input: Readable): AsyncIterable<string[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit' });
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = (row.values as ExcelJS.CellValue[]).slice(1);
+        yield values.map(cellText);
+      }
+      return; // the first worksheet holds the data
+    }
+  } catch (e) {
+    if (e instanceof HubError) throw e;
+    throw new HubError('ING_BAD_FILE', `not a readable XLSX workbook: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function cellText(value: ExcelJS.CellValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((t) => t.text).join('');
+    if ('text' in value) return String(value.text);
+    if ('result' in value) return String(value.result ?? '');
+  }
+  return String(value);
+}
+
+/** Rows of objects as cells under a header: the first object's keys, in its order; other keys are not read. */
+async function* objectRows(objects: AsyncIterable<unknown> | Iterable<unknown>, where: (i: number) => string) {
+  let header: string[] | undefined;
+  let i = 0;
+  for await (const o of objects) {
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+      throw new HubError('ING_BAD_FILE', `${where(i)}: not an object`);
+    }
+    const record = o as Record<string, unknown>;
+    if (!header) {
+      header = Object.keys(record);
+      yield header;
+    }
+    yield header.map((k) => (record[k] === null || record[k] === undefined ? '' : String(record[k])));
+    i++;
+  }
+}
+
+async function* jsonRows(input: Readable): AsyncIterable<string[]> {
+  const text = await new Response(Readable.toWeb(decodeText(input)) as ReadableStream).text();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new HubError('ING_BAD_FILE', `not JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const items = Array.isArray(data) ? data : (data as { items?: unknown })?.items;
+  if (!Array.isArray(items))
+    throw new HubError('ING_BAD_FILE', 'expected a JSON array of objects (or { "items": [...] })');
+  yield* objectRows(items, (i) => `item ${i + 1}`);
+}
+
+/** One JSON object a line; a line that is not JSON fails the file with its number. */
+async function* ndjsonRows(text: Readable): AsyncIterable<string[]> {
+  const lineNumbers: number[] = [];
+  async function* objects() {
+    let n = 0;
+    for await (const line of createInterface({ input: text, crlfDelay: Infinity })) {
+      n++;
+      if (line.trim() === '') continue;
+      lineNumbers.push(n);
+      try {
+        yield JSON.parse(line) as unknown;
+      } catch {
+        throw new HubError('ING_BAD_FILE', `line ${n}: not JSON`);
+      }
+    }
+  }
+  yield* objectRows(objects(), (i) => `line ${lineNumbers[i]}`);
+}
