@@ -84,7 +84,11 @@ export function looksUtf8(sample: Buffer): boolean {
 }
 
 async function* xlsxRows(input: Readable): AsyncIterable<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    worksheets: 'emit',
+  });
   try {
     for await (const sheet of reader) {
       for await (const row of sheet) {
