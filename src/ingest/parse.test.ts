@@ -33,6 +33,12 @@ describe('stage 1 — parse', () => {
     expect(parsed[4001]).toEqual(['370102198005171234', '李四', '济南市市中区经七路2号']);
   });
 
+  it('takes a stream of strings as text already decoded', async () => {
+    const out: string[][] = [];
+    for await (const r of parseSource(Readable.from([csv.slice(0, 10), csv.slice(10)]), 'csv')) out.push(r);
+    expect(out).toEqual(expected);
+  });
+
   it('tells UTF-8 from GBK by whether the bytes are valid UTF-8', () => {
     expect(looksUtf8(Buffer.from('济南'))).toBe(true);
     expect(looksUtf8(Buffer.from('济南').subarray(0, 4))).toBe(true); // a character cut at the end

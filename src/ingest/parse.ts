@@ -48,8 +48,9 @@ export function decodeText(input: Readable): Readable {
     rest.write(head);
     input.pipe(rest);
   };
-  const onData = (chunk: Buffer) => {
-    head = Buffer.concat([head, chunk]);
+  // A stream of strings (text already decoded) is UTF-8 by the time it is bytes here.
+  const onData = (chunk: Buffer | string) => {
+    head = Buffer.concat([head, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
     if (head.length >= 65536) {
       input.off('data', onData);
       input.off('end', onEnd);
