@@ -107,20 +107,20 @@ export class Usage {
   }
 
   record(service: string, consumer: string, call: { rows: number; error: boolean; latencyMs: number }): void {
-    const key = `${service}|${consumer}|${minuteOf(this.now())}`;
-    const t = this.pending.get(key) ?? { calls: 0, rows: 0, errors: 0, latencySum: 0, latencyMax: 0 };
-    t.calls++;
-    t.rows += call.rows;
-    if (call.error) t.errors++;
-    t.latencySum += call.latencyMs;
-    t.latencyMax = Math.max(t.latencyMax, call.latencyMs);
-    this.pending.set(key, t);
+    this.merge(`${service}|${consumer}|${minuteOf(this.now())}`, {
+      calls: 1,
+      rows: call.rows,
+      errors: call.error ? 1 : 0,
+      latencySum: call.latencyMs,
+      latencyMax: call.latencyMs,
+    });
   }
 
   /** Adds the counts since the last flush to the database, then looks for anomalies in them. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow());
-    return this.flushing;
+    const next = this.flushing.catch(() => {}).then(() => this.flushNow());
+    this.flushing = next;
+    return next;
   }
 
   private async flushNow(): Promise<void> {
@@ -131,6 +131,28 @@ export class Usage {
       const [service, consumer, minute] = key.split('|') as [string, string, string];
       return { service, consumer, minute: Number(minute), ...t };
     });
+    try {
+      await this.write(rows);
+    } catch (e) {
+      // Kept for the next flush rather than lost: the counts are the quota's and the auditor's.
+      for (const [key, t] of batch) this.merge(key, t);
+      throw e;
+    }
+    const pairs = new Map(rows.map((r) => [`${r.service}|${r.consumer}`, r]));
+    for (const r of pairs.values()) await this.detect(r.service, r.consumer);
+  }
+
+  private merge(key: string, t: Tally): void {
+    const into = this.pending.get(key);
+    if (!into) return void this.pending.set(key, t);
+    into.calls += t.calls;
+    into.rows += t.rows;
+    into.errors += t.errors;
+    into.latencySum += t.latencySum;
+    into.latencyMax = Math.max(into.latencyMax, t.latencyMax);
+  }
+
+  private async write(rows: Array<Tally & { service: string; consumer: string; minute: number }>): Promise<void> {
     await sql`
       insert into exchange.usage as u (minute, service_code, consumer_org, calls, rows, errors, latency_ms_sum, latency_ms_max)
       select to_timestamp((e->>'minute')::bigint / 1000.0), e->>'service', e->>'consumer', (e->>'calls')::int,
@@ -141,8 +163,6 @@ export class Usage {
         latency_ms_sum = u.latency_ms_sum + excluded.latency_ms_sum,
         latency_ms_max = greatest(u.latency_ms_max, excluded.latency_ms_max)
     `.execute(this.db);
-    const pairs = new Map(rows.map((r) => [`${r.service}|${r.consumer}`, r]));
-    for (const r of pairs.values()) await this.detect(r.service, r.consumer);
   }
 
   /** Night bulk pulls and volume spikes against the consumer's own history; one alert of a kind an hour. */

@@ -15,12 +15,15 @@ import {
   writeCatalogCsv,
   writeCatalogWorkbook,
 } from '../../catalog/index.js';
-import { HubError, chinaDate } from '../../kernel/index.js';
+import { chinaDate } from '../../kernel/index.js';
 import { assetMap } from '../../hub/asset-map.js';
 import type { Hub } from '../../hub/index.js';
+import { readUpload } from '../upload.js';
 import { CatalogFilters, viewerOf } from './catalog.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** A catalog workbook is read whole into memory; thousands of entries fit well below this. */
+const MAX_WORKBOOK = 20 * 1024 * 1024;
 const Rate = Type.Union([Type.Number(), Type.Null()]);
 const IndicatorFigures = {
   resources: Type.Integer(),
@@ -132,13 +135,8 @@ export function catalogToolRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const actor = request.actor;
         authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
-        if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data with a file');
-        const part = await request.file();
-        if (!part)
-          throw new HubError('KRN_VALIDATION', 'file: required', {
-            problems: [{ field: 'body/file', reason: 'required' }],
-          });
-        const contents = await readCatalogWorkbook(await part.toBuffer());
+        const { data } = await readUpload(request, MAX_WORKBOOK);
+        const contents = await readCatalogWorkbook(data);
         const resources = await hub.catalog.registerAll(actor.org!.code, actor, contents);
         reply.status(201);
         return { resources: resources.map((r) => ({ code: r.code, name: r.name })) };

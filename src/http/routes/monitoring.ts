@@ -2,10 +2,12 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
 import { ANOMALY, decodeCsvBytes, extractWatermark, readCsvTable } from '../../exchange/index.js';
-import { HubError } from '../../kernel/index.js';
+import { readUpload } from '../upload.js';
 import type { Hub } from '../../hub/index.js';
 
 const HOUR = 3_600_000;
+/** A leaked file to identify; exports are at most 10 000 rows. */
+const MAX_LEAK = 100 * 1024 * 1024;
 
 /** 监控: calls, rows, errors and latency per service and consumer, and the anomalies found in them. */
 export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
@@ -91,14 +93,8 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         authorize(request.actor, 'monitoring:read');
-        if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data with a file');
-        const part = await request.file();
-        if (!part) {
-          throw new HubError('KRN_VALIDATION', 'file: required', {
-            problems: [{ field: 'body/file', reason: 'required' }],
-          });
-        }
-        const table = readCsvTable(decodeCsvBytes(await part.toBuffer()));
+        const { data } = await readUpload(request, MAX_LEAK);
+        const table = readCsvTable(decodeCsvBytes(data));
         const reading = extractWatermark(table, hub.exchange.watermarkSecret);
         return { ...reading, export: reading.mark === null ? null : await hub.exchange.exportOf(reading.mark) };
       },
