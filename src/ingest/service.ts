@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
 import type { Readable } from 'node:stream';
 import type { CatalogService, Resource } from '../catalog/index.js';
 import type { Database, Kysely } from '../db/index.js';
@@ -14,6 +15,8 @@ export interface JobReport {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Share of rows read that passed validation, in percent (one decimal); null before any row. */
+  qualityScore: number | null;
   error: string | null;
   rejects: Reject[];
 }
@@ -112,6 +115,19 @@ export class IngestService {
     });
   }
 
+  /** Every quarantined reason of a job, as CSV (row, field, reason), in row order. */
+  async rejectsCsv(id: string): Promise<string> {
+    await this.report(id);
+    const rows = await this.db
+      .selectFrom('ingest.reject')
+      .select(['row_number', 'field', 'reason'])
+      .where('job_id', '=', id)
+      .orderBy('row_number')
+      .orderBy('field')
+      .execute();
+    return '\ufeff' + stringify([['row', 'field', 'reason'], ...rows.map((r) => [r.row_number, r.field, r.reason])]);
+  }
+
   async report(id: string): Promise<JobReport> {
     const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
     if (!job) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
@@ -130,6 +146,8 @@ export class IngestService {
       rowsRead: job.rows_read,
       rowsLoaded: job.rows_loaded,
       rowsRejected: job.rows_rejected,
+      qualityScore:
+        job.rows_read === 0 ? null : Math.round((1000 * (job.rows_read - job.rows_rejected)) / job.rows_read) / 10,
       error: job.error,
       rejects: rejects.map((r) => ({ row: r.row_number, field: r.field, reason: r.reason })),
     };

@@ -59,6 +59,14 @@ describe.each(engines())('ingest formats on $name', (engine) => {
     expect(res.json()).toMatchObject({ state: 'succeeded', rowsLoaded: 1, rowsRejected: 1 });
     expect(res.json().rejects[0]).toMatchObject({ row: 3, field: 'start_date' });
     expect(await stored(id(1))).toMatchObject({ insurance_type: '城乡居民基本养老保险', active: true });
+    expect(res.json().qualityScore).toBe(50);
+    const rejects = await app.inject({
+      method: 'GET',
+      url: `/api/v1/ingest/jobs/${res.json().id}/rejects`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(rejects.headers['content-type']).toContain('text/csv');
+    expect(rejects.body).toBe('\ufeffrow,field,reason\n3,start_date,2011-13-01 does not exist\n');
   });
 
   it.skipIf(engine.skip)('loads XLSX, JSON and NDJSON files', async () => {

@@ -12,6 +12,7 @@ const JobSchema = Type.Object({
   rowsRead: Type.Integer(),
   rowsLoaded: Type.Integer(),
   rowsRejected: Type.Integer(),
+  qualityScore: Type.Union([Type.Number(), Type.Null()], { description: 'percent of rows read that passed' }),
   error: Type.Union([Type.String(), Type.Null()]),
   rejects: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), reason: Type.String() })),
 });
@@ -78,6 +79,27 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         const resource = await hub.catalog.get(report.resource);
         authorize(request.actor, 'records:browse', { ownerOrg: resource.provider.code });
         return report;
+      },
+    );
+
+    app.get(
+      '/jobs/:id/rejects',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: "The job's quarantine as CSV: row (the header is row 1), field, reason",
+          security: [{ bearer: [] }],
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        },
+      },
+      async (request, reply) => {
+        const report = await hub.ingest.report(request.params.id);
+        const resource = await hub.catalog.get(report.resource);
+        authorize(request.actor, 'records:browse', { ownerOrg: resource.provider.code });
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="rejects-${report.id}.csv"`)
+          .send(await hub.ingest.rejectsCsv(report.id));
       },
     );
   };
