@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../demo/people.js';
 import { makeCitizenId } from '../kernel/index.js';
 import {
   decodeCsvBytes,
@@ -17,18 +18,6 @@ const MARK_A = '7K3M9QX2ZB4C';
 const MARK_B = 'JN5E8P0RT2WH';
 const TEXT_FIELDS = ['name', 'address', 'occupation', 'employer'];
 const COLUMNS = ['citizen_id', 'name', 'gender', 'birth_date', 'address', 'phone', 'occupation', 'employer'];
-
-/** mulberry32: the same 300 residents on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡';
 const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超'];

@@ -118,27 +118,25 @@ export class IngestService {
   /** Every quarantined reason of a job, as CSV (row, field, reason), in row order. */
   async rejectsCsv(id: string): Promise<string> {
     await this.report(id);
-    const rows = await this.db
+    const rows = await this.rejectRows(id);
+    return '\ufeff' + stringify([['row', 'field', 'reason'], ...rows.map((r) => [r.row, r.field, r.reason])]);
+  }
+
+  private async rejectRows(id: string, limit?: number): Promise<Reject[]> {
+    let q = this.db
       .selectFrom('ingest.reject')
       .select(['row_number', 'field', 'reason'])
       .where('job_id', '=', id)
       .orderBy('row_number')
-      .orderBy('field')
-      .execute();
-    return '\ufeff' + stringify([['row', 'field', 'reason'], ...rows.map((r) => [r.row_number, r.field, r.reason])]);
+      .orderBy('field');
+    if (limit !== undefined) q = q.limit(limit);
+    return (await q.execute()).map((r) => ({ row: r.row_number, field: r.field, reason: r.reason }));
   }
 
   async report(id: string): Promise<JobReport> {
     const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
     if (!job) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
-    const rejects = await this.db
-      .selectFrom('ingest.reject')
-      .select(['row_number', 'field', 'reason'])
-      .where('job_id', '=', id)
-      .orderBy('row_number')
-      .orderBy('field')
-      .limit(INLINE_REJECTS)
-      .execute();
+    const rejects = await this.rejectRows(id, INLINE_REJECTS);
     return {
       id: job.id,
       resource: job.resource_code,
@@ -149,7 +147,7 @@ export class IngestService {
       qualityScore:
         job.rows_read === 0 ? null : Math.round((1000 * (job.rows_read - job.rows_rejected)) / job.rows_read) / 10,
       error: job.error,
-      rejects: rejects.map((r) => ({ row: r.row_number, field: r.field, reason: r.reason })),
+      rejects,
     };
   }
 }
