@@ -76,20 +76,8 @@ export class ExchangeService {
     return this.grants.create(actor, input);
   }
 
-  revokeGrant(actor: Actor | null, id: number): Promise<Grant> {
-    return this.grants.change(actor, id, 'revoke');
-  }
-
-  getGrant(id: number): Promise<Grant> {
-    return this.grants.get(id);
-  }
-
   listGrants(actor: Actor | null): Promise<Grant[]> {
     return this.grants.list(actor);
-  }
-
-  activeGrantsByResource(): Promise<Map<string, string[]>> {
-    return this.grants.consumersByResource();
   }
 
   /** One subject's record by key, through the catalog's resource page. */

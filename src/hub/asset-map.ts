@@ -21,7 +21,7 @@ export async function assetMap(hub: Hub, viewer: Viewer, provider?: string): Pro
     if (!nodes.has(id)) nodes.set(id, { id, kind, label });
     return id;
   };
-  const grants = await hub.exchange.activeGrantsByResource();
+  const grants = await hub.exchange.grants.consumersByResource();
   for (const r of resources) {
     const org = node(`org:${r.provider.code}`, 'org', r.provider.name);
     const res = node(`resource:${r.code}`, 'resource', r.name);

@@ -186,7 +186,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(await row.getByTestId('flag-open-with-sensitive-fields').count()).toBe(1);
     await operator.screenshot({ path: join(OUT, 'review.png'), fullPage: true });
     await operator.getByTestId(`return-${code}`).click();
-    await operator.getByTestId('return-reason').fill(reason);
+    await operator.getByTestId('return-text').fill(reason);
     await operator.getByTestId('return-ok').click();
     await expect.poll(() => operator.getByTestId(`review-${code}`).count()).toBe(0);
     await operator.close();

@@ -283,7 +283,7 @@ describe.each(engines())('share on $name', (engine) => {
         );
         // The other process reads (and so caches) the grant, then this one revokes it.
         expect((await other.exchange.serviceLookup(consumer, 'DS-JNSCJG-0001', key)).grant).toBe(grant.id);
-        await hub.exchange.revokeGrant(await actorOf('operator'), grant.id);
+        await hub.exchange.grants.change(await actorOf('operator'), grant.id, 'revoke');
         await expect
           .poll(async () => (await other.exchange.grants.active('JNMZJ', 'JNSCJG-0001'))?.id ?? null, { timeout: 2000 })
           .not.toBe(grant.id);

@@ -1,8 +1,9 @@
-import { Alert, App, Button, Form, Input, Modal, Space } from 'antd';
+import { App, Button, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, problemOf } from '../../api';
+import { ReasonModal } from '../share/common';
 import type { Resource } from '../../types';
 
 export type Action = 'submit' | 'approve' | 'return' | 'publish';
@@ -25,48 +26,17 @@ export function ReturnModal({
   onReturn: (reason: string) => Promise<void>;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ reason: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const ok = async () => {
-    const { reason } = await form.validateFields();
-    setBusy(true);
-    setError(null);
-    try {
-      await onReturn(reason.trim());
-      form.resetFields();
-    } catch (e) {
-      setError(problemOf(e).detail ?? problemOf(e).title);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Modal
+    <ReasonModal
       open={open}
       title={t('returnTitle')}
+      okText={t('action.return')}
+      label={t('returnReason')}
+      hint={t('returnReasonRequired')}
+      testId="return"
       onCancel={onCancel}
-      destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onCancel}>
-          {t('cancel')}
-        </Button>,
-        <Button key="ok" type="primary" danger loading={busy} onClick={ok} data-testid="return-ok">
-          {t('action.return')}
-        </Button>,
-      ]}
-    >
-      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical">
-        <Form.Item
-          name="reason"
-          label={t('returnReason')}
-          rules={[{ required: true, whitespace: true, min: 2, message: t('returnReasonRequired') }]}
-        >
-          <Input.TextArea rows={4} maxLength={1000} showCount data-testid="return-reason" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      onOk={onReturn}
+    />
   );
 }
 

@@ -186,19 +186,27 @@ export function FieldTags({
   );
 }
 
-/** Asks why, for a refusal or a rejected legal basis; the reason goes to whoever filed. */
+/** Asks why — a refusal, a rejected legal basis, a returned registration; the reason goes to whoever asked. */
 export function ReasonModal({
   open,
   title,
   okText,
   onCancel,
   onOk,
+  label,
+  hint,
+  testId = 'reason',
 }: {
   open: boolean;
   title: string;
   okText: string;
   onCancel: () => void;
   onOk: (reason: string) => Promise<void>;
+  /** The field's label and the line under it; by default those of a refusal to a consumer. */
+  label?: string;
+  hint?: string;
+  /** Prefix of the test ids: `<testId>-text`, `<testId>-ok`. */
+  testId?: string;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
@@ -227,7 +235,7 @@ export function ReasonModal({
         <Button key="cancel" onClick={onCancel}>
           {t('cancel')}
         </Button>,
-        <Button key="ok" type="primary" danger loading={busy} onClick={ok} data-testid="reason-ok">
+        <Button key="ok" type="primary" danger loading={busy} onClick={ok} data-testid={`${testId}-ok`}>
           {okText}
         </Button>,
       ]}
@@ -236,11 +244,11 @@ export function ReasonModal({
       <Form form={form} layout="vertical">
         <Form.Item
           name="reason"
-          label={t('reason')}
-          extra={t('reasonShownToConsumer')}
+          label={label ?? t('reason')}
+          extra={hint ?? t('reasonShownToConsumer')}
           rules={[{ required: true, whitespace: true, min: 2, message: t('reasonRequired') }]}
         >
-          <Input.TextArea rows={4} maxLength={1000} showCount data-testid="reason-text" />
+          <Input.TextArea rows={4} maxLength={1000} showCount data-testid={`${testId}-text`} />
         </Form.Item>
       </Form>
     </Modal>
