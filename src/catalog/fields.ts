@@ -1,4 +1,4 @@
-import { checkCitizenId, checkCreditCode, invalid, isDivisionCode } from '../kernel/index.js';
+import { checkCitizenId, checkCreditCode, invalid, isCalendarDate, isDivisionCode } from '../kernel/index.js';
 import { findDataElement, type Masking } from './elements.js';
 
 export const FIELD_TYPES = [
@@ -134,10 +134,6 @@ const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true,
 function checkDate(text: string): Checked {
   const m = DATE.exec(text);
   if (!m) return { ok: false, reason: 'not a date (YYYY-MM-DD)' };
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    return { ok: false, reason: `${text} does not exist` };
-  }
+  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, reason: `${text} does not exist` };
   return { ok: true, value: text };
 }

@@ -1,5 +1,13 @@
 export { catalogMigrations } from './migrations.js';
-export { CatalogService, REVIEW_DAYS, type Author, type OrgNames, type TaskInbox, type Transition } from './service.js';
+export {
+  CatalogService,
+  REVIEW_DAYS,
+  type RecordOrigin,
+  type Author,
+  type OrgNames,
+  type TaskInbox,
+  type Transition,
+} from './service.js';
 export type { ListQuery, Viewer } from './search.js';
 export {
   bindFields,
@@ -41,3 +49,4 @@ export { catalogIndicators, type IndicatorRow, type Indicators } from './indicat
 export { readCatalogWorkbook, writeCatalogWorkbook, writeCatalogCsv, catalogTemplate } from './spreadsheet.js';
 export type { CatalogTables } from './tables.js';
 export type { RecordRow } from './records.js';
+export type { LoadOptions, LoadOutcome } from './load.js';

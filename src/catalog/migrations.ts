@@ -131,5 +131,52 @@ create table catalog.resource_event (
 create index resource_event_resource on catalog.resource_event (resource_id, id);
 `,
     },
+    {
+      id: '004-record-partitions',
+      // One partition of catalog.record per resource, so that a full load can be built beside the
+      // live data and swapped in by one transaction (detach the old partition, attach the new):
+      // readers see either the old rows or the new, and a load never rewrites the live table row
+      // by row. A trigger gives every new resource its partition, whatever path registers it.
+      // The foreign key to catalog.resource goes: attaching a partition would re-check it row by
+      // row, and resources are never deleted (they are retired).
+      sql: `
+alter table catalog.record rename to record_unpartitioned;
+alter table catalog.record_unpartitioned rename constraint record_pkey to record_unpartitioned_pkey;
+create table catalog.record (
+  resource_id int not null,
+  key text not null,
+  doc jsonb not null,
+  job_id text,
+  source_row int,
+  loaded_at timestamptz not null default now(),
+  primary key (resource_id, key)
+) partition by list (resource_id);
+create function catalog.create_record_partition() returns trigger language plpgsql as $$
+begin
+  execute format('create table catalog.record_r%s partition of catalog.record for values in (%s)', new.id, new.id);
+  return new;
+end $$;
+create trigger resource_record_partition after insert on catalog.resource
+  for each row execute function catalog.create_record_partition();
+do $$
+declare r record;
+begin
+  for r in select id from catalog.resource loop
+    execute format('create table catalog.record_r%s partition of catalog.record for values in (%s)', r.id, r.id);
+  end loop;
+end $$;
+insert into catalog.record select resource_id, key, doc, job_id, source_row, loaded_at from catalog.record_unpartitioned;
+drop table catalog.record_unpartitioned;
+`,
+    },
+    {
+      id: '005-corrected-values',
+      // Which fields of a record hold a value an accepted correction (纠错) wrote, not the last
+      // load: field → {"correction": id, "at": ISO time}. A load that writes the record again
+      // clears it, since the value then comes from the job (see CatalogService.correctValue).
+      sql: `
+alter table catalog.record add column corrected jsonb not null default '{}';
+`,
+    },
   ],
 };

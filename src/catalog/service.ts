@@ -5,7 +5,7 @@ import type { Ledger } from '../ledger/index.js';
 import { columnsOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
 import { gradingFlags, suggestLevel } from './grading.js';
 import type { RecordRow } from './records.js';
-import { upsertRecords } from './records.js';
+import { loadRecords, type LoadOptions, type LoadOutcome } from './load.js';
 import type { Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
 import { searchIds, searchPage, type Facets, type ListQuery, type Viewer } from './search.js';
 import type { CatalogTables } from './tables.js';
@@ -47,12 +47,19 @@ type ResourceRow = Selectable<CatalogTables['catalog.resource']>;
 /** How long a process may serve a resource definition it read (see `get`). */
 const CACHE_MS = 5000;
 
+export interface RecordOrigin {
+  jobId: string | null;
+  sourceRow: number | null;
+  loadedAt: string;
+  corrected: Record<string, { correction: number; at: string }>;
+}
+
 export class CatalogService {
   readonly db: Kysely<CatalogTables>;
   private readonly cache = new Map<string, { resource: Resource; until: number }>();
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     private readonly orgNames: OrgNames,
     private readonly ledger: Ledger,
     private readonly tasks: TaskInbox,
@@ -335,28 +342,20 @@ export class CatalogService {
   }
 
   /**
-   * Loads batches of validated records in one transaction: either every batch is in, or none
-   * is (a parse error or a crash midway leaves the previous data as it was).
+   * Loads batches of validated records: staged by COPY, then merged in one transaction (load.ts
+   * says how), so that a failure or a crash midway leaves the previous data as it was.
    */
-  async loadRecords(resourceId: number, jobId: string, batches: AsyncIterable<RecordRow[]>): Promise<number> {
-    return this.db
-      .transaction()
-      .execute(async (trx) => {
-        let loaded = 0;
-        for await (const batch of batches) {
-          await upsertRecords(trx, resourceId, jobId, batch);
-          loaded += batch.length;
-        }
-        await trx
-          .updateTable('catalog.resource')
-          .set({ record_count: sql`(select count(*) from catalog.record where resource_id = ${resourceId})` })
-          .where('id', '=', resourceId)
-          .execute();
-        return loaded;
-      })
-      .finally(() => {
-        for (const [code, hit] of this.cache) if (hit.resource.id === resourceId) this.cache.delete(code);
-      });
+  async loadRecords(
+    resourceId: number,
+    jobId: string,
+    batches: AsyncIterable<RecordRow[]>,
+    opts: LoadOptions = {},
+  ): Promise<LoadOutcome> {
+    try {
+      return await loadRecords(this.database, resourceId, jobId, batches, opts);
+    } finally {
+      for (const [code, hit] of this.cache) if (hit.resource.id === resourceId) this.cache.delete(code);
+    }
   }
 
   async findRecord(resourceId: number, key: string): Promise<Record<string, unknown> | undefined> {
@@ -369,6 +368,46 @@ export class CatalogService {
     return row?.doc;
   }
 
+  /**
+   * The rows a job loaded that the resource still holds, in key order and in batches, with their
+   * source rows: what modules built on a load (the base databases) read it back by.
+   */
+  async *recordsOfJob(resourceId: number, jobId: string, batchSize = 2000): AsyncGenerator<RecordRow[]> {
+    let after: string | null = null;
+    for (;;) {
+      let q = this.db
+        .selectFrom('catalog.record')
+        .select(['key', 'doc', 'source_row'])
+        .where('resource_id', '=', resourceId)
+        .where('job_id', '=', jobId);
+      if (after !== null) q = q.where('key', '>', after);
+      const rows = await q.orderBy('key').limit(batchSize).execute();
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ key: r.key, doc: r.doc, sourceRow: r.source_row ?? 0 }));
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
+  /** Codes of the resources that hold records. */
+  async resourcesWithRecords(): Promise<string[]> {
+    const rows = await this.db.selectFrom('catalog.resource').select('code').where('record_count', '>', 0).execute();
+    return rows.map((r) => r.code);
+  }
+
+  /** The jobs whose rows a resource holds now, oldest load first. */
+  async jobsOfRecords(resourceId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('catalog.record')
+      .select('job_id')
+      .select((eb) => eb.fn.min('loaded_at').as('first'))
+      .where('resource_id', '=', resourceId)
+      .where('job_id', 'is not', null)
+      .groupBy('job_id')
+      .orderBy('first')
+      .execute();
+    return rows.map((r) => r.job_id!);
+  }
+
   /** The records of several subjects at once (a batch call). */
   async findRecords(resourceId: number, keys: string[]): Promise<Array<{ key: string; doc: Record<string, unknown> }>> {
     if (keys.length === 0) return [];
@@ -378,6 +417,82 @@ export class CatalogService {
       .where('resource_id', '=', resourceId)
       .where('key', 'in', keys)
       .execute();
+  }
+
+  /**
+   * The stored records whose `field` has one of `values` (compared as text, as `doc ->> field`
+   * gives them): one query for a whole batch, by the primary key when `field` is the key.
+   * Quality rules (unique, referential) use it.
+   */
+  async findByField(
+    resource: Pick<Resource, 'id' | 'keyField'>,
+    field: string,
+    values: string[],
+  ): Promise<Array<{ key: string; value: string }>> {
+    if (values.length === 0) return [];
+    const column = field === resource.keyField ? sql<string>`key` : sql<string>`doc ->> ${field}`;
+    return this.db
+      .selectFrom('catalog.record')
+      .select(['key', column.as('value')])
+      .where('resource_id', '=', resource.id)
+      .where(column, 'in', values)
+      .execute();
+  }
+
+  /**
+   * Writes one value of a stored record because correction `correctionId` (纠错) was accepted,
+   * and marks the field as coming from it (see `valueOrigin`). Returns the value it replaced.
+   * A later load of the same key writes the whole record again and clears the marks.
+   */
+  async correctValue(
+    resourceId: number,
+    key: string,
+    field: string,
+    value: string | number | boolean | null,
+    correctionId: number,
+  ): Promise<{ previous: unknown }> {
+    return transactionRetrying(this.db, async (trx) => {
+      const row = await trx
+        .selectFrom('catalog.record')
+        .select('doc')
+        .where('resource_id', '=', resourceId)
+        .where('key', '=', key)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) throw new HubError('KRN_NOT_FOUND', `resource ${resourceId} has no record with this key`);
+      const mark = { [field]: { correction: correctionId, at: new Date().toISOString() } };
+      await sql`update catalog.record set doc = ${json({ ...row.doc, [field]: value })},
+        corrected = corrected || ${json(mark)}
+        where resource_id = ${resourceId} and key = ${key}`.execute(trx);
+      return { previous: row.doc[field] ?? null };
+    });
+  }
+
+  /** Per field, the correction whose value a record holds (lineage); {} when all come from loads. */
+  async valueOrigin(
+    resourceId: number,
+    key: string,
+  ): Promise<Record<string, { correction: number; at: string }> | undefined> {
+    return (await this.recordOrigin(resourceId, key))?.corrected;
+  }
+
+  /** Where a record's values came from: the load (job, source row) and any corrections since. */
+  async recordOrigin(resourceId: number, key: string): Promise<RecordOrigin | undefined> {
+    const row = await this.db
+      .selectFrom('catalog.record')
+      .select(['job_id', 'source_row', 'loaded_at'])
+      .select(sql<Record<string, { correction: number; at: string }>>`corrected`.as('corrected'))
+      .where('resource_id', '=', resourceId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return (
+      row && {
+        jobId: row.job_id,
+        sourceRow: row.source_row,
+        loadedAt: row.loaded_at.toISOString(),
+        corrected: row.corrected,
+      }
+    );
   }
 
   /** Records whose fields equal the given values, in key order. */

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { copyInPGlite, copyInPostgres } from './copy.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -47,6 +48,7 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
     kind: 'postgres',
     describe: `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}`,
     kysely,
+    copyIn: (table, columns, chunks) => copyInPostgres(pool, table, columns, chunks),
     listen: async (channel, onMessage) => {
       const stop = await listenPostgres(url, channel, onMessage);
       listeners.push(stop);
@@ -137,11 +139,13 @@ async function connectPGlite(dataDir: string): Promise<Database> {
     unlock();
     throw e;
   });
-  const kysely = new Kysely<object>({ dialect: new PGliteDialect(db) });
+  const dialect = new PGliteDialect(db);
+  const kysely = new Kysely<object>({ dialect });
   return {
     kind: 'pglite',
     describe: `pglite:${dataDir}`,
     kysely,
+    copyIn: (table, columns, chunks) => copyInPGlite(db, dialect.lock, table, columns, chunks),
     // One process owns a PGlite database, so its own NOTIFYs are all there is to hear.
     listen: async (channel, onMessage) => {
       const unsubscribe = await db.listen(channel, (payload) => onMessage(payload));

@@ -20,12 +20,14 @@ import {
  * pins an old Kysely; this is the part of it we need.)
  */
 export class PGliteDialect implements Dialect {
+  /** The one connection's turn: Kysely's queries and work outside Kysely (COPY) both take it. */
+  readonly lock = new TurnLock();
   constructor(private readonly pg: PGlite) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.lock);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -35,20 +37,30 @@ export class PGliteDialect implements Dialect {
   }
 }
 
-class PGliteDriver implements Driver {
+/** First come, first served: `acquire` resolves with the function that hands the turn on. */
+export class TurnLock {
   private queue: Promise<void> = Promise.resolve();
-  private readonly connection: PGliteConnection;
-
-  constructor(pg: PGlite) {
-    this.connection = new PGliteConnection(pg);
-  }
-  async init(): Promise<void> {}
-  async acquireConnection(): Promise<DatabaseConnection> {
+  async acquire(): Promise<() => void> {
     let release!: () => void;
     const previous = this.queue;
     this.queue = new Promise<void>((r) => (release = r));
     await previous;
-    this.connection.release = release;
+    return release;
+  }
+}
+
+class PGliteDriver implements Driver {
+  private readonly connection: PGliteConnection;
+
+  constructor(
+    pg: PGlite,
+    private readonly lock: TurnLock,
+  ) {
+    this.connection = new PGliteConnection(pg);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    this.connection.release = await this.lock.acquire();
     return this.connection;
   }
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {

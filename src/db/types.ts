@@ -18,6 +18,12 @@ export interface Database {
    * that a cache can forget everything. Returns a function that stops listening.
    */
   listen(channel: string, onMessage: (payload: string | null) => void): Promise<() => Promise<void>>;
+  /**
+   * Streams rows in COPY's text format (tab-separated, one row per line) into `table (columns)`,
+   * on a connection of its own and outside any transaction: the fastest way rows enter the
+   * database, used to fill staging tables. Rejects on the first bad row; what was copied stays.
+   */
+  copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,7 @@ const rows = async (bytes: Buffer | string, format: SourceFormat, chunk = 7) => 
     data.subarray(i * chunk, (i + 1) * chunk),
   );
   const out: string[][] = [];
-  for await (const r of parseSource(Readable.from(chunks), format)) out.push(r);
+  for await (const b of parseSource(Readable.from(chunks), format)) out.push(...b);
   return out;
 };
 
@@ -35,7 +35,7 @@ describe('stage 1 — parse', () => {
 
   it('takes a stream of strings as text already decoded', async () => {
     const out: string[][] = [];
-    for await (const r of parseSource(Readable.from([csv.slice(0, 10), csv.slice(10)]), 'csv')) out.push(r);
+    for await (const b of parseSource(Readable.from([csv.slice(0, 10), csv.slice(10)]), 'csv')) out.push(...b);
     expect(out).toEqual(expected);
   });
 

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { PassThrough, Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { HubError } from '../kernel/index.js';
@@ -21,14 +21,90 @@ export function formatOf(filename: string): SourceFormat {
 }
 
 /**
- * Stage 1 — parse: any supported file as rows of text cells, header first, streamed so that
- * memory does not grow with the file (JSON arrays excepted: they are read whole).
+ * Stage 1 — parse: any supported file as batches of rows of text cells, the header first,
+ * streamed so that memory does not grow with the file (JSON arrays excepted: they are read
+ * whole). Batches, not single rows, because a million rows are a million awaits otherwise.
  */
-export function parseSource(input: Readable, format: SourceFormat): AsyncIterable<string[]> {
-  if (format === 'xlsx') return xlsxRows(input);
-  if (format === 'json') return jsonRows(input);
-  if (format === 'ndjson') return ndjsonRows(decodeText(input));
-  return decodeText(input).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+export function parseSource(input: Readable, format: SourceFormat): AsyncIterable<string[][]> {
+  if (format === 'xlsx') return inBatches(xlsxRows(input));
+  if (format === 'json') return inBatches(jsonRows(input));
+  if (format === 'ndjson') return inBatches(ndjsonRows(decodeText(input)));
+  return csvBatches(decodeText(input).setEncoding('utf8'));
+}
+
+/**
+ * Rows one at a time (a database cursor, an XLSX sheet, an API's pages) gathered into batches:
+ * `size` rows, or what came within a second, so that a slow source still shows progress.
+ */
+export async function* inBatches(rows: AsyncIterable<string[]>, size = 1000): AsyncIterable<string[][]> {
+  let batch: string[][] = [];
+  let since = Date.now();
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length >= size || Date.now() - since >= 1000) {
+      yield batch;
+      batch = [];
+      since = Date.now();
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * CSV by PapaParse (RFC 4180 quoting; about four times faster than csv-parse on our person
+ * files), one batch per chunk of text. PapaParse parses each chunk as the stream emits it, so
+ * back-pressure is the text stream's: paused while batches wait to be taken.
+ */
+async function* csvBatches(text: Readable): AsyncIterable<string[][]> {
+  const waiting: string[][][] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  Papa.parse<string[]>(text as unknown as NodeJS.ReadableStream, {
+    skipEmptyLines: true,
+    chunk: (result) => {
+      waiting.push(result.data);
+      if (waiting.length >= 4) text.pause();
+      signal();
+    },
+    complete: () => {
+      done = true;
+      signal();
+    },
+    error: (e: Error) => {
+      failure = e;
+      done = true;
+      signal();
+    },
+  });
+  text.on('error', (e) => {
+    failure = e;
+    done = true;
+    signal();
+  });
+  let first = true;
+  for (;;) {
+    const batch = waiting.shift();
+    if (batch) {
+      if (waiting.length === 0 && text.isPaused()) text.resume();
+      if (first && batch[0]?.[0]?.startsWith('\ufeff')) batch[0][0] = batch[0][0].slice(1);
+      first = false;
+      yield batch;
+      continue;
+    }
+    if (failure)
+      throw failure instanceof HubError
+        ? failure
+        : new HubError('ING_BAD_FILE', `not a readable CSV file: ${String((failure as Error)?.message ?? failure)}`, {
+            cause: failure,
+          });
+    if (done) return;
+    await new Promise<void>((r) => (wake = r));
+  }
 }
 
 /**

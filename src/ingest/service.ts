@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import type { Readable } from 'node:stream';
-import type { CatalogService, Resource } from '../catalog/index.js';
-import type { Database, Kysely } from '../db/index.js';
+import { stringify } from 'csv-stringify/sync';
+import type { CatalogService, LoadOutcome, Resource } from '../catalog/index.js';
+import type { Database, Kysely, Transaction } from '../db/index.js';
 import { HubError } from '../kernel/index.js';
-import type { SourceFormat } from './parse.js';
-import { validBatches, type Reject, type ValidateProgress } from './stages.js';
+import { inBatches, parseSource, type SourceFormat } from './parse.js';
+import { suggestMapping } from './mapping.js';
+import { Quarantine } from './quarantine.js';
+import { loadQuality, qualityTrend, type LoadQuality, type QualityTrendPoint } from './quality-report.js';
+import { validBatches, type Reject, type RowChecker, type ValidateProgress } from './stages.js';
 import type { IngestTables, JobState } from './tables.js';
 
 export interface JobReport {
@@ -15,8 +18,10 @@ export interface JobReport {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
-  /** Share of rows read that passed validation, in percent (one decimal); null before any row. */
+  /** Share of rows read that passed validation and the quality rules, in percent (one decimal); null before any row. */
   qualityScore: number | null;
+  /** How the rows went in: the staged table swapped in whole, or merged by key. */
+  merge: 'swap' | 'upsert' | null;
   error: string | null;
   rejects: Reject[];
 }
@@ -24,13 +29,40 @@ export interface JobReport {
 export interface RunOptions {
   createdBy: number;
   source: string;
-  /** The file's format; CSV (UTF-8 or GBK) when not given. */
-  format?: SourceFormat;
+  /** A job created earlier (queued); otherwise the run creates one. */
+  jobId?: string;
+  /** The rows are the whole resource: keys not in them are removed. */
+  snapshot?: boolean;
   onProgress?: (p: ValidateProgress) => void;
+}
+
+/** What other modules do with a load: check its rows (quality), take them in (base databases). */
+export interface IngestHooks {
+  /** `snapshot`: stored rows are about to be replaced, so rules need not compare with them. */
+  checker?: (resource: Resource, opts: { snapshot: boolean }) => Promise<RowChecker | undefined>;
+  /**
+   * After a load committed (the job has succeeded): work built on it, such as the base
+   * databases' absorb, which may take far longer than the load. It runs in the background —
+   * `settled()` waits for it — and must be idempotent: whoever owns it also catches up with
+   * loads it missed (a crash, a failure).
+   */
+  afterLoad?: (resource: Resource, jobId: string) => Promise<void>;
+}
+
+export interface Lineage {
+  resource: string;
+  key: string;
+  fields: Array<{
+    field: string;
+    origin:
+      | { kind: 'load'; jobId: string | null; source: string | null; row: number | null; at: string }
+      | { kind: 'correction'; correction: number; at: string };
+  }>;
 }
 
 /** How many quarantined reasons a report returns inline; all of them stay in ingest.reject. */
 const INLINE_REJECTS = 1000;
+const DUPLICATE = 'duplicate key: an earlier row has the same key';
 
 export class IngestService {
   private readonly db: Kysely<IngestTables>;
@@ -38,15 +70,13 @@ export class IngestService {
   constructor(
     database: Database,
     private readonly catalog: CatalogService,
+    private readonly hooks: IngestHooks = {},
   ) {
     this.db = database.kysely.withTables<IngestTables>();
   }
 
-  /**
-   * Runs one file (CSV, XLSX, JSON or NDJSON: `opts.format`) through parse → map → validate → load. Good rows go in one transaction;
-   * if anything fails midway the resource keeps its previous data and the job says why.
-   */
-  async runCsv(resource: Resource, input: Readable, opts: RunOptions): Promise<JobReport> {
+  /** A job waiting to run (a scheduled or remote source); `run` with its id carries it out. */
+  async createJob(resource: Resource, opts: { createdBy: number; source: string }): Promise<string> {
     const id = randomUUID();
     await this.db
       .insertInto('ingest.job')
@@ -54,65 +84,204 @@ export class IngestService {
         id,
         resource_code: resource.code,
         source: opts.source,
-        state: 'running',
+        state: 'queued',
         created_by: opts.createdBy,
         error: null,
         finished_at: null,
       })
       .execute();
-    const rejects: Reject[] = [];
+    return id;
+  }
+
+  /** A file (CSV in UTF-8 or GBK, XLSX, JSON or NDJSON) through the pipeline. */
+  runFile(resource: Resource, input: Readable, opts: RunOptions & { format?: SourceFormat }): Promise<JobReport> {
+    return this.runBatches(resource, parseSource(input, opts.format ?? 'csv'), opts);
+  }
+
+  /**
+   * Rows (the header first) through map → validate → quality → stage → merge. Good rows go in
+   * by one transaction, together with the job's counts; if anything fails the resource keeps
+   * its previous data and the job says why. Running a job again repeats it from the start.
+   */
+  run(resource: Resource, rows: AsyncIterable<string[]>, opts: RunOptions): Promise<JobReport> {
+    return this.runBatches(resource, inBatches(rows), opts);
+  }
+
+  private async runBatches(resource: Resource, rows: AsyncIterable<string[][]>, opts: RunOptions): Promise<JobReport> {
+    const id = opts.jobId ?? (await this.createJob(resource, opts));
+    await this.start(id);
+    const quarantine = new Quarantine(this.db, id);
+    await quarantine.clear();
     const progress: ValidateProgress = { rowsRead: 0, rowsRejected: 0 };
     const timer = opts.onProgress && setInterval(() => opts.onProgress!(progress), 200);
-    let loaded = 0;
-    let error: string | null = null;
     try {
-      loaded = await this.catalog.loadRecords(
-        resource.id,
-        id,
-        validBatches(input, resource, rejects, progress, opts.format),
-      );
+      const checker = await this.hooks.checker?.(resource, { snapshot: opts.snapshot ?? false });
+      const saved = await this.savedMapping(resource.code);
+      const batches = validBatches(rows, resource, quarantine.add, progress, { checker, saved });
+      await this.catalog.loadRecords(resource.id, id, batches, {
+        snapshot: opts.snapshot ?? false,
+        onMerge: (trx, outcome) => this.merged(trx, id, resource.keyField, quarantine, progress, outcome),
+      });
     } catch (e) {
       // The job keeps the reason; the caller still gets the error (a 400 for a bad file).
-      error = e instanceof Error ? e.message : String(e);
+      await quarantine.flush().catch(() => {});
+      await this.failed(id, progress, e);
       throw e;
     } finally {
       if (timer) clearInterval(timer);
       opts.onProgress?.(progress);
-      await this.finish(id, error ? 'failed' : 'succeeded', progress, loaded, rejects, error);
     }
+    this.follow(resource, id);
     return this.report(id);
   }
 
-  private async finish(
+  private readonly following = new Set<Promise<void>>();
+
+  private follow(resource: Resource, jobId: string): void {
+    if (!this.hooks.afterLoad) return;
+    const work = this.hooks.afterLoad(resource, jobId).finally(() => this.following.delete(work));
+    this.following.add(work);
+  }
+
+  /** Waits for the work started after loads (`IngestHooks.afterLoad`) to finish. */
+  async settled(): Promise<void> {
+    while (this.following.size > 0) await Promise.allSettled([...this.following]);
+  }
+
+  private async start(id: string): Promise<void> {
+    const started = await this.db
+      .updateTable('ingest.job')
+      .set({ state: 'running', started_at: new Date(), finished_at: null, error: null })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(started.numUpdatedRows) === 0) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
+  }
+
+  /** Inside the merge transaction: the job's outcome commits with the data, or neither does. */
+  private async merged(
+    trx: Transaction<object>,
     id: string,
-    state: JobState,
+    keyField: string,
+    quarantine: Quarantine,
     progress: ValidateProgress,
-    loaded: number,
-    rejects: Reject[],
-    error: string | null,
+    outcome: LoadOutcome,
   ): Promise<void> {
+    const db = trx.withTables<IngestTables>();
+    quarantine.add(outcome.duplicates.map((d) => ({ row: d.sourceRow, field: keyField, reason: DUPLICATE })));
+    progress.rowsRejected += outcome.duplicates.length;
+    await quarantine.flush(db);
+    await db
+      .updateTable('ingest.job')
+      .set({
+        rows_read: progress.rowsRead,
+        rows_loaded: outcome.loaded,
+        rows_rejected: progress.rowsRejected,
+        merge: outcome.merge,
+        state: 'succeeded',
+        finished_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  private async failed(id: string, progress: ValidateProgress, e: unknown): Promise<void> {
+    await this.db
+      .updateTable('ingest.job')
+      .set({
+        state: 'failed',
+        rows_read: progress.rowsRead,
+        rows_loaded: 0,
+        rows_rejected: progress.rowsRejected,
+        error: e instanceof Error ? e.message : String(e),
+        finished_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Lineage of one record: per field, the load it came from (job, its source, the row) or the
+   * accepted correction that changed it since. Undefined when the resource has no such record.
+   */
+  async lineage(resource: Resource, key: string): Promise<Lineage | undefined> {
+    const origin = await this.catalog.recordOrigin(resource.id, key);
+    if (!origin) return undefined;
+    const job = origin.jobId
+      ? await this.db
+          .selectFrom('ingest.job')
+          .select(['id', 'source'])
+          .where('id', '=', origin.jobId)
+          .executeTakeFirst()
+      : undefined;
+    const load = {
+      kind: 'load' as const,
+      jobId: origin.jobId,
+      source: job?.source ?? null,
+      row: origin.sourceRow,
+      at: origin.loadedAt,
+    };
+    return {
+      resource: resource.code,
+      key,
+      fields: resource.fields.map((f) => {
+        const c = origin.corrected[f.name];
+        return {
+          field: f.name,
+          origin: c ? { kind: 'correction' as const, correction: c.correction, at: c.at } : load,
+        };
+      }),
+    };
+  }
+
+  /** The column → field mapping saved for a resource's sources. */
+  async savedMapping(resourceCode: string): Promise<Record<string, string>> {
+    const rows = await this.db
+      .selectFrom('ingest.column_mapping')
+      .select(['source_column', 'field'])
+      .where('resource_code', '=', resourceCode)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.source_column, r.field]));
+  }
+
+  /** Replaces the saved mapping; every column must name a field of the resource. */
+  async saveMapping(resource: Resource, columns: Record<string, string>, by: number): Promise<Record<string, string>> {
+    const fields = new Set(resource.fields.map((f) => f.name));
+    const problems = Object.entries(columns)
+      .filter(([, field]) => !fields.has(field))
+      .map(([column, field]) => ({
+        field: `body/columns/${column}`,
+        reason: `${resource.code} has no field ${field}`,
+      }));
+    if (problems.length > 0) throw new HubError('KRN_VALIDATION', problems[0]!.reason, { problems });
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rejects.length; i += 1000) {
-        const chunk = rejects.slice(i, i + 1000);
-        await trx
-          .insertInto('ingest.reject')
-          .values(chunk.map((r) => ({ job_id: id, row_number: r.row, field: r.field, reason: r.reason })))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-      await trx
-        .updateTable('ingest.job')
-        .set({
-          state,
-          rows_read: progress.rowsRead,
-          rows_loaded: state === 'succeeded' ? loaded : 0,
-          rows_rejected: progress.rowsRejected,
-          error,
-          finished_at: new Date(),
-        })
-        .where('id', '=', id)
-        .execute();
+      await trx.deleteFrom('ingest.column_mapping').where('resource_code', '=', resource.code).execute();
+      const rows = Object.entries(columns).map(([column, field]) => ({
+        resource_code: resource.code,
+        source_column: column.trim(),
+        field,
+        saved_by: by,
+      }));
+      if (rows.length > 0) await trx.insertInto('ingest.column_mapping').values(rows).execute();
     });
+    return this.savedMapping(resource.code);
+  }
+
+  /** How a source's header would map, with guesses from sample values for the columns left over. */
+  async suggestMapping(resource: Resource, header: string[], sample: string[][] = []) {
+    const matches = suggestMapping(header, resource.fields, await this.savedMapping(resource.code), sample);
+    const mapped = new Set(matches.map((m) => m.field));
+    const missing = resource.fields.filter((f) => f.required && !mapped.has(f.name)).map((f) => f.name);
+    return { columns: matches, missingRequired: missing };
+  }
+
+  /** A load's score and pass rate, overall, per field and per rule (quality-report.ts defines them). */
+  quality(resource: Resource, jobId: string): Promise<LoadQuality> {
+    return loadQuality(this.db, resource, jobId);
+  }
+
+  /** The last `limit` finished loads of a resource, oldest first. */
+  qualityTrend(resourceCode: string, limit?: number): Promise<QualityTrendPoint[]> {
+    return qualityTrend(this.db, resourceCode, limit);
   }
 
   /** Every quarantined reason of a job, as CSV (row, field, reason), in row order. */
@@ -127,6 +296,7 @@ export class IngestService {
       .selectFrom('ingest.reject')
       .select(['row_number', 'field', 'reason'])
       .where('job_id', '=', id)
+      .where('severity', '=', 'reject')
       .orderBy('row_number')
       .orderBy('field');
     if (limit !== undefined) q = q.limit(limit);
@@ -146,6 +316,7 @@ export class IngestService {
       rowsRejected: job.rows_rejected,
       qualityScore:
         job.rows_read === 0 ? null : Math.round((1000 * (job.rows_read - job.rows_rejected)) / job.rows_read) / 10,
+      merge: job.merge,
       error: job.error,
       rejects,
     };

@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import { checkValue, type Field, type RecordRow, type Resource } from '../catalog/index.js';
 import { HubError } from '../kernel/index.js';
-import { parseSource, type SourceFormat } from './parse.js';
+import { matchColumns } from './mapping.js';
 
 /** Why a row was not loaded. `row` counts lines as a spreadsheet does: the header is row 1. */
 export interface Reject {
@@ -12,16 +11,15 @@ export interface Reject {
 
 // Stage 1 — parse — is parse.ts: CSV (UTF-8 or GBK), XLSX, JSON and NDJSON as rows of cells.
 
-/** Stage 2 — map: which column feeds which field, by field name or label (信息项名称). */
-export function mapColumns(header: string[], fields: Field[]): Map<Field, number> {
-  const index = new Map(header.map((h, i) => [h.trim().toLowerCase(), i]));
+/** Stage 2 — map (mapping.ts): every required field must have its column. */
+export function mapColumns(header: string[], fields: Field[], saved: Record<string, string> = {}): Map<Field, number> {
+  const matches = matchColumns(header, fields, saved);
   const mapping = new Map<Field, number>();
-  const missing: string[] = [];
-  for (const f of fields) {
-    const i = index.get(f.name.toLowerCase()) ?? index.get(f.label.toLowerCase());
-    if (i !== undefined) mapping.set(f, i);
-    else if (f.required) missing.push(f.name);
-  }
+  matches.forEach((m, i) => {
+    const field = m.field === null ? undefined : fields.find((f) => f.name === m.field);
+    if (field) mapping.set(field, i);
+  });
+  const missing = fields.filter((f) => f.required && !mapping.has(f)).map((f) => f.name);
   if (missing.length > 0) {
     throw new HubError('ING_BAD_FILE', `the header lacks required columns: ${missing.join(', ')}`, {
       problems: missing.map((m) => ({ field: `file/header/${m}`, reason: 'required column missing' })),
@@ -51,48 +49,59 @@ export interface ValidateProgress {
   rowsRejected: number;
 }
 
+/** Stage 4 — quality: the resource's rules over a batch of rows that passed validation. */
+export interface RowChecker {
+  checkBatch(rows: RecordRow[]): Promise<Array<Reject & { rule: string; severity: 'reject' | 'warn' }>>;
+}
+
 /**
- * Stages 1–3 as one stream of loadable batches; rejects (bad values, a key seen twice in the
- * same file) are collected into `rejects` as the stream is consumed.
+ * Stages 2–4 over parsed batches of rows (the header first) as a stream of loadable batches.
+ * Rows that fail are handed to `quarantine` as the stream is consumed, so memory does not grow
+ * with the file; a key seen twice is found by the load (stage 5), which keeps the first.
  */
 export async function* validBatches(
-  input: Readable,
+  batches: AsyncIterable<string[][]>,
   resource: Resource,
-  rejects: Reject[],
+  quarantine: (rejects: Array<Reject & { severity?: 'reject' | 'warn'; rule?: string }>) => void,
   progress: ValidateProgress,
-  format: SourceFormat = 'csv',
-  batchSize = 500,
+  opts: { checker?: RowChecker | undefined; saved?: Record<string, string> } = {},
 ): AsyncGenerator<RecordRow[]> {
+  const { checker, saved } = opts;
   let mapping: Map<Field, number> | undefined;
-  const seenKeys = new Set<string>();
-  let batch: RecordRow[] = [];
   let row = 0;
-  for await (const cells of parseSource(input, format)) {
-    row++;
-    if (!mapping) {
-      mapping = mapColumns(cells, resource.fields);
-      continue;
+  for await (const rows of batches) {
+    const valid: RecordRow[] = [];
+    for (const cells of rows) {
+      row++;
+      if (!mapping) {
+        mapping = mapColumns(cells, resource.fields, saved);
+        continue;
+      }
+      progress.rowsRead++;
+      const result = validateRow(cells, mapping, row);
+      if ('rejects' in result) {
+        quarantine(result.rejects);
+        progress.rowsRejected++;
+      } else {
+        valid.push({ key: String(result.doc[resource.keyField]), doc: result.doc, sourceRow: row });
+      }
     }
-    progress.rowsRead++;
-    const result = validateRow(cells, mapping, row);
-    if ('rejects' in result) {
-      rejects.push(...result.rejects);
-      progress.rowsRejected++;
-      continue;
-    }
-    const key = String(result.doc[resource.keyField]);
-    if (seenKeys.has(key)) {
-      rejects.push({ row, field: resource.keyField, reason: 'duplicate key: an earlier row has the same key' });
-      progress.rowsRejected++;
-      continue;
-    }
-    seenKeys.add(key);
-    batch.push({ key, doc: result.doc, sourceRow: row });
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
-    }
+    if (valid.length > 0) yield checker ? await checked(valid, checker, quarantine, progress) : valid;
   }
   if (!mapping) throw new HubError('ING_BAD_FILE', 'the file is empty: expected a header row');
-  if (batch.length > 0) yield batch;
+}
+
+/** Rows a quality rule of severity `reject` fails are taken out; warnings only count. */
+async function checked(
+  batch: RecordRow[],
+  checker: RowChecker,
+  quarantine: Parameters<typeof validBatches>[2],
+  progress: ValidateProgress,
+): Promise<RecordRow[]> {
+  const issues = await checker.checkBatch(batch);
+  if (issues.length === 0) return batch;
+  quarantine(issues);
+  const failed = new Set(issues.filter((i) => i.severity === 'reject').map((i) => i.row));
+  progress.rowsRejected += failed.size;
+  return failed.size === 0 ? batch : batch.filter((r) => !failed.has(r.sourceRow));
 }

@@ -58,12 +58,20 @@ function checkEighteen(id: string, upgradedFrom15: boolean): IdCheck<CitizenIdIn
 }
 
 function checkBirthDate(yyyymmdd: string): IdCheck<string> {
-  const [y, m, d] = [Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)), Number(yyyymmdd.slice(6, 8))];
+  const y = Number(yyyymmdd.slice(0, 4));
+  const m = Number(yyyymmdd.slice(4, 6));
+  const d = Number(yyyymmdd.slice(6, 8));
   const iso = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-    return { ok: false, reason: `birth date ${iso} does not exist` };
-  }
-  if (y < 1900 || date.getTime() > Date.now()) return { ok: false, reason: `birth date ${iso} is out of range` };
+  if (!isCalendarDate(y, m, d)) return { ok: false, reason: `birth date ${iso} does not exist` };
+  if (y < 1900 || Date.UTC(y, m - 1, d) > Date.now()) return { ok: false, reason: `birth date ${iso} is out of range` };
   return { ok: true, value: iso };
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether year-month-day is a day of the Gregorian calendar (checked per row of big loads: no Date object). */
+export function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
 }

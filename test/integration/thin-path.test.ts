@@ -118,7 +118,7 @@ describe.each(engines())('thin path on $name', (engine) => {
       `${idGood},张三重复,2025-03-01,1`,
       `${makeCitizenId('370103', '1970-01-01', 8)},,2025-01-01,x`,
     ].join('\n');
-    const report = await hub.ingest.runCsv(await hub.catalog.get(code), Readable.from([csv]), {
+    const report = await hub.ingest.runFile(await hub.catalog.get(code), Readable.from([csv]), {
       createdBy: 1,
       source: 'test.csv',
     });
