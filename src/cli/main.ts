@@ -1,15 +1,12 @@
-import { createReadStream, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { ROLES, type Role } from '../access/index.js';
 import { migrate, connect } from '../db/index.js';
 import { seedDemo } from '../demo/index.js';
 import { MIGRATIONS, openHub, startHub } from '../http/index.js';
-import { formatOf } from '../ingest/index.js';
 import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerIngestCommands } from './ingest.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerShareCommands } from './share.js';
 import { registerWatermarkCommands } from './watermark.js';
@@ -138,48 +135,10 @@ program
     },
   );
 
-program
-  .command('ingest')
-  .description('load a CSV (UTF-8 or GBK), XLSX, JSON or NDJSON file into a catalog resource, validating every row')
-  .requiredOption('-r, --resource <code>', 'resource code, e.g. JNGAJ-0001')
-  .option('--as <username>', 'officer on whose behalf the load is recorded', 'officer')
-  .option('-d, --data <dir>', 'PGlite data directory')
-  .argument('<file>', 'CSV file with a header row')
-  .action(async (file: string, flags: { resource: string; as: string; data?: string }) => {
-    const { databaseUrl, dataDir } = hubOptions(flags);
-    const hub = await openHub({ databaseUrl, dataDir });
-    try {
-      const resource = await hub.catalog.get(flags.resource);
-      const size = statSync(file).size;
-      const input = createReadStream(file);
-      const bar = new SingleBar({
-        format: '{bar} {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}',
-        hideCursor: true,
-      });
-      bar.start(size, 0, { rows: 0, speed: 0 });
-      const t0 = Date.now();
-      const user = await hub.access.findUserId(flags.as);
-      const report = await hub.ingest.runCsv(resource, input, {
-        createdBy: user,
-        source: `cli:${basename(file)}`,
-        format: formatOf(file),
-        onProgress: (p) =>
-          bar.update(input.bytesRead, {
-            rows: p.rowsRead,
-            speed: Math.round(p.rowsRead / ((Date.now() - t0) / 1000 || 1)),
-          }),
-      });
-      bar.update(size);
-      bar.stop();
-      console.log(
-        `${report.state}: read ${report.rowsRead}, loaded ${report.rowsLoaded}, rejected ${report.rowsRejected} in ${((Date.now() - t0) / 1000).toFixed(1)} s (job ${report.id})`,
-      );
-      for (const r of report.rejects.slice(0, 20)) console.log(`  row ${r.row} ${r.field}: ${r.reason}`);
-      if (report.rejects.length > 20) console.log(`  … ${report.rowsRejected - 20} more in the job's quarantine`);
-    } finally {
-      await hub.close();
-    }
-  });
+registerIngestCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
+});
 
 registerCatalogCommands(program, (flags) => {
   const { databaseUrl, dataDir } = hubOptions(flags);

@@ -1,4 +1,29 @@
 export { ingestMigrations } from './migrations.js';
-export { IngestService, type JobReport, type RunOptions } from './service.js';
-export type { Reject, ValidateProgress } from './stages.js';
+export { IngestService, type IngestHooks, type JobReport, type Lineage, type RunOptions } from './service.js';
+export type { Reject, RowChecker, ValidateProgress } from './stages.js';
+export type { LoadQuality, QualityTrendPoint } from './quality-report.js';
 export { FORMATS as SOURCE_FORMATS, formatOf, parseSource, decodeText, type SourceFormat } from './parse.js';
+export {
+  SourceSpecSchema,
+  DatabaseSourceSchema,
+  HttpSourceSchema,
+  checkSource,
+  connectionOrg,
+  describeSource,
+  namedConnections,
+  openSource,
+  databaseSource,
+  httpSource,
+  type SourceSpec,
+  type SourceContext,
+} from './sources.js';
+export { JobQueue, type JobStatus, type QueueOptions, type EnqueueInput } from './queue.js';
+export {
+  Scheduler,
+  nextRuns,
+  DEFAULT_TIMEZONE,
+  type Schedule,
+  type ScheduleInput,
+  type SchedulePatch,
+} from './schedule.js';
+export { matchColumns, suggestMapping, type ColumnMatch, type MatchedBy } from './mapping.js';

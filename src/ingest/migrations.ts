@@ -31,5 +31,68 @@ create table ingest.reject (
 );
 `,
     },
+    {
+      id: '002-sources',
+      // Jobs from a database or HTTP source wait in the queue (state 'queued', next_attempt_at),
+      // are claimed with FOR UPDATE SKIP LOCKED, and beat a heartbeat while they run, so that a
+      // job whose process died is found and queued again. Schedules enqueue them by cron.
+      sql: `
+alter table ingest.job add column spec jsonb;
+alter table ingest.job add column attempts int not null default 0;
+alter table ingest.job add column max_attempts int not null default 1;
+alter table ingest.job add column next_attempt_at timestamptz;
+alter table ingest.job add column heartbeat_at timestamptz;
+alter table ingest.job add column created_at timestamptz;
+update ingest.job set created_at = started_at;
+alter table ingest.job alter column created_at set default now();
+alter table ingest.job alter column created_at set not null;
+create index job_queued on ingest.job (next_attempt_at) where state = 'queued';
+create index job_running on ingest.job (heartbeat_at) where state = 'running';
+create index job_created on ingest.job (created_at desc);
+create table ingest.schedule (
+  id serial primary key,
+  resource_code text not null,
+  spec jsonb not null,
+  source text not null,
+  cron text not null,
+  timezone text not null default 'Asia/Shanghai',
+  enabled boolean not null default true,
+  max_attempts int not null default 3 check (max_attempts between 1 and 10),
+  next_run_at timestamptz,
+  last_job_id text,
+  created_by int not null,
+  created_at timestamptz not null default now()
+);
+create index schedule_due on ingest.schedule (next_run_at) where enabled;
+alter table ingest.job add column schedule_id int references ingest.schedule(id) on delete set null;
+`,
+    },
+    {
+      id: '003-quality-issues',
+      // Quality rules add issues that do not stop a row (warnings) beside the quarantine's
+      // rejects; both count towards a field's pass rate, only rejects keep a row out.
+      sql: `
+alter table ingest.reject
+  add column severity text not null default 'reject' check (severity in ('reject','warn')),
+  add column rule text;
+alter table ingest.job add column merge text check (merge in ('swap','upsert'));
+create index job_finished on ingest.job (resource_code, finished_at);
+`,
+    },
+    {
+      id: '004-column-mapping',
+      // A provider's source names its columns its own way; the mapping an officer saved is
+      // used by every later load of the resource (stage 2, mapping.ts).
+      sql: `
+create table ingest.column_mapping (
+  resource_code text not null,
+  source_column text not null,
+  field text not null,
+  saved_by int not null,
+  saved_at timestamptz not null default now(),
+  primary key (resource_code, source_column)
+);
+`,
+    },
   ],
 };

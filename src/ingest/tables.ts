@@ -15,6 +15,43 @@ export type IngestTables = {
     created_by: number;
     started_at: Generated<Date>;
     finished_at: Date | null;
+    merge: Generated<'swap' | 'upsert' | null>;
+    // Queued jobs (002-sources): the source to read, retries and the worker's heartbeat.
+    spec: Generated<unknown>;
+    attempts: Generated<number>;
+    max_attempts: Generated<number>;
+    next_attempt_at: Generated<Date | null>;
+    heartbeat_at: Generated<Date | null>;
+    created_at: Generated<Date>;
+    schedule_id: Generated<number | null>;
   };
-  'ingest.reject': { job_id: string; row_number: number; field: string; reason: string };
+  'ingest.schedule': {
+    id: Generated<number>;
+    resource_code: string;
+    spec: unknown;
+    source: string;
+    cron: string;
+    timezone: string;
+    enabled: boolean;
+    max_attempts: number;
+    next_run_at: Date | null;
+    last_job_id: string | null;
+    created_by: number;
+    created_at: Generated<Date>;
+  };
+  'ingest.reject': {
+    job_id: string;
+    row_number: number;
+    field: string;
+    reason: string;
+    severity: Generated<'reject' | 'warn'>;
+    rule: string | null;
+  };
+  'ingest.column_mapping': {
+    resource_code: string;
+    source_column: string;
+    field: string;
+    saved_by: number;
+    saved_at: Generated<Date>;
+  };
 };

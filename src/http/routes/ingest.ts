@@ -1,9 +1,51 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../access/index.js';
+import { authorize, type Actor } from '../../access/index.js';
 import { HubError } from '../../kernel/index.js';
-import { formatOf } from '../../ingest/index.js';
+import { formatOf, SourceSpecSchema } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
+import { literals } from '../../catalog/index.js';
+import { ingestScheduleRoutes } from './ingest-schedules.js';
+import {
+  checkSpecFor,
+  JOB_STATES,
+  MaxAttempts,
+  Nullable,
+  ownedResource,
+  ResourceCode,
+  visibleResources,
+} from './ingest-scope.js';
+
+/** Where a job is in the queue (source jobs); an upload runs at once and has none of it. */
+const QueueFields = {
+  source: Type.String({ description: 'upload:<file>, database:<connection or host/db>, http:<host/path>' }),
+  attempts: Type.Integer({ description: 'runs started so far' }),
+  maxAttempts: Type.Integer(),
+  nextAttemptAt: Nullable(Type.String({ format: 'date-time', description: 'when a queued job runs (again)' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  startedAt: Nullable(Type.String({ format: 'date-time' })),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  scheduleId: Nullable(Type.Integer()),
+  spec: Nullable(SourceSpecSchema),
+};
+
+const JobStatusSchema = Type.Object({
+  id: Type.String(),
+  resource: Type.String(),
+  state: literals(JOB_STATES),
+  rowsRead: Type.Integer(),
+  rowsLoaded: Type.Integer(),
+  rowsRejected: Type.Integer(),
+  qualityScore: Nullable(Type.Number()),
+  error: Nullable(Type.String()),
+  ...QueueFields,
+});
+
+const JobInputSchema = Type.Object(
+  { resource: ResourceCode, source: SourceSpecSchema, maxAttempts: Type.Optional(MaxAttempts) },
+  { additionalProperties: false },
+);
+type JobInput = Static<typeof JobInputSchema>;
 
 const JobSchema = Type.Object({
   id: Type.String(),
@@ -15,7 +57,22 @@ const JobSchema = Type.Object({
   qualityScore: Type.Union([Type.Number(), Type.Null()], { description: 'percent of rows read that passed' }),
   error: Type.Union([Type.String(), Type.Null()]),
   rejects: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), reason: Type.String() })),
+  ...Type.Partial(Type.Object(QueueFields)).properties,
 });
+
+/** A source job, queued for a worker of any hub process; it runs up to `maxAttempts` times (default 3). */
+async function enqueueJob(hub: Hub, actor: Actor | null, input: JobInput) {
+  const resource = await ownedResource(hub, actor, 'ingest:run', input.resource);
+  checkSpecFor(actor!, input.source);
+  const id = await hub.jobs.enqueue({
+    resource: resource.code,
+    spec: input.source,
+    createdBy: actor!.userId,
+    maxAttempts: input.maxAttempts ?? 3,
+  });
+  hub.jobs.wake();
+  return hub.jobs.get(id);
+}
 
 export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -25,19 +82,29 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['ingest'],
           summary:
-            'Upload a CSV (UTF-8 or GBK), XLSX, JSON or NDJSON file into a resource (multipart: `resource` first, then `file`)',
+            'Upload a file into a resource (multipart: `resource` first, then `file`), or queue a database or HTTP source (JSON)',
           description:
+            'A file (CSV in UTF-8 or GBK, XLSX, JSON or NDJSON) runs at once and answers 200 with the report. ' +
+            'A JSON body `{resource, source, maxAttempts?}` queues a job and answers 202; poll GET /jobs/{id}. ' +
             'Rows are validated against the fields (types, check digits); good rows load in one transaction, ' +
             'bad rows are quarantined with row number (the header is row 1), field and reason.',
-          consumes: ['multipart/form-data'],
+          consumes: ['multipart/form-data', 'application/json'],
+          // Only the JSON variant has a body schema: the multipart stream is read part by part below.
+          body: { content: { 'application/json': { schema: JobInputSchema } } },
           security: [{ bearer: [] }],
-          response: { 200: JobSchema },
+          response: { 200: JobSchema, 202: JobStatusSchema },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const actor = request.actor;
-        if (!request.isMultipart())
-          throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data with resource and file');
+        if (!request.isMultipart()) {
+          if (request.headers['content-type']?.startsWith('application/json') !== true)
+            throw new HubError(
+              'KRN_BAD_REQUEST',
+              'send multipart/form-data with resource and file, or JSON with resource and source',
+            );
+          return reply.code(202).send(await enqueueJob(hub, actor, request.body as JobInput));
+        }
         let resourceCode: string | undefined;
         for await (const part of request.parts()) {
           if (part.type === 'field') {
@@ -51,7 +118,7 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           }
           const resource = await hub.catalog.get(resourceCode);
           authorize(actor, 'ingest:upload', { ownerOrg: resource.provider.code });
-          return hub.ingest.runCsv(resource, part.file, {
+          return hub.ingest.runFile(resource, part.file, {
             createdBy: actor.userId,
             source: `upload:${part.filename}`,
             format: formatOf(part.filename),
@@ -76,9 +143,32 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const report = await hub.ingest.report(request.params.id);
-        const resource = await hub.catalog.get(report.resource);
-        authorize(request.actor, 'records:browse', { ownerOrg: resource.provider.code });
-        return report;
+        await ownedResource(hub, request.actor, 'ingest:read', report.resource);
+        return { ...(await hub.jobs.get(report.id)), ...report };
+      },
+    );
+
+    app.get(
+      '/jobs',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'Ingest jobs, newest first: uploads and source jobs, with their counts and queue state',
+          description: "Operators see every job; a provider's officers their own organization's resources' jobs.",
+          security: [{ bearer: [] }],
+          querystring: Type.Object({
+            resource: Type.Optional(ResourceCode),
+            state: Type.Optional(literals(JOB_STATES)),
+            page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(JobStatusSchema), total: Type.Integer() }) },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const resources = await visibleResources(hub, request.actor, q.resource);
+        return hub.jobs.list({ resources, state: q.state, page: q.page, pageSize: q.pageSize });
       },
     );
 
@@ -102,5 +192,203 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           .send(await hub.ingest.rejectsCsv(report.id));
       },
     );
+
+    const Percent = Nullable(Type.Number({ minimum: 0, maximum: 100 }));
+    app.get(
+      '/jobs/:id/quality',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary:
+            "A load's quality: score (rows that went in), pass rate (rows without any issue), per field and per rule",
+          security: [{ bearer: [] }],
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          response: {
+            200: Type.Object({
+              jobId: Type.String(),
+              resource: Type.String(),
+              finishedAt: Nullable(Type.String({ format: 'date-time' })),
+              rowsRead: Type.Integer(),
+              score: Percent,
+              passRate: Percent,
+              fields: Type.Array(
+                Type.Object({
+                  field: Type.String(),
+                  label: Type.String(),
+                  rejected: Type.Integer(),
+                  warned: Type.Integer(),
+                  passRate: Percent,
+                }),
+              ),
+              rules: Type.Array(
+                Type.Object({
+                  rule: Type.String(),
+                  severity: literals(['reject', 'warn'] as const),
+                  rows: Type.Integer(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const report = await hub.ingest.report(request.params.id);
+        const resource = await ownedResource(hub, request.actor, 'ingest:read', report.resource);
+        return hub.ingest.quality(resource, report.id);
+      },
+    );
+
+    app.get(
+      '/quality-trend',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: "Score and pass rate of a resource's last finished loads, oldest first",
+          security: [{ bearer: [] }],
+          querystring: Type.Object({
+            resource: ResourceCode,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+          }),
+          response: {
+            200: Type.Array(
+              Type.Object({
+                jobId: Type.String(),
+                finishedAt: Type.String({ format: 'date-time' }),
+                rowsRead: Type.Integer(),
+                score: Percent,
+                passRate: Percent,
+              }),
+            ),
+          },
+        },
+      },
+      async (request) => {
+        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.query.resource);
+        return hub.ingest.qualityTrend(resource.code, request.query.limit);
+      },
+    );
+
+    const LoadOrigin = Type.Object({
+      kind: Type.Literal('load'),
+      jobId: Nullable(Type.String()),
+      source: Nullable(Type.String({ description: 'the file, query or API the job read' })),
+      row: Nullable(Type.Integer({ description: 'row in the source (the header is row 1)' })),
+      at: Type.String({ format: 'date-time' }),
+    });
+    const CorrectionOrigin = Type.Object({
+      kind: Type.Literal('correction'),
+      correction: Type.Integer(),
+      at: Type.String({ format: 'date-time' }),
+    });
+    app.get(
+      '/lineage',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'Where each value of one record came from: the load (job, source, row) or a correction since',
+          description:
+            'Values themselves are not returned: lineage answers "from where", the data service answers "what".',
+          security: [{ bearer: [] }],
+          querystring: Type.Object({ resource: ResourceCode, key: Type.String({ minLength: 1, maxLength: 200 }) }),
+          response: {
+            200: Type.Object({
+              resource: Type.String(),
+              key: Type.String(),
+              fields: Type.Array(
+                Type.Object({ field: Type.String(), origin: Type.Union([LoadOrigin, CorrectionOrigin]) }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.query.resource);
+        const lineage = await hub.ingest.lineage(resource, request.query.key);
+        if (!lineage) throw new HubError('KRN_NOT_FOUND', `no record ${request.query.key} in ${resource.code}`);
+        return lineage;
+      },
+    );
+
+    const Cell = Type.String({ maxLength: 1000 });
+    const Columns = Type.Record(
+      Type.String({ minLength: 1, maxLength: 200 }),
+      Type.String({ minLength: 1, maxLength: 64 }),
+      {
+        description: 'source column → field name',
+        maxProperties: 500,
+      },
+    );
+    app.get(
+      '/mapping',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: "The column → field mapping saved for a resource's sources",
+          security: [{ bearer: [] }],
+          querystring: Type.Object({ resource: ResourceCode }),
+          response: { 200: Type.Object({ resource: Type.String(), columns: Columns }) },
+        },
+      },
+      async (request) => {
+        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.query.resource);
+        return { resource: resource.code, columns: await hub.ingest.savedMapping(resource.code) };
+      },
+    );
+
+    app.put(
+      '/mapping',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'Save how source columns map to fields; every later load of the resource uses it',
+          security: [{ bearer: [] }],
+          body: Type.Object({ resource: ResourceCode, columns: Columns }, { additionalProperties: false }),
+          response: { 200: Type.Object({ resource: Type.String(), columns: Columns }) },
+        },
+      },
+      async (request) => {
+        const resource = await ownedResource(hub, request.actor, 'ingest:run', request.body.resource);
+        const columns = await hub.ingest.saveMapping(resource, request.body.columns, request.actor!.userId);
+        return { resource: resource.code, columns };
+      },
+    );
+
+    app.post(
+      '/mapping/suggest',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary:
+            "How a source's header maps: saved, by name or label, by data element, or guessed from sample values",
+          security: [{ bearer: [] }],
+          body: Type.Object(
+            {
+              resource: ResourceCode,
+              header: Type.Array(Cell, { minItems: 1, maxItems: 500 }),
+              sample: Type.Optional(Type.Array(Type.Array(Cell, { maxItems: 500 }), { maxItems: 50 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              columns: Type.Array(
+                Type.Object({
+                  column: Type.String(),
+                  field: Nullable(Type.String()),
+                  by: Nullable(literals(['saved', 'name', 'element', 'values'] as const)),
+                }),
+              ),
+              missingRequired: Type.Array(Type.String()),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.body.resource);
+        return hub.ingest.suggestMapping(resource, request.body.header, request.body.sample);
+      },
+    );
+
+    await app.register(ingestScheduleRoutes(hub));
   };
 }
