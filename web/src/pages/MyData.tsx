@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { Page } from '../App';
 import type { LedgerEntry } from '../types';
+import { MyCorrections } from './quality/MyCorrections';
 
 interface Access {
   index: number;
@@ -21,7 +22,12 @@ export default function MyDataPage() {
   const [rows, setRows] = useState<Access[]>([]);
   useEffect(() => {
     void api<LedgerEntry[]>('/api/v1/ledger/entries?subject=me').then((entries) =>
-      setRows(entries.map((e) => ({ index: e.index, ...(JSON.parse(e.entry) as Omit<Access, 'index'>) }))),
+      setRows(
+        entries
+          .map((e) => ({ index: e.index, ...(JSON.parse(e.entry) as Omit<Access, 'index'> & { kind?: string }) }))
+          // Corrections of the citizen's records are on the ledger too; they are listed below, not as uses.
+          .filter((e) => e.kind !== 'correction'),
+      ),
     );
   }, []);
   return (
@@ -46,6 +52,7 @@ export default function MyDataPage() {
           ]}
         />
       </Card>
+      <MyCorrections />
     </Page>
   );
 }

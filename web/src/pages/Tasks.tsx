@@ -10,11 +10,13 @@ import type { Task } from '../types';
 /** Today as YYYY-MM-DD in local time, to compare with due dates. */
 const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 
-/** Where a task is done: a demand's row (refs `12` or `12/confirm`), else the resource's page. */
+/** Where a task is done: a demand's or a correction's row (refs `12`, `12/confirm`, `12/operators`), else the resource's page. */
 const linkOf = (task: Task, operator: boolean) =>
   task.kind.startsWith('demand.')
     ? `/demands?tab=${operator ? 'all' : 'provider'}&id=${task.ref.split('/')[0]}`
-    : `/catalog/${task.ref}`;
+    : task.kind.startsWith('correction.')
+      ? `/corrections?state=open&id=${task.ref.split('/')[0]}`
+      : `/catalog/${task.ref}`;
 
 /** The caller's organization's tasks: submissions to review, returned registrations to fix, demands to answer. */
 export default function TasksPage() {
@@ -62,6 +64,8 @@ export default function TasksPage() {
             render: (ref: string, task) =>
               task.kind.startsWith('demand.') ? (
                 <Link to={linkOf(task, operator)}>{t('demandNo', { id: ref.split('/')[0] })}</Link>
+              ) : task.kind.startsWith('correction.') ? (
+                <Link to={linkOf(task, operator)}>{t('correctionNo', { id: ref.split('/')[0] })}</Link>
               ) : (
                 <Link to={`/catalog/${ref}`}>{ref}</Link>
               ),

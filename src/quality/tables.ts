@@ -1,0 +1,37 @@
+import type { Generated } from '../db/index.js';
+import type { QualityRule } from './rules.js';
+
+export type CorrectionState = 'open' | 'accepted' | 'rejected';
+export type ReporterKind = 'citizen' | 'consumer' | 'operator';
+
+export type QualityTables = {
+  'quality.rule_set': {
+    resource_code: string;
+    version: number;
+    rules: QualityRule[];
+    set_by: string;
+    set_at: Generated<Date>;
+  };
+  'quality.correction': {
+    id: Generated<number>;
+    resource_code: string;
+    provider_org: string;
+    record_key: string;
+    field: string;
+    claimed_value: string;
+    proposed_value: string | null;
+    note: string;
+    reporter_kind: ReporterKind;
+    reported_by: number;
+    reporter_org: string | null;
+    state: Generated<CorrectionState>;
+    filed_at: Date;
+    due_date: string;
+    overdue_at: Date | null;
+    decided_at: Date | null;
+    decided_by: string | null;
+    reject_reason: string | null;
+    old_value: unknown;
+    new_value: unknown;
+  };
+};
