@@ -258,8 +258,15 @@ export class JobQueue {
   /**
    * A running job whose heartbeat stopped belonged to a process that died: queued again while
    * attempts remain (it starts over; the load is one transaction, so nothing half-done stays).
+   * Returns how many source jobs were queued again.
    */
   async requeueStale(): Promise<number> {
+    // An upload cannot be read again: its job fails, and the provider uploads the file anew.
+    await sql`
+      update ingest.job set state = 'failed', heartbeat_at = null, finished_at = now(),
+        error = 'the hub process running it stopped: upload the file again'
+      where state = 'running' and spec is null
+        and heartbeat_at < now() - cast(${this.opts.staleMs} as integer) * interval '1 millisecond'`.execute(this.db);
     const result = await sql`
       update ingest.job set
         state = case when attempts < max_attempts then 'queued' else 'failed' end,

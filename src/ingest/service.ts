@@ -62,6 +62,8 @@ export interface Lineage {
 
 /** How many quarantined reasons a report returns inline; all of them stay in ingest.reject. */
 const INLINE_REJECTS = 1000;
+/** How often an upload's job says it is still running (JobQueue's staleness bound is 60 s). */
+const UPLOAD_BEAT_MS = 10_000;
 const DUPLICATE = 'duplicate key: an earlier row has the same key';
 
 export class IngestService {
@@ -114,6 +116,9 @@ export class IngestService {
     await quarantine.clear();
     const progress: ValidateProgress = { rowsRead: 0, rowsRejected: 0 };
     const timer = opts.onProgress && setInterval(() => opts.onProgress!(progress), 200);
+    // A job the queue runs beats from there; an upload beats here, so that a job whose process
+    // died shows as such (JobQueue.requeueStale) instead of running for ever.
+    const beat = opts.jobId ? undefined : setInterval(() => void this.beat(id).catch(() => {}), UPLOAD_BEAT_MS);
     try {
       const checker = await this.hooks.checker?.(resource, { snapshot: opts.snapshot ?? false });
       const saved = await this.savedMapping(resource.code);
@@ -129,6 +134,7 @@ export class IngestService {
       throw e;
     } finally {
       if (timer) clearInterval(timer);
+      clearInterval(beat);
       opts.onProgress?.(progress);
     }
     this.follow(resource, id);
@@ -148,10 +154,19 @@ export class IngestService {
     while (this.following.size > 0) await Promise.allSettled([...this.following]);
   }
 
+  private async beat(id: string): Promise<void> {
+    await this.db
+      .updateTable('ingest.job')
+      .set({ heartbeat_at: new Date() })
+      .where('id', '=', id)
+      .where('state', '=', 'running')
+      .execute();
+  }
+
   private async start(id: string): Promise<void> {
     const started = await this.db
       .updateTable('ingest.job')
-      .set({ state: 'running', started_at: new Date(), finished_at: null, error: null })
+      .set({ state: 'running', started_at: new Date(), finished_at: null, error: null, heartbeat_at: new Date() })
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(started.numUpdatedRows) === 0) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);

@@ -61,6 +61,15 @@ describe.each(engines())('a load killed midway on $name', (engine) => {
         expect(running).toHaveLength(1); // the killed one, left as it was when the process died
         const jobId = running[0]!.id;
         expect(await stagingTables(hub)).toHaveLength(1); // what it had staged
+        // Once its heartbeat is old, a serving hub says the upload died (it cannot read it again).
+        await sql`update ingest.job set heartbeat_at = now() - interval '10 minutes' where id = ${jobId}`.execute(
+          hub.db.kysely,
+        );
+        await hub.jobs.requeueStale();
+        expect(await hub.ingest.report(jobId)).toMatchObject({
+          state: 'failed',
+          error: expect.stringMatching(/stopped/),
+        });
 
         writeFileSync(file, lines.join('\n') + '\n');
         const rerun = () =>
