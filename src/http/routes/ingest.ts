@@ -70,8 +70,10 @@ async function enqueueJob(hub: Hub, actor: Actor | null, input: JobInput) {
     createdBy: actor!.userId,
     maxAttempts: input.maxAttempts ?? 3,
   });
+  // Read before waking the worker: the answer is the job as queued, whatever the worker does next.
+  const queued = await hub.jobs.get(id);
   hub.jobs.wake();
-  return hub.jobs.get(id);
+  return queued;
 }
 
 export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
