@@ -5,9 +5,11 @@ import { seedDemo } from '../demo/index.js';
 import { MIGRATIONS, openHub, startHub } from '../http/index.js';
 import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
+import { registerBaseCommands } from './base.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerIngestCommands } from './ingest.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerQualityCommands } from './quality.js';
 import { registerShareCommands } from './share.js';
 import { registerWatermarkCommands } from './watermark.js';
 
@@ -146,6 +148,17 @@ registerCatalogCommands(program, (flags) => {
 });
 
 registerShareCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
+});
+
+// After ingest: `ingest mapping` goes under it.
+registerQualityCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
+});
+
+registerBaseCommands(program, (flags) => {
   const { databaseUrl, dataDir } = hubOptions(flags);
   return openHub({ databaseUrl, dataDir });
 });

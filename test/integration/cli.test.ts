@@ -150,6 +150,98 @@ describe('qdh command line on an embedded database', () => {
     expect(proof.entry.leafHash).toBe(proof.inclusion.leafHash);
   });
 
+  it('sets a resource’s quality rules from a JSON file and reads them back', async () => {
+    const file = join(dir, 'rules.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { field: 'phone', kind: 'regex', severity: 'warn', pattern: '^1\\d{10}$', description: '手机号 11 位' },
+        { field: 'birth_date', kind: 'range', severity: 'reject', min: '1900-01-01' },
+      ]),
+    );
+    const refused = await qdh('quality', 'set-rules', 'JNGAJ-0001', file, '--as', 'consumer').catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/ACC_FORBIDDEN/) });
+    expect((await qdh('quality', 'set-rules', 'JNGAJ-0001', file, '--as', 'officer')).stdout).toMatch(
+      /rules version 1 set by officer/,
+    );
+    const { stdout } = await qdh('quality', 'rules', 'JNGAJ-0001');
+    expect(stdout).toMatch(/^regex\.phone +phone +regex +warn +pattern=\^1\\d\{10\}\$ +手机号 11 位$/m);
+    expect(stdout).toMatch(/^range\.birth_date +birth_date +range +reject +min=1900-01-01/m);
+    expect(stdout).toMatch(/built in \([1-9]\d*\):/);
+    const stale = await qdh('quality', 'set-rules', 'JNGAJ-0001', file, '--as', 'officer', '--base-version', '0').catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(stale).toMatchObject({ code: 1, stderr: expect.stringMatching(/KRN_CONFLICT/) });
+  });
+
+  it('takes a correction reported by the operator to its rejection with a reason', async () => {
+    const key = makeCitizenId('370105', '1966-06-06', 17); // loaded by the ingest case above
+    const reported = await qdh(
+      'correction',
+      'report',
+      '--as',
+      'operator',
+      '-r',
+      'JNGAJ-0001',
+      '--key',
+      key,
+      '--field',
+      'phone',
+      '--claimed',
+      '13912345678',
+      '--proposed',
+      '13912345679',
+      '--note',
+      '电话已更换',
+    );
+    const id = /^#(\d+) open due \d{4}-\d{2}-\d{2}/m.exec(reported.stdout)![1]!;
+    const listed = (await qdh('correction', 'list', '--as', 'officer', '--state', 'open')).stdout;
+    expect(listed).toMatch(
+      new RegExp(`^#${id} +open +\\S+ +JNGAJ-0001 +phone +\\d+ +13912345678 +13912345679 +operator`, 'm'),
+    );
+    const notProvider = await qdh('correction', 'reject', id, '--as', 'operator', '--reason', '无误').catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(notProvider).toMatchObject({ code: 1, stderr: expect.stringMatching(/ACC_FORBIDDEN/) });
+    const rejected = (await qdh('correction', 'reject', id, '--as', 'officer', '--reason', '经核实号码无误')).stdout;
+    expect(rejected).toMatch(new RegExp(`^#${id} rejected`, 'm'));
+    expect(rejected).toMatch(/reason +经核实号码无误/);
+    expect((await qdh('correction', 'indicators')).stdout).toMatch(/^city-wide +1 +0 +1 +0 +0/m);
+  }, 120_000);
+
+  it('shows the base databases’ overview and their open conflicts, subjects masked', async () => {
+    const overview = (await qdh('base', 'overview', '--as', 'operator')).stdout;
+    expect(overview).toMatch(/^person 人口基础库 +[1-9]\d* +[1-9]\d*/m);
+    expect(overview).toMatch(/^conflicts: open [1-9]\d*/m);
+    const conflicts = (await qdh('base', 'conflicts', '--state', 'open', '--as', 'operator')).stdout;
+    expect(conflicts).toMatch(/^#\d+ +open +person +\d{6}\*{8}\d{3}[\dX] +phone 联系电话/m);
+    expect(conflicts).toMatch(/^[1-9]\d* of [1-9]\d* conflict\(s\), page 1$/m);
+    const refused = await qdh('base', 'conflicts', '--as', 'consumer').catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/ACC_FORBIDDEN/) });
+  });
+
+  it('suggests how a CSV with unusual headers maps, and saves a mapping', async () => {
+    const file = join(dir, 'odd.csv');
+    const id = makeCitizenId('370102', '1980-01-02', 33);
+    writeFileSync(file, `zjhm,xm,xb,csrq,住址,备注\n${id},孙八,男,1980-01-02,山东省济南市历下区,无\n`);
+    const suggested = (await qdh('ingest', 'mapping', 'JNGAJ-0001', '--suggest', file)).stdout;
+    expect(suggested).toMatch(/^zjhm +citizen_id +values$/m);
+    expect(suggested).toMatch(/^xm +name +element$/m);
+    expect(suggested).toMatch(/^csrq +birth_date +element$/m);
+    expect(suggested).toMatch(/^备注 +— +—$/m);
+    expect(suggested).toMatch(/^missing required: division$/m);
+    expect(
+      (await qdh('ingest', 'mapping', 'JNGAJ-0001', '--set', 'zjhm=citizen_id', '--as', 'officer')).stdout,
+    ).toMatch(/^zjhm +citizen_id$/m);
+    expect((await qdh('ingest', 'mapping', 'JNGAJ-0001', '--suggest', file)).stdout).toMatch(
+      /^zjhm +citizen_id +saved$/m,
+    );
+  });
+
   it('refuses to open an embedded database another live process holds', async () => {
     const lock = join(dir, 'data', 'qdh.lock');
     writeFileSync(lock, String(process.pid));
