@@ -7,6 +7,8 @@ import { hasRole, type Actor } from './actor.js';
  */
 export interface Target {
   ownerOrg?: string;
+  /** The actor is the subject the data describes (a citizen reading their own record). */
+  self?: boolean;
 }
 
 type Rule = (actor: Actor, target: Target) => boolean;
@@ -34,6 +36,13 @@ const POLICY = {
   // Reading one subject's record: roles that may ever read; the grant check that follows is data-level.
   'records:lookup': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'third_party'),
   'ingest:upload': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  // Source jobs and schedules: the provider's officers for their own resources, operators for all.
+  'ingest:run': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  'ingest:read': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  'ingest:schedule': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  'ingest:list-all': (a) => hasRole(a, 'operator'),
+  // A named source connection (QDH_SOURCE_<NAME>, owner QDH_SOURCE_<NAME>_ORG): its organization's officers, operators.
+  'ingest:use-connection': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
   'grant:manage': (a) => hasRole(a, 'operator'),
   'service:list': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'third_party', 'auditor'),
   'service:publish': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
@@ -44,6 +53,18 @@ const POLICY = {
   'user:manage': (a) => hasRole(a, 'operator'),
   'ledger:read-entries': (a) => hasRole(a, 'auditor', 'operator'),
   'stats:read': (a) => a.roles.length > 0,
+  // Base databases (#4): aggregates and subjects for operators and auditors, a citizen's own
+  // person subject for that citizen; reviewing conflicts and naming sources of record for operators.
+  'base:read': (a) => hasRole(a, 'operator', 'auditor'),
+  'base:read-subjects': (a, t) => hasRole(a, 'operator', 'auditor') || (hasRole(a, 'citizen') && t.self === true),
+  'base:review': (a) => hasRole(a, 'operator'),
+  'base:govern': (a) => hasRole(a, 'operator'),
+  // Quality (#4): the provider's officers and the operators set rules; reporting a wrong value
+  // is open to these roles, and the service then checks the grant or the citizen's own ID.
+  'quality:edit-rules': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
+  'quality:report': (a) => hasRole(a, 'operator', 'consumer', 'officer', 'citizen'),
+  'quality:decide': (a, t) => hasRole(a, 'officer') && ownsTarget(a, t),
+  'quality:indicators': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'auditor'),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

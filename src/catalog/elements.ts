@@ -301,6 +301,48 @@ export const DATA_ELEMENTS: readonly DataElement[] = [
     personal: false,
     description: '空间位置',
   }),
+  // Elements the base databases' labels are computed from (老年人独居, 残疾人, 小微企业).
+  el({
+    code: 'household_size',
+    name: '同住人数',
+    type: 'integer',
+    format: '整数，含本人；1 为独居',
+    sensitivity: 2,
+    masking: 'none',
+    personal: true,
+    description: '同一住址共同生活的人数（含本人）',
+  }),
+  el({
+    code: 'disability_cert_no',
+    name: '残疾人证号',
+    type: 'string',
+    format: '20 位：公民身份号码 + 残疾类别（1–7）+ 残疾等级（1–4）',
+    maxLength: 20,
+    sensitivity: 4,
+    masking: 'partial',
+    personal: true,
+    description: '《中华人民共和国残疾人证》编号，含残疾类别与等级，属敏感个人信息',
+  }),
+  el({
+    code: 'employees',
+    name: '从业人数',
+    type: 'integer',
+    format: '整数，期末从业人员数',
+    sensitivity: 1,
+    masking: 'none',
+    personal: false,
+    description: '法人单位期末从业人员数',
+  }),
+  el({
+    code: 'revenue',
+    name: '营业收入（万元）',
+    type: 'number',
+    format: '数字，单位万元',
+    sensitivity: 2,
+    masking: 'none',
+    personal: false,
+    description: '上一年度营业收入',
+  }),
 ];
 
 const BY_CODE = new Map(DATA_ELEMENTS.map((e) => [e.code, e]));

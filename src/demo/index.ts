@@ -8,6 +8,7 @@ import type { Hub } from '../hub/index.js';
 import { PLATFORM_ORG, demoOrganizations } from './orgs.js';
 import { enterprises, people, toCsv, prng } from './people.js';
 import { advance, seedCatalog } from './catalog.js';
+import { declareBases, seedBaseSources } from './base-sources.js';
 import { ENTERPRISE_RESOURCE, PERSON_RESOURCE, SOCIAL_INSURANCE_RESOURCE } from './resources.js';
 
 export interface DemoSummary {
@@ -71,15 +72,19 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const officers = await appointOfficers(hub, ids, password);
   const count = opts.people ?? 10_000;
   const officer = ids.get('officer')!;
+  await declareBases(hub, operator);
   const person = await hub.catalog.register('JNGAJ', officer, PERSON_RESOURCE);
   await advance(hub, person.code, 'published', officer, operator);
-  await hub.ingest.runCsv(person, toCsv(people(count, 2026)), { createdBy: officer.userId, source: 'demo:people.csv' });
+  await hub.ingest.runFile(person, toCsv(people(count, 2026)), {
+    createdBy: officer.userId,
+    source: 'demo:people.csv',
+  });
   opts.logger?.info({ people: count }, 'demo population loaded');
 
   const scjg = ids.get('officer_scjg')!;
   const enterprise = await hub.catalog.register('JNSCJG', scjg, ENTERPRISE_RESOURCE);
   await advance(hub, enterprise.code, 'published', scjg, operator);
-  await hub.ingest.runCsv(enterprise, toCsv(enterprises(Math.max(50, Math.round(count / 10)))), {
+  await hub.ingest.runFile(enterprise, toCsv(enterprises(Math.max(50, Math.round(count / 10)))), {
     createdBy: scjg.userId,
     source: 'demo:enterprises.csv',
   });
@@ -87,7 +92,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const rsj = ids.get('officer_rsj')!;
   const insurance = await hub.catalog.register('JNRSJ', rsj, SOCIAL_INSURANCE_RESOURCE);
   await advance(hub, insurance.code, 'published', rsj, operator);
-  await hub.ingest.runCsv(insurance, toCsv(insured(count)), { createdBy: rsj.userId, source: 'demo:insurance.csv' });
+  await hub.ingest.runFile(insurance, toCsv(insured(count)), { createdBy: rsj.userId, source: 'demo:insurance.csv' });
 
   await hub.exchange.createGrant(ids.get('operator')!, {
     consumer: 'JNMZJ',
@@ -100,6 +105,9 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   await hub.exchange.services.publish(person.code, 'operator');
   const entries = await seedCatalog(hub, officers, operator);
   opts.logger?.info({ entries }, 'demo catalog registered');
+  const firms = Math.max(50, Math.round(count / 10));
+  await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers });
+  opts.logger?.info('demo base databases absorbed');
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 

@@ -15,12 +15,14 @@ import { sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { catalogToolRoutes } from './routes/catalog-tools.js';
+import { baseRoutes } from './routes/base.js';
 import { demandRoutes } from './routes/demands.js';
 import { grantRoutes } from './routes/grants.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { serviceRoutes } from './routes/services.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { platformRoutes } from './routes/platform.js';
+import { qualityRoutes } from './routes/quality.js';
 import { authorize } from '../access/index.js';
 
 export interface AppOptions {
@@ -85,10 +87,12 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(catalogRoutes(hub), { prefix: '/api/v1/catalog' });
   await app.register(catalogToolRoutes(hub), { prefix: '/api/v1/catalog' });
   await app.register(ingestRoutes(hub), { prefix: '/api/v1/ingest' });
+  await app.register(baseRoutes(hub), { prefix: '/api/v1/base' });
   await app.register(grantRoutes(hub), { prefix: '/api/v1/grants' });
   await app.register(serviceRoutes(hub, { demo: opts.demo ?? false }), { prefix: '/api/v1/services' });
   await app.register(monitoringRoutes(hub), { prefix: '/api/v1/monitoring' });
   await app.register(demandRoutes(hub), { prefix: '/api/v1' });
+  await app.register(qualityRoutes(hub), { prefix: '/api/v1' });
   await app.register(
     ledgerRoutes({
       ledger: hub.ledger,

@@ -1,9 +1,11 @@
 import { AccessService, OfficerService, accessMigrations } from '../access/index.js';
+import { BaseService, baseMigrations } from '../base/index.js';
 import { CatalogService, catalogMigrations } from '../catalog/index.js';
 import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
 import { DemandService, ExchangeService, exchangeMigrations } from '../exchange/index.js';
-import { IngestService, ingestMigrations } from '../ingest/index.js';
+import { IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
+import { QualityService, qualityMigrations } from '../quality/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export const MIGRATIONS: readonly ModuleMigrations[] = [
@@ -11,11 +13,15 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   ledgerMigrations,
   catalogMigrations,
   ingestMigrations,
+  baseMigrations,
   exchangeMigrations,
+  qualityMigrations,
 ];
 
-/** How often a hub looks for demand steps past their working-day deadline. */
+/** How often a hub looks for demand steps and corrections past their working-day deadline. */
 const OVERDUE_CHECK_MS = 10 * 60_000;
+/** How often a serving hub looks for loads the base databases have not absorbed. */
+const ABSORB_CATCH_UP_MS = 5 * 60_000;
 
 /** Every module of one hub process, wired together. The only place that knows them all. */
 export interface Hub {
@@ -24,8 +30,14 @@ export interface Hub {
   officers: OfficerService;
   catalog: CatalogService;
   ingest: IngestService;
+  /** The base databases (人口, 法人): absorbed loads, authority, conflicts, labels. */
+  base: BaseService;
+  /** Ingest jobs from database and HTTP sources, and the schedules that enqueue them. */
+  jobs: JobQueue;
+  schedules: Scheduler;
   exchange: ExchangeService;
   demands: DemandService;
+  quality: QualityService;
   ledger: Ledger;
   close(): Promise<void>;
 }
@@ -37,6 +49,8 @@ export interface OpenHubOptions {
   headIntervalMs?: number;
   /** PostgreSQL connections of this process (default 10). */
   poolSize?: number;
+  /** Run queued ingest jobs and due schedules in this process (`qdh serve` does; one-off commands do not). */
+  worker?: boolean;
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
@@ -50,17 +64,35 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     const access = await AccessService.open(db);
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000 });
     const officers = new OfficerService(db);
-    const catalog = new CatalogService(
-      db,
-      async (codes) => {
-        const orgs = await access.listOrganizations();
-        return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
-      },
-      ledger,
-      officers,
-    );
+    const orgNames = async (codes: string[]) => {
+      const orgs = await access.listOrganizations();
+      return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
+    };
+    const catalog = new CatalogService(db, orgNames, ledger, officers);
+    const base = new BaseService(db, catalog, ledger, {
+      orgNames,
+      citizenIdOf: (actor) => access.citizenIdOf(actor),
+    });
     await catalog.reindexMissing();
-    const ingest = new IngestService(db, catalog);
+    // Grants come from exchange, built below: asked for only when a correction is reported.
+    const quality = new QualityService(db, {
+      catalog,
+      tasks: officers,
+      ledger,
+      grantedFields: async (org, resource) => (await exchange.grants.active(org, resource))?.fields ?? null,
+      citizenIdOf: (actor) => access.citizenIdOf(actor),
+      orgName: async (code) => (await access.listOrganizations()).find((o) => o.code === code)?.name,
+    });
+    const ingest = new IngestService(db, catalog, {
+      checker: (resource, o) => quality.checker(resource, o),
+      // A failed absorb is not lost: the worker's catch-up (below) absorbs what was missed.
+      afterLoad: async (resource, jobId) => void (await base.absorbJob(resource, jobId).catch(() => {})),
+    });
+    const jobs = new JobQueue(db, {
+      run: (r, rows, o) => ingest.run(r, rows, o),
+      resource: (code) => catalog.get(code),
+    });
+    const schedules = new Scheduler(db, jobs);
     const exchange = new ExchangeService(db, access, catalog, ledger, {
       watermarkSecret: await access.secret('watermark'),
     });
@@ -76,20 +108,41 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         return { grantId: grant.id, serviceCode: service.code };
       },
     });
-    // Overdue demand steps become tasks for the provider's officers and the operators.
-    const overdue = setInterval(() => void demands.flagOverdue().catch(() => {}), OVERDUE_CHECK_MS);
+    // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
+    const overdue = setInterval(() => {
+      void demands.flagOverdue().catch(() => {});
+      void quality.flagOverdue().catch(() => {});
+    }, OVERDUE_CHECK_MS);
     overdue.unref();
+    // Last, so that a failure above leaves no worker running on a closed database.
+    let catchUp: NodeJS.Timeout | undefined;
+    if (opts.worker) {
+      jobs.start();
+      schedules.start();
+      const absorbMissed = () => void base.absorbMissed().catch(() => {});
+      absorbMissed();
+      catchUp = setInterval(absorbMissed, ABSORB_CATCH_UP_MS);
+      catchUp.unref();
+    }
     return {
       db,
       access,
       officers,
       catalog,
       ingest,
+      base,
+      jobs,
+      schedules,
       exchange,
       demands,
+      quality,
       ledger,
       close: async () => {
         clearInterval(overdue);
+        clearInterval(catchUp);
+        await ingest.settled();
+        await schedules.stop();
+        await jobs.stop();
         await exchange.stop();
         await ledger.close();
         await db.close();

@@ -20,6 +20,8 @@ export const ERROR_CATALOGUE = {
   CAT_BAD_STATE: { status: 409, title: 'Not allowed in the resource’s registration state' },
   CAT_BAD_SPREADSHEET: { status: 422, title: 'The catalog spreadsheet has rows that cannot be taken' },
   ING_BAD_FILE: { status: 400, title: 'The file cannot be read' },
+  ING_BAD_SOURCE: { status: 422, title: 'The source cannot be used as specified' },
+  ING_SOURCE_FAILED: { status: 502, title: 'The source could not be read' },
   SHR_NO_GRANT: { status: 403, title: 'No grant covers this access' },
   SHR_GRANT_NOT_FOUND: { status: 404, title: 'No such grant' },
   SHR_RECORD_NOT_FOUND: { status: 404, title: 'No record with this key' },
@@ -29,6 +31,15 @@ export const ERROR_CATALOGUE = {
   LED_ENTRY_NOT_FOUND: { status: 404, title: 'No such ledger entry' },
   LED_BAD_RANGE: { status: 422, title: 'Tree sizes or indexes out of range' },
   LED_TAMPERED: { status: 500, title: 'Ledger storage does not verify' },
+  BAS_SUBJECT_NOT_FOUND: { status: 404, title: 'No such subject in the base database' },
+  BAS_CONFLICT_NOT_FOUND: { status: 404, title: 'No such conflict' },
+  BAS_CONFLICT_CLOSED: { status: 409, title: 'The conflict was already resolved or dismissed' },
+  BAS_LABEL_NOT_FOUND: { status: 404, title: 'No such label' },
+  BAS_BAD_RULE: { status: 422, title: 'The label rule cannot be taken' },
+  QLT_BAD_RULE: { status: 400, title: 'A quality rule cannot be taken' },
+  QLT_RECORD_NOT_FOUND: { status: 404, title: 'No record with this key to correct' },
+  QLT_CORRECTION_NOT_FOUND: { status: 404, title: 'No such correction' },
+  QLT_ALREADY_DECIDED: { status: 409, title: 'The correction was already accepted or rejected' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

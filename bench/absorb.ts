@@ -1,0 +1,129 @@
+/**
+ * npx tsx bench/absorb.ts — absorbing one load of the person resource into the person base,
+ * against loading the same rows into the catalog, on PostgreSQL.
+ *  (a) catalog load: `ingest.runFile --snapshot` of ABSORB_ROWS (default 1 000 000) generated
+ *      residents into the demo's 人口基础信息 (JNGAJ-0001, the source of record of most person
+ *      elements) — parse, map, validate, COPY, merge;
+ *  (b) absorb: `base.absorbJob` of that job — read the job's rows back, check them against the
+ *      elements, stage, merge subjects, observations, values, conflicts and labels.
+ * The database is seeded with the demo city (100 residents) first, so that the absorb merges
+ * into a base with authorities, labels and other providers' observations. Ingest would start
+ * the absorb in the background right after the load; here it is kept from doing so and called
+ * once the load is done, so that the two are timed apart.
+ *
+ * The catalog leaves a freshly loaded partition without planner statistics, and with autovacuum
+ * off (or in the minute before it runs) reading the job's rows back in key order then costs a
+ * scan per batch. The bench therefore analyzes catalog.record between the load and the absorb;
+ * ABSORB_ANALYZE=0 absorbs straight after the load, as ingest does.
+ *
+ * Peak memory is this process's maximum resident set after each step (both run in it).
+ * ABSORB_RUNS (default 1) repeats the whole in fresh databases and prints medians.
+ */
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from '../src/db/index.js';
+import { people } from '../src/demo/people.js';
+import { seedDemo } from '../src/demo/index.js';
+import { openHub } from '../src/http/index.js';
+import { createDatabase, fmt, summarize } from './lib.js';
+
+const ROWS = Number(process.env.ABSORB_ROWS ?? 1_000_000);
+const RUNS = Number(process.env.ABSORB_RUNS ?? 1);
+const ANALYZE = process.env.ABSORB_ANALYZE !== '0';
+const RESOURCE = 'JNGAJ-0001';
+const COLUMNS = ['citizen_id', 'name', 'gender', 'birth_date', 'division', 'address', 'phone'] as const;
+
+async function writeFile(path: string): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(COLUMNS.join(',') + '\n');
+  let buf = '';
+  for (const p of people(ROWS, 11)) {
+    buf += COLUMNS.map((c) => p[c]).join(',') + '\n';
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+
+interface Run {
+  load: number;
+  absorb: number;
+  peakLoad: number;
+  peakAbsorb: number;
+}
+
+async function run(file: string): Promise<Run> {
+  const database = await createDatabase('absorb');
+  try {
+    const hub = await openHub({ databaseUrl: database.url });
+    try {
+      await seedDemo(hub, { password: 'bench-absorb-password', people: 100 });
+      const resource = await hub.catalog.get(RESOURCE);
+      // Ingest absorbs after every load, in the background: this one is absorbed below instead.
+      const absorbJob = hub.base.absorbJob.bind(hub.base);
+      hub.base.absorbJob = async () => ({ subjects: 0, values: 0, conflicts: 0 });
+      const t0 = performance.now();
+      const job = await hub.ingest.runFile(resource, createReadStream(file), {
+        createdBy: 1,
+        source: 'bench',
+        snapshot: true,
+      });
+      const t1 = performance.now();
+      if (job.state !== 'succeeded' || job.rowsLoaded !== ROWS) {
+        throw new Error(`job ${job.state}, ${job.rowsLoaded} rows loaded`);
+      }
+      await hub.ingest.settled();
+      const peakLoad = peakMiB();
+      if (ANALYZE) await sql`analyze catalog.record`.execute(hub.db.kysely);
+      const t2 = performance.now();
+      const absorbed = await absorbJob(resource, job.id);
+      const t3 = performance.now();
+      if (absorbed.subjects !== ROWS) throw new Error(`${absorbed.subjects} subjects absorbed`);
+      return { load: (t1 - t0) / 1000, absorb: (t3 - t2) / 1000, peakLoad, peakAbsorb: peakMiB() };
+    } finally {
+      await hub.close();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+async function main() {
+  const file = join(tmpdir(), `qdh-bench-absorb-${ROWS}.csv`);
+  console.log(`generating ${fmt(ROWS)} person rows …`);
+  await writeFile(file);
+  console.log(`file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
+  const runs: Run[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const r = await run(file);
+      runs.push(r);
+      console.log(
+        `run ${i + 1}: load ${fmt(r.load, 2)} s, absorb ${fmt(r.absorb, 2)} s, ` +
+          `peak RSS ${fmt(r.peakLoad)} MiB after the load, ${fmt(r.peakAbsorb)} MiB after the absorb`,
+      );
+    }
+  } finally {
+    rmSync(file, { force: true });
+  }
+  const load = summarize(runs.map((r) => r.load)).median;
+  const absorb = summarize(runs.map((r) => r.absorb)).median;
+  const peak = summarize(runs.map((r) => r.peakAbsorb)).median;
+  console.log(`rows: ${fmt(ROWS)}${RUNS > 1 ? `, medians of ${RUNS} runs` : ''}`);
+  console.log(`(a) catalog load: ${fmt(load, 2)} s  ${fmt(ROWS / load)} rows/s`);
+  console.log(
+    `(b) base absorb:  ${fmt(absorb, 2)} s  ${fmt(ROWS / absorb)} rows/s` +
+      (ANALYZE ? '  (catalog.record analyzed first)' : '  (straight after the load)'),
+  );
+  console.log(`ratio b/a (rows/s): ${(load / absorb).toFixed(2)}`);
+  console.log(`peak RSS (maxRSS of this process): ${fmt(peak)} MiB`);
+}
+
+await main();

@@ -1,0 +1,99 @@
+import type { Resource } from '../catalog/index.js';
+import { sql, type Database, type Kysely, type Transaction } from '../db/index.js';
+import { BASE_KINDS, feedOf, type BaseKind } from './kinds.js';
+import { StagedMerge } from './absorb-merge.js';
+import { recomputeLabels, todayInJinan } from './labels.js';
+import { recomputeConflicts, recomputeValues, type Scope } from './merge.js';
+import { Stage, type LoadedRow, type StagedChunk } from './stage.js';
+import type { BaseTables } from './tables.js';
+
+export type { LoadedRow } from './stage.js';
+
+export interface AbsorbResult {
+  subjects: number;
+  values: number;
+  /** Open conflicts among the absorbed subjects afterwards. */
+  conflicts: number;
+}
+
+/**
+ * Takes a committed load of `resource` into its base, in two steps as the catalog loads:
+ *
+ *  stage — the rows, each value normalized and checked by its element's validator, are copied
+ *          (COPY) into tables of this absorb's own, a chunk of subjects each, outside any
+ *          transaction: reading the rows (on PGlite, the same single connection) is never
+ *          blocked by our own transaction, and a crash leaves only those tables behind;
+ *  merge — one transaction, serialized per base: subjects, observations (the resource's stale
+ *          ones removed), merged values, conflicts and labels of the staged subjects, by
+ *          set-based statements over each chunk. A failure leaves the base as it was.
+ *
+ * On PostgreSQL the merge takes in each chunk as soon as it is staged, while the next one is
+ * being read and checked (on a connection of its own); on PGlite, whose one connection the
+ * transaction holds, every chunk is staged first.
+ *
+ * Absorbing the same rows again finds everything already as it would make it: the same state.
+ */
+export async function absorb(
+  database: Database,
+  db: Kysely<BaseTables>,
+  resource: Resource,
+  jobId: string,
+  batches: AsyncIterable<LoadedRow[]>,
+  opts: { chunk?: number } = {},
+): Promise<AbsorbResult> {
+  const feed = feedOf(resource);
+  if (!feed) return { subjects: 0, values: 0, conflicts: 0 };
+  const { kind } = feed;
+  const stage = new Stage(database, db, kind, feed.feeds, opts.chunk);
+  const filling = stage.fill(batches);
+  // PGlite's one connection is the transaction's while it lasts: there, everything is staged first.
+  const pipelined = database.kind !== 'pglite';
+  let next: Promise<IteratorResult<StagedChunk>> | undefined;
+  try {
+    if (!pipelined) while (!(await filling.next()).done);
+    return await db.transaction().execute(async (trx) => {
+      await lockBase(trx, kind);
+      const merge = new StagedMerge(trx, kind, resource, jobId, stage);
+      await merge.begin();
+      if (!pipelined) {
+        for (const chunk of stage.chunks) await merge.add(chunk);
+      } else {
+        // Each chunk as soon as it is staged, the next one being staged meanwhile.
+        for (let current = await filling.next(); !current.done; current = await next) {
+          next = filling.next();
+          next.catch(() => {}); // awaited below; a failed merge must not leave it unhandled
+          await merge.add(current.value);
+        }
+      }
+      const result = await merge.finish();
+      const log = { subjects: result.subjects, values_absorbed: result.values, conflicts: result.conflicts };
+      await trx
+        .insertInto('base.absorption')
+        .values({ job_id: jobId, resource_code: resource.code, kind, ...log })
+        .onConflict((oc) => oc.column('job_id').doUpdateSet({ ...log, absorbed_at: new Date() }))
+        .execute();
+      return result;
+    });
+  } finally {
+    // After a failed merge the next chunk may still be on its way: let it land, then drop all.
+    await next?.catch(() => {});
+    await filling.return(undefined).catch(() => {});
+    await stage.drop().catch(() => {});
+  }
+}
+
+/**
+ * One change to a base at a time (an absorb, a review, a change of authority): two providers'
+ * loads of the same subjects would otherwise each compute a winner without seeing the other's
+ * observations. Held to the end of the transaction.
+ */
+export async function lockBase(trx: Transaction<BaseTables>, kind: BaseKind): Promise<void> {
+  await sql`select pg_advisory_xact_lock(7401, ${BASE_KINDS.indexOf(kind)})`.execute(trx);
+}
+
+/** Values, then conflicts (against the kept values), then labels (from the values), in scope. */
+export async function recomputeAll(db: Kysely<BaseTables>, kind: BaseKind, scope: Scope): Promise<void> {
+  await recomputeValues(db, kind, scope);
+  await recomputeConflicts(db, kind, scope);
+  await recomputeLabels(db, kind, scope, todayInJinan());
+}

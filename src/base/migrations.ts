@@ -1,0 +1,123 @@
+import type { ModuleMigrations } from '../db/index.js';
+
+export const baseMigrations: ModuleMigrations = {
+  module: 'base',
+  migrations: [
+    {
+      id: '001-bases',
+      sql: `
+create schema if not exists base;
+-- 一数一源: the provider that is the source of record of each data element of each base.
+create table base.authority (
+  base_kind text not null check (base_kind in ('person','legal_entity')),
+  element text not null,
+  provider_org text not null,
+  updated_by text not null,
+  updated_at timestamptz not null default now(),
+  primary key (base_kind, element)
+);
+-- One row per subject: a person by citizen ID, a legal entity by credit code.
+create table base.subject (
+  kind text not null check (kind in ('person','legal_entity')),
+  key text not null,
+  first_job text not null,
+  created_at timestamptz not null default now(),
+  primary key (kind, key)
+);
+-- Every provider's value of every element of every subject (one per feeding resource), with
+-- its lineage. The merged value is derived from these, so a change of authority or a review
+-- recomputes it without reloading anything. seq orders first arrivals ("the first value kept").
+create table base.observation (
+  kind text not null,
+  subject_key text not null,
+  element text not null,
+  resource_code text not null,
+  provider_org text not null,
+  value jsonb not null,
+  norm text not null,
+  valid boolean not null,
+  invalid_reason text,
+  job_id text not null,
+  source_row int not null,
+  seq bigserial,
+  primary key (kind, subject_key, element, resource_code)
+);
+-- The merged value of each element of each subject, and the observation it came from.
+create table base.value (
+  kind text not null,
+  subject_key text not null,
+  element text not null,
+  value jsonb not null,
+  norm text not null,
+  valid boolean not null,
+  invalid_reason text,
+  resource_code text not null,
+  provider_org text not null,
+  job_id text not null,
+  source_row int not null,
+  authoritative boolean not null,
+  agrees boolean not null,
+  confirmations int not null,
+  kept_by_conflict bigint,
+  primary key (kind, subject_key, element)
+);
+-- Two providers disagree: the kept (authoritative) value and the other, each with its origin.
+-- The unique key makes re-absorbing the same data find the same conflict, never a second one.
+create table base.conflict (
+  id bigserial primary key,
+  kind text not null,
+  subject_key text not null,
+  element text not null,
+  auth_value jsonb not null,
+  auth_norm text not null,
+  auth_resource text not null,
+  auth_provider text not null,
+  auth_job text not null,
+  auth_row int not null,
+  other_value jsonb not null,
+  other_norm text not null,
+  other_resource text not null,
+  other_provider text not null,
+  other_job text not null,
+  other_row int not null,
+  state text not null default 'open' check (state in ('open','resolved','dismissed','superseded')),
+  kept text check (kept in ('authoritative','other')),
+  note text,
+  resolved_by text,
+  resolved_at timestamptz,
+  created_at timestamptz not null default now(),
+  unique (kind, subject_key, element, auth_resource, auth_norm, other_resource, other_norm)
+);
+create index conflict_state on base.conflict (state, id);
+create index conflict_subject on base.conflict (kind, subject_key, element);
+-- Labels (数字画像): declared rules, and the subjects that have each.
+create table base.label_rule (
+  code text primary key,
+  name text not null,
+  kind text not null check (kind in ('person','legal_entity')),
+  rule jsonb not null,
+  description text not null default '',
+  updated_by text not null,
+  updated_at timestamptz not null default now()
+);
+create table base.subject_label (
+  label text not null references base.label_rule(code) on delete cascade,
+  kind text not null,
+  subject_key text not null,
+  primary key (label, kind, subject_key)
+);
+create index subject_label_subject on base.subject_label (kind, subject_key);
+-- Which jobs were absorbed, with what came of them.
+create table base.absorption (
+  job_id text primary key,
+  resource_code text not null,
+  kind text not null,
+  subjects int not null,
+  values_absorbed int not null,
+  conflicts int not null,
+  absorbed_at timestamptz not null default now()
+);
+`,
+    },
+  ],
+};

@@ -1,0 +1,320 @@
+import { authorize, isAllowed, type Action, type Actor, type Target } from '../access/index.js';
+import { findDataElement, type CatalogService, type OrgNames, type Resource } from '../catalog/index.js';
+import type { Database, Kysely } from '../db/index.js';
+import { HubError, checkCitizenId, checkCreditCode, digestJson, invalid } from '../kernel/index.js';
+import type { Ledger } from '../ledger/index.js';
+import { absorb, lockBase, type AbsorbResult, type LoadedRow } from './absorb.js';
+import { accuracy, type Accuracy } from './accuracy.js';
+import { listAuthorities, setAuthority, type Authority } from './authority.js';
+import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord } from './conflicts.js';
+import { BASE_KINDS, BASES, feedOf, isBaseElement, type BaseKind } from './kinds.js';
+import type { LabelRule } from './label-rules.js';
+import { findRule, labelCounts, memberKeys, recomputeLabels, saveRule, todayInJinan } from './labels.js';
+import { showKey, showValue, isMasked, type Exposure } from './masks.js';
+import { readSubject, valuesOf, type SubjectElement } from './subjects.js';
+import { overview, type Overview } from './overview.js';
+import type { BaseTables, ConflictState } from './tables.js';
+
+/** Rows of a job read back per query: a few MB at a time, few round trips. */
+const READ_BATCH = 10_000;
+
+export interface BaseDeps {
+  orgNames: OrgNames;
+  /** The citizen ID bound to a citizen account: who may read their own person subject. */
+  citizenIdOf(actor: Actor): Promise<string | null>;
+}
+
+/** A subject as its reader sees it: values masked by exposure, names resolved. */
+export interface SubjectView {
+  kind: BaseKind;
+  key: string;
+  elements: Array<SubjectElement & { name: string; providerName: string; masked: boolean }>;
+  labels: Array<{ code: string; name: string }>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * 聚: the base databases. Loads are absorbed by `absorb` (ingest calls it after a load committed);
+ * everything else is a read or a governance step by an actor. Reads that return subjects' data
+ * take one path, `recorded`: authorize, read, mask, append to the ledger (a denial too), return.
+ */
+export class BaseService {
+  private readonly db: Kysely<BaseTables>;
+
+  constructor(
+    private readonly database: Database,
+    private readonly catalog: CatalogService,
+    private readonly ledger: Ledger,
+    private readonly deps: BaseDeps,
+  ) {
+    this.db = database.kysely.withTables<BaseTables>();
+  }
+
+  /** Takes a committed load into its base; nothing for a resource that feeds none. Idempotent. */
+  absorb(resource: Resource, jobId: string, batches: AsyncIterable<LoadedRow[]>): Promise<AbsorbResult> {
+    return absorb(this.database, this.db, resource, jobId, batches);
+  }
+
+  /** Absorbs the rows of a job as the catalog holds them now. */
+  absorbJob(resource: Resource, jobId: string): Promise<AbsorbResult> {
+    return this.absorb(resource, jobId, this.catalog.recordsOfJob(resource.id, jobId, READ_BATCH));
+  }
+
+  /** Absorbs every load a resource holds, oldest first (a resource that fed the base before this module did). */
+  async absorbResource(resource: Resource): Promise<AbsorbResult> {
+    const total: AbsorbResult = { subjects: 0, values: 0, conflicts: 0 };
+    for (const job of await this.catalog.jobsOfRecords(resource.id)) {
+      if (await this.absorbed(job)) continue;
+      const r = await this.absorbJob(resource, job);
+      total.subjects += r.subjects;
+      total.values += r.values;
+      total.conflicts += r.conflicts;
+    }
+    return total;
+  }
+
+  /**
+   * Catches up with loads not absorbed yet (the process absorbing one died, or the absorb
+   * failed): every resource feeding a base, every job whose rows it holds. Returns subjects absorbed.
+   */
+  async absorbMissed(): Promise<number> {
+    let subjects = 0;
+    for (const code of await this.catalog.resourcesWithRecords()) {
+      const resource = await this.catalog.get(code);
+      if (feedOf(resource)) subjects += (await this.absorbResource(resource)).subjects;
+    }
+    return subjects;
+  }
+
+  async absorbed(jobId: string): Promise<boolean> {
+    return !!(await this.db
+      .selectFrom('base.absorption')
+      .select('job_id')
+      .where('job_id', '=', jobId)
+      .executeTakeFirst());
+  }
+
+  /** The merged view of one subject. A citizen may read their own person subject, unmasked. */
+  async subject(kind: BaseKind, rawKey: string, actor: Actor | null, purpose?: string): Promise<SubjectView> {
+    const key = normalizeKey(kind, rawKey);
+    const self = kind === 'person' && actor !== null && (await this.deps.citizenIdOf(actor)) === key;
+    const exposure: Exposure = self ? 'plain' : 'masked';
+    const why = purpose ?? (self ? '本人查询' : '基础库核查');
+    return this.recorded(actor, 'base:read-subjects', { self }, { op: 'base.subject', kind, why, subject: key }, () =>
+      this.viewOf(kind, key, exposure),
+    );
+  }
+
+  private async viewOf(kind: BaseKind, key: string, exposure: Exposure): Promise<SubjectView> {
+    const record = await readSubject(this.db, kind, key);
+    const rules = new Map((await labelCounts(this.db)).map((r) => [r.code, r.name]));
+    const names = await this.deps.orgNames([...new Set(record.elements.map((e) => e.origin.provider))]);
+    return {
+      kind,
+      key: showKey(kind, key, exposure),
+      elements: record.elements.map((e) => {
+        const masked = isMasked(e.element, exposure);
+        return {
+          ...e,
+          name: findDataElement(e.element)?.name ?? e.element,
+          providerName: names.get(e.origin.provider) ?? e.origin.provider,
+          masked,
+          value: showValue(e.element, e.value, exposure),
+          // A reason may quote the value; a masked value keeps it to itself.
+          invalidReason: e.invalidReason && masked ? '未通过数据元校验' : e.invalidReason,
+          openConflicts: e.openConflicts.map((c) => ({ ...c, value: showValue(e.element, c.value, exposure) })),
+        };
+      }),
+      labels: record.labels.map((code) => ({ code, name: rules.get(code) ?? code })),
+    };
+  }
+
+  /** A page of a label's members: keys masked, with the subject's name (masked) to recognise them by. */
+  async members(
+    code: string,
+    page: number,
+    actor: Actor | null,
+    pageSize = 50,
+  ): Promise<Page<{ key: string; name: unknown }>> {
+    const what = { op: 'base.members', kind: 'all' as const, why: '标签名单核查', detail: { label: code } };
+    return this.recorded(actor, 'base:read-subjects', {}, what, async () => {
+      const rule = await findRule(this.db, code);
+      const { keys, total } = await memberKeys(this.db, rule, page, pageSize);
+      const nameElement = rule.kind === 'person' ? 'person_name' : 'enterprise_name';
+      const names = await valuesOf(this.db, rule.kind, keys, nameElement);
+      const items = keys.map((k) => ({
+        key: showKey(rule.kind, k, 'masked'),
+        name: names.has(k) ? showValue(nameElement, names.get(k), 'masked') : null,
+      }));
+      return { items, total, page, pageSize };
+    });
+  }
+
+  /** Conflicts for review: subjects masked, the two values shown unless sensitive personal information. */
+  async conflicts(
+    filter: ConflictFilter,
+    actor: Actor | null,
+  ): Promise<Page<ConflictRecord & { elementName: string }>> {
+    const kind = filter.kind ?? 'all';
+    return this.recorded(actor, 'base:read-subjects', {}, { op: 'base.conflicts', kind, why: '冲突审核' }, async () => {
+      const { items, total } = await listConflicts(this.db, filter);
+      return { items: items.map((c) => this.forReview(c)), total, page: filter.page, pageSize: filter.pageSize };
+    });
+  }
+
+  private forReview(c: ConflictRecord): ConflictRecord & { elementName: string } {
+    const show = (v: unknown) => showValue(c.element, v, 'review');
+    return {
+      ...c,
+      subject: showKey(c.kind, c.subject, 'review'),
+      elementName: findDataElement(c.element)?.name ?? c.element,
+      authoritative: { ...c.authoritative, value: show(c.authoritative.value) },
+      other: { ...c.other, value: show(c.other.value) },
+    };
+  }
+
+  /** A reviewer keeps one of the two values (or dismisses the conflict); recorded on the ledger. */
+  async resolve(
+    id: number,
+    by: Actor | null,
+    decision: { keep: 'authoritative' | 'other'; note: string } | { dismiss: true; note: string },
+  ): Promise<ConflictRecord & { elementName: string }> {
+    authorize(by, 'base:review');
+    const note = decision.note.trim();
+    if (!note) throw invalid('note', 'required: say why');
+    const c = await decideConflict(this.db, id, by.username, { ...decision, note });
+    await this.event(by, 'resolve', {
+      conflict: id,
+      kept: c.kept,
+      state: c.state,
+      subject: this.ledger.subjectTag(c.subject),
+    });
+    return this.forReview(c);
+  }
+
+  async labels(actor: Actor | null): Promise<Array<LabelRule & { members: number }>> {
+    authorize(actor, 'base:read');
+    return labelCounts(this.db);
+  }
+
+  /** Declares or replaces a label rule and labels the base by it at once. */
+  async defineLabel(actor: Actor | null, rule: LabelRule): Promise<LabelRule> {
+    authorize(actor, 'base:govern');
+    const saved = await saveRule(this.db, rule, actor.username);
+    await this.recomputeLabels(saved.kind);
+    await this.event(actor, 'label', { code: saved.code, digest: digestJson(this.ledger.suite, saved) });
+    return saved;
+  }
+
+  /** Labels the whole of a base (or both) again: ages change with the date, so run daily. */
+  async recomputeLabels(kind?: BaseKind, asOf = todayInJinan()): Promise<void> {
+    for (const k of kind ? [kind] : BASE_KINDS) {
+      await this.db.transaction().execute(async (trx) => {
+        await lockBase(trx, k);
+        await recomputeLabels(trx, k, { keys: null, element: null }, asOf);
+      });
+    }
+  }
+
+  async accuracy(actor: Actor | null): Promise<Accuracy> {
+    authorize(actor, 'base:read');
+    return accuracy(this.db);
+  }
+
+  async overview(actor: Actor | null): Promise<Overview> {
+    authorize(actor, 'base:read');
+    return overview(this.db);
+  }
+
+  async authorities(actor: Actor | null): Promise<Array<Authority & { elementName: string; providerName: string }>> {
+    authorize(actor, 'base:read');
+    const list = await listAuthorities(this.db);
+    const names = await this.deps.orgNames([...new Set(list.map((a) => a.provider))]);
+    return list.map((a) => ({
+      ...a,
+      elementName: findDataElement(a.element)?.name ?? a.element,
+      providerName: names.get(a.provider) ?? a.provider,
+    }));
+  }
+
+  /** 一数一源: names (or, with null, clears) the source of record of one element; recomputes it. */
+  async setAuthority(
+    actor: Actor | null,
+    input: { kind: BaseKind; element: string; provider: string | null },
+  ): Promise<void> {
+    authorize(actor, 'base:govern');
+    if (!isBaseElement(input.kind, input.element)) {
+      throw invalid('element', `not an element of the ${BASES[input.kind].name}`);
+    }
+    if (input.provider !== null && !(await this.deps.orgNames([input.provider])).has(input.provider)) {
+      throw invalid('provider', `no organization ${input.provider}`);
+    }
+    await setAuthority(this.db, input.kind, input.element, input.provider, actor.username);
+    await this.event(actor, 'authority', { ...input });
+  }
+
+  /**
+   * The one read path of personal data: authorize (a denial is recorded too), read and mask,
+   * append who read what and why, and only then return.
+   */
+  private async recorded<T>(
+    actor: Actor | null,
+    action: Action,
+    target: Target,
+    what: { op: string; kind: BaseKind | 'all'; why: string; subject?: string; detail?: Record<string, unknown> },
+    read: () => Promise<T>,
+  ): Promise<T> {
+    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
+    const entry = {
+      kind: 'access',
+      op: what.op,
+      at: new Date().toISOString(),
+      actor: actor.username,
+      org: actor.org?.code ?? null,
+      resource: `base:${what.kind}`,
+      purpose: what.why,
+      subject: what.subject === undefined ? null : this.ledger.subjectTag(what.subject),
+      ...what.detail,
+    };
+    if (!isAllowed(actor, action, target)) {
+      await this.ledger.append({ ...entry, outcome: 'denied' });
+      throw new HubError('ACC_FORBIDDEN', `${actor.username} may not ${action}`);
+    }
+    let result: T;
+    try {
+      result = await read();
+    } catch (e) {
+      if (e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND')
+        await this.ledger.append({ ...entry, outcome: 'not_found' });
+      throw e;
+    }
+    await this.ledger.append({ ...entry, outcome: 'allowed', resultDigest: digestJson(this.ledger.suite, result) });
+    return result;
+  }
+
+  /** A governance step on the ledger: who changed an authority, a label rule, or decided a conflict. */
+  private async event(actor: Actor, action: string, detail: Record<string, unknown>): Promise<void> {
+    await this.ledger.append({
+      kind: 'base.event',
+      action,
+      actor: actor.username,
+      at: new Date().toISOString(),
+      ...detail,
+    });
+  }
+}
+
+/** A key as stored: validated and normalized by the base's key element (15→18-digit IDs). */
+function normalizeKey(kind: BaseKind, raw: string): string {
+  const checked = kind === 'person' ? checkCitizenId(raw) : checkCreditCode(raw);
+  if (!checked.ok) throw invalid('key', checked.reason);
+  return 'id' in checked.value ? checked.value.id : checked.value.code;
+}
+
+export type { ConflictState };

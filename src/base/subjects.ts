@@ -1,0 +1,88 @@
+import type { Kysely } from '../db/index.js';
+import { HubError } from '../kernel/index.js';
+import { listConflicts, type Origin } from './conflicts.js';
+import type { BaseKind } from './kinds.js';
+import type { BaseTables } from './tables.js';
+
+/** One element of a subject as the base holds it, unmasked (the service masks for the caller). */
+export interface SubjectElement {
+  element: string;
+  value: unknown;
+  origin: Origin;
+  /** The value comes from the element's declared source of record. */
+  authoritative: boolean;
+  valid: boolean;
+  invalidReason: string | null;
+  /** Other providers reporting the same value. */
+  confirmations: number;
+  /** A reviewer chose this value over the source of record's (the conflict's id). */
+  keptByConflict: number | null;
+  openConflicts: Array<{ id: number; value: unknown; origin: Origin }>;
+}
+
+export interface SubjectRecord {
+  kind: BaseKind;
+  key: string;
+  elements: SubjectElement[];
+  labels: string[];
+}
+
+/** A subject's merged view: each value with its lineage, its open conflicts, and its labels. */
+export async function readSubject(db: Kysely<BaseTables>, kind: BaseKind, key: string): Promise<SubjectRecord> {
+  const subject = await db
+    .selectFrom('base.subject')
+    .select('key')
+    .where('kind', '=', kind)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (!subject) throw new HubError('BAS_SUBJECT_NOT_FOUND', `no such subject in the ${kind} base`);
+  const [values, conflicts, labels] = await Promise.all([
+    db.selectFrom('base.value').selectAll().where('kind', '=', kind).where('subject_key', '=', key).execute(),
+    listConflicts(db, { kind, subject: key, state: 'open', page: 1, pageSize: 200 }),
+    db
+      .selectFrom('base.subject_label')
+      .select('label')
+      .where('kind', '=', kind)
+      .where('subject_key', '=', key)
+      .orderBy('label')
+      .execute(),
+  ]);
+  return {
+    kind,
+    key,
+    elements: values
+      .sort((a, b) => a.element.localeCompare(b.element))
+      .map((v) => ({
+        element: v.element,
+        value: v.value,
+        origin: { provider: v.provider_org, resource: v.resource_code, job: v.job_id, row: v.source_row },
+        authoritative: v.authoritative,
+        valid: v.valid,
+        invalidReason: v.invalid_reason,
+        confirmations: v.confirmations,
+        keptByConflict: v.kept_by_conflict === null ? null : Number(v.kept_by_conflict),
+        openConflicts: conflicts.items
+          .filter((c) => c.element === v.element)
+          .map((c) => ({ id: c.id, value: c.other.value, origin: c.other.origin })),
+      })),
+    labels: labels.map((l) => l.label),
+  };
+}
+
+/** The value of one element for many subjects (a page of label members shows their names). */
+export async function valuesOf(
+  db: Kysely<BaseTables>,
+  kind: BaseKind,
+  keys: string[],
+  element: string,
+): Promise<Map<string, unknown>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('base.value')
+    .select(['subject_key', 'value'])
+    .where('kind', '=', kind)
+    .where('element', '=', element)
+    .where('subject_key', 'in', keys)
+    .execute();
+  return new Map(rows.map((r) => [r.subject_key, r.value]));
+}

@@ -1,0 +1,90 @@
+import type { Generated } from '../db/index.js';
+import type { Predicate } from './label-rules.js';
+import type { BaseKind } from './kinds.js';
+
+export type ConflictState = 'open' | 'resolved' | 'dismissed' | 'superseded';
+
+export type BaseTables = {
+  'base.authority': {
+    base_kind: BaseKind;
+    element: string;
+    provider_org: string;
+    updated_by: string;
+    updated_at: Generated<Date>;
+  };
+  'base.subject': { kind: BaseKind; key: string; first_job: string; created_at: Generated<Date> };
+  'base.observation': {
+    kind: BaseKind;
+    subject_key: string;
+    element: string;
+    resource_code: string;
+    provider_org: string;
+    value: unknown;
+    norm: string;
+    valid: boolean;
+    invalid_reason: string | null;
+    job_id: string;
+    source_row: number;
+    seq: Generated<number>;
+  };
+  'base.value': {
+    kind: BaseKind;
+    subject_key: string;
+    element: string;
+    value: unknown;
+    norm: string;
+    valid: boolean;
+    invalid_reason: string | null;
+    resource_code: string;
+    provider_org: string;
+    job_id: string;
+    source_row: number;
+    authoritative: boolean;
+    agrees: boolean;
+    confirmations: number;
+    kept_by_conflict: number | null;
+  };
+  'base.conflict': {
+    id: Generated<number>;
+    kind: BaseKind;
+    subject_key: string;
+    element: string;
+    auth_value: unknown;
+    auth_norm: string;
+    auth_resource: string;
+    auth_provider: string;
+    auth_job: string;
+    auth_row: number;
+    other_value: unknown;
+    other_norm: string;
+    other_resource: string;
+    other_provider: string;
+    other_job: string;
+    other_row: number;
+    state: Generated<ConflictState>;
+    kept: 'authoritative' | 'other' | null;
+    note: string | null;
+    resolved_by: string | null;
+    resolved_at: Date | null;
+    created_at: Generated<Date>;
+  };
+  'base.label_rule': {
+    code: string;
+    name: string;
+    kind: BaseKind;
+    rule: Predicate;
+    description: string;
+    updated_by: string;
+    updated_at: Generated<Date>;
+  };
+  'base.subject_label': { label: string; kind: BaseKind; subject_key: string };
+  'base.absorption': {
+    job_id: string;
+    resource_code: string;
+    kind: BaseKind;
+    subjects: number;
+    values_absorbed: number;
+    conflicts: number;
+    absorbed_at: Generated<Date>;
+  };
+};
