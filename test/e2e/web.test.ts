@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../src/http/index.js';
+import { makeCitizenId } from '../../src/kernel/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'demo-pass-e2e';
@@ -335,6 +337,105 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const ack = alerts.locator('[data-testid^="ack-"]').first();
     await ack.click();
     await expect.poll(() => alerts.innerText()).toContain('auditor 已确认');
+    await page.close();
+  });
+
+  it("shows an officer its organization's ingest jobs with details, and a cron's next runs as it is typed", async () => {
+    const page = await login('officer_rsj');
+    await page.getByTestId('menu-ingest/jobs').click();
+    const table = page.getByTestId('jobs-table');
+    await expect.poll(() => table.innerText()).toMatch(/JNRSJ-0001[\s\S]*成功/);
+    expect(await table.innerText()).not.toContain('JNGAJ-');
+    await table.locator('[data-testid^="job-detail-"]').first().click();
+    await expect.poll(() => page.getByTestId('job-drawer').innerText()).toMatch(/demo:[\s\S]*质量得分/);
+    await page.waitForTimeout(500); // the drawer slides in
+    await page.screenshot({ path: join(OUT, 'ingest-jobs.png'), fullPage: true });
+    await page.goto(`${running.url}/ingest/schedules`);
+    await page.getByTestId('new-schedule').click();
+    await page.getByTestId('schedule-cron').fill('0 2 * * *');
+    await expect.poll(() => page.getByTestId('cron-preview').innerText()).toMatch(/02:00:00/);
+    await page.close();
+  });
+
+  it('ingest quality report', async () => {
+    const token = await tokenOf('officer');
+    const get = async <T>(path: string) =>
+      (await (await fetch(`${running.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+    const rows = await get<{ items: Array<{ citizen_id: string }> }>(
+      '/api/v1/catalog/resources/JNGAJ-0001/records?pageSize=1',
+    );
+    const key = rows.items[0]!.citizen_id;
+    const trend = await get<Array<{ jobId: string; passRate: number }>>(
+      '/api/v1/ingest/quality-trend?resource=JNGAJ-0001',
+    );
+    const last = trend.at(-1)!;
+    expect(last.passRate).toBe(100); // the demo's load is clean: its point sits on the chart's top edge
+    const page = await login('officer');
+    await page.goto(`${running.url}/catalog/JNGAJ-0001`);
+    await page.getByTestId('ingest-quality-link').click();
+    await page.waitForURL(/\/ingest\/quality\?resource=JNGAJ-0001$/);
+    const chart = page.getByTestId('quality-trend-chart');
+    await chart.locator('canvas').first().waitFor();
+    // Lineage says where each value came from (load, source, row), never the value itself.
+    const search = page.getByTestId('lineage-key').locator('input');
+    await search.fill(key);
+    await search.press('Enter');
+    const lineage = page.getByTestId('lineage-table');
+    await expect.poll(() => lineage.innerText()).toMatch(/公民身份号码[\s\S]*demo:people\.csv[\s\S]*第 \d+ 行/);
+    expect(await lineage.innerText()).not.toContain(key);
+    expect(await lineage.getByRole('link', { name: '归集任务详情' }).first().getAttribute('href')).toMatch(
+      /^\/ingest\/jobs\?resource=JNGAJ-0001&job=[\w-]+$/,
+    );
+    // Clicking the last load's point (the grid is inset 48 px left and right, 40 px at the top) opens its job,
+    // with the quality report in a tab of the drawer.
+    await page.waitForTimeout(1000); // the line draws in: its points take clicks once drawn
+    await page.screenshot({ path: join(OUT, 'ingest-quality.png'), fullPage: true });
+    const box = (await chart.boundingBox())!;
+    const x = box.x + 48 + ((box.width - 96) * (trend.length - 0.5)) / trend.length;
+    await page.mouse.click(x, box.y + 40);
+    await page.waitForURL(new RegExp(`/ingest/jobs\\?resource=JNGAJ-0001&job=${last.jobId}$`));
+    await page.getByTestId('job-quality-tab').click();
+    await page.getByTestId('quality-fields-chart').locator('canvas').first().waitFor();
+    await expect.poll(() => page.getByTestId('quality-pass-rate').innerText()).toMatch(/质检合格率\s*100 %/);
+    await page.waitForTimeout(500); // the drawer slides in, the bars grow
+    await page.screenshot({ path: join(OUT, 'ingest-quality-report.png') });
+    await page.close();
+  });
+
+  it('column mapping', async () => {
+    // A department's export: pinyin initials for the ID and the division, a data element's alias for gender.
+    const file = join(mkdtempSync(join(tmpdir(), 'qdh-mapping-')), 'mapping-e2e.csv');
+    const id = makeCitizenId('370102', '1985-03-12', 7);
+    writeFileSync(file, `zjhm,姓名,xb,出生日期,qh\n${id},"张三",男,1985-03-12,370102\n`);
+    const page = await login('officer');
+    await page.goto(`${running.url}/ingest/jobs?resource=JNGAJ-0001`);
+    await page.getByTestId('new-job').click();
+    await page.getByTestId('upload-job').locator('input[type=file]').setInputFiles(file);
+    const by = (column: string) => page.getByTestId(`mapping-by-${column}`).innerText();
+    await expect.poll(() => by('zjhm')).toMatch(/按取值推测[\s\S]*待保存/);
+    expect(await page.getByTestId('mapping-field-zjhm').innerText()).toContain('公民身份号码');
+    expect(await by('姓名')).toBe('按名称');
+    expect(await by('xb')).toBe('按数据元');
+    const upload = page.getByTestId('upload-submit');
+    const closed = () => expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    // Unmapped, a required field shows in red and holds the upload back.
+    await pick(page, 'mapping-field-qh', '（不导入）');
+    await expect.poll(() => page.getByTestId('mapping-missing').innerText()).toContain('户籍地行政区划');
+    expect(await upload.isDisabled()).toBe(true);
+    await closed();
+    await pick(page, 'mapping-field-xb', '性别 · gender');
+    await closed();
+    await pick(page, 'mapping-field-qh', '户籍地行政区划 · division');
+    await expect.poll(() => page.getByTestId('mapping-missing').count()).toBe(0);
+    expect(await upload.isDisabled()).toBe(true); // guesses from values map nothing until saved
+    await page.getByTestId('mapping-save').click();
+    await expect.poll(() => by('qh')).toBe('已保存');
+    expect(await by('zjhm')).toBe('已保存');
+    await expect.poll(() => upload.isEnabled()).toBe(true);
+    await page.screenshot({ path: join(OUT, 'ingest-mapping.png') });
+    await upload.click();
+    const first = page.getByTestId('jobs-table').locator('tbody tr.ant-table-row').first();
+    await expect.poll(() => first.innerText()).toMatch(/upload:mapping-e2e\.csv[\s\S]*成功[\s\S]*入库 1 · 拒收 0/);
     await page.close();
   });
 });

@@ -25,6 +25,14 @@ const DemandsPage = lazy(() => import('./pages/Demands'));
 const ServicesPage = lazy(() => import('./pages/Services'));
 const ServicePage = lazy(() => import('./pages/Service'));
 const MonitoringPage = lazy(() => import('./pages/Monitoring'));
+const BaseOverviewPage = lazy(() => import('./pages/base/BaseOverview'));
+const BaseConflictsPage = lazy(() => import('./pages/base/Conflicts'));
+const BaseSubjectPage = lazy(() => import('./pages/base/Subject'));
+const IngestJobsPage = lazy(() => import('./pages/ingest/Jobs'));
+const IngestSchedulesPage = lazy(() => import('./pages/ingest/Schedules'));
+const IngestQualityPage = lazy(() => import('./pages/ingest/Quality'));
+const CorrectionsPage = lazy(() => import('./pages/quality/Corrections'));
+const QualityRulesPage = lazy(() => import('./pages/quality/Rules'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -69,14 +77,19 @@ function Shell() {
     hasRole(user, 'officer') && { key: '/register', label: t('register') },
     hasRole(user, 'operator') && { key: '/review', label: t('review') },
     hasRole(user, 'officer', 'operator') && { key: '/tasks', label: t('tasks') },
+    hasRole(user, 'officer', 'operator') && { key: '/ingest/jobs', label: t('ingestJobs') },
+    hasRole(user, 'officer', 'operator') && { key: '/ingest/schedules', label: t('ingestSchedules') },
+    hasRole(user, 'officer', 'operator') && { key: '/ingest/quality', label: t('ingestQuality') },
     notOnlyCitizen && { key: '/asset-map', label: t('assetMap') },
     notOnlyCitizen && { key: '/indicators', label: t('indicators') },
     hasRole(user, 'operator', 'officer', 'consumer') && { key: '/demands', label: t('demands') },
     hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/grants', label: t('grants') },
+    hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/corrections', label: t('corrections') },
     hasRole(user, 'operator', 'officer', 'consumer', 'third_party', 'auditor') && {
       key: '/services',
       label: t('services'),
     },
+    hasRole(user, 'operator', 'auditor') && { key: '/base', label: t('base.menu') },
     hasRole(user, 'operator', 'auditor') && { key: '/monitoring', label: t('monitoring') },
     hasRole(user, 'operator', 'auditor') && { key: '/ledger', label: t('ledger') },
     hasRole(user, 'citizen') && { key: '/mydata', label: t('mydata') },
@@ -137,9 +150,14 @@ function Shell() {
               <Route path="/catalog" element={<CatalogPage />} />
               <Route path="/catalog/:code" element={<ResourcePage />} />
               <Route path="/catalog/:code/edit" element={<EditResourcePage />} />
+              <Route path="/catalog/:code/quality" element={<QualityRulesPage />} />
+              <Route path="/corrections" element={<CorrectionsPage />} />
               <Route path="/register" element={<RegisterPage />} />
               <Route path="/review" element={<ReviewPage />} />
               <Route path="/tasks" element={<TasksPage />} />
+              <Route path="/ingest/jobs" element={<IngestJobsPage />} />
+              <Route path="/ingest/schedules" element={<IngestSchedulesPage />} />
+              <Route path="/ingest/quality" element={<IngestQualityPage />} />
               <Route path="/asset-map" element={<AssetMapPage />} />
               <Route path="/indicators" element={<IndicatorsPage />} />
               <Route path="/grants" element={<GrantsPage />} />
@@ -147,6 +165,9 @@ function Shell() {
               <Route path="/services" element={<ServicesPage />} />
               <Route path="/services/:code" element={<ServicePage />} />
               <Route path="/monitoring" element={<MonitoringPage />} />
+              <Route path="/base" element={<BaseOverviewPage />} />
+              <Route path="/base/conflicts" element={<BaseConflictsPage />} />
+              <Route path="/base/subject" element={<BaseSubjectPage />} />
               <Route path="/ledger" element={<LedgerPage />} />
               <Route path="/mydata" element={<MyDataPage />} />
               <Route path="*" element={<Navigate to="/" replace />} />

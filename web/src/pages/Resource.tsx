@@ -1,10 +1,11 @@
 import { Alert, Card, Space, Tabs } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
 import { StatusTag } from '../labels';
+import { hasRole, useSession } from '../session';
 import type { Resource } from '../types';
 import { FieldsTable, Metadata, Notices } from './catalog/Metadata';
 import { Browse, Lookup, UploadCsv } from './catalog/Records';
@@ -15,6 +16,7 @@ import { WorkflowButtons } from './catalog/Workflow';
 export default function ResourcePage() {
   const { t } = useTranslation();
   const { code } = useParams();
+  const { user } = useSession();
   const [resource, setResource] = useState<Resource | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const load = useCallback(
@@ -51,6 +53,14 @@ export default function ResourcePage() {
       extra={
         <Space>
           <WorkflowButtons resource={resource} onChanged={load} />
+          <Link to={`/catalog/${resource.code}/quality`} data-testid="quality-rules-link">
+            {t('qualityRules')}
+          </Link>
+          {(resource.canUpload || hasRole(user, 'operator')) && (
+            <Link to={`/ingest/quality?resource=${resource.code}`} data-testid="ingest-quality-link">
+              {t('ingestQuality')}
+            </Link>
+          )}
           <DemandButton resource={resource} />
         </Space>
       }

@@ -22,6 +22,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, download, problemOf, query, type Problem } from '../../api';
 import { Page } from '../../App';
 import { ProblemAlert } from '../share/common';
+import { UploadJob } from './Mapping';
 import { LoadQuality } from './Quality';
 import { SourceFields, specOf, type SourceSpec, type SourceValues } from './SourceForm';
 
@@ -393,6 +394,7 @@ function NewJobModal(props: { open: boolean; resource?: string; onClose: () => v
   const [form] = Form.useForm<SourceValues>();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [mode, setMode] = useState<'upload' | 'source'>('upload');
   const submit = async (v: SourceValues) => {
     setBusy(true);
     try {
@@ -418,13 +420,33 @@ function NewJobModal(props: { open: boolean; resource?: string; onClose: () => v
       onOk={() => form.submit()}
       okText={t('submit')}
       confirmLoading={busy}
-      width={640}
+      width={mode === 'upload' ? 880 : 640}
+      footer={mode === 'upload' ? null : undefined}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ resource: props.resource }}>
-        <SourceFields />
-      </Form>
-      {problem && <ProblemAlert problem={problem} testId="job-problem" />}
+      <Tabs
+        activeKey={mode}
+        onChange={(k) => setMode(k as 'upload' | 'source')}
+        items={[
+          {
+            key: 'upload',
+            label: <span data-testid="new-job-upload">{t('newJobUpload')}</span>,
+            children: <UploadJob resource={props.resource} onLoaded={props.onQueued} />,
+          },
+          {
+            key: 'source',
+            label: <span data-testid="new-job-source">{t('newJobSource')}</span>,
+            children: (
+              <>
+                <Form form={form} layout="vertical" onFinish={submit} initialValues={{ resource: props.resource }}>
+                  <SourceFields />
+                </Form>
+                {problem && <ProblemAlert problem={problem} testId="job-problem" />}
+              </>
+            ),
+          },
+        ]}
+      />
     </Modal>
   );
 }

@@ -1,9 +1,8 @@
 import { Form, Input, InputNumber, Radio, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, query } from '../../api';
-import { hasRole, useSession } from '../../session';
-import type { ResourceSummary } from '../../types';
+import { api } from '../../api';
+import { ResourcePicker } from './ResourcePicker';
 
 /** A database or HTTP source as the hub stores it: never with a password (named connections hold those). */
 export type SourceSpec =
@@ -38,33 +37,6 @@ export function specOf(v: SourceValues): SourceSpec {
   return JSON.parse(JSON.stringify(spec)) as SourceSpec;
 }
 
-/** The resources the caller may load: its own organization's (officers), or any (operators). */
-function ResourcePicker({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
-  const { t } = useTranslation();
-  const { user } = useSession();
-  const [options, setOptions] = useState<ResourceSummary[]>([]);
-  const [q, setQ] = useState('');
-  const provider = hasRole(user, 'operator') ? undefined : user?.org?.code;
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api<{ items: ResourceSummary[] }>(`/api/v1/catalog/resources?${query({ q, provider, pageSize: 50 })}`)
-        .then((r) => setOptions(r.items))
-        .catch(() => setOptions([]));
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [q, provider]);
-  return (
-    <Select
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      value={value}
-      onChange={onChange}
-      placeholder={t('resource')}
-      options={options.map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }))}
-      data-testid="source-resource"
-    />
-  );
-}
-
 /** Resource, source (a named connection or a URL; a query or paging) and attempts: the fields a job and a schedule share. */
 export function SourceFields() {
   const { t } = useTranslation();
@@ -79,7 +51,7 @@ export function SourceFields() {
   return (
     <>
       <Form.Item name="resource" label={t('resource')} rules={[{ required: true }]}>
-        <ResourcePicker />
+        <ResourcePicker testId="source-resource" />
       </Form.Item>
       <Form.Item name="kind" label={t('sourceKind')} initialValue="http">
         <Radio.Group
