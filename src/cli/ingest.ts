@@ -34,6 +34,7 @@ interface IngestFlags extends SourceFlags {
   as: string;
   data?: string;
   snapshot?: boolean;
+  deferBases?: boolean;
 }
 
 const int = (v: string) => {
@@ -77,6 +78,7 @@ export function registerIngestCommands(program: Command, open: OpenHub): void {
       .option('--as <username>', 'officer on whose behalf the load is recorded', 'officer')
       .option('-d, --data <dir>', 'PGlite data directory')
       .option('--snapshot', 'the file is the whole resource: records whose key it lacks are removed')
+      .option('--defer-bases', "leave the base databases' absorb of this load to the serving hub (it catches up)")
       .argument('[file]', 'the file, with a header row; omit it for a --source-db, --source-http or --connection'),
   ).action(async (file: string | undefined, flags: IngestFlags) => {
     if (!flags.resource) throw new InvalidArgumentError('give the resource: -r, --resource <code>');
@@ -113,6 +115,7 @@ async function runFile(hub: Hub, file: string, flags: IngestFlags): Promise<JobR
       source: `cli:${basename(file)}`,
       format: formatOf(file),
       snapshot: flags.snapshot ?? false,
+      followUp: !flags.deferBases,
       onProgress,
     });
     bar.update(size);

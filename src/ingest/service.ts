@@ -34,6 +34,8 @@ export interface RunOptions {
   /** The rows are the whole resource: keys not in them are removed. */
   snapshot?: boolean;
   onProgress?: (p: ValidateProgress) => void;
+  /** False: leave the work built on this load (IngestHooks.afterLoad) to its owner's catch-up. */
+  followUp?: boolean;
 }
 
 /** What other modules do with a load: check its rows (quality), take them in (base databases). */
@@ -137,7 +139,7 @@ export class IngestService {
       clearInterval(beat);
       opts.onProgress?.(progress);
     }
-    this.follow(resource, id);
+    if (opts.followUp !== false) this.follow(resource, id);
     return this.report(id);
   }
 
