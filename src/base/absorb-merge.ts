@@ -2,9 +2,10 @@ import type { Resource } from '../catalog/index.js';
 import { sql, type RawBuilder, type Transaction } from '../db/index.js';
 import type { AbsorbResult } from './absorb.js';
 import type { BaseKind } from './kinds.js';
-import { recomputeLabels, todayInJinan } from './labels.js';
+import type { LabelRule } from './label-rules.js';
+import { labelNewSubjects, recomputeLabels, rulesInOrder, todayInJinan } from './labels.js';
 import { openConflicts, recomputeConflicts, recomputeValues, VALUE_UPDATE } from './merge.js';
-import { lacking, observed, type Stage, type StagedChunk } from './stage.js';
+import { lacking, observed, stagedValues, type Stage, type StagedChunk } from './stage.js';
 import type { BaseTables } from './tables.js';
 
 /** Staged subjects from which the merge refreshes the planner's statistics before recomputing. */
@@ -14,9 +15,9 @@ const ANALYZE_FROM = 1000;
  * The merge of a stage into its base, inside the absorb's transaction (the base locked), a chunk
  * at a time. The subjects of a chunk fall in three groups, each taking only the work it needs:
  *
- *  new    — not in the base yet: subject, observations and merged values are inserted straight
- *           from the stage. Their values are their observations: with one provider there is
- *           nothing to choose between, confirm or dispute;
+ *  new    — not in the base yet: subject, observations, merged values and labels are inserted
+ *           straight from the stage. Their values are their observations: with one provider
+ *           there is nothing to choose between, confirm or dispute;
  *  alone  — in the base, but reported by no other resource: the same, as updates (a value the
  *           provider no longer sends goes, observation and value);
  *  shared — also reported by another resource: only there can providers disagree, so their
@@ -25,8 +26,8 @@ const ANALYZE_FROM = 1000;
  *
  * A subject that is new or alone has no open conflict: a conflict needs two resources'
  * observations, and observations go only in an absorb of their resource, which recomputes the
- * conflicts of the subjects it staged. At the end, the labels of every staged subject are
- * recomputed.
+ * conflicts of the subjects it staged. The labels of the subjects that were in the base already
+ * are recomputed at the end.
  */
 export class StagedMerge {
   private subjects = 0;
@@ -34,14 +35,16 @@ export class StagedMerge {
   /** The chunks taken in, each with how many of its subjects were in the base already. */
   private readonly chunks: Array<{ chunk: StagedChunk; known: number }> = [];
   /**
-   * Temporary tables: every staged subject's key; those that were in the base already, with
-   * their chunk and the fed elements they come without; those another resource also reports.
+   * Temporary tables: the staged subjects that were in the base already, with their chunk and
+   * the fed elements they come without; those of them another resource also reports.
    */
-  private readonly staged: RawBuilder<unknown>;
   private readonly known: RawBuilder<unknown>;
   private readonly shared: RawBuilder<unknown>;
   private readonly code: string;
   private readonly provider: string;
+  /** The day ages are counted at, and the label rules in evaluation order. */
+  private readonly asOf = todayInJinan();
+  private rules: LabelRule[] = [];
 
   constructor(
     private readonly trx: Transaction<BaseTables>,
@@ -52,7 +55,6 @@ export class StagedMerge {
   ) {
     this.code = resource.code;
     this.provider = resource.provider.code;
-    this.staged = sql.table(`${stage.name}_staged`);
     this.known = sql.table(`${stage.name}_known`);
     this.shared = sql.table(`${stage.name}_shared`);
   }
@@ -60,10 +62,10 @@ export class StagedMerge {
   async begin(): Promise<void> {
     // Sorts and hashes over a large stage: room for them in memory.
     await sql`set local work_mem = '64MB'`.execute(this.trx);
-    await sql`create temp table ${this.staged} (subject_key text not null) on commit drop`.execute(this.trx);
     await sql`create temp table ${this.known} (subject_key text not null, chunk int not null, lacking text[] not null)
       on commit drop`.execute(this.trx);
     await sql`create temp table ${this.shared} (subject_key text not null) on commit drop`.execute(this.trx);
+    this.rules = await rulesInOrder(this.trx, this.kind);
   }
 
   /**
@@ -86,6 +88,8 @@ export class StagedMerge {
       await sql`insert into base.observation ${OBSERVATION_COLUMNS} ${this.asObservation(chunk)}
         where not ${isKnown}`.execute(trx);
       await sql`insert into base.value ${VALUE_COLUMNS} ${this.asValue(chunk)} where not ${isKnown}`.execute(trx);
+      const subjects = sql`select ${kind}::text as kind, s.subject_key as key, s.* from ${s} s where not ${isKnown}`;
+      await labelNewSubjects(trx, kind, this.rules, subjects, stagedValues(this.stage.elements), this.asOf);
     }
     if (known > 0) {
       // Written when anything differs, the compared form and the reason too: the alone subjects'
@@ -99,7 +103,6 @@ export class StagedMerge {
           is distinct from (excluded.provider_org, excluded.value, excluded.norm, excluded.valid,
             excluded.invalid_reason, excluded.job_id, excluded.source_row)`.execute(trx);
     }
-    await sql`insert into ${this.staged} select subject_key from ${s}`.execute(trx);
     this.chunks.push({ chunk, known });
     this.subjects += chunk.subjects;
     this.values += chunk.values;
@@ -107,14 +110,12 @@ export class StagedMerge {
 
   /**
    * The subjects that were in the base already: stale observations and values go, the alone
-   * ones' values are written, the shared ones' values and conflicts recomputed. Then the labels
-   * of every staged subject. Returns what the absorb found.
+   * ones' values are written, the shared ones' values and conflicts recomputed, the labels of
+   * all of them. Returns what the absorb found.
    */
   async finish(): Promise<AbsorbResult> {
     const { trx, kind, code } = this;
     const elements = sql.val(this.stage.elements);
-    await sql`create index on ${this.staged} (subject_key)`.execute(trx);
-    await sql`analyze ${this.staged}`.execute(trx);
     // The planner's statistics, refreshed inside the transaction (where ANALYZE counts the rows
     // it wrote): PGlite has no autovacuum, and a plan made for the few rows they remember probes
     // a large absorb row by row.
@@ -150,10 +151,8 @@ export class StagedMerge {
       await recomputeValues(trx, kind, scope);
       await recomputeConflicts(trx, kind, scope);
       conflicts = await openConflicts(trx, kind, scope);
+      await recomputeLabels(trx, kind, { keys: sql`select subject_key from ${this.known}`, element: null }, this.asOf);
     }
-    const staged = { keys: sql`select subject_key from ${this.staged}`, element: null };
-    const labelled = known > 0 ? { keys: sql`select subject_key from ${this.known}`, element: null } : null;
-    if (this.subjects > 0) await recomputeLabels(trx, kind, staged, todayInJinan(), labelled);
     return { subjects: this.subjects, values: this.values, conflicts };
   }
 

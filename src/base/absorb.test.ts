@@ -4,7 +4,8 @@ import { bindFields, type Resource } from '../catalog/index.js';
 import { connect, migrate, sql, type Database, type Kysely } from '../db/index.js';
 import { makeCitizenId } from '../kernel/index.js';
 import { absorb, type AbsorbResult } from './absorb.js';
-import { saveRule } from './labels.js';
+import type { LabelRule } from './label-rules.js';
+import { recomputeLabels, saveRule, todayInJinan } from './labels.js';
 import { baseMigrations } from './migrations.js';
 import type { LoadedRow } from './stage.js';
 import type { BaseTables } from './tables.js';
@@ -122,8 +123,16 @@ describe.each(engines())('absorb on $name', (engine) => {
         .values({ base_kind: 'person', element, provider_org: 'GA', updated_by: 't' })
         .execute();
     }
-    const rule = { element: 'birth_date', op: 'ageAtLeast', value: 82 } as const;
-    await saveRule(db, { code: 'old', name: '高龄', kind: 'person', rule, description: '' }, 't');
+    // New subjects are labelled from the stage, the others from their values: both must agree.
+    const rules: Array<[string, LabelRule['rule']]> = [
+      ['old', { element: 'birth_date', op: 'ageAtLeast', value: 82 }],
+      ['named', { any: [{ element: 'person_name', op: 'in', value: ['张三', '王五'] }, { label: 'old' }] }],
+      ['not_small', { not: { element: 'phone', op: 'lt', value: 5 } }], // a phone is no number
+      ['no_phone', { all: [{ label: 'named' }, { not: { element: 'phone', op: 'exists' } }] }],
+    ];
+    for (const [code, rule] of rules) {
+      await saveRule(db, { code, name: code, kind: 'person', rule, description: '' }, 't');
+    }
   });
   afterAll(async () => database?.close());
 
@@ -138,6 +147,9 @@ describe.each(engines())('absorb on $name', (engine) => {
       valid: false,
       authoritative: true,
     });
+    // Labelling the whole base again from its values finds the labels the absorbs gave.
+    await recomputeLabels(db, 'person', { keys: null, element: null }, todayInJinan());
+    expect(await state()).toEqual(once);
     // The resource no longer feeds phones: its phones of the subjects it sent are gone.
     const phones = once.values.filter((v) => v.element === 'phone').map((v) => [v.subject_key, v.resource_code]);
     expect(phones).toEqual([

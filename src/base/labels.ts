@@ -1,7 +1,7 @@
-import { json, sql, type Kysely } from '../db/index.js';
+import { json, sql, type Kysely, type RawBuilder } from '../db/index.js';
 import { HubError } from '../kernel/index.js';
 import type { BaseKind } from './kinds.js';
-import { compilePredicate } from './label-sql.js';
+import { compilePredicate, type ValueSource } from './label-sql.js';
 import { evaluationOrder, parseRule, type LabelRule } from './label-rules.js';
 import { inScope, type Scope } from './merge.js';
 import type { BaseTables } from './tables.js';
@@ -45,34 +45,53 @@ export async function saveRule(db: Kysely<BaseTables>, input: LabelRule, by: str
 /**
  * Recomputes the labels of the subjects in scope, rule by rule, referenced labels first: members
  * that no longer match go, new ones come, the rest stay untouched. Both steps test the rule on
- * each subject by index (never a comparison of every member with every match). `labelled` may
- * narrow the first step to the subjects in scope that can have labels already (an absorb's new
- * subjects have none).
+ * each subject by index (never a comparison of every member with every match).
  */
 export async function recomputeLabels(
   db: Kysely<BaseTables>,
   kind: BaseKind,
   scope: Scope,
   asOf: string,
-  labelled: Scope | null = scope,
 ): Promise<void> {
   const subjects = { keys: scope.keys, element: null };
-  for (const rule of evaluationOrder(await listRules(db, kind))) {
+  for (const rule of await rulesInOrder(db, kind)) {
     const holds = compilePredicate(rule.rule, asOf);
-    if (labelled) {
-      await sql`
-        delete from base.subject_label l using base.subject s
-        where l.label = ${rule.code} and l.kind = ${kind}
-          and ${inScope({ keys: labelled.keys, element: null }, 'l', 'subject_key', false)}
-          and s.kind = l.kind and s.key = l.subject_key and not ${holds}`.execute(db);
-    }
-    // Members that stay are found again; subjects without labels have none to find.
+    await sql`
+      delete from base.subject_label l using base.subject s
+      where l.label = ${rule.code} and l.kind = ${kind} and ${inScope(subjects, 'l', 'subject_key', false)}
+        and s.kind = l.kind and s.key = l.subject_key and not ${holds}`.execute(db);
     await sql`
       insert into base.subject_label (label, kind, subject_key)
       select ${rule.code}, ${kind}, s.key from base.subject s
       where s.kind = ${kind} and ${inScope(subjects, 's', 'key', false)} and ${holds}
-      ${labelled ? sql`on conflict do nothing` : sql``}`.execute(db);
+      on conflict do nothing`.execute(db);
   }
+}
+
+/**
+ * Labels subjects that have no labels yet (an absorb's subjects new to the base): `subjects` is
+ * a relation with each one's `kind` and `key`, in which `values` finds its values; `rules` are
+ * the base's, referenced labels first (`rulesInOrder`).
+ */
+export async function labelNewSubjects(
+  db: Kysely<BaseTables>,
+  kind: BaseKind,
+  rules: LabelRule[],
+  subjects: RawBuilder<unknown>,
+  values: ValueSource,
+  asOf: string,
+): Promise<void> {
+  for (const rule of rules) {
+    await sql`
+      insert into base.subject_label (label, kind, subject_key)
+      select ${rule.code}, ${kind}, s.key from (${subjects}) s
+      where ${compilePredicate(rule.rule, asOf, values)}`.execute(db);
+  }
+}
+
+/** A base's label rules, each after the labels it refers to. */
+export async function rulesInOrder(db: Kysely<BaseTables>, kind: BaseKind): Promise<LabelRule[]> {
+  return evaluationOrder(await listRules(db, kind));
 }
 
 export async function findRule(db: Kysely<BaseTables>, code: string): Promise<LabelRule> {

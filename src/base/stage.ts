@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyText, sql, type Database, type Kysely, type RawBuilder } from '../db/index.js';
 import type { BaseKind, Feed } from './kinds.js';
+import type { ValueSource } from './label-sql.js';
 import type { BaseTables } from './tables.js';
 import { normalize, validatorOf } from './validators.js';
 
@@ -39,7 +40,7 @@ const FIRST_CHUNK = 20_000;
  * validator, copied (COPY) into tables `base.stage_<uuid>_<n>` of `CHUNK` subjects each,
  * outside any transaction. A subject is staged once: a key handed over again (the catalog's keys
  * are unique, so only another caller would) is dropped, as the catalog drops a key a file
- * repeats: its first row counts.
+ * repeats: the first one handed over counts.
  */
 export class Stage {
   readonly elements: string[];
@@ -170,4 +171,18 @@ export function observed(chunk: StagedChunk, elements: string[]): RawBuilder<unk
 export function lacking(elements: string[]): RawBuilder<string[]> {
   const missing = elements.map((code, i) => sql`case when ${sql.ref(`s.v${i}`)} is null then ${code}::text end`);
   return sql<string[]>`array_remove(array[${sql.join(missing)}], null)`;
+}
+
+/**
+ * Label rules' view of the chunk row aliased `s`: an element's valid value is its column, when
+ * valid; an element the chunk does not feed has none. (What base.value holds for a new subject.)
+ */
+export function stagedValues(elements: string[]): ValueSource {
+  return (element, test) => {
+    const i = elements.indexOf(element);
+    if (i < 0) return sql<boolean>`false`;
+    const value = sql.ref(`s.v${i}`);
+    // As an EXISTS would: a test that comes out unknown does not hold.
+    return sql<boolean>`coalesce(${value} is not null and ${sql.ref(`s.r${i}`)} is null and ${test(value)}, false)`;
+  };
 }
