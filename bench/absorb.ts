@@ -11,44 +11,19 @@
  * the absorb in the background right after the load; here it is kept from doing so and called
  * once the load is done, so that the two are timed apart.
  *
- * The catalog leaves a freshly loaded partition without planner statistics, and with autovacuum
- * off (or in the minute before it runs) reading the job's rows back in key order then costs a
- * scan per batch. The bench therefore analyzes catalog.record between the load and the absorb;
- * ABSORB_ANALYZE=0 absorbs straight after the load, as ingest does.
- *
  * Peak memory is this process's maximum resident set after each step (both run in it).
  * ABSORB_RUNS (default 1) repeats the whole in fresh databases and prints medians.
  */
-import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from '../src/db/index.js';
-import { people } from '../src/demo/people.js';
 import { seedDemo } from '../src/demo/index.js';
 import { openHub } from '../src/http/index.js';
-import { createDatabase, fmt, summarize } from './lib.js';
+import { createDatabase, fmt, summarize, writePeopleCsv } from './lib.js';
 
 const ROWS = Number(process.env.ABSORB_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.ABSORB_RUNS ?? 1);
-const ANALYZE = process.env.ABSORB_ANALYZE !== '0';
 const RESOURCE = 'JNGAJ-0001';
-const COLUMNS = ['citizen_id', 'name', 'gender', 'birth_date', 'division', 'address', 'phone'] as const;
-
-async function writeFile(path: string): Promise<void> {
-  const out = createWriteStream(path);
-  out.write(COLUMNS.join(',') + '\n');
-  let buf = '';
-  for (const p of people(ROWS, 11)) {
-    buf += COLUMNS.map((c) => p[c]).join(',') + '\n';
-    if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'finish');
-}
 
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
 
@@ -81,7 +56,6 @@ async function run(file: string): Promise<Run> {
       }
       await hub.ingest.settled();
       const peakLoad = peakMiB();
-      if (ANALYZE) await sql`analyze catalog.record`.execute(hub.db.kysely);
       const t2 = performance.now();
       const absorbed = await absorbJob(resource, job.id);
       const t3 = performance.now();
@@ -98,7 +72,7 @@ async function run(file: string): Promise<Run> {
 async function main() {
   const file = join(tmpdir(), `qdh-bench-absorb-${ROWS}.csv`);
   console.log(`generating ${fmt(ROWS)} person rows …`);
-  await writeFile(file);
+  await writePeopleCsv(file, ROWS);
   console.log(`file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
   const runs: Run[] = [];
   try {
@@ -118,10 +92,7 @@ async function main() {
   const peak = summarize(runs.map((r) => r.peakAbsorb)).median;
   console.log(`rows: ${fmt(ROWS)}${RUNS > 1 ? `, medians of ${RUNS} runs` : ''}`);
   console.log(`(a) catalog load: ${fmt(load, 2)} s  ${fmt(ROWS / load)} rows/s`);
-  console.log(
-    `(b) base absorb:  ${fmt(absorb, 2)} s  ${fmt(ROWS / absorb)} rows/s` +
-      (ANALYZE ? '  (catalog.record analyzed first)' : '  (straight after the load)'),
-  );
+  console.log(`(b) base absorb:  ${fmt(absorb, 2)} s  ${fmt(ROWS / absorb)} rows/s`);
   console.log(`ratio b/a (rows/s): ${(load / absorb).toFixed(2)}`);
   console.log(`peak RSS (maxRSS of this process): ${fmt(peak)} MiB`);
 }

@@ -12,36 +12,19 @@
  * VmHWM (peak resident set), sampled from /proc while it runs.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { people } from '../src/demo/people.js';
 import { seedDemo } from '../src/demo/index.js';
 import { openHub } from '../src/http/index.js';
-import { createDatabase, fmt } from './lib.js';
+import { createDatabase, fmt, writePeopleCsv } from './lib.js';
 
 const ROWS = Number(process.env.INGEST_ROWS ?? 1_000_000);
 const RESOURCE = 'JNGAJ-0001';
-const COLUMNS = ['citizen_id', 'name', 'gender', 'birth_date', 'division', 'address', 'phone'] as const;
-
-async function writeFile(path: string): Promise<void> {
-  const out = createWriteStream(path);
-  out.write(COLUMNS.join(',') + '\n');
-  let buf = '';
-  for (const p of people(ROWS, 11)) {
-    buf += COLUMNS.map((c) => p[c]).join(',') + '\n';
-    if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'finish');
-}
 
 async function bareCopy(url: string, file: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -84,7 +67,7 @@ async function hubIngest(url: string, file: string): Promise<{ wall: number; pea
 async function main() {
   const file = join(tmpdir(), `qdh-bench-people-${ROWS}.csv`);
   console.log(`generating ${fmt(ROWS)} person rows …`);
-  await writeFile(file);
+  await writePeopleCsv(file, ROWS);
   console.log(`file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
   const database = await createDatabase('ingest');
   try {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { people } from '../src/demo/people.js';
 import pg from 'pg';
 
 /** Shared by the benchmarks: a PostgreSQL database of the run's own, and honest statistics. */
@@ -49,4 +52,23 @@ export async function drive(
     }),
   );
   return total / ((performance.now() - t0) / 1000);
+}
+
+/** The person resource's columns (人口基础信息, JNGAJ-0001) in the order the benches write them. */
+export const PERSON_COLUMNS = ['citizen_id', 'name', 'gender', 'birth_date', 'division', 'address', 'phone'] as const;
+
+/** Writes `rows` valid generated residents as a CSV file with a header, streamed. */
+export async function writePeopleCsv(path: string, rows: number, seed = 11): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(PERSON_COLUMNS.join(',') + '\n');
+  let buf = '';
+  for (const p of people(rows, seed)) {
+    buf += PERSON_COLUMNS.map((c) => p[c]).join(',') + '\n';
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
 }

@@ -9,8 +9,8 @@ import type { CatalogTables } from './tables.js';
  *  stage — every batch is streamed by COPY into a table of its own beside the live data
  *          (`catalog.stage_<job>`), outside any transaction, so a crash at any moment leaves only
  *          that table behind and the live rows as they were;
- *  key   — a unique index on the staged keys; when a key came twice, the later rows are taken
- *          out and returned as duplicates (the caller quarantines them);
+ *  key   — a unique index on the staged keys, and the table analyzed; when a key came twice,
+ *          the later rows are taken out and returned as duplicates (the caller quarantines them);
  *  merge — one transaction: a full snapshot, or a first load into an empty resource, swaps the
  *          staged table in as the resource's partition; otherwise rows are inserted or updated
  *          by key. The caller's `onMerge` runs in the same transaction, so that the job's outcome
@@ -92,8 +92,12 @@ async function* copyLines(
  */
 async function uniqueKeys(db: Kysely<CatalogTables>, stage: string): Promise<LoadOutcome['duplicates']> {
   const index = sql`create unique index ${sql.raw(`${stage}_key`)} on catalog.${sql.raw(stage)} (resource_id, key)`;
+  // Statistics before the staged rows go live: a swapped-in partition has none, and without
+  // autovacuum (PGlite, or the minute before it runs) every read of it would be planned blind.
+  const analyze = sql`analyze catalog.${sql.raw(stage)}`;
   try {
     await index.execute(db);
+    await analyze.execute(db);
     return [];
   } catch (e) {
     if ((e as { code?: string }).code !== '23505') throw e;
@@ -105,6 +109,7 @@ async function uniqueKeys(db: Kysely<CatalogTables>, stage: string): Promise<Loa
     where s.ctid = d.ctid and d.n > 1
     returning s.key, s.source_row`.execute(db);
   await index.execute(db);
+  await analyze.execute(db);
   return rows.map((r) => ({ key: r.key, sourceRow: r.source_row })).sort((a, b) => a.sourceRow - b.sourceRow);
 }
 

@@ -79,8 +79,8 @@ export class IngestService {
     this.db = database.kysely.withTables<IngestTables>();
   }
 
-  /** A job waiting to run (a scheduled or remote source); `run` with its id carries it out. */
-  async createJob(resource: Resource, opts: { createdBy: number; source: string }): Promise<string> {
+  /** The job of a run given no job (an upload): source jobs are queued by JobQueue.enqueue. */
+  private async createJob(resource: Resource, opts: { createdBy: number; source: string }): Promise<string> {
     const id = randomUUID();
     await this.db
       .insertInto('ingest.job')
