@@ -9,7 +9,7 @@ import type { CatalogTables } from './tables.js';
  *  stage — every batch is streamed by COPY into a table of its own beside the live data
  *          (`catalog.stage_<job>`), outside any transaction, so a crash at any moment leaves only
  *          that table behind and the live rows as they were;
- *  key   — a unique index on the staged keys, and the table analyzed; when a key came twice,
+ *  key   — a primary key on the staged keys, and the table analyzed; when a key came twice,
  *          the later rows are taken out and returned as duplicates (the caller quarantines them);
  *  merge — one transaction: a full snapshot, or a first load into an empty resource, swaps the
  *          staged table in as the resource's partition; otherwise rows are inserted or updated
@@ -87,11 +87,14 @@ async function* copyLines(
 }
 
 /**
- * The unique index the partition needs. Duplicate keys are rare (a dirty file), so the index is
+ * The primary key the partition needs. Duplicate keys are rare (a dirty file), so the key is
  * tried first and the staged rows searched for them only when it fails.
  */
 async function uniqueKeys(db: Kysely<CatalogTables>, stage: string): Promise<LoadOutcome['duplicates']> {
-  const index = sql`create unique index ${sql.raw(`${stage}_key`)} on catalog.${sql.raw(stage)} (resource_id, key)`;
+  // A primary key, not just a unique index: attaching the table as a partition then adopts it as
+  // the partition's share of catalog.record's key, where a plain index would be built again.
+  const index = sql`alter table catalog.${sql.raw(stage)}
+    add constraint ${sql.raw(`${stage}_key`)} primary key (resource_id, key)`;
   // Statistics before the staged rows go live: a swapped-in partition has none, and without
   // autovacuum (PGlite, or the minute before it runs) every read of it would be planned blind.
   const analyze = sql`analyze catalog.${sql.raw(stage)}`;
