@@ -48,11 +48,15 @@ export interface Frontier {
 }
 
 /**
- * Appends a batch in one transaction: the state row is locked so that appends from every hub
- * process are serialized in the database; indexes follow on from the stored size, and every
- * perfect subtree the batch completes is stored. Entries, subtrees and the new size are written
- * by one statement. `frontier` is reused when no other process appended since; the returned
- * one serves the next batch.
+ * Appends a batch. Indexes follow on from the stored size and every perfect subtree the batch
+ * completes is stored; entries, subtrees and the new size are written by one statement, which
+ * writes nothing unless the stored size is still the one the batch was planned on.
+ *
+ * With `cached`, the right edge this process committed last, that one statement is the whole
+ * append: one round trip and one commit, the common case of a single hub appending. When it
+ * claims nothing (another process appended since) or there is no edge, the append runs again in
+ * a transaction that locks the state row, so that appends from every hub process are
+ * serialized in the database. The returned frontier serves the next batch.
  */
 export async function appendBatch(
   db: Kysely<LedgerTables>,
@@ -60,6 +64,10 @@ export async function appendBatch(
   batch: PendingLeaf[],
   cached: Frontier | null,
 ): Promise<{ start: number; frontier: Frontier }> {
+  if (cached) {
+    const planned = plan(h, batch, cached.size, new Map(cached.nodes));
+    if (await write(db, batch, planned)) return { start: cached.size, frontier: planned.frontier };
+  }
   return db.transaction().execute(async (trx) => {
     const { tree_size: start } = await trx
       .selectFrom('ledger.state')
@@ -67,33 +75,62 @@ export async function appendBatch(
       .where('id', '=', 1)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const known = cached?.size === start ? new Map(cached.nodes) : await readNodes(trx, frontier(start));
-    const nodes: Array<{ level: number; idx: number; hash: Buffer }> = [];
-    batch.forEach((leaf, i) => {
-      const index = start + i;
-      known.set(nodeKey({ level: 0, index }), leaf.leafHash);
-      for (let level = 1; (index + 1) % 2 ** level === 0; level++) {
-        const j = (index + 1) / 2 ** level - 1;
-        const left = known.get(nodeKey({ level: level - 1, index: 2 * j }))!;
-        const right = known.get(nodeKey({ level: level - 1, index: 2 * j + 1 }))!;
-        const hash = nodeHash(h, left, right);
-        known.set(nodeKey({ level, index: j }), hash);
-        nodes.push({ level, idx: j, hash });
-      }
-    });
-    const size = start + batch.length;
-    await sql`
-      with entries as (
-        insert into ledger.entry (idx, entry, leaf_hash, subject)
-        select * from unnest(cast(${batch.map((_, i) => start + i)} as bigint[]), cast(${batch.map((b) => b.text)} as text[]),
-                             cast(${batch.map((b) => b.leafHash)} as bytea[]), cast(${batch.map((b) => b.subject)} as text[]))
-      ), subtrees as (
-        insert into ledger.node (level, idx, hash)
-        select * from unnest(cast(${nodes.map((n) => n.level)} as smallint[]), cast(${nodes.map((n) => n.idx)} as bigint[]),
-                             cast(${nodes.map((n) => n.hash)} as bytea[]))
-      )
-      update ledger.state set tree_size = ${size} where id = 1`.execute(trx);
-    const edge = new Map(frontier(size).map((r) => [nodeKey(r), known.get(nodeKey(r))!]));
-    return { start, frontier: { size, nodes: edge } };
+    const planned = plan(h, batch, start, await readNodes(trx, frontier(start)));
+    await write(trx, batch, planned);
+    return { start, frontier: planned.frontier };
   });
+}
+
+interface Planned {
+  start: number;
+  nodes: Array<{ level: number; idx: number; hash: Buffer }>;
+  frontier: Frontier;
+}
+
+/** The subtrees a batch appended at `start` completes, from the right edge `known` of the tree before it. */
+function plan(h: HashFn, batch: PendingLeaf[], start: number, known: Map<string, Hash>): Planned {
+  const nodes: Planned['nodes'] = [];
+  batch.forEach((leaf, i) => {
+    const index = start + i;
+    known.set(nodeKey({ level: 0, index }), leaf.leafHash);
+    for (let level = 1; (index + 1) % 2 ** level === 0; level++) {
+      const j = (index + 1) / 2 ** level - 1;
+      const left = known.get(nodeKey({ level: level - 1, index: 2 * j }))!;
+      const right = known.get(nodeKey({ level: level - 1, index: 2 * j + 1 }))!;
+      const hash = nodeHash(h, left, right);
+      known.set(nodeKey({ level, index: j }), hash);
+      nodes.push({ level, idx: j, hash });
+    }
+  });
+  const size = start + batch.length;
+  const edge = new Map(frontier(size).map((r) => [nodeKey(r), known.get(nodeKey(r))!]));
+  return { start, nodes, frontier: { size, nodes: edge } };
+}
+
+/**
+ * One statement: claims the sizes start…start+n by moving the stored size on only if it is still
+ * `start`, and writes the entries and subtrees only if it did. Under READ COMMITTED a concurrent
+ * append that committed first makes the claim find no row; one still running makes it wait.
+ */
+async function write(
+  db: Kysely<LedgerTables> | Transaction<LedgerTables>,
+  batch: PendingLeaf[],
+  { start, nodes, frontier: { size } }: Planned,
+): Promise<boolean> {
+  const { rows } = await sql<{ claimed: number }>`
+    with claimed as (
+      update ledger.state set tree_size = ${size} where id = 1 and tree_size = ${start} returning 1
+    ), entries as (
+      insert into ledger.entry (idx, entry, leaf_hash, subject)
+      select * from unnest(cast(${batch.map((_, i) => start + i)} as bigint[]), cast(${batch.map((b) => b.text)} as text[]),
+                           cast(${batch.map((b) => b.leafHash)} as bytea[]), cast(${batch.map((b) => b.subject)} as text[]))
+      where exists (select from claimed)
+    ), subtrees as (
+      insert into ledger.node (level, idx, hash)
+      select * from unnest(cast(${nodes.map((n) => n.level)} as smallint[]), cast(${nodes.map((n) => n.idx)} as bigint[]),
+                           cast(${nodes.map((n) => n.hash)} as bytea[]))
+      where exists (select from claimed)
+    )
+    select count(*)::int as claimed from claimed`.execute(db);
+  return rows[0]!.claimed === 1;
 }

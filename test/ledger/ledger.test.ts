@@ -36,11 +36,13 @@ describe('crypto suites against independent implementations', () => {
 describe.each(engines())('ledger storage on $name', (engine) => {
   let db: Database;
   let ledger: Ledger;
+  let databaseUrl: string | undefined;
   const k = () => db.kysely.withTables<LedgerTables>();
 
   beforeAll(async () => {
     if (engine.skip) return;
-    db = await connect({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://' });
+    databaseUrl = await engine.createDatabase();
+    db = await connect({ databaseUrl, dataDir: 'memory://' });
     await migrate(db, [ledgerMigrations]);
     ledger = await openLedger(db);
   });
@@ -60,6 +62,33 @@ describe.each(engines())('ledger storage on $name', (engine) => {
       expect((await ledger.rootAt(size)).equals(rootOf(h, leaves.slice(0, size))), `size ${size}`).toBe(true);
     }
     expect(rows[5]!.entry).toBe('{"kind":"test","n":' + JSON.parse(rows[5]!.entry).n + '}');
+  });
+
+  it.skipIf(engine.skip)('interleaves the appends of two hub processes without a gap or a fork', async () => {
+    // A second hub: its own connection on PostgreSQL; on PGlite, which one process holds, its own Ledger.
+    const otherDb = databaseUrl ? await connect({ databaseUrl }) : db;
+    const other = await openLedger(otherDb);
+    try {
+      const start = await ledger.size();
+      const indexes: number[] = [];
+      // Each round leaves the other hub's remembered right edge stale, so its next batch finds its
+      // one-statement claim refused and appends again under the lock.
+      for (let round = 0; round < 4; round++) {
+        const appends = Array.from({ length: 20 }, (_, i) => [
+          ledger.append({ kind: 'test', hub: 'a', round, i }),
+          other.append({ kind: 'test', hub: 'b', round, i }),
+        ]).flat();
+        for (const r of await Promise.all(appends)) indexes.push(r.index);
+      }
+      expect(indexes.sort((a, b) => a - b)).toEqual(Array.from({ length: 160 }, (_, i) => start + i));
+      const { rootOf } = await import('../../src/ledger/merkle.js');
+      const leaves = (await ledger.entries(0, start + 160)).map((r) => Buffer.from(r.leafHash, 'hex'));
+      expect((await other.rootAt(start + 160)).equals(rootOf(ledger.hashFn(), leaves))).toBe(true);
+      expect((await verifyLedger(k())).ok).toBe(true);
+    } finally {
+      await other.close();
+      if (otherDb !== db) await otherDb.close();
+    }
   });
 
   it.skipIf(engine.skip)('proves inclusion and consistency to a verifier that shares no code with it', async () => {
