@@ -4,19 +4,20 @@
  *  (b) the hub's data service: API key → authorize → grant (kept in memory, NOTIFY-invalidated)
  *      → quota → read → project/mask → durable ledger append → usage count → JSON.
  * 1 M person records are bulk-loaded into the demo's 人口基础信息 resource first. Both servers
- * get the same pool size; autocannon drives each with SHARE_CONNECTIONS (64) for SHARE_SECONDS (15).
+ * get the same pool size and each runs in a process of its own; autocannon drives each from this
+ * process with SHARE_CONNECTIONS (64) for SHARE_SECONDS (15).
  */
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { people } from '../src/demo/people.js';
 import { seedDemo } from '../src/demo/index.js';
-import { buildApp, openHub } from '../src/http/index.js';
-import { createLogger } from '../src/kernel/index.js';
+import { openHub } from '../src/http/index.js';
 import { createDatabase, fmt } from './lib.js';
 
 const ROWS = Number(process.env.SHARE_ROWS ?? 1_000_000);
@@ -70,6 +71,44 @@ async function drive(url: string, path: (key: string) => string, keys: string[],
   };
 }
 
+/**
+ * Runs one server (bench/share-server.ts) in a process of its own while `work` drives it, so the
+ * load generator and the server do not share an event loop. SHARE_PROFILE=1 writes a CPU
+ * profile of each server to ./profiles.
+ */
+async function serving<T>(kind: 'bare' | 'hub', url: string, resourceId: number, work: (url: string) => Promise<T>) {
+  const profile = process.env.SHARE_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=profiles'] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'bench/share-server.ts', kind, url, String(resourceId), String(POOL)],
+    { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = once(child, 'exit');
+  try {
+    const address = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      void exited.then(([code]) => reject(new Error(`the ${kind} server exited with ${code}`)));
+    });
+    return await work(address);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function ledgerSize(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ size: string }>('select tree_size as size from ledger.state where id = 1');
+  await client.end();
+  return Number(rows[0]!.size);
+}
+
 const target = await createDatabase('share');
 try {
   const hub = await openHub({ databaseUrl: target.url, poolSize: POOL });
@@ -94,30 +133,14 @@ try {
     },
   );
 
-  const pool = new pg.Pool({ connectionString: target.url, max: POOL });
-  pool.on('error', () => {}); // idle clients are cut when the database is dropped at the end
-  const bare = Fastify();
-  bare.get<{ Querystring: { key: string } }>('/r', async (request, reply) => {
-    const { rows } = await pool.query('select doc from catalog.record where resource_id = $1 and key = $2', [
-      resourceId,
-      request.query.key,
-    ]);
-    if (rows.length === 0) return reply.status(404).send({});
-    return { items: [rows[0].doc] };
-  });
-  await bare.listen({ port: 0, host: '127.0.0.1' });
-  const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+  await hub.close(); // the servers below open their own
 
-  const app = await buildApp(hub, { logger: createLogger('silent') });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const hubUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const before = (await hub.ledger.latestHead()).treeSize;
-
-  const a = await drive(bareUrl, (k) => `/r?key=${k}`, keys, {});
-  const b = await drive(hubUrl, (k) => `/api/v1/services/DS-JNGAJ-0001/records?key=${k}`, keys, {
-    'x-api-key': apiKey,
-  });
-  const after = (await hub.ledger.latestHead()).treeSize;
+  const a = await serving('bare', target.url, resourceId, (url) => drive(url, (k) => `/r?key=${k}`, keys, {}));
+  const before = await ledgerSize(target.url);
+  const b = await serving('hub', target.url, resourceId, (url) =>
+    drive(url, (k) => `/api/v1/services/DS-JNGAJ-0001/records?key=${k}`, keys, { 'x-api-key': apiKey }),
+  );
+  const after = await ledgerSize(target.url);
   console.log(`${CONNECTIONS} connections, ${SECONDS} s each, pool ${POOL}, random keys of ${fmt(ROWS)} rows:`);
   console.log(
     `  (a) bare Fastify + pg lookup : ${fmt(a.rps)} req/s  p50 ${a.p50} ms  p99 ${a.p99} ms  errors ${a.errors}`,
@@ -126,10 +149,6 @@ try {
     `  (b) hub full path            : ${fmt(b.rps)} req/s  p50 ${b.p50} ms  p99 ${b.p99} ms  errors ${b.errors}`,
   );
   console.log(`  ratio b/a ${fmt(b.rps / a.rps, 2)}; ledger entries written during (b): ${fmt(after - before)}`);
-  await app.close();
-  await bare.close();
-  await pool.end();
-  await hub.close();
 } finally {
   await target.drop();
 }

@@ -1,5 +1,5 @@
-import type { Database, Kysely, RawBuilder, Selectable, Transaction } from '../db/index.js';
-import { json, sql, transactionRetrying } from '../db/index.js';
+import type { CompiledQuery, Database, Kysely, RawBuilder, Selectable, Transaction } from '../db/index.js';
+import { createQueryId, json, sql, transactionRetrying } from '../db/index.js';
 import { HubError, addWorkingDays, digestJson, invalid } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { columnsOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
@@ -57,6 +57,8 @@ export interface RecordOrigin {
 export class CatalogService {
   readonly db: Kysely<CatalogTables>;
   private readonly cache = new Map<string, { resource: Resource; until: number }>();
+  /** The data service's hot path, built once: the query builder costs more than the lookup. */
+  private readonly recordByKey: CompiledQuery<{ doc: Record<string, unknown> }>;
 
   constructor(
     private readonly database: Database,
@@ -65,6 +67,12 @@ export class CatalogService {
     private readonly tasks: TaskInbox,
   ) {
     this.db = database.kysely.withTables<CatalogTables>();
+    this.recordByKey = this.db
+      .selectFrom('catalog.record')
+      .select('doc')
+      .where('resource_id', '=', 0)
+      .where('key', '=', '')
+      .compile();
   }
 
   /** Registers a draft under its provider; the code `{org}-{nnnn}` is stable for its life. */
@@ -359,13 +367,12 @@ export class CatalogService {
   }
 
   async findRecord(resourceId: number, key: string): Promise<Record<string, unknown> | undefined> {
-    const row = await this.db
-      .selectFrom('catalog.record')
-      .select('doc')
-      .where('resource_id', '=', resourceId)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row?.doc;
+    const { rows } = await this.db.executeQuery<{ doc: Record<string, unknown> }>({
+      ...this.recordByKey,
+      parameters: [resourceId, key],
+      queryId: createQueryId(),
+    });
+    return rows[0]?.doc;
   }
 
   /**

@@ -6,6 +6,7 @@ export { transactionRetrying } from './retry.js';
 export type { Database, DatabaseKind, Migration, ModuleMigrations } from './types.js';
 export {
   sql,
+  createQueryId,
   type Kysely,
   type Transaction,
   type Selectable,
@@ -13,4 +14,5 @@ export {
   type Generated,
   type SelectQueryBuilder,
   type RawBuilder,
+  type CompiledQuery,
 } from 'kysely';
