@@ -9,7 +9,8 @@
  *      serving hub (`bench/absorb.ts` measures it).
  * INGEST_ROWS (default 1 000 000) valid rows are generated first. The hub's time is the job's
  * own (started → finished, as ingest.job records it); its peak memory is the CLI process's
- * VmHWM (peak resident set), sampled from /proc while it runs.
+ * VmHWM (peak resident set), sampled from /proc while it runs. Each timed phase starts after a
+ * CHECKPOINT, so neither pays for the other's writes.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
@@ -21,7 +22,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { seedDemo } from '../src/demo/index.js';
 import { openHub } from '../src/http/index.js';
-import { createDatabase, fmt, writePeopleCsv } from './lib.js';
+import { checkpoint, createDatabase, fmt, writePeopleCsv } from './lib.js';
 
 const ROWS = Number(process.env.INGEST_ROWS ?? 1_000_000);
 const RESOURCE = 'JNGAJ-0001';
@@ -75,7 +76,9 @@ async function main() {
     await seedDemo(hub, { password: 'bench-ingest-password', people: 100 });
     await hub.close();
 
+    await checkpoint(database.url);
     const bare = await bareCopy(database.url, file);
+    await checkpoint(database.url);
     const run = await hubIngest(database.url, file);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

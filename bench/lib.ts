@@ -26,6 +26,17 @@ export async function createDatabase(label: string): Promise<{ url: string; drop
   };
 }
 
+/**
+ * Flushes the server's dirty pages and WAL before a timed phase, so that a checkpoint the
+ * previous phase's writes made due does not land in the middle of the next one.
+ */
+export async function checkpoint(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('checkpoint');
+  await client.end();
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
