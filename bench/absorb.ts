@@ -41,14 +41,12 @@ async function run(file: string): Promise<Run> {
     try {
       await seedDemo(hub, { password: 'bench-absorb-password', people: 100 });
       const resource = await hub.catalog.get(RESOURCE);
-      // Ingest absorbs after every load, in the background: this one is absorbed below instead.
-      const absorbJob = hub.base.absorbJob.bind(hub.base);
-      hub.base.absorbJob = async () => ({ subjects: 0, values: 0, conflicts: 0 });
       const t0 = performance.now();
       const job = await hub.ingest.runFile(resource, createReadStream(file), {
         createdBy: 1,
         source: 'bench',
         snapshot: true,
+        followUp: false, // ingest would absorb it in the background: it is absorbed below instead
       });
       const t1 = performance.now();
       if (job.state !== 'succeeded' || job.rowsLoaded !== ROWS) {
@@ -57,7 +55,7 @@ async function run(file: string): Promise<Run> {
       await hub.ingest.settled();
       const peakLoad = peakMiB();
       const t2 = performance.now();
-      const absorbed = await absorbJob(resource, job.id);
+      const absorbed = await hub.base.absorbJob(resource, job.id);
       const t3 = performance.now();
       if (absorbed.subjects !== ROWS) throw new Error(`${absorbed.subjects} subjects absorbed`);
       return { load: (t1 - t0) / 1000, absorb: (t3 - t2) / 1000, peakLoad, peakAbsorb: peakMiB() };

@@ -113,7 +113,7 @@ export class StagedMerge {
    * ones' values are written, the shared ones' values and conflicts recomputed, the labels of
    * all of them. Returns what the absorb found.
    */
-  async finish(): Promise<AbsorbResult> {
+  async finish(): Promise<Omit<AbsorbResult, 'departed'>> {
     const { trx, kind, code } = this;
     const elements = sql.val(this.stage.elements);
     // The planner's statistics, refreshed inside the transaction (where ANALYZE counts the rows

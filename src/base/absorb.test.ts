@@ -176,7 +176,7 @@ describe.each(engines())('absorb on $name', (engine) => {
       const r = await absorb(database, db, POLICE, 'j2', batchesOf([rows.slice(0, 2), [rows[2]!, ...again]]), {
         chunk,
       });
-      expect(r).toEqual({ subjects: 3, values: 6, conflicts: 0 });
+      expect(r).toEqual({ subjects: 3, values: 6, conflicts: 0, departed: 0 });
       expect(await state()).toEqual(expected);
       await reset();
     }

@@ -14,6 +14,8 @@ export interface AbsorbResult {
   values: number;
   /** Open conflicts among the absorbed subjects afterwards. */
   conflicts: number;
+  /** Subjects the resource no longer holds, whose values from it went (a load of the whole resource). */
+  departed: number;
 }
 
 /**
@@ -31,6 +33,9 @@ export interface AbsorbResult {
  * being read and checked (on a connection of its own); on PGlite, whose one connection the
  * transaction holds, every chunk is staged first.
  *
+ * With `whole`, the job's rows are all the resource now holds (a snapshot, or a first load):
+ * subjects it fed before and no longer has are taken out of it as well (`dropDeparted`).
+ *
  * Absorbing the same rows again finds everything already as it would make it: the same state.
  */
 export async function absorb(
@@ -39,10 +44,10 @@ export async function absorb(
   resource: Resource,
   jobId: string,
   batches: AsyncIterable<LoadedRow[]>,
-  opts: { chunk?: number } = {},
+  opts: { chunk?: number; whole?: boolean } = {},
 ): Promise<AbsorbResult> {
   const feed = feedOf(resource);
-  if (!feed) return { subjects: 0, values: 0, conflicts: 0 };
+  if (!feed) return { subjects: 0, values: 0, conflicts: 0, departed: 0 };
   const { kind } = feed;
   const stage = new Stage(database, db, kind, feed.feeds, opts.chunk);
   const filling = stage.fill(batches);
@@ -65,7 +70,8 @@ export async function absorb(
           await merge.add(current.value);
         }
       }
-      const result = await merge.finish();
+      const departed = opts.whole ? await dropDeparted(trx, kind, resource.code, jobId) : 0;
+      const result = { ...(await merge.finish()), departed };
       const log = { subjects: result.subjects, values_absorbed: result.values, conflicts: result.conflicts };
       await trx
         .insertInto('base.absorption')
@@ -89,6 +95,31 @@ export async function absorb(
  */
 export async function lockBase(trx: Transaction<BaseTables>, kind: BaseKind): Promise<void> {
   await sql`select pg_advisory_xact_lock(7401, ${BASE_KINDS.indexOf(kind)})`.execute(trx);
+}
+
+/**
+ * After a load of the whole resource, its observations from any other job are of subjects it no
+ * longer holds (the job's own subjects carry its id by now): they go, the values, conflicts
+ * and labels of those subjects are worked out again from what other providers still say, and
+ * a subject no provider reports any more leaves the base. Returns how many subjects departed.
+ */
+async function dropDeparted(trx: Transaction<BaseTables>, kind: BaseKind, code: string, jobId: string) {
+  await sql`create temp table base_departed (subject_key text primary key) on commit drop`.execute(trx);
+  const { numAffectedRows } = await sql`
+    with gone as (
+      delete from base.observation o where o.kind = ${kind} and o.resource_code = ${code} and o.job_id <> ${jobId}
+      returning o.subject_key
+    )
+    insert into base_departed select distinct subject_key from gone`.execute(trx);
+  const departed = Number(numAffectedRows ?? 0);
+  if (departed > 0) {
+    await recomputeAll(trx, kind, { keys: sql`select subject_key from base_departed`, element: null });
+    await sql`delete from base.subject s using base_departed d
+      where s.kind = ${kind} and s.key = d.subject_key
+        and not exists (select 1 from base.observation o where o.kind = s.kind and o.subject_key = s.key)`.execute(trx);
+  }
+  await sql`drop table base_departed`.execute(trx);
+  return departed;
 }
 
 /** Values, then conflicts (against the kept values), then labels (from the values), in scope. */

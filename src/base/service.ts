@@ -57,24 +57,32 @@ export class BaseService {
   }
 
   /** Takes a committed load into its base; nothing for a resource that feeds none. Idempotent. */
-  absorb(resource: Resource, jobId: string, batches: AsyncIterable<LoadedRow[]>): Promise<AbsorbResult> {
-    return absorb(this.database, this.db, resource, jobId, batches);
+  absorb(
+    resource: Resource,
+    jobId: string,
+    batches: AsyncIterable<LoadedRow[]>,
+    opts: { whole?: boolean } = {},
+  ): Promise<AbsorbResult> {
+    return absorb(this.database, this.db, resource, jobId, batches, opts);
   }
 
   /** Absorbs the rows of a job as the catalog holds them now. */
-  absorbJob(resource: Resource, jobId: string): Promise<AbsorbResult> {
-    return this.absorb(resource, jobId, this.catalog.recordsOfJob(resource.id, jobId, READ_BATCH));
+  async absorbJob(resource: Resource, jobId: string): Promise<AbsorbResult> {
+    // A snapshot says which subjects the resource no longer has — while it is still all the resource holds.
+    const whole = await this.catalog.holdsOnly(resource.id, jobId);
+    return this.absorb(resource, jobId, this.catalog.recordsOfJob(resource.id, jobId, READ_BATCH), { whole });
   }
 
   /** Absorbs every load a resource holds, oldest first (a resource that fed the base before this module did). */
   async absorbResource(resource: Resource): Promise<AbsorbResult> {
-    const total: AbsorbResult = { subjects: 0, values: 0, conflicts: 0 };
+    const total: AbsorbResult = { subjects: 0, values: 0, conflicts: 0, departed: 0 };
     for (const job of await this.catalog.jobsOfRecords(resource.id)) {
       if (await this.absorbed(job)) continue;
       const r = await this.absorbJob(resource, job);
       total.subjects += r.subjects;
       total.values += r.values;
       total.conflicts += r.conflicts;
+      total.departed += r.departed;
     }
     return total;
   }

@@ -415,6 +415,18 @@ export class CatalogService {
     return rows.map((r) => r.job_id!);
   }
 
+  /** Whether every record the resource holds came from this job (after a snapshot or a first load). */
+  async holdsOnly(resourceId: number, jobId: string): Promise<boolean> {
+    const other = await this.db
+      .selectFrom('catalog.record')
+      .select('key')
+      .where('resource_id', '=', resourceId)
+      .where(sql<boolean>`job_id is distinct from ${jobId}`)
+      .limit(1)
+      .executeTakeFirst();
+    return other === undefined;
+  }
+
   /** The records of several subjects at once (a batch call). */
   async findRecords(resourceId: number, keys: string[]): Promise<Array<{ key: string; doc: Record<string, unknown> }>> {
     if (keys.length === 0) return [];

@@ -158,8 +158,8 @@ describe.each(engines())('base databases on $name', (engine) => {
   });
 
   it.skipIf(engine.skip)('keeps the authoritative value and a differing one as an open conflict', async () => {
-    expect(await load('JNGAJ', POLICE, POLICE_CSV)).toEqual({ subjects: 4, values: 19, conflicts: 0 });
-    expect(await load('JNWJW', HEALTH, HEALTH_CSV)).toEqual({ subjects: 5, values: 20, conflicts: 3 });
+    expect(await load('JNGAJ', POLICE, POLICE_CSV)).toEqual({ subjects: 4, values: 19, conflicts: 0, departed: 0 });
+    expect(await load('JNWJW', HEALTH, HEALTH_CSV)).toEqual({ subjects: 5, values: 20, conflicts: 3, departed: 0 });
     await load('JNMZJ', HOUSEHOLD, HOUSEHOLD_CSV);
     const a = await hub.base.subject('person', A, as('operator'));
     const address = a.elements.find((e) => e.element === 'address')!;
@@ -193,7 +193,7 @@ describe.each(engines())('base databases on $name', (engine) => {
     const before = await state();
     const r = resources.get('JNWJW')!;
     const again = await hub.base.absorb(r, jobs.get('JNWJW')!, hub.catalog.recordsOfJob(r.id, jobs.get('JNWJW')!));
-    expect(again).toEqual({ subjects: 5, values: 20, conflicts: 3 });
+    expect(again).toEqual({ subjects: 5, values: 20, conflicts: 3, departed: 0 });
     expect(await state()).toEqual(before);
   });
 
@@ -360,6 +360,44 @@ describe.each(engines())('base databases on $name', (engine) => {
     const members = await call('auditor', 'GET', '/api/v1/base/labels/elderly/members?page=1&pageSize=2');
     expect(members.json()).toMatchObject({ total: 3, page: 1, pageSize: 2 });
     expect(members.json().items).toHaveLength(2);
+  });
+
+  it.skipIf(engine.skip)('takes out of the base what a snapshot no longer holds, and no more', async () => {
+    // The health commission's whole data again, without D and E: E was known only there.
+    const r = resources.get('JNWJW')!;
+    const snapshot = HEALTH_CSV.split('\n')
+      .filter((line) => !line.startsWith(D) && !line.startsWith(E))
+      .join('\n');
+    const officer = as('officer_jnwjw');
+    const job = await hub.ingest.runFile(r, Readable.from([snapshot]), {
+      createdBy: officer.userId,
+      source: 'test:snapshot',
+      snapshot: true,
+      followUp: false,
+    });
+    expect(job).toMatchObject({ state: 'succeeded', rowsLoaded: 3 });
+    expect(await hub.base.absorbJob(r, job.id)).toMatchObject({ subjects: 3, departed: 2 });
+    await expect(hub.base.subject('person', E, as('operator'))).rejects.toMatchObject({
+      code: 'BAS_SUBJECT_NOT_FOUND',
+    });
+    // D stays, from the police and the civil affairs bureau; the phone only health had is gone.
+    const d = await hub.base.subject('person', D, as('operator'));
+    expect(d.elements.map((e) => e.element).sort()).toEqual(
+      ['address', 'birth_date', 'gender', 'household_size', 'person_name'].sort(),
+    );
+    expect(d.elements.every((e) => e.origin.provider !== 'JNWJW')).toBe(true);
+    const open = await hub.base.conflicts({ state: 'open', subject: D, page: 1, pageSize: 50 }, as('operator'));
+    expect(open.total).toBe(0);
+    // An upsert that follows says nothing about who is missing.
+    const upsert = await hub.ingest.runFile(r, Readable.from([HEALTH_CSV.split('\n').slice(0, 2).join('\n')]), {
+      createdBy: officer.userId,
+      source: 'test:upsert',
+      followUp: false,
+    });
+    expect(await hub.base.absorbJob(r, upsert.id)).toMatchObject({ departed: 0 });
+    expect(
+      (await hub.base.subject('person', B, as('operator'))).elements.some((e) => e.origin.provider === 'JNWJW'),
+    ).toBe(true);
   });
 });
 
