@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { authorize, isAllowed, type Actor } from '../access/index.js';
 import type { Hub } from '../hub/index.js';
-import { formatOf, parseSource } from '../ingest/index.js';
+import { formatOf, parseSource, type SavedMapping } from '../ingest/index.js';
 import { HubError } from '../kernel/index.js';
 import type { Correction, CorrectionIndicators, QualityRule, RuleSet } from '../quality/index.js';
 
@@ -202,7 +202,7 @@ function registerMappingCommand(ingest: Command, open: OpenHub): void {
       .option('--suggest <file>', `how a file's header would map, from its first ${SAMPLE_ROWS} rows`)
       .option(
         '--set <column=field>',
-        'save this mapping, replacing the saved one (repeat)',
+        'save this mapping, replacing the saved one (repeat; column= skips the column)',
         (v, all: string[] = []) => [...all, v],
       ),
     false,
@@ -228,13 +228,16 @@ function registerMappingCommand(ingest: Command, open: OpenHub): void {
   );
 }
 
-/** `col=field` pairs; the last `=` splits, since a column name may hold one and a field name may not. */
-function pairs(list: string[]): Record<string, string> {
+/**
+ * `col=field` pairs; the last `=` splits, since a column name may hold one and a field name may
+ * not. `col=` (no field) skips the column.
+ */
+function pairs(list: string[]): SavedMapping {
   return Object.fromEntries(
     list.map((p) => {
       const at = p.lastIndexOf('=');
-      if (at <= 0 || at === p.length - 1) throw new InvalidArgumentError(`--set ${p}: not column=field`);
-      return [p.slice(0, at).trim(), p.slice(at + 1).trim()];
+      if (at <= 0) throw new InvalidArgumentError(`--set ${p}: not column=field (or column= to skip it)`);
+      return [p.slice(0, at).trim(), p.slice(at + 1).trim() || null];
     }),
   );
 }
@@ -332,10 +335,10 @@ function printCorrection(c: Correction): void {
   for (const [k, v] of lines) if (v !== null && v !== '') console.log(`  ${k.padEnd(10)}${cell(v)}`);
 }
 
-function printMapping(columns: Record<string, string>): void {
+function printMapping(columns: SavedMapping): void {
   const entries = Object.entries(columns);
   if (entries.length === 0) return console.log('no saved mapping: columns map by field name, label or data element');
-  printTable([['column', 'field'], ...entries]);
+  printTable([['column', 'field'], ...entries.map(([column, field]) => [column, field ?? '(skipped)'])]);
 }
 
 function readJson(file: string): unknown {

@@ -26,4 +26,4 @@ export {
   type ScheduleInput,
   type SchedulePatch,
 } from './schedule.js';
-export { matchColumns, suggestMapping, type ColumnMatch, type MatchedBy } from './mapping.js';
+export { matchColumns, suggestMapping, type ColumnMatch, type MatchedBy, type SavedMapping } from './mapping.js';

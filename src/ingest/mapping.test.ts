@@ -21,6 +21,20 @@ describe('stage 2 — map', () => {
     ]);
   });
 
+  it('keeps a column saved as skipped out, though its name matches, and lets the next one take the field', () => {
+    expect(matchColumns(['姓名', 'xm', '手机'], fields, { 姓名: null })).toEqual([
+      { column: '姓名', field: null, by: 'saved' },
+      { column: 'xm', field: 'name', by: 'element' },
+      { column: '手机', field: 'phone', by: 'element' },
+    ]);
+    const sample = [[makeCitizenId('370102', '1980-01-01', 1)]];
+    expect(suggestMapping(['zjhm'], fields, { zjhm: null }, sample)[0]).toEqual({
+      column: 'zjhm',
+      field: null,
+      by: 'saved',
+    });
+  });
+
   it('gives each field one column: a second column of the same name stays unmapped', () => {
     expect(matchColumns(['姓名', 'xm'], fields).map((m) => m.field)).toEqual(['name', null]);
   });

@@ -2,7 +2,7 @@ import { checkValue, findDataElement, type Field } from '../catalog/index.js';
 
 /**
  * Stage 2 — map: which source column feeds which field. In order of trust:
- *  saved   — a mapping an officer saved for the resource (column → field);
+ *  saved   — a mapping an officer saved for the resource (column → field, or null: skip it);
  *  name    — the column is the field's name or label (信息项名称);
  *  element — the column is its data element's name or a name departments commonly use for it;
  *  values  — (suggestion only) the column's sample values pass the field's check, e.g. 18-digit
@@ -10,6 +10,9 @@ import { checkValue, findDataElement, type Field } from '../catalog/index.js';
  * The first three map a load; `values` is offered to a person, who saves it if it is right.
  */
 export type MatchedBy = 'saved' | 'name' | 'element' | 'values';
+
+/** Source column → field name, or null for a column the officer chose not to load. */
+export type SavedMapping = Record<string, string | null>;
 
 export interface ColumnMatch {
   column: string;
@@ -45,13 +48,17 @@ function namesOf(field: Field): { name: string[]; element: string[] } {
   };
 }
 
-/** Saved, then by name, then by data element: each field to at most one column, each column to one field. */
-export function matchColumns(header: string[], fields: Field[], saved: Record<string, string> = {}): ColumnMatch[] {
+/**
+ * Saved, then by name, then by data element: each field to at most one column, each column to
+ * one field. A column saved as skipped stays unmapped (`by: 'saved'`, no field).
+ */
+export function matchColumns(header: string[], fields: Field[], saved: SavedMapping = {}): ColumnMatch[] {
   const matches: ColumnMatch[] = header.map((column) => ({ column, field: null, by: null }));
+  for (const m of matches) if (saved[m.column.trim()] === null) m.by = 'saved';
   const taken = new Set<string>();
   const assign = (by: MatchedBy, fits: (m: ColumnMatch, f: Field) => boolean) => {
     for (const m of matches) {
-      if (m.field) continue;
+      if (m.by) continue;
       const f = fields.find((x) => !taken.has(x.name) && fits(m, x));
       if (f) {
         m.field = f.name;
@@ -74,14 +81,14 @@ export function matchColumns(header: string[], fields: Field[], saved: Record<st
 export function suggestMapping(
   header: string[],
   fields: Field[],
-  saved: Record<string, string> = {},
+  saved: SavedMapping = {},
   sample: string[][] = [],
 ): ColumnMatch[] {
   const matches = matchColumns(header, fields, saved);
   const taken = new Set(matches.map((m) => m.field).filter(Boolean));
   const distinctive = fields.filter((f) => ['citizen_id', 'credit_code', 'division', 'date'].includes(f.type));
   matches.forEach((m, i) => {
-    if (m.field) return;
+    if (m.by) return;
     const values = sample.map((row) => row[i] ?? '').filter((v) => v.trim() !== '');
     if (values.length === 0) return;
     const f = distinctive.find(

@@ -94,5 +94,11 @@ create table ingest.column_mapping (
 );
 `,
     },
+    {
+      id: '005-skipped-columns',
+      // A column saved without a field is one the officer chose not to load, even when its
+      // name matches a field's (a "姓名" column of the applicant's agent, say).
+      sql: `alter table ingest.column_mapping alter column field drop not null;`,
+    },
   ],
 };

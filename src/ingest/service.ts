@@ -5,7 +5,7 @@ import type { CatalogService, LoadOutcome, Resource } from '../catalog/index.js'
 import type { Database, Kysely, Transaction } from '../db/index.js';
 import { HubError } from '../kernel/index.js';
 import { inBatches, parseSource, type SourceFormat } from './parse.js';
-import { suggestMapping } from './mapping.js';
+import { suggestMapping, type SavedMapping } from './mapping.js';
 import { Quarantine } from './quarantine.js';
 import { loadQuality, qualityTrend, type LoadQuality, type QualityTrendPoint } from './quality-report.js';
 import { validBatches, type Reject, type RowChecker, type ValidateProgress } from './stages.js';
@@ -251,20 +251,21 @@ export class IngestService {
   }
 
   /** The column → field mapping saved for a resource's sources. */
-  async savedMapping(resourceCode: string): Promise<Record<string, string>> {
+  async savedMapping(resourceCode: string): Promise<SavedMapping> {
     const rows = await this.db
       .selectFrom('ingest.column_mapping')
       .select(['source_column', 'field'])
       .where('resource_code', '=', resourceCode)
+      .orderBy('source_column')
       .execute();
     return Object.fromEntries(rows.map((r) => [r.source_column, r.field]));
   }
 
-  /** Replaces the saved mapping; every column must name a field of the resource. */
-  async saveMapping(resource: Resource, columns: Record<string, string>, by: number): Promise<Record<string, string>> {
+  /** Replaces the saved mapping; every column names a field of the resource, or null to skip it. */
+  async saveMapping(resource: Resource, columns: SavedMapping, by: number): Promise<SavedMapping> {
     const fields = new Set(resource.fields.map((f) => f.name));
     const problems = Object.entries(columns)
-      .filter(([, field]) => !fields.has(field))
+      .filter(([, field]) => field !== null && !fields.has(field))
       .map(([column, field]) => ({
         field: `body/columns/${column}`,
         reason: `${resource.code} has no field ${field}`,

@@ -1,6 +1,6 @@
 import { checkValue, type Field, type RecordRow, type Resource } from '../catalog/index.js';
 import { HubError } from '../kernel/index.js';
-import { matchColumns } from './mapping.js';
+import { matchColumns, type SavedMapping } from './mapping.js';
 
 /** Why a row was not loaded. `row` counts lines as a spreadsheet does: the header is row 1. */
 export interface Reject {
@@ -12,7 +12,7 @@ export interface Reject {
 // Stage 1 — parse — is parse.ts: CSV (UTF-8 or GBK), XLSX, JSON and NDJSON as rows of cells.
 
 /** Stage 2 — map (mapping.ts): every required field must have its column. */
-export function mapColumns(header: string[], fields: Field[], saved: Record<string, string> = {}): Map<Field, number> {
+export function mapColumns(header: string[], fields: Field[], saved: SavedMapping = {}): Map<Field, number> {
   const matches = matchColumns(header, fields, saved);
   const mapping = new Map<Field, number>();
   matches.forEach((m, i) => {
@@ -64,7 +64,7 @@ export async function* validBatches(
   resource: Resource,
   quarantine: (rejects: Array<Reject & { severity?: 'reject' | 'warn'; rule?: string }>) => void,
   progress: ValidateProgress,
-  opts: { checker?: RowChecker | undefined; saved?: Record<string, string> } = {},
+  opts: { checker?: RowChecker | undefined; saved?: SavedMapping } = {},
 ): AsyncGenerator<RecordRow[]> {
   const { checker, saved } = opts;
   let mapping: Map<Field, number> | undefined;

@@ -50,7 +50,8 @@ export type IngestTables = {
   'ingest.column_mapping': {
     resource_code: string;
     source_column: string;
-    field: string;
+    /** null: the column is skipped. */
+    field: string | null;
     saved_by: number;
     saved_at: Generated<Date>;
   };

@@ -406,7 +406,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // A department's export: pinyin initials for the ID and the division, a data element's alias for gender.
     const file = join(mkdtempSync(join(tmpdir(), 'qdh-mapping-')), 'mapping-e2e.csv');
     const id = makeCitizenId('370102', '1985-03-12', 7);
-    writeFileSync(file, `zjhm,姓名,xb,出生日期,qh\n${id},"张三",男,1985-03-12,370102\n`);
+    // 联系电话 holds what is not a phone number: it maps by its name, so it is skipped and saved so.
+    writeFileSync(file, `zjhm,姓名,xb,出生日期,qh,联系电话\n${id},"张三",男,1985-03-12,370102,见附件\n`);
     const page = await login('officer');
     await page.goto(`${running.url}/ingest/jobs?resource=JNGAJ-0001`);
     await page.getByTestId('new-job').click();
@@ -426,10 +427,15 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await pick(page, 'mapping-field-xb', '性别 · gender');
     await closed();
     await pick(page, 'mapping-field-qh', '户籍地行政区划 · division');
+    await closed();
+    expect(await by('联系电话')).toBe('按名称');
+    await pick(page, 'mapping-field-联系电话', '（不导入）');
+    await expect.poll(() => by('联系电话')).toBe('待保存');
     await expect.poll(() => page.getByTestId('mapping-missing').count()).toBe(0);
     expect(await upload.isDisabled()).toBe(true); // guesses from values map nothing until saved
     await page.getByTestId('mapping-save').click();
     await expect.poll(() => by('qh')).toBe('已保存');
+    expect(await by('联系电话')).toBe('已保存');
     expect(await by('zjhm')).toBe('已保存');
     await expect.poll(() => upload.isEnabled()).toBe(true);
     await page.screenshot({ path: join(OUT, 'ingest-mapping.png') });

@@ -234,12 +234,14 @@ describe('qdh command line on an embedded database', () => {
     expect(suggested).toMatch(/^csrq +birth_date +element$/m);
     expect(suggested).toMatch(/^备注 +— +—$/m);
     expect(suggested).toMatch(/^missing required: division$/m);
-    expect(
-      (await qdh('ingest', 'mapping', 'JNGAJ-0001', '--set', 'zjhm=citizen_id', '--as', 'officer')).stdout,
-    ).toMatch(/^zjhm +citizen_id$/m);
-    expect((await qdh('ingest', 'mapping', 'JNGAJ-0001', '--suggest', file)).stdout).toMatch(
-      /^zjhm +citizen_id +saved$/m,
-    );
+    const set = (
+      await qdh('ingest', 'mapping', 'JNGAJ-0001', '--set', 'zjhm=citizen_id', '--set', 'xm=', '--as', 'officer')
+    ).stdout;
+    expect(set).toMatch(/^zjhm +citizen_id$/m);
+    expect(set).toMatch(/^xm +\(skipped\)$/m);
+    const again = (await qdh('ingest', 'mapping', 'JNGAJ-0001', '--suggest', file)).stdout;
+    expect(again).toMatch(/^zjhm +citizen_id +saved$/m);
+    expect(again).toMatch(/^xm +— +saved$/m);
   });
 
   it('refuses to open an embedded database another live process holds', async () => {

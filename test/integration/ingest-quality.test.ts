@@ -204,6 +204,27 @@ describe.each(engines())('ingest quality and lineage on $name', (engine) => {
         { createdBy: 1, source: 'test:own-names.csv' },
       );
       expect(report).toMatchObject({ state: 'succeeded', rowsLoaded: 1 });
+      // 手机 would map to phone by its name; saved as skipped (null), the load leaves it out.
+      const junk = [...person(32).split(',').slice(0, 6), '不详'];
+      const load = () =>
+        hub.ingest.run(
+          resourceOf,
+          (async function* () {
+            yield header;
+            yield junk;
+          })(),
+          { createdBy: 1, source: 'test:own-names.csv' },
+        );
+      const resourceOf = await hub.catalog.get(PERSON);
+      expect(await load()).toMatchObject({ state: 'succeeded', rowsLoaded: 0, rowsRejected: 1 });
+      const skipped = await call('PUT', '/ingest/mapping', {
+        resource: PERSON,
+        columns: { zjhm: 'citizen_id', xb: 'gender', qh: 'division', 手机: null },
+      });
+      expect(skipped.json().columns).toEqual({ zjhm: 'citizen_id', xb: 'gender', qh: 'division', 手机: null });
+      expect(await load()).toMatchObject({ state: 'succeeded', rowsLoaded: 1, rowsRejected: 0 });
+      const suggested = await call('POST', '/ingest/mapping/suggest', { resource: PERSON, header });
+      expect(suggested.json().columns.at(-1)).toEqual({ column: '手机', field: null, by: 'saved' });
     },
   );
 });

@@ -314,9 +314,9 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
     const Cell = Type.String({ maxLength: 1000 });
     const Columns = Type.Record(
       Type.String({ minLength: 1, maxLength: 200 }),
-      Type.String({ minLength: 1, maxLength: 64 }),
+      Nullable(Type.String({ minLength: 1, maxLength: 64 })),
       {
-        description: 'source column → field name',
+        description: 'source column → field name, or null: the column is not loaded even when its name matches a field',
         maxProperties: 500,
       },
     );

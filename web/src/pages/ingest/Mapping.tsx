@@ -185,9 +185,7 @@ export function ColumnMapping({
 
   const chosen = new Set(choices.filter((c) => c !== null));
   const missing = fields.filter((f) => f.required && !chosen.has(f.name));
-  // A skipped column that a load still maps by its name cannot be saved away; it is flagged instead.
-  const stillMapped = (i: number) => choices[i] === null && !!suggested?.[i]?.by && suggested[i].by !== 'values';
-  const unsaved = (i: number) => !!suggested?.[i] && choices[i] !== loadMaps(suggested[i]) && !stillMapped(i);
+  const unsaved = (i: number) => !!suggested?.[i] && choices[i] !== loadMaps(suggested[i]);
   const anyUnsaved = choices.some((_, i) => unsaved(i));
   const ready = preview !== null && (!rows || (suggested !== null && missing.length === 0 && !anyUnsaved && !saving));
   useEffect(() => onReady(ready), [ready, onReady]);
@@ -200,14 +198,17 @@ export function ColumnMapping({
     if (!rows) return;
     setSaving(true);
     try {
-      const { columns } = await api<{ columns: Record<string, string> }>(
+      const { columns } = await api<{ columns: Record<string, string | null> }>(
         `/api/v1/ingest/mapping?${query({ resource })}`,
       );
       rows.header.forEach((name, i) => {
         const column = name.trim();
         if (column === '' || column.length > MAX_COLUMN) return;
         const field = choices[i];
+        const s = suggested?.[i];
         if (field) columns[column] = field;
+        // Skipped where a load would map it (by its name, or as saved): saved as skipped, to keep it out.
+        else if (s?.by && s.by !== 'values') columns[column] = null;
         else delete columns[column];
       });
       await api('/api/v1/ingest/mapping', { method: 'PUT', json: { resource, columns } });
@@ -279,11 +280,6 @@ export function ColumnMapping({
               <Space size={4} wrap data-testid={`mapping-by-${r.column}`}>
                 {r.by && choices[r.i] === r.field && <Tag color={BY_COLOR[r.by]}>{t(`mapping.by.${r.by}`)}</Tag>}
                 {unsaved(r.i) && <Tag color="orange">{t('mapping.unsaved')}</Tag>}
-                {stillMapped(r.i) && (
-                  <Typography.Text type="warning" style={{ fontSize: 12 }}>
-                    {t('mapping.stillMapped', { field: r.field })}
-                  </Typography.Text>
-                )}
               </Space>
             ),
           },
