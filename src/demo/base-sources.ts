@@ -7,7 +7,16 @@ import type { Hub } from '../hub/index.js';
 import { JINAN, countiesOf, findDivision, makeCitizenId } from '../kernel/index.js';
 import type { SourceFormat } from '../ingest/index.js';
 import { advance } from './catalog.js';
-import { enterprises, people, prng, type EnterpriseRow, type PersonRow } from './people.js';
+import {
+  GIVEN,
+  STREETS,
+  enterprises,
+  people,
+  prng,
+  randomAddress,
+  type EnterpriseRow,
+  type PersonRow,
+} from './people.js';
 
 /**
  * The base databases of the demo city: several departments' sources for the population and
@@ -17,19 +26,6 @@ import { enterprises, people, prng, type EnterpriseRow, type PersonRow } from '.
  * Deterministic: the same city every time. (市残联 and 市税务局 are not among the demo's 21
  * departments; 市民政局 sends the disability certificates and 市统计局 the enterprise figures.)
  */
-const STREETS = [
-  '经十路',
-  '泉城路',
-  '历山路',
-  '解放路',
-  '和平路',
-  '舜耕路',
-  '花园路',
-  '黄河大道',
-  '北园大街',
-  '工业南路',
-];
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚华玉萍红';
 
 const field = (name: string, label: string, element: string, required = false) => ({ name, label, element, required });
 
@@ -355,7 +351,7 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> 
 function movedAddress(rand: () => number): string {
   const counties = countiesOf(JINAN).filter((c) => !c.functional);
   const county = counties[Math.floor(rand() * counties.length)]!;
-  return `山东省济南市${county.name}${STREETS[Math.floor(rand() * STREETS.length)]}${1 + Math.floor(rand() * 300)}号`;
+  return randomAddress(county.name, rand);
 }
 
 function firmAddress(f: EnterpriseRow, i: number): string {

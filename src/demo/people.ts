@@ -16,9 +16,10 @@ export function prng(seed: number): () => number {
 
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN =
+/** Characters of given names; a name takes one or two. */
+export const GIVEN =
   '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国建华志强文斌海燕凤兰晓东雪梅佳怡子涵浩然欣怡一诺宇轩梓萱思远泉城历山明湖';
-const STREETS = [
+export const STREETS = [
   '经十路',
   '泉城路',
   '历山路',
@@ -35,6 +36,11 @@ const STREETS = [
 
 function pick<T>(rand: () => number, items: readonly T[] | string): T {
   return items[Math.floor(rand() * items.length)] as T;
+}
+
+/** A street address in one of Jinan's counties. */
+export function randomAddress(county: string, rand: () => number): string {
+  return `山东省济南市${county}${pick(rand, STREETS)}${1 + Math.floor(rand() * 300)}号`;
 }
 
 export interface PersonRow {
@@ -70,7 +76,7 @@ export function* people(count: number, seed = 2026): Generator<PersonRow> {
       gender: seq % 2 === 1 ? '男' : '女',
       birth_date: birthDate,
       division: county.code,
-      address: `山东省济南市${county.name}${pick(rand, STREETS)}${1 + Math.floor(rand() * 300)}号`,
+      address: randomAddress(county.name, rand),
       phone: `1${pick(rand, '3578')}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`,
     };
   }

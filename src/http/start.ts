@@ -26,7 +26,12 @@ export interface RunningHub {
 /** Opens the database, migrates, seeds the demo city when asked (and only into an empty hub), and listens. */
 export async function startHub(opts: StartOptions): Promise<RunningHub> {
   const logger = opts.logger ?? createLogger(opts.logLevel ?? 'warn');
-  const hub = await openHub({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://', worker: true });
+  const hub = await openHub({
+    databaseUrl: opts.databaseUrl,
+    dataDir: opts.dataDir ?? 'memory://',
+    worker: true,
+    logger,
+  });
   try {
     const demo = opts.demo
       ? await seedDemo(hub, {

@@ -4,6 +4,7 @@ import { CatalogService, catalogMigrations } from '../catalog/index.js';
 import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
 import { DemandService, ExchangeService, exchangeMigrations } from '../exchange/index.js';
 import { IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
+import { maskPersonalText, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
 
@@ -51,6 +52,8 @@ export interface OpenHubOptions {
   poolSize?: number;
   /** Run queued ingest jobs and due schedules in this process (`qdh serve` does; one-off commands do not). */
   worker?: boolean;
+  /** Where background work that fails (absorbs, overdue checks) says so; it is retried either way. */
+  logger?: Logger;
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
@@ -68,6 +71,14 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       const orgs = await access.listOrganizations();
       return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
     };
+    const orgName = async (code: string) => (await orgNames([code])).get(code);
+    const failed =
+      (what: string, context: Record<string, unknown> = {}) =>
+      (e: unknown) =>
+        void opts.logger?.warn(
+          { ...context, error: maskPersonalText(e instanceof Error ? e.message : String(e)) },
+          what,
+        );
     const catalog = new CatalogService(db, orgNames, ledger, officers);
     const base = new BaseService(db, catalog, ledger, {
       orgNames,
@@ -81,12 +92,15 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       ledger,
       grantedFields: async (org, resource) => (await exchange.grants.active(org, resource))?.fields ?? null,
       citizenIdOf: (actor) => access.citizenIdOf(actor),
-      orgName: async (code) => (await access.listOrganizations()).find((o) => o.code === code)?.name,
+      orgName,
     });
     const ingest = new IngestService(db, catalog, {
       checker: (resource, o) => quality.checker(resource, o),
       // A failed absorb is not lost: the worker's catch-up (below) absorbs what was missed.
-      afterLoad: async (resource, jobId) => void (await base.absorbJob(resource, jobId).catch(() => {})),
+      afterLoad: async (resource, jobId) =>
+        void (await base
+          .absorbJob(resource, jobId)
+          .catch(failed('base absorb failed; the catch-up retries it', { job: jobId, resource: resource.code }))),
     });
     const jobs = new JobQueue(db, {
       run: (r, rows, o) => ingest.run(r, rows, o),
@@ -101,7 +115,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       catalog,
       tasks: officers,
       ledger,
-      orgName: async (code) => (await access.listOrganizations()).find((o) => o.code === code)?.name,
+      orgName,
       publish: async ({ demandId, consumer, resource, fields, purpose, by }) => {
         const grant = await exchange.grants.forDemand(by, { demandId, consumer, resource, fields, purpose });
         const service = await exchange.services.publish(resource, by.username);
@@ -110,8 +124,8 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     });
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     const overdue = setInterval(() => {
-      void demands.flagOverdue().catch(() => {});
-      void quality.flagOverdue().catch(() => {});
+      void demands.flagOverdue().catch(failed('flagging overdue demand steps failed'));
+      void quality.flagOverdue().catch(failed('flagging overdue corrections failed'));
     }, OVERDUE_CHECK_MS);
     overdue.unref();
     // Last, so that a failure above leaves no worker running on a closed database.
@@ -119,7 +133,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     if (opts.worker) {
       jobs.start();
       schedules.start();
-      const absorbMissed = () => void base.absorbMissed().catch(() => {});
+      const absorbMissed = () => void base.absorbMissed().catch(failed('catching up missed absorbs failed'));
       absorbMissed();
       catchUp = setInterval(absorbMissed, ABSORB_CATCH_UP_MS);
       catchUp.unref();

@@ -1,5 +1,5 @@
 import type { Field, Resource } from '../catalog/index.js';
-import { checkCitizenId, chinaDate } from '../kernel/index.js';
+import { GENDER_NAME, chinaDate, citizenIdFacts } from '../kernel/index.js';
 import type { QualityRule, Severity } from './rules.js';
 
 /** What a rule found wrong with one value of one row. `row` is the source row (header = 1). */
@@ -24,7 +24,6 @@ export interface BuiltinRule {
 }
 
 const DAY = 86_400_000;
-const GENDER_OF_ID = { male: '男', female: '女' } as const;
 
 /**
  * A check of one value for the rules that look at a value alone (regex, range, freshness);
@@ -82,7 +81,7 @@ export function builtinRules(resource: Resource): BuiltinRule[] {
       severity: 'reject',
       description: `${f.label}与${idField.label}第 17 位（奇男偶女）一致`,
       // Only 男/女 are compared: other codes of GB/T 2261.1 (未知, 未说明) say nothing the ID could contradict.
-      check: fromId(idField, f, (id) => GENDER_OF_ID[id.gender], 'differs from the gender in the citizen ID', [
+      check: fromId(idField, f, (id) => GENDER_NAME[id.gender], 'differs from the gender in the citizen ID', [
         '男',
         '女',
       ]),
@@ -109,24 +108,8 @@ function fromId(
     const value = doc[field.name];
     if (id === null || id === undefined || value === null || value === undefined) return null;
     if (comparable && !comparable.includes(String(value))) return null;
-    const facts = idFacts(String(id));
+    const facts = citizenIdFacts(String(id));
     if (!facts) return null;
     return String(value) === expected(facts) ? null : reason;
-  };
-}
-
-/**
- * What an ID states about its holder. Rows reach the quality stage validated, the ID in its
- * normalized 18-character form, so this reads the digits rather than checking them again (a
- * million-row load would otherwise check every ID three times).
- */
-function idFacts(id: string): { birthDate: string; gender: 'male' | 'female' } | null {
-  if (!/^\d{17}[\dX]$/.test(id)) {
-    const parsed = checkCitizenId(id); // another form (15 digits, a lower-case x): the full check normalizes it
-    return parsed.ok ? parsed.value : null;
-  }
-  return {
-    birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
-    gender: Number(id[16]) % 2 === 1 ? 'male' : 'female',
   };
 }

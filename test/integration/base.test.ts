@@ -75,6 +75,8 @@ describe.each(engines())('base databases on $name', (engine) => {
   const actors = new Map<string, Actor>();
   const resources = new Map<string, Resource>();
   const jobs = new Map<string, string>();
+  /** What the hub logged: background work that failed says so here. */
+  const logged: string[] = [];
 
   const as = (name: string) => actors.get(name)!;
   const load = async (org: string, input: ResourceInput, csv: string) => {
@@ -108,7 +110,12 @@ describe.each(engines())('base databases on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
+    hub = await openHub({
+      databaseUrl: await engine.createDatabase(),
+      dataDir: 'memory://',
+      headIntervalMs: 100,
+      logger: createLogger('warn', { write: (line: string) => void logged.push(line) }),
+    });
     const orgs: Array<[string, string, 'platform' | 'department']> = [
       ['JNDSJ', '济南市大数据局', 'platform'],
       ['JNGAJ', '济南市公安局', 'department'],
@@ -360,6 +367,21 @@ describe.each(engines())('base databases on $name', (engine) => {
     const members = await call('auditor', 'GET', '/api/v1/base/labels/elderly/members?page=1&pageSize=2');
     expect(members.json()).toMatchObject({ total: 3, page: 1, pageSize: 2 });
     expect(members.json().items).toHaveLength(2);
+  });
+
+  it.skipIf(engine.skip)('logs an absorb that failed after a load, without the personal data in it', async () => {
+    const r = resources.get('JNMZJ')!;
+    const absorbJob = hub.base.absorbJob.bind(hub.base);
+    hub.base.absorbJob = () => Promise.reject(new Error(`the base refused ${A}`));
+    try {
+      const job = await hub.ingest.runFile(r, Readable.from([HOUSEHOLD_CSV]), { createdBy: 1, source: 'test:log' });
+      await hub.ingest.settled();
+      const line = logged.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.job === job.id);
+      expect(line).toMatchObject({ msg: 'base absorb failed; the catch-up retries it', resource: r.code });
+      expect(line!.error).toBe(`the base refused ${A.slice(0, 6)}********${A.slice(-4)}`);
+    } finally {
+      hub.base.absorbJob = absorbJob;
+    }
   });
 
   it.skipIf(engine.skip)('takes out of the base what a snapshot no longer holds, and no more', async () => {

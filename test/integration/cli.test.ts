@@ -20,7 +20,9 @@ const qdh = (...args: string[]) => run('npx', ['tsx', 'src/cli/main.ts', ...args
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('qdh command line on an embedded database', () => {
+// Every step starts a process of its own (tsx, PGlite) that takes seconds on a loaded machine; a
+// test of a workflow runs several, and the default 60 s left some failing on time, not on output.
+describe('qdh command line on an embedded database', { timeout: 180_000 }, () => {
   it('seeds the demo city once and never over existing data', async () => {
     const first = await qdh('demo', '--people', '30');
     expect(first.stdout).toMatch(/demo city seeded/);
@@ -209,7 +211,7 @@ describe('qdh command line on an embedded database', () => {
     expect(rejected).toMatch(new RegExp(`^#${id} rejected`, 'm'));
     expect(rejected).toMatch(/reason +经核实号码无误/);
     expect((await qdh('correction', 'indicators')).stdout).toMatch(/^city-wide +1 +0 +1 +0 +0/m);
-  }, 120_000);
+  });
 
   it('shows the base databases’ overview and their open conflicts, subjects masked', async () => {
     const overview = (await qdh('base', 'overview', '--as', 'operator')).stdout;
