@@ -10,6 +10,8 @@ export interface Actor {
   roles: readonly Role[];
   org: { id: number; code: string; name: string } | null;
   via: 'token' | 'api_key';
+  /** The token's session (its jti), which logout revokes; absent for API keys. */
+  session?: string;
 }
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {

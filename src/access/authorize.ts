@@ -44,6 +44,9 @@ const POLICY = {
   // A named source connection (QDH_SOURCE_<NAME>, owner QDH_SOURCE_<NAME>_ORG): its organization's officers, operators.
   'ingest:use-connection': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
   'grant:manage': (a) => hasRole(a, 'operator'),
+  // The purpose registry (用途) that grants and consents name: operators add to it.
+  'purpose:read': (a) => a.roles.length > 0,
+  'purpose:manage': (a) => hasRole(a, 'operator'),
   'service:list': (a) => hasRole(a, 'operator', 'officer', 'consumer', 'third_party', 'auditor'),
   'service:publish': (a, t) => hasRole(a, 'operator') || (hasRole(a, 'officer') && ownsTarget(a, t)),
   'monitoring:read': (a) => hasRole(a, 'operator', 'auditor'),

@@ -1,6 +1,8 @@
 export { accessMigrations } from './migrations.js';
 export {
   AccessService,
+  TOKEN_TTL_S,
+  type LoginAnswer,
   type Organization,
   type OrganizationInput,
   type UserInput,
@@ -8,5 +10,6 @@ export {
 } from './service.js';
 export { authorize, isAllowed, type Action, type Target } from './authorize.js';
 export { hasRole, type Actor } from './actor.js';
+export { FREE_FAILURES, type LoginSource } from './login-throttle.js';
 export { ROLES, ORG_KINDS, type Role, type OrgKind } from './tables.js';
 export { OfficerService, type Officers, type Task } from './officers.js';

@@ -75,5 +75,34 @@ create index task_open on access.task (org_code, state);
 create unique index task_one_open on access.task (kind, ref) where state = 'open';
 `,
     },
+    {
+      id: '003-login-throttle-sessions',
+      sql: `
+-- #13: a failed login is counted against its (user name, source) pair, its address and its user
+-- name, so that nobody locks an account by failing from elsewhere. The source is the device
+-- cookie of a browser that logged into the account before, else the address.
+alter table access.login_failure add column source text not null default '';
+alter table access.login_failure add column address text not null default '';
+create index login_failure_address_at on access.login_failure (address, at);
+create index login_failure_at on access.login_failure (at);
+-- Where each account logged in before ('addr:…', 'device:<sha256>'): failures elsewhere do not slow these.
+create table access.known_source (
+  user_id int not null references access.user(id),
+  source text not null,
+  last_at timestamptz not null,
+  primary key (user_id, source)
+);
+-- One row per issued token (its jti), so that logout, a password change or disabling the user
+-- revokes tokens in every process before they expire.
+create table access.session (
+  id text primary key,
+  user_id int not null references access.user(id),
+  created_at timestamptz not null,
+  expires_at timestamptz not null,
+  revoked_at timestamptz
+);
+create index session_user_live on access.session (user_id) where revoked_at is null;
+`,
+    },
   ],
 };

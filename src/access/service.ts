@@ -1,18 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { Database, Kysely } from '../db/index.js';
 import { HubError, checkCitizenId, checkCreditCode, findDivision, invalid } from '../kernel/index.js';
 import type { Actor } from './actor.js';
+import { announceRevocation, CredentialCache, listenForRevocations } from './credential-cache.js';
+import { LoginThrottle, type LoginSource } from './login-throttle.js';
 import { loadOrCreateSecret } from './secrets.js';
+import { Sessions } from './sessions.js';
 import { ROLES, type AccessTables, type OrgKind, type Role } from './tables.js';
 
-const TOKEN_TTL = '8h';
+/** How long a token lives unless revoked earlier (logout, password change, disabled user). */
+export const TOKEN_TTL_S = 8 * 60 * 60;
 const ISSUER = 'qdh';
-/** Failed logins allowed per user name in the window before further attempts are refused. */
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_S = 15 * 60;
 const API_KEY_PREFIX = 'qdh_';
+const MIN_PASSWORD = 8;
+/** Logins the server makes for itself (the CLI, tests) come from here. */
+const LOCAL: LoginSource = { address: 'local' };
 
 export interface OrganizationInput {
   code: string;
@@ -49,24 +53,40 @@ export interface UserProfile {
   org: { code: string; name: string; kind: OrgKind } | null;
 }
 
+/** A login's answer: the token, when it expires (ISO 8601) and in how many seconds. */
+export interface LoginAnswer {
+  token: string;
+  expiresAt: string;
+  expiresIn: number;
+  user: UserProfile;
+}
+
 // A hash to verify against when the user does not exist, so that timing does not reveal user names.
 let dummyHash: Promise<string> | undefined;
 
 export class AccessService {
   private readonly db: Kysely<AccessTables>;
-  private readonly apiKeyCache = new Map<string, { actor: Actor; until: number }>();
+  private readonly apiKeyCache = new CredentialCache<Actor>();
+  private readonly throttle: LoginThrottle;
+  private readonly sessions: Sessions;
   private orgs: { list: Organization[]; until: number } | undefined;
 
   private constructor(
     database: Database,
     private readonly tokenKey: Uint8Array,
+    private readonly now: () => Date,
   ) {
     this.db = database.kysely.withTables<AccessTables>();
+    this.throttle = new LoginThrottle(this.db, now);
+    this.sessions = new Sessions(this.db, now);
   }
 
-  static async open(database: Database): Promise<AccessService> {
+  /** `now` is the clock of tokens and of the login throttle (tests move it). */
+  static async open(database: Database, opts: { now?: (() => Date) | undefined } = {}): Promise<AccessService> {
     const key = await loadOrCreateSecret(database.kysely.withTables<AccessTables>(), 'token-hs256');
-    return new AccessService(database, key);
+    const service = new AccessService(database, key, opts.now ?? (() => new Date()));
+    await listenForRevocations(database, [service.sessions.cache, service.apiKeyCache]);
+    return service;
   }
 
   /** A named secret shared by every process of the hub (created on first use), e.g. the watermark key. */
@@ -112,7 +132,7 @@ export class AccessService {
   }
 
   async createUser(input: UserInput): Promise<UserProfile> {
-    if (input.password.length < 8) throw invalid('password', 'must be at least 8 characters');
+    if (input.password.length < MIN_PASSWORD) throw invalid('password', `must be at least ${MIN_PASSWORD} characters`);
     const unknown = input.roles.filter((r) => !ROLES.includes(r));
     if (input.roles.length === 0 || unknown.length > 0) throw invalid('roles', `must be some of ${ROLES.join(', ')}`);
     let citizenId: string | null = null;
@@ -193,67 +213,118 @@ export class AccessService {
     return row?.citizen_id ?? null;
   }
 
-  async login(username: string, password: string): Promise<{ token: string; user: UserProfile }> {
-    await this.refuseWhenRateLimited(username);
+  /** Checks the password, slowed down per source (login-throttle.ts), and opens a session. */
+  async login(username: string, password: string, from: LoginSource = LOCAL): Promise<LoginAnswer> {
+    const userId = await this.checkPassword(username, password, from);
+    return this.issueToken(await this.profile(userId));
+  }
+
+  /** The user's id when the password is right and the user enabled; a wrong one slows its source down. */
+  private async checkPassword(username: string, password: string, from: LoginSource): Promise<number> {
     const row = await this.db
       .selectFrom('access.user')
       .select(['id', 'password_hash', 'disabled'])
       .where('username', '=', username)
       .executeTakeFirst();
+    const source = await this.throttle.identify(row?.id ?? null, from);
+    await this.throttle.check(username, source);
+    await this.throttle.attempted(username, source);
     const ok = row
       ? await verify(row.password_hash, password)
       : await verify(await (dummyHash ??= hash('no-such-user')), password);
-    if (!row || !ok || row.disabled) {
-      await this.db.insertInto('access.login_failure').values({ username }).execute();
-      throw new HubError('ACC_BAD_CREDENTIALS');
-    }
-    await this.db.deleteFrom('access.login_failure').where('username', '=', username).execute();
-    const user = await this.profile(row.id);
-    return { token: await this.issueToken(user), user };
+    if (!row || !ok || row.disabled) throw new HubError('ACC_BAD_CREDENTIALS');
+    await this.throttle.succeeded(row.id, username, source, from.device);
+    return row.id;
   }
 
-  private async refuseWhenRateLimited(username: string): Promise<void> {
-    const since = new Date(Date.now() - FAILURE_WINDOW_S * 1000);
-    const rows = await this.db
-      .selectFrom('access.login_failure')
-      .select(['at'])
-      .where('username', '=', username)
-      .where('at', '>', since)
-      .orderBy('at')
-      .execute();
-    if (rows.length < MAX_FAILURES) return;
-    const oldest = rows[rows.length - MAX_FAILURES]!.at.getTime();
-    const retryAfter = Math.max(1, Math.ceil((oldest + FAILURE_WINDOW_S * 1000 - Date.now()) / 1000));
-    throw new HubError('ACC_RATE_LIMITED', `too many failed logins for ${username}; retry in ${retryAfter} s`, {
-      headers: { 'retry-after': String(retryAfter) },
+  /** Replaces the caller's password; every earlier token of the user stops working, a new one is returned. */
+  async changePassword(actor: Actor, current: string, next: string, from: LoginSource = LOCAL): Promise<LoginAnswer> {
+    if (next.length < MIN_PASSWORD) throw invalid('newPassword', `must be at least ${MIN_PASSWORD} characters`);
+    await this.checkPassword(actor.username, current, from);
+    const passwordHash = await hash(next);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('access.user')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', actor.userId)
+        .execute();
+      await this.sessions.revokeAll(actor.userId, trx);
+      await this.announce(actor.userId, trx);
     });
+    return this.issueToken(await this.profile(actor.userId));
   }
 
-  private issueToken(user: UserProfile): Promise<string> {
-    return new SignJWT({ usr: user.username, roles: user.roles, org: user.org?.code ?? null })
+  /** Ends the session of the token the actor presented. */
+  async logout(actor: Actor): Promise<void> {
+    if (!actor.session) throw new HubError('KRN_BAD_REQUEST', 'only a token session can be logged out of');
+    await this.sessions.revoke(actor.session, actor.userId);
+    await this.announce(actor.userId);
+  }
+
+  /** A disabled user's tokens and API keys stop working at the next request, in every process. */
+  async setDisabled(username: string, disabled: boolean): Promise<{ username: string; disabled: boolean }> {
+    const row = await this.db
+      .selectFrom('access.user')
+      .select('id')
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (!row) throw new HubError('KRN_NOT_FOUND', `no user ${username}`);
+    const userId = row.id;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('access.user').set({ disabled }).where('id', '=', userId).execute();
+      if (disabled) await this.sessions.revokeAll(userId, trx);
+      await this.announce(userId, trx);
+    });
+    return { username, disabled };
+  }
+
+  /** This process forgets the user's credentials at once, the others when the NOTIFY arrives (at commit). */
+  private async announce(userId: number, db: Kysely<AccessTables> = this.db): Promise<void> {
+    this.sessions.cache.forget(userId);
+    this.apiKeyCache.forget(userId);
+    await announceRevocation(db, userId);
+  }
+
+  private async issueToken(user: UserProfile): Promise<LoginAnswer> {
+    const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const expiresAt = new Date((issuedAt + TOKEN_TTL_S) * 1000);
+    const session = await this.sessions.open(user.id, expiresAt);
+    const token = await new SignJWT({ usr: user.username, roles: user.roles, org: user.org?.code ?? null })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(String(user.id))
       .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setExpirationTime(TOKEN_TTL)
+      .setJti(session)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + TOKEN_TTL_S)
       .sign(this.tokenKey);
+    return { token, expiresAt: expiresAt.toISOString(), expiresIn: TOKEN_TTL_S, user };
   }
 
-  /** Verifies a bearer token; the actor comes from signed claims only, no database read. */
+  /** Verifies a bearer token: the actor comes from its signed claims, its session must still be live. */
   async authenticateToken(token: string): Promise<Actor> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.tokenKey, { issuer: ISSUER, algorithms: ['HS256'] });
-      const orgCode = typeof payload.org === 'string' ? payload.org : null;
-      return {
-        userId: Number(payload.sub),
-        username: String(payload.usr),
-        roles: (payload.roles as Role[]) ?? [],
-        org: orgCode ? await this.orgRef(orgCode) : null,
-        via: 'token',
-      };
+      ({ payload } = await jwtVerify(token, this.tokenKey, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        currentDate: this.now(),
+      }));
     } catch {
       throw new HubError('ACC_UNAUTHENTICATED', 'invalid or expired token');
     }
+    const userId = Number(payload.sub);
+    if (typeof payload.jti !== 'string' || !(await this.sessions.valid(payload.jti, userId))) {
+      throw new HubError('ACC_UNAUTHENTICATED', 'the token was revoked');
+    }
+    const orgCode = typeof payload.org === 'string' ? payload.org : null;
+    return {
+      userId,
+      username: String(payload.usr),
+      roles: (payload.roles as Role[]) ?? [],
+      org: orgCode ? await this.orgRef(orgCode) : null,
+      via: 'token',
+      session: payload.jti,
+    };
   }
 
   private readonly orgRefs = new Map<string, { id: number; code: string; name: string }>();
@@ -280,18 +351,23 @@ export class AccessService {
   }
 
   async revokeApiKey(prefix: string): Promise<void> {
-    await this.db.updateTable('access.api_key').set({ revoked_at: new Date() }).where('prefix', '=', prefix).execute();
-    this.apiKeyCache.clear();
+    const rows = await this.db
+      .updateTable('access.api_key')
+      .set({ revoked_at: this.now() })
+      .where('prefix', '=', prefix)
+      .returning('user_id')
+      .execute();
+    for (const userId of new Set(rows.map((r) => r.user_id))) await this.announce(userId);
   }
 
   /**
-   * Machine clients call thousands of times a second: a verified key is cached for a few
-   * seconds, which is also the longest a revoked key can still be used by a running process.
+   * Machine clients call thousands of times a second: a verified key is kept in memory until
+   * its revocation or its user's disabling is announced (credential-cache.ts).
    */
   async authenticateApiKey(key: string): Promise<Actor> {
     const digest = sha256(key);
-    const cached = this.apiKeyCache.get(digest);
-    if (cached && cached.until > Date.now()) return cached.actor;
+    const cached = this.apiKeyCache.get(digest, this.now().getTime());
+    if (cached) return cached;
     const row = await this.db
       .selectFrom('access.api_key as k')
       .innerJoin('access.user as u', 'u.id', 'k.user_id')
@@ -307,7 +383,7 @@ export class AccessService {
       org: row.org_id && row.code && row.name ? { id: row.org_id, code: row.code, name: row.name } : null,
       via: 'api_key',
     };
-    this.apiKeyCache.set(digest, { actor, until: Date.now() + 5000 });
+    this.apiKeyCache.set(digest, actor, this.now().getTime());
     return actor;
   }
 }

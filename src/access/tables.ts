@@ -37,7 +37,15 @@ export type AccessTables = {
     created_at: Generated<Date>;
     revoked_at: Date | null;
   };
-  'access.login_failure': { username: string; at: Generated<Date> };
+  'access.login_failure': { username: string; source: string; address: string; at: Date };
+  'access.known_source': { user_id: number; source: string; last_at: Date };
+  'access.session': {
+    id: string;
+    user_id: number;
+    created_at: Date;
+    expires_at: Date;
+    revoked_at: Date | null;
+  };
   'access.secret': { name: string; value: string };
   'access.officer': { org_code: string; user_id: number; duty: 'chief' | 'steward' };
   'access.task': {

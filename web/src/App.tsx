@@ -101,6 +101,8 @@ function Shell() {
     void i18n.changeLanguage(next);
   };
   const logout = () => {
+    // Revoked on the server too, so a copy of the token left behind stops working; leaving never waits for it.
+    void api('/api/v1/auth/logout', { method: 'POST' }).catch(() => {});
     setToken(null);
     setUser(null);
     navigate('/login');
