@@ -1,9 +1,12 @@
-import { json } from '../db/index.js';
+import { json, type Selectable } from '../db/index.js';
 import { invalid } from '../kernel/index.js';
 import { bindFields, type Field } from './fields.js';
 import { checkLevel, type Level } from './grading.js';
-import type { Mount, ResourceInput } from './schemas.js';
+import type { Mount, Resource, ResourceInput } from './schemas.js';
 import { indexTerms, nameTerm } from './search-terms.js';
+import type { CatalogTables } from './tables.js';
+
+type ResourceRow = Selectable<CatalogTables['catalog.resource']>;
 
 /**
  * What the provider registers — everything a version holds. Status, counts and dates belong to
@@ -133,5 +136,33 @@ export function columnsOf(c: ResourceContent) {
     mount: json(c.mount),
     key_field: c.keyField,
     fields: json(c.fields),
+  };
+}
+
+/** The registered content of a stored row or a described resource. */
+export function contentOf(r: ResourceRow | Resource): ResourceContent {
+  if ('code' in r && 'provider' in r) {
+    const { name, summary, category, shareType, shareCondition, openType, level, levelReason } = r;
+    const { updateFrequency, format, keywords, mount, keyField, fields } = r;
+    return {
+      ...{ name, summary, category, shareType, shareCondition, openType, level, levelReason },
+      ...{ updateFrequency, format, keywords, mount, keyField, fields },
+    };
+  }
+  return {
+    name: r.name,
+    summary: r.summary,
+    category: r.category,
+    shareType: r.share_type,
+    shareCondition: r.share_condition,
+    openType: r.open_type,
+    level: r.level,
+    levelReason: r.level_reason,
+    updateFrequency: r.update_frequency as ResourceContent['updateFrequency'],
+    format: r.format as ResourceContent['format'],
+    keywords: r.keywords,
+    mount: r.mount,
+    keyField: r.key_field,
+    fields: r.fields,
   };
 }

@@ -8,7 +8,8 @@ export {
   type TaskInbox,
   type Transition,
 } from './service.js';
-export type { ListQuery, Viewer } from './search.js';
+export type { ListQuery } from './search.js';
+export { viewerOf, seesWorkingCopy, type Viewer } from './visibility.js';
 export {
   bindFields,
   checkValue,

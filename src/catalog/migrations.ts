@@ -178,5 +178,38 @@ drop table catalog.record_unpartitioned;
 alter table catalog.record add column corrected jsonb not null default '{}';
 `,
     },
+    {
+      id: '006-published-version',
+      // Readers outside the provider see the last published version until an edit is approved
+      // (see visibility.ts), so the entry keeps which version that is and its search text, and
+      // the search index holds up to two rows per entry: its working copy and, while an edit
+      // waits, its published content. Entries published before the workflow recorded a publish
+      // were published as they stood before their first edit. The index rows of published
+      // content under an edit are written when the hub opens (CatalogService.reindexMissing),
+      // since SQL cannot segment their text.
+      sql: `
+alter table catalog.resource add column published_version int, add column published_text text;
+update catalog.resource r set published_version = coalesce(
+  (select max(e.version) from catalog.resource_event e where e.resource_id = r.id and e.action = 'publish'),
+  (select min(e.version) - 1 from catalog.resource_event e where e.resource_id = r.id and e.action = 'edit'),
+  r.version)
+where r.published_at is not null;
+update catalog.resource set published_text = search_text where published_version = version;
+alter table catalog.resource_search add column working boolean not null default true;
+alter table catalog.resource_search drop constraint resource_search_pkey;
+alter table catalog.resource_search add primary key (resource_id, working);
+update catalog.resource_search s set published = (r.published_version is not distinct from r.version)
+from catalog.resource r where r.id = s.resource_id;
+alter table catalog.search_count add column working boolean not null default true;
+alter table catalog.search_count drop constraint search_count_pkey;
+alter table catalog.search_count
+  add primary key (term, provider_org, category, share_type, open_type, level, status, published, working);
+delete from catalog.search_count;
+insert into catalog.search_count (term, provider_org, category, share_type, open_type, level, status, published, working, n)
+select t, provider_org, category, share_type, open_type, level, status, published, working, count(*)::int
+from catalog.resource_search, unnest(terms || '{""}'::text[]) as t
+group by t, provider_org, category, share_type, open_type, level, status, published, working;
+`,
+    },
   ],
 };

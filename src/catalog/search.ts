@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from '../db/index.js';
 import { nameTerm, queryPhrases, queryTerms } from './search-terms.js';
 import type { CatalogTables } from './tables.js';
+import { visibleRows, type Viewer } from './visibility.js';
 
 export interface ListQuery {
   q?: string | undefined;
@@ -13,12 +14,6 @@ export interface ListQuery {
   sort?: 'relevance' | 'code' | 'name' | 'updated' | undefined;
   page?: number | undefined;
   pageSize?: number | undefined;
-}
-
-/** Whose drafts the caller may see: `all` for operators, else its own organization's only. */
-export interface Viewer {
-  org: string | null;
-  all: boolean;
 }
 
 export type Facets = Record<'provider' | 'category' | 'shareType' | 'openType' | 'level', Record<string, number>>;
@@ -47,8 +42,7 @@ const GROUPING_SETS = sql`grouping sets (${sql.join(FACET_COLUMNS.map((c) => sql
  * these columns under the same names, so one WHERE serves the entries and their counts.
  */
 function filters(query: ListQuery, viewer: Viewer): RawBuilder<unknown>[] {
-  const where: RawBuilder<unknown>[] = [];
-  if (!viewer.all) where.push(sql`(published or provider_org = ${viewer.org ?? ''})`);
+  const where: RawBuilder<unknown>[] = [visibleRows(viewer)];
   const equal = (column: string, value: string | undefined) => value && where.push(sql`${sql.ref(column)} = ${value}`);
   equal('provider_org', query.provider);
   equal('category', query.category);
@@ -163,9 +157,10 @@ function matches(query: ListQuery, viewer: Viewer, q: string, terms: string[]): 
   if (terms.length > 0) where.push(sql`s.terms @> ${terms}::text[]`);
   for (const phrase of queryPhrases(q)) {
     // The name is at hand in the index row and holds the phrase in most matches; only the
-    // others are looked up in the entry's whole text.
+    // others are looked up in the whole text of the content the row holds.
     where.push(sql`(strpos(lower(s.name), ${phrase}) > 0 or exists (select 1 from catalog.resource r
-      where r.id = s.resource_id and strpos(r.search_text, ${phrase}) > 0))`);
+      where r.id = s.resource_id
+        and strpos(case when s.working then r.search_text else r.published_text end, ${phrase}) > 0))`);
   }
   return and(where);
 }

@@ -1,14 +1,16 @@
-import type { CompiledQuery, Database, Kysely, RawBuilder, Selectable, Transaction } from '../db/index.js';
+import type { CompiledQuery, Database, Kysely, Selectable, Transaction } from '../db/index.js';
 import { createQueryId, json, sql, transactionRetrying } from '../db/index.js';
 import { HubError, addWorkingDays, digestJson, invalid } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
-import { columnsOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
+import { columnsOf, contentOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
 import { gradingFlags, suggestLevel } from './grading.js';
 import type { RecordRow } from './records.js';
 import { loadRecords, type LoadOptions, type LoadOutcome } from './load.js';
 import type { Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
-import { searchIds, searchPage, type Facets, type ListQuery, type Viewer } from './search.js';
+import { indexMissing, writeSearchRows } from './search-index.js';
+import { searchIds, searchPage, type Facets, type ListQuery } from './search.js';
 import type { CatalogTables } from './tables.js';
+import { seesWorkingCopy, type Viewer } from './visibility.js';
 
 /** Resolves organization codes to names; provided by the composition root from `access`. */
 export type OrgNames = (codes: string[]) => Promise<Map<string, string>>;
@@ -43,6 +45,11 @@ const EDITABLE: Status[] = ['draft', 'returned', 'published'];
 export const REVIEW_DAYS = 5;
 
 type ResourceRow = Selectable<CatalogTables['catalog.resource']>;
+/** A resource's working copy and the version readers outside its provider see (null: none yet). */
+interface Entry {
+  resource: Resource;
+  publishedVersion: number | null;
+}
 
 /** How long a process may serve a resource definition it read (see `get`). */
 const CACHE_MS = 5000;
@@ -56,7 +63,7 @@ export interface RecordOrigin {
 
 export class CatalogService {
   readonly db: Kysely<CatalogTables>;
-  private readonly cache = new Map<string, { resource: Resource; until: number }>();
+  private readonly cache = new Map<string, Entry & { until: number }>();
   /** The data service's hot path, built once: the query builder costs more than the lookup. */
   private readonly recordByKey: CompiledQuery<{ doc: Record<string, unknown> }>;
 
@@ -123,7 +130,7 @@ export class CatalogService {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await writeSearchRow(trx, row.id, search.terms);
+    await writeSearchRows(trx, row.id, search.terms);
     await this.writeVersion(trx, row.id, 1, content, action, by.username, diffContent(null, content));
     return code;
   }
@@ -154,7 +161,7 @@ export class CatalogService {
         .set({ ...columnsOf(content), search_text: search.text, version, status: 'draft', updated_at: new Date() })
         .where('id', '=', current.id)
         .execute();
-      await writeSearchRow(trx, current.id, search.terms);
+      await writeSearchRows(trx, current.id, search.terms);
       await this.writeVersion(trx, current.id, version, content, 'edit', by.username, changes);
     });
     return this.recorded(code, 'edit', by);
@@ -177,11 +184,13 @@ export class CatalogService {
           updated_at: now,
           ...(step === 'submit' ? { submitted_at: now, return_reason: null } : {}),
           ...(step === 'return' ? { return_reason: note!.trim() } : {}),
-          ...(step === 'publish' ? { published_at: now } : {}),
+          ...(step === 'publish'
+            ? { published_at: now, published_version: current.version, published_text: current.search_text }
+            : {}),
         })
         .where('id', '=', current.id)
         .execute();
-      await writeSearchRow(trx, current.id, null);
+      await writeSearchRows(trx, current.id, null);
       await trx
         .insertInto('catalog.resource_event')
         .values({
@@ -266,65 +275,125 @@ export class CatalogService {
   }
 
   /**
-   * A resource by code. Definitions are read on every data-service call, so each process keeps
-   * them for a few seconds; its own changes and loads drop the entry at once, another process's
-   * are seen within CACHE_MS.
+   * A resource by code, its working copy: what the hub works with (loads, data services, edits).
+   * Readers get theirs through `read`. Definitions are read on every data-service call, so each
+   * process keeps them for a few seconds; its own changes and loads drop the entry at once,
+   * another process's are seen within CACHE_MS.
    */
   async get(code: string): Promise<Resource> {
+    return (await this.entry(code)).resource;
+  }
+
+  private async entry(code: string): Promise<Entry> {
     const hit = this.cache.get(code);
-    if (hit && hit.until > Date.now()) return hit.resource;
+    if (hit && hit.until > Date.now()) return hit;
     const row = await this.db.selectFrom('catalog.resource').selectAll().where('code', '=', code).executeTakeFirst();
     if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
-    const resource = await this.describe(row);
-    this.cache.set(code, { resource, until: Date.now() + CACHE_MS });
-    return resource;
+    const entry = { resource: await this.describe(row), publishedVersion: row.published_version };
+    this.cache.set(code, { ...entry, until: Date.now() + CACHE_MS });
+    return entry;
   }
 
-  /** Who changed what and when, newest first. */
-  async versions(code: string): Promise<VersionEvent[]> {
+  /** The resource as `viewer` reads it (see visibility.ts); one it may not see is not found. */
+  async read(code: string, viewer: Viewer): Promise<Resource> {
+    const { resource, publishedVersion } = await this.entry(code);
+    const view = viewFor(viewer, resource, publishedVersion, await this.publishedContent(resource, publishedVersion));
+    if (!view) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+    return view;
+  }
+
+  /**
+   * Who changed what and when, newest first. Readers outside the provider get the published
+   * history only: each publication with what it changed since the one before, so that no
+   * unpublished content (a draft, a returned version, an edit under review) reaches them.
+   */
+  async versions(code: string, viewer: Viewer): Promise<VersionEvent[]> {
+    const resource = await this.read(code, viewer);
+    const inside = seesWorkingCopy(viewer, resource.provider.code);
     const rows = await this.db
-      .selectFrom('catalog.resource_event as e')
-      .innerJoin('catalog.resource as r', 'r.id', 'e.resource_id')
-      .select(['e.version', 'e.action', 'e.actor', 'e.at', 'e.note', 'e.diff'])
-      .where('r.code', '=', code)
-      .orderBy('e.id', 'desc')
+      .selectFrom('catalog.resource_event')
+      .select(['version', 'action', 'actor', 'at', 'note', 'diff'])
+      .where('resource_id', '=', resource.id)
+      .$if(!inside, (q) => q.where('action', '=', 'publish'))
+      .orderBy('id', 'desc')
       .execute();
-    if (rows.length === 0) await this.get(code);
-    return rows.map((e) => ({ ...e, at: e.at.toISOString(), diff: e.diff as VersionEvent['diff'] }));
+    const events = rows.map((e) => ({ ...e, at: e.at.toISOString(), diff: e.diff as VersionEvent['diff'] }));
+    if (inside) return events;
+    const docs = await this.contents(events.map((e) => [resource.id, e.version]));
+    let before: ResourceContent | null = null;
+    for (const e of [...events].reverse()) {
+      const doc = docs.get(`${resource.id}:${e.version}`) ?? null;
+      e.diff = doc ? diffContent(before, doc) : [];
+      before = doc ?? before;
+    }
+    return events;
   }
 
-  /** The resource with the content it had at `version`. */
-  async atVersion(code: string, version: number): Promise<Resource> {
-    const current = await this.get(code);
-    const row = await this.db
-      .selectFrom('catalog.resource_version')
-      .select('doc')
-      .where('resource_id', '=', current.id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    if (!row) throw new HubError('KRN_NOT_FOUND', `${code} has no version ${version}`);
-    return { ...current, ...withGrading(row.doc), version };
+  /** The resource with the content it had at `version`; outside the provider, published versions only. */
+  async atVersion(code: string, version: number, viewer: Viewer): Promise<Resource> {
+    const resource = await this.read(code, viewer);
+    const inside = seesWorkingCopy(viewer, resource.provider.code);
+    const published =
+      inside ||
+      version === resource.version ||
+      (await this.db
+        .selectFrom('catalog.resource_event')
+        .select('id')
+        .where('resource_id', '=', resource.id)
+        .where('version', '=', version)
+        .where('action', '=', 'publish')
+        .executeTakeFirst()) !== undefined;
+    const doc = published
+      ? (await this.contents([[resource.id, version]])).get(`${resource.id}:${version}`)
+      : undefined;
+    if (!doc) throw new HubError('KRN_NOT_FOUND', `${code} has no version ${version}`);
+    return { ...resource, ...withGrading(doc), version };
+  }
+
+  /** The content of the version readers outside the provider see, when it is not the working copy. */
+  private async publishedContent(r: Resource, publishedVersion: number | null): Promise<ResourceContent | undefined> {
+    if (publishedVersion === null || publishedVersion === r.version) return undefined;
+    return (await this.contents([[r.id, publishedVersion]])).get(`${r.id}:${publishedVersion}`);
+  }
+
+  /** Stored versions by (resource id, version), keyed `id:version`. */
+  private async contents(pairs: Array<[number, number]>): Promise<Map<string, ResourceContent>> {
+    if (pairs.length === 0) return new Map();
+    const { rows } = await sql<{ resource_id: number; version: number; doc: ResourceContent }>`
+      select resource_id, version, doc from catalog.resource_version
+      where (resource_id, version) in (${sql.join(pairs.map(([id, v]) => sql`(${id}::int, ${v}::int)`))})
+    `.execute(this.db);
+    return new Map(rows.map((r) => [`${r.resource_id}:${r.version}`, r.doc]));
   }
 
   async list(query: ListQuery, viewer: Viewer): Promise<{ items: ResourceSummary[]; total: number; facets: Facets }> {
     const page = Math.max(1, query.page ?? 1);
     const pageSize = Math.min(200, Math.max(1, query.pageSize ?? 20));
     const { ids, total, facets } = await searchPage(this.db, query, viewer, page, pageSize);
-    const items = await this.byIds(ids);
+    const items = await this.byIds(ids, viewer);
     return { items: items.map(summaryOf), total, facets };
   }
 
   /** Every matching entry whole, for exports; bounded so that one request cannot take the server. */
   async listAll(query: ListQuery, viewer: Viewer, limit = 20_000): Promise<Resource[]> {
-    return this.byIds(await searchIds(this.db, query, viewer, limit));
+    return this.byIds(await searchIds(this.db, query, viewer, limit), viewer);
   }
 
-  /** Entries by id, in the order of the ids. */
-  private async byIds(ids: number[]): Promise<Resource[]> {
+  /** Entries by id, in the order of the ids, as `viewer` reads them. */
+  private async byIds(ids: number[], viewer: Viewer): Promise<Resource[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('catalog.resource').selectAll().where('id', 'in', ids).execute();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return this.describeAll(ids.map((id) => byId.get(id)!).filter(Boolean));
+    const found = await this.db.selectFrom('catalog.resource').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(found.map((r) => [r.id, r]));
+    const rows = ids.map((id) => byId.get(id)!).filter(Boolean);
+    const outside = rows.filter((r) => !seesWorkingCopy(viewer, r.provider_org) && r.published_version !== r.version);
+    const docs = await this.contents(
+      outside.flatMap((r) => (r.published_version ? [[r.id, r.published_version]] : [])),
+    );
+    const working = await this.describeAll(rows);
+    return working.flatMap((w, i) => {
+      const pv = rows[i]!.published_version;
+      return viewFor(viewer, w, pv, docs.get(`${w.id}:${pv}`)) ?? [];
+    });
   }
 
   private async describe(row: ResourceRow): Promise<Resource> {
@@ -556,119 +625,39 @@ export class CatalogService {
   }
 
   /**
-   * Fills the search index of entries that have no row in it: those registered before it
-   * existed (the migration cannot segment text in SQL) and bulk-loaded ones. Cheap when there
-   * is nothing to do: one anti-join. Returns how many entries it indexed.
+   * Fills the search index of entries that have no row in it (see search-index.ts). Cheap when
+   * there is nothing to do. Returns how many rows it wrote.
    */
   async reindexMissing(batch = 1000): Promise<number> {
-    let done = 0;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('catalog.resource as r')
-        .leftJoin('catalog.resource_search as s', 's.resource_id', 'r.id')
-        .selectAll('r')
-        .where('s.resource_id', 'is', null)
-        .orderBy('r.id')
-        .limit(batch)
-        .execute();
-      if (rows.length === 0) return done;
-      const entries = rows.map((row) => {
-        const content = contentOf(row);
-        return { id: row.id, version: row.version, doc: content, ...searchable(row.code, content) };
-      });
-      // One statement per batch for the text, the index row and a first version of each entry,
-      // and its term counts in the same transaction, so that an interrupted run leaves no half.
-      await transactionRetrying(this.db, async (trx) => {
-        await sql`
-        with d as (
-          select (e->>'id')::int as id, (e->>'version')::int as version, e->'doc' as doc, e->>'text' as text,
-            array(select jsonb_array_elements_text(e->'terms')) as terms
-          from jsonb_array_elements(${json(entries)}) e
-        ), texts as (
-          update catalog.resource r set search_text = d.text from d where r.id = d.id
-        ), versions as (
-          insert into catalog.resource_version (resource_id, version, doc)
-          select id, version, doc from d on conflict do nothing
-        )
-        insert into catalog.resource_search
-          (resource_id, code, name, provider_org, category, share_type, open_type, level, status, published, updated_at, terms)
-        select r.id, r.code, r.name, r.provider_org, r.category, r.share_type, r.open_type, r.level, r.status,
-          r.published_at is not null, r.updated_at, d.terms
-        from catalog.resource r join d on d.id = r.id
-      `.execute(trx);
-        await countTerms(trx, sql`resource_id = any(${rows.map((r) => r.id)}::int[])`, 1);
-      });
-      done += rows.length;
-    }
+    return indexMissing(this.db, batch);
   }
-}
-
-/**
- * Copies an entry's facets, name and state into the search index, with new terms or, when
- * `terms` is null (a workflow step), the terms it has; its term counts move with it.
- */
-async function writeSearchRow(trx: Transaction<CatalogTables>, id: number, terms: string[] | null): Promise<void> {
-  const which = sql`resource_id = ${id}`;
-  await countTerms(trx, which, -1);
-  await sql`
-    insert into catalog.resource_search
-      (resource_id, code, name, provider_org, category, share_type, open_type, level, status, published, updated_at, terms)
-    select id, code, name, provider_org, category, share_type, open_type, level, status, published_at is not null,
-      updated_at, coalesce(${terms}::text[], '{}')
-    from catalog.resource where id = ${id}
-    on conflict (resource_id) do update set
-      code = excluded.code, name = excluded.name, provider_org = excluded.provider_org, category = excluded.category,
-      share_type = excluded.share_type, open_type = excluded.open_type, level = excluded.level,
-      status = excluded.status, published = excluded.published, updated_at = excluded.updated_at,
-      terms = coalesce(${terms}::text[], catalog.resource_search.terms)
-  `.execute(trx);
-  await countTerms(trx, which, 1);
-}
-
-/** Adds (1) or takes away (-1) the term counts of the index rows `which` selects; '' counts every entry. */
-async function countTerms(db: Kysely<CatalogTables>, which: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
-  await sql`
-    insert into catalog.search_count as c
-      (term, provider_org, category, share_type, open_type, level, status, published, n)
-    select t, provider_org, category, share_type, open_type, level, status, published, ${sign} * count(*)::int
-    from catalog.resource_search, unnest(terms || '{""}'::text[]) as t
-    where ${which}
-    group by t, provider_org, category, share_type, open_type, level, status, published
-    on conflict (term, provider_org, category, share_type, open_type, level, status, published)
-    do update set n = c.n + excluded.n
-  `.execute(db);
-}
-
-/** The registered content of a stored row or a described resource. */
-function contentOf(r: ResourceRow | Resource): ResourceContent {
-  if ('code' in r && 'provider' in r) {
-    const { name, summary, category, shareType, shareCondition, openType, level, levelReason } = r;
-    const { updateFrequency, format, keywords, mount, keyField, fields } = r;
-    return {
-      ...{ name, summary, category, shareType, shareCondition, openType, level, levelReason },
-      ...{ updateFrequency, format, keywords, mount, keyField, fields },
-    };
-  }
-  return {
-    name: r.name,
-    summary: r.summary,
-    category: r.category,
-    shareType: r.share_type,
-    shareCondition: r.share_condition,
-    openType: r.open_type,
-    level: r.level,
-    levelReason: r.level_reason,
-    updateFrequency: r.update_frequency as ResourceContent['updateFrequency'],
-    format: r.format as ResourceContent['format'],
-    keywords: r.keywords,
-    mount: r.mount,
-    keyField: r.key_field,
-    fields: r.fields,
-  };
 }
 
 function withGrading(c: ResourceContent) {
   return { ...c, suggestedLevel: suggestLevel(c), flags: gradingFlags(c) };
+}
+
+/**
+ * What `viewer` reads of an entry (visibility.ts): its working copy, its published version
+ * (`published`: that version's content, when it is not the working copy's), or nothing.
+ */
+function viewFor(
+  viewer: Viewer,
+  working: Resource,
+  publishedVersion: number | null,
+  published: ResourceContent | undefined,
+): Resource | undefined {
+  if (seesWorkingCopy(viewer, working.provider.code) || publishedVersion === working.version) return working;
+  if (publishedVersion === null || !published) return undefined;
+  // The state of the edit under review (its status, return reason, time) is the provider's too.
+  return {
+    ...working,
+    ...withGrading(published),
+    version: publishedVersion,
+    status: 'published',
+    returnReason: null,
+    updatedAt: working.publishedAt ?? working.updatedAt,
+  };
 }
 
 function summaryOf(r: Resource): ResourceSummary {

@@ -26,6 +26,9 @@ export type CatalogTables = {
     return_reason: string | null;
     submitted_at: Date | null;
     published_at: Date | null;
+    /** The version readers outside the provider see, and its search text; null until published. */
+    published_version: number | null;
+    published_text: string | null;
     search_text: string;
     fields: Field[];
     version: Generated<number>;
@@ -56,6 +59,8 @@ export type CatalogTables = {
     level: string;
     status: string;
     published: boolean;
+    /** The row holds the working copy; `published`: the last published content (one row may be both). */
+    working: Generated<boolean>;
     updated_at: Date;
     terms: string[];
   };
@@ -68,6 +73,7 @@ export type CatalogTables = {
     level: string;
     status: string;
     published: boolean;
+    working: Generated<boolean>;
     n: number;
   };
   'catalog.code_sequence': { provider_org: string; last: number };

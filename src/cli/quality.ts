@@ -1,9 +1,9 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { authorize, isAllowed, type Actor } from '../access/index.js';
+import { authorize, type Actor } from '../access/index.js';
+import { viewerOf } from '../catalog/index.js';
 import type { Hub } from '../hub/index.js';
 import { formatOf, parseSource, type SavedMapping } from '../ingest/index.js';
-import { HubError } from '../kernel/index.js';
 import type { Correction, CorrectionIndicators, QualityRule, RuleSet } from '../quality/index.js';
 
 type OpenHub = (flags: { data?: string }) => Promise<Hub>;
@@ -257,13 +257,10 @@ async function firstRows(file: string, n: number): Promise<string[][]> {
   return rows;
 }
 
-/** The API's rule for reading a resource's rules: a published entry, or a draft its readers may see. */
+/** The API's rule for reading a resource's rules: the catalog's visibility rule. */
 async function visible(hub: Hub, actor: Actor, code: string): Promise<void> {
   authorize(actor, 'catalog:read');
-  const resource = await hub.catalog.get(code);
-  const draftReader = isAllowed(actor, 'catalog:read-drafts', { ownerOrg: resource.provider.code });
-  if (resource.publishedAt === null && !draftReader)
-    throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+  await hub.catalog.read(code, viewerOf(actor));
 }
 
 function printRules(set: RuleSet): void {
