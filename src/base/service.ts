@@ -66,11 +66,33 @@ export class BaseService {
     return absorb(this.database, this.db, resource, jobId, batches, opts);
   }
 
-  /** Absorbs the rows of a job as the catalog holds them now. */
+  /**
+   * Absorbs the rows of a job as the catalog holds them now, through the resource's last published
+   * version: an entry never published (a draft under review) feeds nothing, and an unpublished
+   * edit feeds only what was published. Its loads are taken in by the catch-up once it is published.
+   */
   async absorbJob(resource: Resource, jobId: string): Promise<AbsorbResult> {
+    const published = await this.published(resource.code);
+    if (!published) return { subjects: 0, values: 0, conflicts: 0, departed: 0 };
     // A snapshot says which subjects the resource no longer has — while it is still all the resource holds.
     const whole = await this.catalog.holdsOnly(resource.id, jobId);
-    return this.absorb(resource, jobId, this.catalog.recordsOfJob(resource.id, jobId, READ_BATCH), { whole });
+    return this.absorb(published, jobId, this.catalog.recordsOfJob(resource.id, jobId, READ_BATCH), { whole });
+  }
+
+  /** The resource as published (what anyone outside its provider reads); undefined when never published. */
+  private async published(code: string): Promise<Resource | undefined> {
+    try {
+      return await this.catalog.read(code, { org: null, all: false });
+    } catch (e) {
+      if (e instanceof HubError && e.code === 'CAT_RESOURCE_NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** Whether a job's rows still wait for a base (a published resource that feeds one, not absorbed yet). */
+  async pending(resourceCode: string, jobId: string): Promise<boolean> {
+    const published = await this.published(resourceCode);
+    return !!published && !!feedOf(published) && !(await this.absorbed(jobId));
   }
 
   /** Absorbs every load a resource holds, oldest first (a resource that fed the base before this module did). */
@@ -94,8 +116,8 @@ export class BaseService {
   async absorbMissed(): Promise<number> {
     let subjects = 0;
     for (const code of await this.catalog.resourcesWithRecords()) {
-      const resource = await this.catalog.get(code);
-      if (feedOf(resource)) subjects += (await this.absorbResource(resource)).subjects;
+      const resource = await this.published(code);
+      if (resource && feedOf(resource)) subjects += (await this.absorbResource(resource)).subjects;
     }
     return subjects;
   }

@@ -20,6 +20,11 @@ import type { CatalogTables } from './tables.js';
 export interface LoadOptions {
   /** The load is the whole resource: keys it does not contain are removed. */
   snapshot?: boolean;
+  /**
+   * After staging, before the merge transaction: work of the caller's that must land first —
+   * on PGlite nothing may await the one connection from inside the transaction.
+   */
+  beforeMerge?: () => Promise<void>;
   onMerge?: (trx: Transaction<object>, outcome: LoadOutcome) => Promise<void>;
 }
 
@@ -55,6 +60,7 @@ export async function loadRecords(
     await database.copyIn(`catalog.${stage}`, COLUMNS, copyLines(resourceId, jobId, batches, staged));
     const duplicates = await uniqueKeys(db, stage);
     const loaded = staged.rows - duplicates.length;
+    await opts.beforeMerge?.();
     const outcome = await db.transaction().execute(async (trx) => {
       const merge = await mergeStaged(trx, resourceId, stage, loaded, opts.snapshot ?? false);
       const result: LoadOutcome = { loaded, merge, duplicates };

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -37,7 +38,12 @@ export class PGliteDialect implements Dialect {
   }
 }
 
-/** First come, first served: `acquire` resolves with the function that hands the turn on. */
+/**
+ * First come, first served: `acquire` resolves with the function that hands the turn on. PGlite
+ * runs each statement on this thread and settles it in promise callbacks, so statements chained
+ * one after another would never let timers or sockets run: each turn starts in a turn of the
+ * event loop of its own, and a long load or quarantine lets requests (`/healthz`) in between.
+ */
 export class TurnLock {
   private queue: Promise<void> = Promise.resolve();
   async acquire(): Promise<() => void> {
@@ -45,6 +51,7 @@ export class TurnLock {
     const previous = this.queue;
     this.queue = new Promise<void>((r) => (release = r));
     await previous;
+    await nextTurn();
     return release;
   }
 }

@@ -4,17 +4,24 @@ import type { IngestTables } from './tables.js';
 
 export type Issue = Reject & { severity?: 'reject' | 'warn'; rule?: string | undefined };
 
-/** Rows written per INSERT; also how many issues wait in memory at most. */
+/** Rows written per INSERT; also how many issues wait in memory before a write starts. */
 const CHUNK = 1000;
+/** Writes queued at most before `add` asks its caller to wait: memory stays bounded. */
+const QUEUED = 4;
 
 /**
  * A job's quarantine as it fills: issues are written in chunks while the file streams, so a
  * file with millions of bad rows does not hold them all in memory. Written outside the load's
  * transaction: a failed load keeps the reasons, which describe the file, not the data.
+ *
+ * The writes take the database's connection, so they must all have landed (`drain`) before the
+ * merge transaction begins: on PGlite the transaction holds the one connection, and awaiting a
+ * write from inside it would wait for ever — and with it every other request.
  */
 export class Quarantine {
   private pending: Issue[] = [];
   private writing: Promise<void> = Promise.resolve();
+  private queued = 0;
   private failure: unknown = null;
 
   constructor(
@@ -27,25 +34,37 @@ export class Quarantine {
     await this.db.deleteFrom('ingest.reject').where('job_id', '=', this.jobId).execute();
   }
 
-  add = (issues: Issue[]): void => {
+  /** Takes issues; when writes fall behind, returns a promise the caller should await before more. */
+  add = (issues: Issue[]): Promise<void> | undefined => {
     this.pending.push(...issues);
-    if (this.pending.length >= CHUNK) {
-      const chunk = this.pending;
-      this.pending = [];
-      // One write at a time, in order; an error surfaces at the next flush.
-      this.writing = this.writing
-        .then(() => this.write(this.db, chunk))
-        .catch((e: unknown) => void (this.failure ??= e));
-    }
-  };
-
-  /** Writes what is pending (inside `db`, e.g. the merge transaction) and waits for earlier writes. */
-  async flush(db: Kysely<IngestTables> = this.db): Promise<void> {
-    await this.writing;
-    if (this.failure) throw this.failure;
+    if (this.pending.length < CHUNK) return undefined;
     const chunk = this.pending;
     this.pending = [];
-    await this.write(db, chunk);
+    this.queued++;
+    // One write at a time, in order; an error surfaces at `drain`.
+    this.writing = this.writing
+      .then(() => this.write(this.db, chunk))
+      .catch((e: unknown) => void (this.failure ??= e))
+      .finally(() => this.queued--);
+    return this.queued > QUEUED ? this.writing : undefined;
+  };
+
+  /** Writes everything taken so far, outside any transaction: before the merge, or after a failure. */
+  async drain(): Promise<void> {
+    const chunk = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => this.write(this.db, chunk));
+    await this.writing.catch((e: unknown) => void (this.failure ??= e));
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Writes `issues` inside `trx` (the merge's duplicates, which commit with the data). Never
+   * waits for the writes of `add`: they must have been drained before the transaction began.
+   */
+  async writeIn(trx: Kysely<IngestTables>, issues: Issue[]): Promise<void> {
+    if (this.queued > 0 || this.pending.length > 0) throw new Error('quarantine not drained before the merge');
+    await this.write(trx, issues);
   }
 
   private async write(db: Kysely<IngestTables>, issues: Issue[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checkValue, type Field, type RecordRow, type Resource } from '../catalog/index.js';
 import { HubError } from '../kernel/index.js';
 import { matchColumns, type SavedMapping } from './mapping.js';
@@ -54,6 +55,11 @@ export interface RowChecker {
   checkBatch(rows: RecordRow[]): Promise<Array<Reject & { rule: string; severity: 'reject' | 'warn' }>>;
 }
 
+/** Takes a row's issues; a promise returned says to wait for it before going on (back-pressure). */
+export type QuarantineSink = (
+  rejects: Array<Reject & { severity?: 'reject' | 'warn'; rule?: string }>,
+) => Promise<void> | undefined;
+
 /**
  * Stages 2–4 over parsed batches of rows (the header first) as a stream of loadable batches.
  * Rows that fail are handed to `quarantine` as the stream is consumed, so memory does not grow
@@ -62,7 +68,7 @@ export interface RowChecker {
 export async function* validBatches(
   batches: AsyncIterable<string[][]>,
   resource: Resource,
-  quarantine: (rejects: Array<Reject & { severity?: 'reject' | 'warn'; rule?: string }>) => void,
+  quarantine: QuarantineSink,
   progress: ValidateProgress,
   opts: { checker?: RowChecker | undefined; saved?: SavedMapping } = {},
 ): AsyncGenerator<RecordRow[]> {
@@ -80,13 +86,17 @@ export async function* validBatches(
       progress.rowsRead++;
       const result = validateRow(cells, mapping, row);
       if ('rejects' in result) {
-        quarantine(result.rejects);
+        const full = quarantine(result.rejects);
+        if (full) await full;
         progress.rowsRejected++;
       } else {
         valid.push({ key: String(result.doc[resource.keyField]), doc: result.doc, sourceRow: row });
       }
     }
     if (valid.length > 0) yield checker ? await checked(valid, checker, quarantine, progress) : valid;
+    // A file parsed from memory and written to PGlite may go on in promise callbacks alone, never
+    // letting timers or sockets run: every batch hands the event loop its turn, so requests go on.
+    await nextTurn();
   }
   if (!mapping) throw new HubError('ING_BAD_FILE', 'the file is empty: expected a header row');
 }
@@ -95,12 +105,12 @@ export async function* validBatches(
 async function checked(
   batch: RecordRow[],
   checker: RowChecker,
-  quarantine: Parameters<typeof validBatches>[2],
+  quarantine: QuarantineSink,
   progress: ValidateProgress,
 ): Promise<RecordRow[]> {
   const issues = await checker.checkBatch(batch);
   if (issues.length === 0) return batch;
-  quarantine(issues);
+  await quarantine(issues);
   const failed = new Set(issues.filter((i) => i.severity === 'reject').map((i) => i.row));
   progress.rowsRejected += failed.size;
   return failed.size === 0 ? batch : batch.filter((r) => !failed.has(r.sourceRow));

@@ -84,6 +84,10 @@ describe.each(engines())('base databases on $name', (engine) => {
     let r = resources.get(org);
     if (!r) {
       r = await hub.catalog.register(org, officer, input);
+      // Only a published resource feeds a base.
+      await hub.catalog.transition(r.code, officer, 'submit');
+      await hub.catalog.transition(r.code, as('operator'), 'approve');
+      r = await hub.catalog.transition(r.code, as('operator'), 'publish');
       resources.set(org, r);
     }
     const job = await hub.ingest.runFile(r, Readable.from([csv]), { createdBy: officer.userId, source: `test:${org}` });
