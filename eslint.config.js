@@ -25,7 +25,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(access|catalog|ingest|exchange|ledger|quality|portal|vault|cockpit)/(?!index\\.js$)',
+              regex:
+                '^(\\.\\./)+(access|catalog|ingest|exchange|ledger|purpose|quality|portal|vault|cockpit)/(?!index\\.js$)',
               message: 'Import another module through its index.js only.',
             },
             {

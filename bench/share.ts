@@ -128,7 +128,7 @@ try {
       resource: 'JNGAJ-0001',
       fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
       masked: ['birth_date'],
-      purpose: '最低生活保障资格核验',
+      purposes: ['social_assistance'],
       dailyQuota: 100_000_000,
     },
   );
@@ -138,7 +138,9 @@ try {
   const a = await serving('bare', target.url, resourceId, (url) => drive(url, (k) => `/r?key=${k}`, keys, {}));
   const before = await ledgerSize(target.url);
   const b = await serving('hub', target.url, resourceId, (url) =>
-    drive(url, (k) => `/api/v1/services/DS-JNGAJ-0001/records?key=${k}`, keys, { 'x-api-key': apiKey }),
+    drive(url, (k) => `/api/v1/services/DS-JNGAJ-0001/records?purpose=social_assistance&key=${k}`, keys, {
+      'x-api-key': apiKey,
+    }),
   );
   const after = await ledgerSize(target.url);
   console.log(`${CONNECTIONS} connections, ${SECONDS} s each, pool ${POOL}, random keys of ${fmt(ROWS)} rows:`);

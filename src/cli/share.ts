@@ -44,20 +44,25 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
       .description("file a demand for the user's organization")
       .requiredOption('--resource <code>')
       .requiredOption('--fields <a,b>', 'field names', list)
-      .requiredOption('--purpose <text>')
+      .requiredOption('--purposes <a,b>', 'codes of registered purposes', list)
+      .requiredOption('--purpose <text>', 'what the data is for, in your own words')
       .option('--legal-basis <text>'),
-  ).action(async (flags: Flags & { resource: string; fields: string[]; purpose: string; legalBasis?: string }) =>
-    run(async (hub) => {
-      const actor = await hub.access.actorOf(flags.as);
-      printDemand(
-        await hub.demands.file(actor, {
-          resource: flags.resource,
-          fields: flags.fields,
-          purpose: flags.purpose,
-          legalBasis: flags.legalBasis,
-        }),
-      );
-    })(flags),
+  ).action(
+    async (
+      flags: Flags & { resource: string; fields: string[]; purposes: string[]; purpose: string; legalBasis?: string },
+    ) =>
+      run(async (hub) => {
+        const actor = await hub.access.actorOf(flags.as);
+        printDemand(
+          await hub.demands.file(actor, {
+            resource: flags.resource,
+            fields: flags.fields,
+            purposes: flags.purposes,
+            purpose: flags.purpose,
+            legalBasis: flags.legalBasis,
+          }),
+        );
+      })(flags),
   );
   for (const step of ['confirm', 'publish', 'accept-basis'] as const) {
     as(demand.command(`${step} <id>`).description(`${step} a demand`)).action(async (id: string, flags: Flags) =>
@@ -102,7 +107,7 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
       .requiredOption('--consumer <org>')
       .requiredOption('--resource <code>')
       .requiredOption('--fields <a,b>', 'field names', list)
-      .requiredOption('--purpose <text>')
+      .requiredOption('--purposes <a,b>', 'codes of registered purposes the consumer may read for', list)
       .option('--masked <a,b>', 'granted fields that leave masked', list)
       .option('--daily-quota <n>', 'calls a day', Number)
       .option('--rate <n>', 'calls a second', Number)
@@ -113,7 +118,7 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
         consumer: string;
         resource: string;
         fields: string[];
-        purpose: string;
+        purposes: string[];
         masked?: string[];
         dailyQuota?: number;
         rate?: number;
@@ -127,7 +132,7 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
             consumer: flags.consumer,
             resource: flags.resource,
             fields: flags.fields,
-            purpose: flags.purpose,
+            purposes: flags.purposes,
             masked: flags.masked ?? [],
             dailyQuota: flags.dailyQuota ?? null,
             ratePerSecond: flags.rate ?? null,
@@ -160,6 +165,6 @@ function printGrant(g: Grant): void {
     Boolean,
   );
   console.log(
-    `#${g.id} ${g.state.padEnd(9)} ${g.consumer.code} ← ${g.resource.code} [${g.fields.map((f) => (g.masked.includes(f) ? `${f}*` : f)).join(',')}] ${limits.join(' ')} ${g.purpose}`,
+    `#${g.id} ${g.state.padEnd(9)} ${g.consumer.code} ← ${g.resource.code} [${g.fields.map((f) => (g.masked.includes(f) ? `${f}*` : f)).join(',')}] ${limits.join(' ')} ${g.purposes.map((p) => p.code).join(',')}`,
   );
 }

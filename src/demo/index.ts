@@ -98,7 +98,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
     consumer: 'JNMZJ',
     resource: person.code,
     fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
-    purpose: '最低生活保障资格核验',
+    purposes: ['social_assistance', 'eligibility_check'],
     masked: ['birth_date'],
     dailyQuota: 100_000,
   });

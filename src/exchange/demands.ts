@@ -4,6 +4,7 @@ import type { CatalogService, Resource, TaskInbox } from '../catalog/index.js';
 import type { Database, Kysely, Selectable } from '../db/index.js';
 import { HubError, addWorkingDays, chinaDate, invalid, workingDaysBetween } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
+import type { Purposes } from '../purpose/index.js';
 import type { DemandState, ExchangeTables } from './tables.js';
 
 /** Working days the provider has to confirm or refuse a demand, and then to publish its service. */
@@ -20,13 +21,15 @@ export interface DemandDeps {
   tasks: TaskInbox;
   ledger: Pick<Ledger, 'append'>;
   orgName(code: string): Promise<string | undefined>;
-  /** Called on publish: creates the grant (consumer × resource × fields × purpose) and makes sure the resource has a data service; returns both. */
+  /** The purpose registry a demand's purposes come from. */
+  purposes: Pick<Purposes, 'require' | 'list'>;
+  /** Called on publish: creates the grant (consumer × resource × fields × purposes) and makes sure the resource has a data service; returns both. */
   publish(input: {
     demandId: number;
     consumer: string;
     resource: string;
     fields: string[];
-    purpose: string;
+    purposes: string[];
     by: Actor;
   }): Promise<{ grantId: number; serviceCode: string }>;
   /** The clock (tests set it); deadlines and "overdue" are read on it. */
@@ -37,6 +40,9 @@ export interface DemandInput {
   resource?: string | undefined;
   need?: string | undefined;
   fields?: string[] | undefined;
+  /** Codes of registered purposes; the grant a published demand gets allows these. */
+  purposes: string[];
+  /** In the consumer's own words. */
   purpose: string;
   legalBasis?: string | undefined;
   volume?: string | undefined;
@@ -67,6 +73,7 @@ export interface Demand {
   resource: { code: string; name: string; provider: { code: string; name: string } } | null;
   need: string;
   fields: string[];
+  purposes: Array<{ code: string; name: string }>;
   purpose: string;
   legalBasis: string;
   volume: string;
@@ -121,11 +128,13 @@ export class DemandService {
     }
     const purpose = input.purpose?.trim() ?? '';
     if (purpose.length < 2) throw invalid('purpose', 'required: say what the data is for');
+    const purposes = (await this.deps.purposes.require(input.purposes ?? [], 'purposes')).map((p) => p.code);
     const legalBasis = input.legalBasis?.trim() ?? '';
     const now = this.now();
     const common = {
       consumer_org: a.org.code,
       purpose,
+      purposes,
       legal_basis: legalBasis,
       volume: input.volume?.trim() ?? '',
       frequency: input.frequency?.trim() ?? '',
@@ -289,7 +298,7 @@ export class DemandService {
         consumer: row.consumer_org,
         resource: resource.code,
         fields: row.fields,
-        purpose: row.purpose,
+        purposes: row.purposes,
         by: a,
       });
     } catch (e) {
@@ -383,7 +392,7 @@ export class DemandService {
         resource: d.resource ? `${d.resource.name}（${d.resource.code}）` : d.need,
         provider: d.resource?.provider.name ?? '',
         fields: labels.join('、'),
-        purpose: d.purpose,
+        purpose: [d.purposes.map((p) => p.name).join('、'), d.purpose].filter(Boolean).join('：'),
         legalBasis: d.legalBasis,
         state: STATE_LABELS[d.state],
         filedAt: chinaDate(new Date(d.filedAt)),
@@ -501,6 +510,7 @@ export class DemandService {
       if (!names.has(code)) names.set(code, await this.nameOf(code));
       return names.get(code)!;
     };
+    const purposes = new Map((await this.deps.purposes.list()).map((p) => [p.code, p.name]));
     const out: Demand[] = [];
     for (const r of rows) {
       const resource = r.resource_code === null ? null : await this.deps.catalog.get(r.resource_code);
@@ -515,6 +525,7 @@ export class DemandService {
         },
         need: r.need,
         fields: r.fields,
+        purposes: r.purposes.map((code) => ({ code, name: purposes.get(code) ?? code })),
         purpose: r.purpose,
         legalBasis: r.legal_basis,
         volume: r.volume,

@@ -3,6 +3,7 @@ import type { CatalogService } from '../catalog/index.js';
 import { sql, type Database, type Kysely, type Selectable } from '../db/index.js';
 import { HubError, invalid } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
+import type { Purposes } from '../purpose/index.js';
 import type { ExchangeTables, GrantState } from './tables.js';
 
 export interface GrantInput {
@@ -11,7 +12,8 @@ export interface GrantInput {
   fields: string[];
   /** Granted fields that leave masked (by their data element's masking). */
   masked?: string[];
-  purpose: string;
+  /** Codes of registered purposes the consumer may read for; each call states one. */
+  purposes: string[];
   expiresAt?: string | null;
   /** Calls a day the consumer may make on the resource; none = unlimited. */
   dailyQuota?: number | null;
@@ -26,7 +28,7 @@ export interface Grant {
   resource: { code: string; name: string };
   fields: string[];
   masked: string[];
-  purpose: string;
+  purposes: Array<{ code: string; name: string }>;
   expiresAt: string | null;
   dailyQuota: number | null;
   ratePerSecond: number | null;
@@ -40,7 +42,7 @@ export interface ActiveGrant {
   id: number;
   fields: ReadonlySet<string>;
   masked: ReadonlySet<string>;
-  purpose: string;
+  purposes: ReadonlySet<string>;
   expiresAt: number | null;
   dailyQuota: number | null;
   ratePerSecond: number | null;
@@ -68,6 +70,7 @@ export class Grants {
     private readonly access: AccessService,
     private readonly catalog: CatalogService,
     private readonly ledger: Ledger,
+    private readonly purposes: Purposes,
   ) {
     this.db = database.kysely.withTables<ExchangeTables>();
   }
@@ -115,6 +118,7 @@ export class Grants {
     const masked = [...new Set(input.masked ?? [])];
     const notGranted = masked.filter((f) => !fields.includes(f));
     if (notGranted.length > 0) throw invalid('masked', `not among the granted fields: ${notGranted.join(', ')}`);
+    const purposes = (await this.purposes.require(input.purposes, 'purposes')).map((p) => p.code);
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && !(expiresAt.getTime() > Date.now())) throw invalid('expiresAt', 'must be in the future');
     const id = await this.db.transaction().execute(async (trx) => {
@@ -125,7 +129,7 @@ export class Grants {
           resource_code: resource.code,
           fields,
           masked,
-          purpose: input.purpose,
+          purposes,
           expires_at: expiresAt,
           daily_quota: input.dailyQuota ?? null,
           rate_per_second: input.ratePerSecond ?? null,
@@ -149,7 +153,7 @@ export class Grants {
       resource: grant.resource.code,
       fields: grant.fields,
       masked: grant.masked,
-      purpose: grant.purpose,
+      purposes,
       expiresAt: grant.expiresAt,
       dailyQuota: grant.dailyQuota,
       actor: actor.username,
@@ -246,6 +250,7 @@ export class Grants {
 
   private async describe(rows: GrantRow[]): Promise<Grant[]> {
     const orgs = new Map((await this.access.listOrganizations()).map((o) => [o.code, o.name]));
+    const purposes = new Map((await this.purposes.list()).map((p) => [p.code, p.name]));
     const out: Grant[] = [];
     for (const r of rows) {
       const resource = await this.catalog.get(r.resource_code);
@@ -255,7 +260,7 @@ export class Grants {
         resource: { code: resource.code, name: resource.name },
         fields: r.fields,
         masked: r.masked,
-        purpose: r.purpose,
+        purposes: r.purposes.map((code) => ({ code, name: purposes.get(code) ?? code })),
         expiresAt: r.expires_at?.toISOString() ?? null,
         dailyQuota: r.daily_quota,
         ratePerSecond: r.rate_per_second,
@@ -273,7 +278,7 @@ function toActive(r: GrantRow): ActiveGrant {
     id: r.id,
     fields: new Set(r.fields),
     masked: new Set(r.masked),
-    purpose: r.purpose,
+    purposes: new Set(r.purposes),
     expiresAt: r.expires_at?.getTime() ?? null,
     dailyQuota: r.daily_quota,
     ratePerSecond: r.rate_per_second,

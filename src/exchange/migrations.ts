@@ -101,5 +101,37 @@ create table exchange.export (
 );
 `,
     },
+    {
+      id: '003-purpose-codes',
+      // Runs after the purpose module's registry exists (hub MIGRATIONS order); the one place this
+      // module writes another's table, to carry the purposes already written into the registry.
+      sql: `
+-- Purposes become codes of the purpose registry (issue #13): a grant allows some and every call
+-- states one; a demand asks for some, its free text staying as the explanation. A free-text
+-- purpose written before that names a registered purpose (by code or name) becomes that code;
+-- any other text becomes a registered purpose of its own, so a grant keeps allowing what it did.
+create temporary table purpose_text on commit drop as
+select distinct purpose as text, coalesce(nullif(left(btrim(purpose), 60), ''), '未说明用途') as name
+from (select purpose from exchange.grant union select purpose from exchange.demand) t;
+insert into purpose.purpose (code, name, description, created_by)
+select 'legacy_' || row_number() over (order by name collate "C"), name, '由升级前的自由文本用途迁移而来', 'migration'
+from (select distinct name from purpose_text t
+      where not exists (select 1 from purpose.purpose p where p.code = t.text or p.name = t.name)) n;
+create temporary table purpose_map on commit drop as
+select t.text, (select p.code from purpose.purpose p where p.code = t.text or p.name = t.name
+                order by p.code = t.text desc limit 1) as code
+from purpose_text t;
+
+alter table exchange.grant add column purposes text[];
+update exchange.grant g set purposes = array[(select m.code from purpose_map m where m.text = g.purpose)];
+alter table exchange.grant
+  alter column purposes set not null,
+  add constraint grant_purposes_check check (cardinality(purposes) > 0),
+  drop column purpose;
+
+alter table exchange.demand add column purposes text[] not null default '{}';
+update exchange.demand d set purposes = array[(select m.code from purpose_map m where m.text = d.purpose)];
+`,
+    },
   ],
 };

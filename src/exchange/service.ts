@@ -1,9 +1,9 @@
 import { authorize, hasRole, isAllowed, type AccessService, type Actor } from '../access/index.js';
 import { checkValue, type CatalogService, type Field, type Resource } from '../catalog/index.js';
-import { stringify } from 'csv-stringify/sync';
 import type { Database, Kysely } from '../db/index.js';
-import { HubError, digestJson, invalid } from '../kernel/index.js';
+import { HubError, digestJson, invalid, writeCsv } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
+import type { Purposes } from '../purpose/index.js';
 import { Grants, type ActiveGrant, type Grant, type GrantInput } from './grants.js';
 import { projectRecord } from './masking.js';
 import { DataServices, serviceCodeOf } from './services.js';
@@ -23,13 +23,16 @@ export interface Visibility {
   visible: ReadonlySet<string>;
   masked: ReadonlySet<string>;
   grant: number | null;
-  purpose: string | null;
+  /** Purpose codes the caller may state: its grant's; null for the provider and operators (any registered). */
+  purposes: ReadonlySet<string> | null;
   /** The consumer's grant, for its quota and rate; none for the provider and operators. */
   active?: ActiveGrant;
 }
 
 /** Sensitivity from which an operator, who is not the data's owner, sees a field masked. */
 const OPERATOR_MASK_FROM = 3;
+/** The purpose of paging through one's own (or, for operators, any) resource's records. */
+const GOVERNANCE = 'data_governance';
 /** Keys in one batch call. */
 export const MAX_BATCH = 100;
 
@@ -52,10 +55,11 @@ export class ExchangeService {
     private readonly access: AccessService,
     private readonly catalog: CatalogService,
     private readonly ledger: Ledger,
+    private readonly purposes: Purposes,
     opts: { now?: () => Date; watermarkSecret: Uint8Array },
   ) {
     this.watermarkSecret = opts.watermarkSecret;
-    this.grants = new Grants(database, access, catalog, ledger);
+    this.grants = new Grants(database, access, catalog, ledger, purposes);
     this.services = new DataServices(database, catalog);
     this.usage = new Usage(database, opts.now);
     this.monitoring = new Monitoring(database);
@@ -90,7 +94,7 @@ export class ExchangeService {
     });
   }
 
-  /** One subject's record through a data service; the purpose defaults to the grant's. */
+  /** One subject's record through a data service, for one of the grant's purposes. */
   async serviceLookup(actor: Actor | null, serviceCode: string, rawKey: string, purpose?: string): Promise<Lookup> {
     const resource = await this.services.resourceOf(serviceCode);
     const key = normalizeKey(resource, rawKey);
@@ -176,9 +180,9 @@ export class ExchangeService {
       })
       .execute();
     const columns = resource.fields.filter((f) => result.fields.includes(f.name)).map((f) => f.name);
-    const csv = stringify(
+    const csv = writeCsv(
       rows.map((r) => columns.map((c) => r[c] ?? '')),
-      { header: true, columns, bom: true },
+      columns,
     );
     return { csv, mark, rows: rows.length };
   }
@@ -211,7 +215,7 @@ export class ExchangeService {
   ): Promise<{ items: Record<string, unknown>[]; total: number }> {
     const resource = await this.catalog.get(code);
     authorize(actor, 'records:browse', { ownerOrg: resource.provider.code });
-    const result = await this.read(actor, resource, 'browse', 'browse', null, async () => {
+    const result = await this.read(actor, resource, 'browse', GOVERNANCE, null, async () => {
       return (await this.catalog.pageRecords(resource, page, pageSize)).items;
     });
     return { items: result.items, total: resource.recordCount };
@@ -219,7 +223,8 @@ export class ExchangeService {
 
   /**
    * The one read path, in the order DESIGN.md requires: authorize, decide the visible fields,
-   * admit under quota and rate, read, mask, append to the ledger — a denial too — and only then
+   * check the stated purpose against them, admit under quota and rate, read, mask, append to
+   * the ledger — a denial or a refused purpose too — and only then
    * return, so no data leaves without a durable record of it. `keys` are the subjects (null for
    * a page or a filter), each recorded by its keyed tag so a citizen can find the access.
    */
@@ -235,16 +240,18 @@ export class ExchangeService {
     const started = performance.now();
     const service = serviceCodeOf(resource.code);
     const vis = isAllowed(actor, 'records:lookup') ? await this.visibility(actor, resource) : undefined;
-    const why = purpose ?? vis?.purpose ?? '';
+    const why = purpose?.trim() ?? '';
     if (!vis) {
-      await this.appendAll(actor, resource, op, why, keys, { outcome: 'denied', grant: null });
-      this.count(service, actor, 0, true, started);
-      throw new HubError(
-        'SHR_NO_GRANT',
-        `${actor.org?.name ?? actor.username} holds no active grant on ${resource.code}`,
-      );
+      const who = actor.org?.name ?? actor.username;
+      const error = new HubError('SHR_NO_GRANT', `${who} holds no active grant on ${resource.code}`);
+      return this.refuse(actor, resource, op, why, keys, { grant: null }, started, error);
     }
-    if (!why) throw invalid('purpose', 'required: say why the data is read');
+    if (!why) throw invalid('purpose', 'required: the code of a purpose this access is allowed for');
+    if (!(await this.allows(vis, why))) {
+      const allowed = vis.purposes ? `: grant ${vis.grant} allows ${[...vis.purposes].join(', ')}` : '';
+      const error = new HubError('SHR_PURPOSE_NOT_GRANTED', `not a purpose this access is allowed for${allowed}`);
+      return this.refuse(actor, resource, op, why, keys, { reason: 'purpose', grant: vis.grant }, started, error);
+    }
     if (vis.active) {
       // A call refused for its quota or rate is an error in the monitoring, like a denial.
       await this.usage.admit(vis.active, service, actor.org!.code).catch((e: unknown) => {
@@ -267,6 +274,28 @@ export class ExchangeService {
       throw new HubError('SHR_RECORD_NOT_FOUND', `no record in ${resource.code} with this key`);
     }
     return { items, fields: [...vis.visible], grant: vis.grant };
+  }
+
+  /** A refused read: on the ledger and counted as an error of the service before the problem leaves. */
+  private async refuse(
+    actor: Actor,
+    resource: Resource,
+    op: string,
+    purpose: string,
+    keys: string[] | null,
+    outcome: Record<string, unknown>,
+    started: number,
+    error: HubError,
+  ): Promise<never> {
+    await this.appendAll(actor, resource, op, purpose, keys, { outcome: 'denied', ...outcome });
+    this.count(serviceCodeOf(resource.code), actor, 0, true, started);
+    throw error;
+  }
+
+  /** A grant allows its own purposes; the provider and operators, any registered one. */
+  private async allows(vis: Visibility, purpose: string): Promise<boolean> {
+    if (vis.purposes) return vis.purposes.has(purpose);
+    return (await this.purposes.find(purpose)) !== undefined;
   }
 
   private count(service: string, actor: Actor, rows: number, error: boolean, started: number): void {
@@ -308,16 +337,22 @@ export class ExchangeService {
   async visibility(actor: Actor, resource: Resource): Promise<Visibility | undefined> {
     const all = new Set(resource.fields.map((f) => f.name));
     if (actor.org?.code === resource.provider.code) {
-      return { visible: all, masked: new Set(), grant: null, purpose: null };
+      return { visible: all, masked: new Set(), grant: null, purposes: null };
     }
     if (hasRole(actor, 'operator')) {
       const masked = resource.fields.filter((f) => f.sensitivity >= OPERATOR_MASK_FROM).map((f) => f.name);
-      return { visible: all, masked: new Set(masked), grant: null, purpose: null };
+      return { visible: all, masked: new Set(masked), grant: null, purposes: null };
     }
     if (!actor.org) return undefined;
     const grant = await this.grants.active(actor.org.code, resource.code);
     if (!grant) return undefined;
-    return { visible: grant.fields, masked: grant.masked, grant: grant.id, purpose: grant.purpose, active: grant };
+    return {
+      visible: grant.fields,
+      masked: grant.masked,
+      grant: grant.id,
+      purposes: grant.purposes,
+      active: grant,
+    };
   }
 }
 

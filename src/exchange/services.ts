@@ -109,6 +109,8 @@ export function serviceOpenApi(
   resource: Resource,
   visible: ReadonlySet<string>,
   masked: ReadonlySet<string>,
+  /** The purposes the caller may state; null for any registered one. */
+  purposes: ReadonlySet<string> | null,
 ): object {
   const properties = Object.fromEntries(
     resource.fields
@@ -127,8 +129,9 @@ export function serviceOpenApi(
   const purpose = {
     name: 'purpose',
     in: 'query',
-    schema: { type: 'string' },
-    description: '用途; defaults to the grant’s',
+    schema: purposes ? { type: 'string', enum: [...purposes] } : { type: 'string' },
+    required: true,
+    description: '用途: the code of one of the purposes the grant allows',
   };
   const items = { type: 'object', properties: { items: { type: 'array', items: record } } };
   return {
@@ -155,7 +158,7 @@ export function serviceOpenApi(
           ],
           responses: {
             200: { description: 'records', content: { 'application/json': { schema: items }, 'text/csv': {} } },
-            403: { description: 'no active grant' },
+            403: { description: 'no active grant, or a purpose the grant does not allow' },
             429: { description: 'quota or rate exceeded; see Retry-After' },
           },
         },
@@ -169,10 +172,10 @@ export function serviceOpenApi(
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['keys'],
+                  required: ['keys', 'purpose'],
                   properties: {
                     keys: { type: 'array', items: { type: 'string' }, maxItems: 100 },
-                    purpose: { type: 'string' },
+                    purpose: purpose.schema,
                   },
                 },
               },

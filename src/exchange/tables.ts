@@ -9,7 +9,8 @@ export type ExchangeTables = {
     consumer_org: string;
     resource_code: string;
     fields: string[];
-    purpose: string;
+    /** Codes of the purpose registry the grant allows; each call states one of them. */
+    purposes: string[];
     expires_at: Date | null;
     state: Generated<GrantState>;
     created_by: number;
@@ -27,7 +28,10 @@ export type ExchangeTables = {
     resource_code: string | null;
     need: string;
     fields: string[];
+    /** The consumer's own words on what the data is for. */
     purpose: string;
+    /** Codes of the purpose registry the demand asks for; the grant it gets allows these. */
+    purposes: Generated<string[]>;
     legal_basis: string;
     volume: string;
     frequency: string;

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../demo/people.js';
-import { makeCitizenId } from '../kernel/index.js';
+import { makeCitizenId, writeCsv } from '../kernel/index.js';
 import {
   decodeCsvBytes,
   embedWatermark,
@@ -278,6 +278,21 @@ describe('readCsvTable', () => {
     expect(readCsvTable('"name"\t"address"\n"张三"\t"历下区, 泉城路1号"\n"李四"\t"第一行\n第二行"\n')).toEqual(
       expected,
     );
+  });
+
+  it('undoes the quote the hub puts before would-be formulas, so their marks still read', () => {
+    const rows = ['=HYPERLINK("http://evil.example","x")', '+1', '-2+3', '@SUM(1)', '\t=1', "'=2"].flatMap((v) =>
+      Array.from({ length: 12 }, (_, i) => ({ note: `${v}${i}` })),
+    );
+    const marked = embedWatermark(rows, ['note'], MARK_A, SECRET);
+    const table = readCsvTable(
+      writeCsv(
+        marked.map((r) => [r.note]),
+        ['note'],
+      ),
+    );
+    expect(table.slice(1).map((r) => visibleText(r[0]!))).toEqual(rows.map((r) => r.note));
+    expect(extractWatermark(table, SECRET).mark).toBe(MARK_A);
   });
 
   it('decodes UTF-8, UTF-16 and GB18030 bytes', () => {

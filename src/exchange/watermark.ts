@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { getSuite, invalid } from '../kernel/index.js';
+import { getSuite, invalid, restoreCsvCell } from '../kernel/index.js';
 
 /**
  * Watermarks for bulk exports (issue #5): every export carries an export id — the mark — hidden
@@ -233,18 +233,20 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
 }
 
 /**
- * Rows of cells of a CSV text, header included, cells as they are (not trimmed). The delimiter —
+ * Rows of cells of a CSV text, header included, cells as they are (not trimmed) but for the `'`
+ * the hub put before would-be formulas: a cell is keyed by the text it was marked with. The delimiter —
  * comma, semicolon or tab — is the one most frequent outside quotes in the first record; a
  * UTF-8 byte order mark is dropped.
  */
 export function readCsvTable(text: string): string[][] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return parse(body, {
+  const rows: string[][] = parse(body, {
     delimiter: sniffDelimiter(body),
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
   });
+  return rows.map((row) => row.map(restoreCsvCell));
 }
 
 function sniffDelimiter(text: string): string {

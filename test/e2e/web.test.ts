@@ -108,7 +108,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const page = await login('consumer');
     await page.goto(`${running.url}/catalog/JNGAJ-0001`);
     await page.getByTestId('lookup-key').fill(key);
-    await page.getByTestId('lookup-purpose').fill('最低生活保障资格核验');
+    await pick(page, 'lookup-purpose', '社会救助');
     await page.getByTestId('lookup-submit').click();
     const result = page.getByTestId('lookup-result');
     await expect.poll(() => result.innerText()).toMatch(key);
@@ -241,6 +241,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await consumer.getByTestId('demand-open').click();
     await consumer.getByTestId('demand-field-citizen_id').check();
     await consumer.getByTestId('demand-field-insurance_type').check();
+    await pick(consumer, 'demand-purposes', '社会救助');
     await consumer.getByTestId('demand-purpose').fill('低保对象参保状态核验');
     await consumer.getByTestId('demand-volume').fill('每月约 2000 条');
     await consumer.getByTestId('demand-frequency').fill('每日');
@@ -313,9 +314,12 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // A consumer pulling far more than its history: four exports of the population trip the volume alert.
     const token = await tokenOf('consumer');
     for (let i = 0; i < 4; i++) {
-      const res = await fetch(`${running.url}/api/v1/services/DS-JNGAJ-0001/records?format=csv&pageSize=1000`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const res = await fetch(
+        `${running.url}/api/v1/services/DS-JNGAJ-0001/records?purpose=social_assistance&format=csv&pageSize=1000`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     }

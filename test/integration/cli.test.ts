@@ -84,6 +84,8 @@ describe('qdh command line on an embedded database', { timeout: 180_000 }, () =>
       'JNRSJ-0001',
       '--fields',
       'citizen_id,active',
+      '--purposes',
+      'social_assistance',
       '--purpose',
       '低保对象参保状态核验',
     );
@@ -112,7 +114,7 @@ describe('qdh command line on an embedded database', { timeout: 180_000 }, () =>
       const profile = await hub.access.profile(await hub.access.findUserId('officer_scjg'));
       const actor = { userId: profile.id, username: 'officer_scjg', roles: profile.roles, org, via: 'token' as const };
       await hub.exchange.services.publish('JNSCJG-0001', 'operator');
-      const out = await hub.exchange.serviceExport(actor, 'DS-JNSCJG-0001', {}, 100, '数据质量核查');
+      const out = await hub.exchange.serviceExport(actor, 'DS-JNSCJG-0001', {}, 100, 'data_governance');
       mark = out.mark;
       const [header, ...rows] = out.csv.trim().split('\n');
       writeFileSync(join(dir, 'leak.csv'), [header, ...rows.reverse()].join('\n'));

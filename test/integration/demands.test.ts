@@ -72,12 +72,13 @@ describe.each(engines())('demands on $name', (engine) => {
       tasks: hub.officers,
       ledger: hub.ledger,
       orgName: async (code) => (await hub.access.listOrganizations()).find((o) => o.code === code)?.name,
+      purposes: hub.purposes,
       publish: async (input) => {
         const grant = await hub.exchange.createGrant(operator, {
           consumer: input.consumer,
           resource: input.resource,
           fields: input.fields,
-          purpose: input.purpose,
+          purposes: input.purposes,
           demandId: input.demandId,
         });
         grants.set(grant.id, grant);
@@ -107,6 +108,7 @@ describe.each(engines())('demands on $name', (engine) => {
     const filed = await demands.file(as('consumer'), {
       resource: PERSON,
       fields,
+      purposes: ['eligibility_check'],
       purpose: '低保资格核验',
       volume: '每日约 2000 次',
       frequency: '实时',
@@ -148,6 +150,7 @@ describe.each(engines())('demands on $name', (engine) => {
       consumer: { code: 'JNMZJ' },
       resource: { code: PERSON },
       fields,
+      purposes: [{ code: 'eligibility_check', name: '资格核验' }],
     });
     const listed = await hub.exchange.listGrants(as('consumer'));
     expect(listed.find((g) => g.id === published.grantId)).toMatchObject({ state: 'active' });
@@ -167,6 +170,7 @@ describe.each(engines())('demands on $name', (engine) => {
     const filed = await demands.file(as('officer_rsj'), {
       resource: PERSON,
       fields: personFields.slice(0, 2),
+      purposes: ['eligibility_check'],
       purpose: '社保待遇资格认证',
     });
     expect(step(filed, 'confirm')).toMatchObject({ dueDate: '2026-10-12', workingDaysLeft: 5, overdue: false });
@@ -203,6 +207,7 @@ describe.each(engines())('demands on $name', (engine) => {
     const filed = await demands.file(as('consumer'), {
       resource: PERSON,
       fields: [personFields[0]!],
+      purposes: ['eligibility_check'],
       purpose: '走访慰问',
     });
     await expect(demands.refuse(as('officer'), filed.id, ' ')).rejects.toMatchObject({
@@ -224,6 +229,7 @@ describe.each(engines())('demands on $name', (engine) => {
     const filed = await demands.file(as('consumer'), {
       resource: ENTERPRISE,
       fields: enterprise.fields.slice(0, 2).map((f) => f.name),
+      purposes: ['eligibility_check'],
       purpose: '社会组织登记核验',
     });
     expect(filed.state).toBe('confirmed');
@@ -241,7 +247,7 @@ describe.each(engines())('demands on $name', (engine) => {
     'takes a demand on a resource shared "none" only with a legal basis the operators accept',
     async () => {
       const fields = (await hub.catalog.get(none.code)).fields.slice(0, 1).map((f) => f.name);
-      const input = { resource: none.code, fields, purpose: '困难群众救助核查' };
+      const input = { resource: none.code, fields, purposes: ['eligibility_check'], purpose: '困难群众救助核查' };
       await expect(demands.file(as('consumer'), input)).rejects.toMatchObject({
         code: 'KRN_VALIDATION',
         status: 422,
@@ -277,6 +283,7 @@ describe.each(engines())('demands on $name', (engine) => {
     const filed = await demands.file(as('consumer'), {
       resource: PERSON,
       fields: [personFields[0]!],
+      purposes: ['eligibility_check'],
       purpose: '婚姻登记核验',
     });
     await expect(demands.confirm(as('consumer'), filed.id)).rejects.toMatchObject({ code: 'ACC_FORBIDDEN' });
@@ -298,26 +305,59 @@ describe.each(engines())('demands on $name', (engine) => {
     for (const d of await demands.list(as('consumer'), { state: 'published' })) expect(d.state).toBe('published');
 
     await expect(
-      demands.file(as('citizen'), { resource: PERSON, fields: [personFields[0]!], purpose: '查询' }),
+      demands.file(as('citizen'), {
+        resource: PERSON,
+        fields: [personFields[0]!],
+        purposes: ['eligibility_check'],
+        purpose: '查询',
+      }),
     ).rejects.toMatchObject({ code: 'ACC_FORBIDDEN' });
     await expect(
-      demands.file(as('officer'), { resource: PERSON, fields: [personFields[0]!], purpose: '自用' }),
+      demands.file(as('officer'), {
+        resource: PERSON,
+        fields: [personFields[0]!],
+        purposes: ['eligibility_check'],
+        purpose: '自用',
+      }),
     ).rejects.toMatchObject({ status: 422, problems: [{ field: 'resource' }] });
     await expect(
-      demands.file(as('consumer'), { resource: PERSON, fields: ['no_such_field'], purpose: '核验' }),
+      demands.file(as('consumer'), {
+        resource: PERSON,
+        fields: ['no_such_field'],
+        purposes: ['eligibility_check'],
+        purpose: '核验',
+      }),
     ).rejects.toMatchObject({ problems: [{ field: 'fields' }] });
-    await expect(demands.file(as('consumer'), { resource: PERSON, purpose: '核验' })).rejects.toMatchObject({
+    await expect(
+      demands.file(as('consumer'), { resource: PERSON, purposes: ['eligibility_check'], purpose: '核验' }),
+    ).rejects.toMatchObject({
       problems: [{ field: 'fields' }],
     });
     await expect(
-      demands.file(as('consumer'), { resource: 'JNGAJ-9999', fields: ['x'], purpose: '核验' }),
+      demands.file(as('consumer'), {
+        resource: 'JNGAJ-9999',
+        fields: ['x'],
+        purposes: ['eligibility_check'],
+        purpose: '核验',
+      }),
     ).rejects.toMatchObject({ code: 'CAT_RESOURCE_NOT_FOUND' });
+    for (const purposes of [[], ['测试']]) {
+      await expect(
+        demands.file(as('consumer'), { resource: PERSON, fields: [personFields[0]!], purposes, purpose: '核验' }),
+      ).rejects.toMatchObject({ status: 422, problems: [{ field: 'purposes' }] });
+    }
 
     // Without a resource: free text for the operators to route.
-    await expect(demands.file(as('consumer'), { purpose: '核验' })).rejects.toMatchObject({
+    await expect(
+      demands.file(as('consumer'), { purposes: ['eligibility_check'], purpose: '核验' }),
+    ).rejects.toMatchObject({
       problems: [{ field: 'need' }],
     });
-    const free = await demands.file(as('consumer'), { need: '需要全市养老机构床位数据', purpose: '养老服务规划' });
+    const free = await demands.file(as('consumer'), {
+      need: '需要全市养老机构床位数据',
+      purposes: ['eligibility_check'],
+      purpose: '养老服务规划',
+    });
     expect(free).toMatchObject({ resource: null, state: 'filed', need: '需要全市养老机构床位数据' });
     expect(await task('operator', 'demand.route', String(free.id))).toHaveLength(1);
   });
@@ -355,7 +395,7 @@ describe.each(engines())('demands on $name', (engine) => {
       `人口基础信息（${PERSON}）`,
       '济南市公安局',
       expect.stringContaining('、'),
-      '低保资格核验',
+      '资格核验：低保资格核验',
       '',
       '已发布',
       '2026-09-01',
@@ -392,15 +432,25 @@ describe.each(engines())('demands on $name', (engine) => {
       const filed = await call('consumer', 'POST', '/demands', {
         resource: PERSON,
         fields: [personFields[0]],
+        purposes: ['eligibility_check'],
         purpose: '居民身份核验',
       });
       expect(filed.statusCode).toBe(201);
       const id = filed.json().id;
       expect(filed.json().steps[0]).toMatchObject({ step: 'confirm', overdue: false });
-      expect((await call('consumer', 'POST', '/demands', { resource: PERSON, purpose: 'x' })).statusCode).toBe(400);
+      expect(
+        (
+          await call('consumer', 'POST', '/demands', {
+            resource: PERSON,
+            purposes: ['eligibility_check'],
+            purpose: 'x',
+          })
+        ).statusCode,
+      ).toBe(400);
       const noBasis = await call('consumer', 'POST', '/demands', {
         resource: none.code,
         fields: [(await hub.catalog.get(none.code)).fields[0]!.name],
+        purposes: ['eligibility_check'],
         purpose: '核查',
       });
       expect(noBasis.statusCode).toBe(422);

@@ -8,6 +8,8 @@ import { engines } from '../databases.js';
 type App = Awaited<ReturnType<typeof buildApp>>;
 const PASSWORD = 'share-test-password';
 const PERSON = 'DS-JNGAJ-0001';
+/** A purpose the demo grant allows. */
+const P = 'social_assistance';
 
 /**
  * 通 through the HTTP API on PGlite and PostgreSQL: data services by key, batch and filter with
@@ -63,28 +65,59 @@ describe.each(engines())('share on $name', (engine) => {
   });
 
   it.skipIf(engine.skip)('answers by key with granted fields only, masked where the grant says', async () => {
-    const res = await machine('GET', `/api/v1/services/${PERSON}/records?key=${sample}`);
+    const res = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&key=${sample}`);
     expect(res.statusCode).toBe(200);
     const [item] = res.json().items;
     expect(Object.keys(item).sort()).toEqual(['birth_date', 'citizen_id', 'division', 'gender', 'name']);
     expect(item.birth_date).toMatch(/^\d{4}$/);
     expect(item.citizen_id).toBe(sample);
-    const missing = await machine('GET', `/api/v1/services/${PERSON}/records?key=11010519491231002X`);
+    const missing = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&key=11010519491231002X`);
     expect(missing.statusCode).toBe(404);
-    const bad = await machine('GET', `/api/v1/services/${PERSON}/records?key=123`);
+    const bad = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&key=123`);
     expect(bad.statusCode).toBe(422);
-    expect((await machine('GET', '/api/v1/services/DS-JNGAJ-9999/records?key=1')).statusCode).toBe(404);
+    expect((await machine('GET', `/api/v1/services/DS-JNGAJ-9999/records?purpose=${P}&key=1`)).statusCode).toBe(404);
+  });
+
+  const ledgerSince = async (size: number) =>
+    (await hub.ledger.entries(size, await hub.ledger.size())).map(
+      (e) => JSON.parse(e.entry) as Record<string, unknown>,
+    );
+
+  it.skipIf(engine.skip)('grants only registered purposes, which operators add to', async () => {
+    const registered = (await machine('GET', '/api/v1/purposes')).json();
+    expect(registered).toContainEqual(expect.objectContaining({ code: 'social_assistance', name: '社会救助' }));
+    const person = (await machine('GET', '/api/v1/services')).json().find((s: { code: string }) => s.code === PERSON);
+    expect(person.purposes.map((p: { code: string }) => p.code).sort()).toEqual(['eligibility_check', P]);
+    const grant = (purposes: string[]) =>
+      call('operator', 'POST', '/api/v1/grants', {
+        consumer: 'JNMZJ',
+        resource: 'JNSCJG-0001',
+        fields: ['name'],
+        purposes,
+      });
+    const unknown = await grant(['dog_subsidy']);
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().errors[0].field).toBe('purposes');
+    const purpose = { code: 'dog_subsidy', name: '养犬补贴核验', description: '' };
+    expect((await call('consumer', 'POST', '/api/v1/purposes', purpose)).statusCode).toBe(403);
+    expect((await call('operator', 'POST', '/api/v1/purposes', purpose)).statusCode).toBe(201);
+    expect((await call('operator', 'POST', '/api/v1/purposes', purpose)).statusCode).toBe(409);
+    const ok = await grant(['dog_subsidy']);
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().purposes).toEqual([{ code: 'dog_subsidy', name: '养犬补贴核验' }]);
+    await call('operator', 'POST', `/api/v1/grants/${ok.json().id}/revoke`);
   });
 
   it.skipIf(engine.skip)('answers a batch, listing the keys it does not hold, each key on the ledger', async () => {
     const before = (await hub.ledger.latestHead()).treeSize;
     const keys = [sample, '11010519491231002X'];
-    const res = await machine('POST', `/api/v1/services/${PERSON}/records/batch`, { keys });
+    const res = await machine('POST', `/api/v1/services/${PERSON}/records/batch`, { keys, purpose: P });
     expect(res.statusCode).toBe(200);
     expect(res.json().items).toHaveLength(1);
     expect(res.json().notFound).toEqual(['11010519491231002X']);
     expect(await hub.ledger.size()).toBe(before + 2);
     const tooMany = await machine('POST', `/api/v1/services/${PERSON}/records/batch`, {
+      purpose: P,
       keys: Array.from({ length: 101 }, () => sample),
     });
     expect(tooMany.statusCode).toBe(400);
@@ -93,17 +126,19 @@ describe.each(engines())('share on $name', (engine) => {
   it.skipIf(engine.skip)('pages by filter on visible, unmasked fields only', async () => {
     const page = await machine(
       'GET',
-      `/api/v1/services/${PERSON}/records?f.gender=${encodeURIComponent('女')}&pageSize=5`,
+      `/api/v1/services/${PERSON}/records?purpose=${P}&f.gender=${encodeURIComponent('女')}&pageSize=5`,
     );
     expect(page.statusCode).toBe(200);
     expect(page.json().items.length).toBeLessThanOrEqual(5);
     for (const r of page.json().items) expect(r.gender).toBe('女');
     expect(page.json().hasMore).toBe(true);
-    const hidden = await machine('GET', `/api/v1/services/${PERSON}/records?f.phone=13800000000`);
+    const hidden = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&f.phone=13800000000`);
     expect(hidden.statusCode).toBe(422);
     expect(hidden.json().errors[0].field).toBe('filter/phone');
-    expect((await machine('GET', `/api/v1/services/${PERSON}/records?f.birth_date=1980-01-01`)).statusCode).toBe(422);
-    expect((await machine('GET', `/api/v1/services/${PERSON}/records?bogus=1`)).statusCode).toBe(400);
+    expect(
+      (await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&f.birth_date=1980-01-01`)).statusCode,
+    ).toBe(422);
+    expect((await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&bogus=1`)).statusCode).toBe(400);
   });
 
   it.skipIf(engine.skip)("documents each service with the caller's own fields", async () => {
@@ -125,14 +160,14 @@ describe.each(engines())('share on $name', (engine) => {
       consumer: 'JNMZJ',
       resource,
       fields: [r.keyField],
-      purpose: '配额测试',
+      purposes: [P],
       ...extra,
     });
     expect(grant.statusCode).toBe(201);
     const svc = await call('operator', 'POST', '/api/v1/services', { resource });
     expect(svc.statusCode).toBe(201);
     const key = (await hub.catalog.pageRecords(await hub.catalog.get(resource), 1, 1)).items[0]![r.keyField];
-    return { id: grant.json().id as number, url: `/api/v1/services/DS-${resource}/records?key=${key}` };
+    return { id: grant.json().id as number, url: `/api/v1/services/DS-${resource}/records?purpose=${P}&key=${key}` };
   };
 
   it.skipIf(engine.skip)('refuses calls over the daily quota with 429 and Retry-After', async () => {
@@ -180,6 +215,40 @@ describe.each(engines())('share on $name', (engine) => {
     expect((await call('consumer', 'GET', '/api/v1/monitoring/usage')).statusCode).toBe(403);
   });
 
+  it.skipIf(engine.skip)(
+    'refuses, with 403 and on the ledger, every read path called for a purpose the grant does not allow',
+    async () => {
+      const q = (purpose: string) => `purpose=${encodeURIComponent(purpose)}`;
+      const base = `/api/v1/services/${PERSON}/records`;
+      const reads = (purpose: string) => [
+        machine('GET', `${base}?${q(purpose)}&key=${sample}`),
+        machine('POST', `${base}/batch`, { keys: [sample], purpose }),
+        machine('GET', `${base}?${q(purpose)}&f.gender=${encodeURIComponent('女')}`),
+        machine('GET', `${base}?${q(purpose)}&format=csv`),
+        call('consumer', 'GET', `/api/v1/catalog/resources/JNGAJ-0001/records?${q(purpose)}&key=${sample}`),
+      ];
+      // Unregistered text, an injection attempt, and a registered purpose this grant does not allow.
+      for (const purpose of ['测试', "'; drop table x; --", 'statistics']) {
+        const before = await hub.ledger.size();
+        const answers = [];
+        for (const read of reads(purpose)) answers.push(await read);
+        for (const res of answers) {
+          expect(res.statusCode, purpose).toBe(403);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(res.json().code).toBe('SHR_PURPOSE_NOT_GRANTED');
+        }
+        const refusals = (await ledgerSince(before)).filter((e) => e.kind === 'access');
+        expect(refusals).toHaveLength(5);
+        for (const e of refusals)
+          expect(e).toMatchObject({ outcome: 'denied', reason: 'purpose', purpose, org: 'JNMZJ' });
+      }
+      for (const read of reads('eligibility_check')) expect((await read).statusCode).toBe(200);
+      const missing = await machine('GET', `${base}?key=${sample}`);
+      expect(missing.statusCode).toBe(422);
+      expect(missing.json().errors[0].field).toBe('purpose');
+    },
+  );
+
   it.skipIf(engine.skip)('raises alerts for a bulk pull at night and a spike against history', async () => {
     let now = new Date('2026-11-26T18:30:00Z'); // 02:30 in Jinan
     const usage = new Usage(hub.db, () => now);
@@ -206,7 +275,7 @@ describe.each(engines())('share on $name', (engine) => {
   });
 
   it.skipIf(engine.skip)('marks a bulk CSV export so that a re-sorted, cut-down copy names who took it', async () => {
-    const res = await machine('GET', `/api/v1/services/${PERSON}/records?format=csv&pageSize=200`);
+    const res = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&format=csv&pageSize=200`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const mark = /-([0-9A-Z]{12})\.csv/.exec(String(res.headers['content-disposition']))![1]!;
@@ -246,6 +315,7 @@ describe.each(engines())('share on $name', (engine) => {
     const filed = await call('consumer', 'POST', '/api/v1/demands', {
       resource: 'JNRSJ-0001',
       fields: ['citizen_id', 'active'],
+      purposes: [P],
       purpose: '低保对象参保状态核验',
       legalBasis: '《社会救助暂行办法》',
     });
@@ -259,7 +329,7 @@ describe.each(engines())('share on $name', (engine) => {
     const published = (await call('officer_rsj', 'POST', `/api/v1/demands/${demand.id}/publish`)).json();
     expect(published).toMatchObject({ state: 'published', serviceCode: 'DS-JNRSJ-0001' });
     const key = (await hub.catalog.pageRecords(await hub.catalog.get('JNRSJ-0001'), 1, 1)).items[0]!.citizen_id;
-    const read = await machine('GET', `/api/v1/services/DS-JNRSJ-0001/records?key=${key}`);
+    const read = await machine('GET', `/api/v1/services/DS-JNRSJ-0001/records?purpose=${P}&key=${key}`);
     expect(read.statusCode).toBe(200);
     expect(Object.keys(read.json().items[0]).sort()).toEqual(['active', 'citizen_id']);
     const ledger = await call('operator', 'GET', '/api/v1/demands/ledger.xlsx');
@@ -275,14 +345,14 @@ describe.each(engines())('share on $name', (engine) => {
           consumer: 'JNMZJ',
           resource: 'JNSCJG-0001',
           fields: ['name'],
-          purpose: '跨进程撤销测试',
+          purposes: [P],
         });
         const consumer = await actorOf('consumer');
         const key = String(
           (await hub.catalog.pageRecords(await hub.catalog.get('JNSCJG-0001'), 1, 1)).items[0]!.credit_code,
         );
         // The other process reads (and so caches) the grant, then this one revokes it.
-        expect((await other.exchange.serviceLookup(consumer, 'DS-JNSCJG-0001', key)).grant).toBe(grant.id);
+        expect((await other.exchange.serviceLookup(consumer, 'DS-JNSCJG-0001', key, P)).grant).toBe(grant.id);
         await hub.exchange.grants.change(await actorOf('operator'), grant.id, 'revoke');
         await expect
           .poll(async () => (await other.exchange.grants.active('JNMZJ', 'JNSCJG-0001'))?.id ?? null, { timeout: 2000 })

@@ -188,13 +188,13 @@ describe.each(engines())('thin path on $name', (engine) => {
         consumer: 'JNMZJ',
         resource: code,
         fields: ['owner_id', 'dogs'],
-        purpose: '养犬补贴核验',
+        purposes: ['eligibility_check'],
       });
       expect(grant.statusCode).toBe(201);
       const read = await call(
         'consumer',
         'GET',
-        `/api/v1/catalog/resources/${code}/records?key=${idGood}&purpose=养犬补贴核验`,
+        `/api/v1/catalog/resources/${code}/records?key=${idGood}&purpose=eligibility_check`,
       );
       expect(read.statusCode).toBe(200);
       expect(read.json().items).toEqual([{ owner_id: idGood, dogs: 1 }]);
@@ -203,7 +203,7 @@ describe.each(engines())('thin path on $name', (engine) => {
       const kinds = entries.map((e) => JSON.parse(e.entry)).filter((e) => e.kind === 'access');
       expect(kinds.map((e) => e.outcome)).toEqual(expect.arrayContaining(['denied', 'allowed']));
       const allowed = kinds.find((e) => e.outcome === 'allowed');
-      expect(allowed).toMatchObject({ actor: 'consumer', org: 'JNMZJ', resource: code, purpose: '养犬补贴核验' });
+      expect(allowed).toMatchObject({ actor: 'consumer', org: 'JNMZJ', resource: code, purpose: 'eligibility_check' });
       expect(JSON.stringify(entries)).not.toContain(idGood);
       expect((await hub.ledger.latestHead()).treeSize).toBeGreaterThan(before);
 

@@ -150,6 +150,12 @@ export interface Org {
   kind: string;
 }
 
+/** A registered purpose (用途): a stable code and its Chinese name. */
+export interface PurposeRef {
+  code: string;
+  name: string;
+}
+
 export type GrantState = 'active' | 'suspended' | 'revoked';
 
 export interface Grant {
@@ -159,7 +165,8 @@ export interface Grant {
   fields: string[];
   /** Granted fields that leave masked. */
   masked: string[];
-  purpose: string;
+  /** The registered purposes the consumer may read for; each call states one. */
+  purposes: PurposeRef[];
   expiresAt: string | null;
   dailyQuota: number | null;
   ratePerSecond: number | null;
@@ -188,6 +195,9 @@ export interface Demand {
   resource: { code: string; name: string; provider: { code: string; name: string } } | null;
   need: string;
   fields: string[];
+  /** Registered purposes asked for; the grant allows these. */
+  purposes: PurposeRef[];
+  /** In the consumer's own words. */
   purpose: string;
   legalBasis: string;
   volume: string;
@@ -208,6 +218,8 @@ export interface DataService {
   keyField: string;
   fields: string[];
   masked: string[];
+  /** The purposes the caller may state in a call. */
+  purposes: PurposeRef[];
   publishedAt: string;
   sampleKey?: string;
 }

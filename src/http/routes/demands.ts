@@ -1,8 +1,10 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams as Id } from '../schemas.js';
 import { literals } from '../../catalog/index.js';
 import { chinaDate } from '../../kernel/index.js';
 import type { DemandService } from '../../exchange/index.js';
+import { PurposeCodes, PurposeRef } from './purposes.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const STATES = ['basis_review', 'filed', 'confirmed', 'refused', 'published'] as const;
@@ -15,6 +17,7 @@ const DemandSchema = Type.Object({
   resource: Nullable(Type.Object({ code: Type.String(), name: Type.String(), provider: Org })),
   need: Type.String(),
   fields: Type.Array(Type.String()),
+  purposes: Type.Array(PurposeRef),
   purpose: Type.String(),
   legalBasis: Type.String(),
   volume: Type.String(),
@@ -41,7 +44,8 @@ const DemandInputSchema = Type.Object(
     resource: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{2,16}-\\d{4,}$', description: 'resource code' })),
     need: Type.Optional(Type.String({ maxLength: 2000, description: 'free text, required without a resource' })),
     fields: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { maxItems: 500 })),
-    purpose: Type.String({ minLength: 2, maxLength: 500 }),
+    purposes: PurposeCodes,
+    purpose: Type.String({ minLength: 2, maxLength: 500, description: 'what the data is for, in your own words' }),
     legalBasis: Type.Optional(
       Type.String({ maxLength: 1000, description: "required for resources shared 'none' (不予共享)" }),
     ),
@@ -51,7 +55,6 @@ const DemandInputSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 1000 }) }, { additionalProperties: false });
 const Filter = Type.Object({
   state: Type.Optional(literals(STATES)),

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../schemas.js';
 import type { Hub } from '../../hub/index.js';
+import { PurposeCodes, PurposeRef } from './purposes.js';
 
 const GrantSchema = Type.Object({
   id: Type.Integer(),
@@ -8,7 +10,7 @@ const GrantSchema = Type.Object({
   resource: Type.Object({ code: Type.String(), name: Type.String() }),
   fields: Type.Array(Type.String()),
   masked: Type.Array(Type.String()),
-  purpose: Type.String(),
+  purposes: Type.Array(PurposeRef),
   expiresAt: Type.Union([Type.String(), Type.Null()]),
   dailyQuota: Type.Union([Type.Integer(), Type.Null()]),
   ratePerSecond: Type.Union([Type.Integer(), Type.Null()]),
@@ -50,7 +52,7 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
                   description: 'granted fields that leave masked',
                 }),
               ),
-              purpose: Type.String({ minLength: 2, maxLength: 500 }),
+              purposes: PurposeCodes,
               dailyQuota: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
               ratePerSecond: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 100000 }), Type.Null()])),
               expiresAt: Type.Optional(
@@ -77,7 +79,7 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             tags: ['share'],
             summary: `${action[0]!.toUpperCase()}${action.slice(1)} a grant; takes effect on the next call in every process`,
             security: [{ bearer: [] }],
-            params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+            params: IdParams,
             response: { 200: GrantSchema },
           },
         },

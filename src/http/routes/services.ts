@@ -4,10 +4,12 @@ import { authorize, hasRole, type Actor } from '../../access/index.js';
 import { MAX_BATCH, serviceOpenApi, type DataService } from '../../exchange/index.js';
 import { HubError } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
+import { PurposeRef } from './purposes.js';
 
 const ServiceCode = Type.Object({ code: Type.String({ pattern: '^DS-[A-Z0-9]{2,16}-\\d{4,}$' }) });
+// Not a pattern: a call stating a purpose it may not is refused by the read path, and recorded.
 const Purpose = Type.Optional(
-  Type.String({ minLength: 2, maxLength: 200, description: '用途; defaults to the grant’s' }),
+  Type.String({ minLength: 1, maxLength: 64, description: '用途: the code of one of the purposes the grant allows' }),
 );
 const FILTER = /^f\.([a-z][a-z0-9_]{0,62})$/;
 const MAX_EXPORT = 10_000;
@@ -22,6 +24,7 @@ const ServiceView = Type.Object({
   keyField: Type.String(),
   fields: Type.Array(Type.String()),
   masked: Type.Array(Type.String()),
+  purposes: Type.Array(PurposeRef, { description: 'the purposes the caller may state' }),
   publishedAt: Type.String(),
   sampleKey: Type.Optional(Type.String()),
 });
@@ -34,6 +37,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
   /** The services a caller may call, with what it sees of each; a sample key for demo accounts. */
   const callable = async (actor: Actor) => {
     const all = await hub.exchange.services.list();
+    const registered = await hub.purposes.list();
     const out = [];
     for (const s of all) {
       const resource = await hub.catalog.get(s.resource.code);
@@ -46,6 +50,10 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
         ...s,
         fields: [...(vis?.visible ?? [])],
         masked: [...(vis?.masked ?? [])],
+        purposes: (vis ? registered.filter((p) => vis.purposes?.has(p.code) ?? true) : []).map(({ code, name }) => ({
+          code,
+          name,
+        })),
         ...(sample ? { sampleKey: sample } : {}),
       });
     }
@@ -82,7 +90,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
           summary: "Publish a resource's data service (operators, or the provider's officers)",
           security: [{ bearer: [] }],
           body: Type.Object({ resource: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
-          response: { 201: Type.Omit(ServiceView, ['fields', 'masked', 'sampleKey']) },
+          response: { 201: Type.Omit(ServiceView, ['fields', 'masked', 'purposes', 'sampleKey']) },
         },
       },
       async (request, reply) => {
@@ -109,7 +117,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
         const service = (await hub.exchange.services.list([resource.code]))[0]!;
         const vis = await hub.exchange.visibility(request.actor, resource);
         if (!vis) throw new HubError('SHR_NO_GRANT', `no active grant on ${resource.code}`);
-        return serviceOpenApi(service, resource, vis.visible, vis.masked);
+        return serviceOpenApi(service, resource, vis.visible, vis.masked, vis.purposes);
       },
     );
 

@@ -8,6 +8,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, download, problemOf, query, type Problem, type User } from '../api';
 import { Page } from '../App';
 import { ResourceName } from '../labels';
+import { PurposeTags } from '../purposes';
 import { hasRole, useSession } from '../session';
 import type { Demand, DemandState, Resource } from '../types';
 import { DemandStateTag, DemandSteps, FieldTags, localDate, ProblemAlert, ReasonModal } from './share/common';
@@ -167,7 +168,8 @@ export default function DemandsPage() {
               </Typography.Paragraph>
             )}
             <Typography.Text type="secondary" ellipsis={{ tooltip: d.purpose }} style={{ fontSize: 12, maxWidth: 260 }}>
-              {t('purpose')}：{d.purpose}
+              {t('purpose')}：{d.purposes.map((p) => p.name).join('、')}
+              {d.purpose && ` · ${d.purpose}`}
             </Typography.Text>
           </div>
         ),
@@ -291,7 +293,13 @@ function DemandDetail({ demand: d }: { demand: Demand }) {
       data-testid={`demand-detail-${d.id}`}
       items={[
         ...(d.need ? [{ key: 'need', label: t('need'), span: 2, children: d.need }] : []),
-        { key: 'purpose', label: t('purpose'), span: 2, children: d.purpose },
+        {
+          key: 'purposes',
+          label: t('purposeKinds'),
+          span: 2,
+          children: <PurposeTags purposes={d.purposes} />,
+        },
+        { key: 'purpose', label: t('purposeText'), span: 2, children: d.purpose },
         { key: 'legalBasis', label: t('legalBasis'), span: 2, children: dash(d.legalBasis) },
         { key: 'volume', label: t('volume'), children: dash(d.volume) },
         { key: 'frequency', label: t('frequency'), children: dash(d.frequency) },

@@ -1,19 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import {
-  App,
-  Button,
-  Col,
-  DatePicker,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Popconfirm,
-  Row,
-  Select,
-  Space,
-  Table,
-} from 'antd';
+import { App, Button, Col, DatePicker, Form, InputNumber, Modal, Popconfirm, Row, Select, Space, Table } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +7,7 @@ import { Link } from 'react-router-dom';
 import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
 import { ResourceName } from '../labels';
+import { PurposeSelect, PurposeTags } from '../purposes';
 import { hasRole, useSession } from '../session';
 import type { Field, Grant, GrantState, Resource, ResourceSummary } from '../types';
 import { FieldTags, GrantStateTag, localDate, ProblemAlert } from './share/common';
@@ -122,10 +109,9 @@ export default function GrantsPage() {
           },
           {
             title: t('purpose'),
-            dataIndex: 'purpose',
-            render: (p: string, g) => (
+            render: (_, g) => (
               <>
-                {p}
+                <PurposeTags purposes={g.purposes} />
                 {g.demandId && (
                   <div>
                     <Link to={`/demands?id=${g.demandId}`}>{t('fromDemand', { id: g.demandId })}</Link>
@@ -174,7 +160,7 @@ interface GrantValues {
   resource: string;
   fields: string[];
   masked?: string[];
-  purpose: string;
+  purposes: string[];
   dailyQuota?: number | null;
   ratePerSecond?: number | null;
   expiresAt?: Dayjs | null;
@@ -267,8 +253,8 @@ function NewGrant({ open, onClose, onCreated }: { open: boolean; onClose: () => 
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true, min: 2 }]}>
-              <Input data-testid="grant-purpose" />
+            <Form.Item name="purposes" label={t('purpose')} rules={[{ required: true }]}>
+              <PurposeSelect multiple testId="grant-purposes" />
             </Form.Item>
           </Col>
           <Col span={12}>

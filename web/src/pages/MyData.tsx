@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { Page } from '../App';
+import { usePurposes } from '../purposes';
 import type { LedgerEntry } from '../types';
 import { MyCorrections } from './quality/MyCorrections';
 
@@ -20,6 +21,8 @@ interface Access {
 export default function MyDataPage() {
   const { t } = useTranslation();
   const [rows, setRows] = useState<Access[]>([]);
+  // Entries name the purpose by its code; a citizen reads its name.
+  const purposes = new Map(usePurposes().map((p) => [p.code, p.name]));
   useEffect(() => {
     void api<LedgerEntry[]>('/api/v1/ledger/entries?subject=me').then((entries) =>
       setRows(
@@ -42,7 +45,7 @@ export default function MyDataPage() {
             { title: t('org'), dataIndex: 'org' },
             { title: t('actor'), dataIndex: 'actor' },
             { title: t('resource'), dataIndex: 'resource' },
-            { title: t('purpose'), dataIndex: 'purpose' },
+            { title: t('purpose'), dataIndex: 'purpose', render: (p: string) => purposes.get(p) ?? p },
             {
               title: t('outcome'),
               dataIndex: 'outcome',

@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import { api, problemOf, type Problem } from '../api';
 import { Page } from '../App';
 import { ResourceName } from '../labels';
+import { PurposeTags } from '../purposes';
 import type { DataService } from '../types';
 import { FieldTags, ProblemAlert } from './share/common';
 
@@ -69,6 +70,11 @@ export default function ServicesPage() {
                   <Typography.Text type="secondary">{t('noGrant')}</Typography.Text>
                 </Tooltip>
               ),
+          },
+          {
+            title: t('purpose'),
+            key: 'purposes',
+            render: (_, s) => <PurposeTags purposes={s.purposes} />,
           },
           {
             title: t('sampleKey'),

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Form, Input, Space, Statistic, Table, Upload } fro
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, getToken, problemOf, query, type Problem } from '../../api';
+import { PurposeSelect } from '../../purposes';
 import type { Resource } from '../../types';
 
 type Row = Record<string, unknown>;
@@ -73,8 +74,8 @@ export function Lookup({ resource }: { resource: Resource }) {
         <Form.Item name="key" label={t('key')} rules={[{ required: true }]}>
           <Input style={{ width: 240 }} data-testid="lookup-key" />
         </Form.Item>
-        <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true, min: 2 }]}>
-          <Input style={{ width: 240 }} data-testid="lookup-purpose" />
+        <Form.Item name="purpose" label={t('purpose')} rules={[{ required: true }]}>
+          <PurposeSelect style={{ width: 240 }} testId="lookup-purpose" />
         </Form.Item>
         <Button type="primary" htmlType="submit" data-testid="lookup-submit">
           {t('query')}

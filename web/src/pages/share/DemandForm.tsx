@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, problemOf, type Problem } from '../../api';
 import { SensitivityTag, ShareTag } from '../../labels';
+import { PurposeSelect } from '../../purposes';
 import { hasRole, useSession } from '../../session';
 import type { Demand, Resource } from '../../types';
 import { DemandStateTag, DemandSteps, FieldTags, ProblemAlert } from './common';
@@ -12,6 +13,7 @@ import { DemandStateTag, DemandSteps, FieldTags, ProblemAlert } from './common';
 interface DemandValues {
   fields?: string[];
   need?: string;
+  purposes: string[];
   purpose: string;
   legalBasis?: string;
   volume?: string;
@@ -89,6 +91,7 @@ function DemandModal({
           ...(resource ? { resource: resource.code } : {}),
           ...(v.need?.trim() ? { need: v.need.trim() } : {}),
           fields: v.fields ?? [],
+          purposes: v.purposes,
           purpose: v.purpose.trim(),
           ...(v.legalBasis?.trim() ? { legalBasis: v.legalBasis.trim() } : {}),
           volume: v.volume?.trim() ?? '',
@@ -218,8 +221,16 @@ function DemandModal({
               </>
             )}
             <Form.Item
+              name="purposes"
+              label={t('purposeKinds')}
+              extra={t('purposeKindsHint')}
+              rules={[{ required: true, message: t('purposeKindsRequired') }]}
+            >
+              <PurposeSelect multiple testId="demand-purposes" style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item
               name="purpose"
-              label={t('purpose')}
+              label={t('purposeText')}
               rules={[{ required: true, whitespace: true, min: 2, message: t('purposeRequired') }]}
             >
               <Input.TextArea rows={2} maxLength={500} placeholder={t('purposeHint')} data-testid="demand-purpose" />

@@ -17,6 +17,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, download, problemOf, query, type Problem } from '../../api';
+import { PurposeSelect } from '../../purposes';
 import type { DataService, Field, ServiceAnswer } from '../../types';
 import { ProblemAlert } from './common';
 
@@ -41,7 +42,8 @@ export function ServiceConsole({ service, fields }: { service: DataService; fiel
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [mode, setMode] = useState<Mode>('key');
-  const [purpose, setPurpose] = useState('');
+  // The caller states one of its grant's purposes on every call; the first is picked to start with.
+  const [purpose, setPurpose] = useState(service.purposes[0]?.code ?? '');
   const [key, setKey] = useState(service.sampleKey ?? '');
   const [keys, setKeys] = useState(service.sampleKey ?? '');
   const filterable = service.fields.filter((f) => !service.masked.includes(f));
@@ -80,7 +82,7 @@ export function ServiceConsole({ service, fields }: { service: DataService; fiel
     return call({
       method: 'POST',
       path: `${base}/batch`,
-      body: { keys: list, ...(purpose.trim() ? { purpose: purpose.trim() } : {}) },
+      body: { keys: list, purpose },
     });
   };
   const filter = (page = 1) =>
@@ -240,14 +242,15 @@ export function ServiceConsole({ service, fields }: { service: DataService; fiel
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Space>
           <Typography.Text>{t('purpose')}</Typography.Text>
-          <Input
-            value={purpose}
-            onChange={(e) => setPurpose(e.target.value)}
-            placeholder={t('purposeDefault')}
-            style={{ width: 320 }}
-            maxLength={200}
-            data-testid="console-purpose"
-          />
+          <Tooltip title={t('purposeDefault')}>
+            <PurposeSelect
+              value={purpose}
+              onChange={(v) => setPurpose(String(v))}
+              options={service.purposes}
+              style={{ width: 320 }}
+              testId="console-purpose"
+            />
+          </Tooltip>
         </Space>
         <Tabs activeKey={mode} onChange={(k) => (setMode(k as Mode), setAnswer(null), setProblem(null))} items={tabs} />
         {problem && <ProblemAlert problem={problem} testId="console-error" />}

@@ -1,0 +1,3 @@
+export { purposeMigrations, PURPOSE_CODE } from './migrations.js';
+export { Purposes, type Purpose } from './registry.js';
+export type { PurposeTables } from './tables.js';
