@@ -1,7 +1,14 @@
 import ExcelJS from 'exceljs';
-import { stringify } from 'csv-stringify/sync';
 import { Value } from 'typebox/value';
-import { HubError, isHubError, type FieldProblem } from '../kernel/index.js';
+import {
+  checkWorkbook,
+  DEFAULT_UPLOAD_LIMITS,
+  HubError,
+  isHubError,
+  writeCsv,
+  type FieldProblem,
+  type UploadLimits,
+} from '../kernel/index.js';
 import { toContent, type ResourceContent } from './content.js';
 import type { FieldInput } from './fields.js';
 import { ResourceInputSchema, type Resource, type ResourceInput } from './schemas.js';
@@ -94,8 +101,7 @@ export function writeCatalogCsv(resources: Resource[]): string {
     const cells = resourceCells(r);
     return [...RESOURCE_COLUMNS.map((c) => cells[c.key]), r.recordCount, r.fields.map((f) => f.label).join('、')];
   });
-  // A BOM, so that Excel opens the UTF-8 file with its Chinese intact.
-  return '\ufeff' + stringify([headers, ...rows]);
+  return writeCsv(rows, headers);
 }
 
 function sheet(wb: ExcelJS.Workbook, name: string, columns: Column[]): ExcelJS.Worksheet {
@@ -132,7 +138,12 @@ function resourceCells(r: Resource): Record<string, string | number> {
  * (sheet, row, column, reason) and, if there is any, the whole file is refused: nothing is half
  * imported.
  */
-export async function readCatalogWorkbook(data: Buffer): Promise<ResourceContent[]> {
+export async function readCatalogWorkbook(
+  data: Buffer,
+  limits: Pick<UploadLimits, 'maxInMemoryBytes' | 'xlsxMaxTextBytes'> = DEFAULT_UPLOAD_LIMITS,
+): Promise<ResourceContent[]> {
+  // exceljs builds the whole model from whatever the zip inflates to: bound that first.
+  await checkWorkbook(data, limits);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);

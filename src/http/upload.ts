@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { HubError } from '../kernel/index.js';
+import { asClientError, firstFile } from './multipart.js';
 
 /**
  * The one file of a multipart upload that is read whole into memory, refused with a clear 422
@@ -10,15 +11,28 @@ export async function readUpload(
   maxBytes: number,
 ): Promise<{ filename: string; data: Buffer }> {
   if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data with a file');
-  const part = await request.file({ limits: { fileSize: maxBytes } });
+  const part = await firstFile(request);
   if (!part)
     throw new HubError('KRN_VALIDATION', 'file: required', { problems: [{ field: 'body/file', reason: 'required' }] });
-  const data = await part.toBuffer().catch((e: unknown) => {
-    const limit = `at most ${Math.round(maxBytes / 2 ** 20)} MiB`;
-    throw new HubError('KRN_VALIDATION', `file: ${limit}`, {
-      problems: [{ field: 'body/file', reason: limit }],
-      cause: e,
-    });
-  });
+  const data = await readAtMost(part.file, maxBytes);
   return { filename: part.filename, data };
+}
+
+/** The whole stream, or a 422 as soon as it passes `maxBytes` (the rest is drained, not kept). */
+async function readAtMost(file: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of file) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        const limit = `at most ${Math.round(maxBytes / 2 ** 20)} MiB`;
+        throw new HubError('KRN_VALIDATION', `file: ${limit}`, { problems: [{ field: 'body/file', reason: limit }] });
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    throw asClientError(e);
+  }
+  return Buffer.concat(chunks);
 }

@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import Papa from 'papaparse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { HubError } from '../kernel/index.js';
+import { DEFAULT_UPLOAD_LIMITS, HubError, tooLarge, type UploadLimits } from '../kernel/index.js';
+import { xlsxValues } from './xlsx.js';
 
 /** The file formats a source may have; `formatOf` tells them by name. */
 export const FORMATS = ['csv', 'xlsx', 'json', 'ndjson'] as const;
@@ -20,16 +21,78 @@ export function formatOf(filename: string): SourceFormat {
   });
 }
 
+/** What one file may make the parser do (kernel/limits.ts); uploads are bound by the hub's configuration. */
+export type FileLimits = Omit<UploadLimits, 'bodyIdleMs' | 'bodyMinRate'>;
+
+/** Files given no limits (`qdh ingest`, run by whoever holds the server): any number of rows, bounded memory. */
+const FILE_DEFAULTS: FileLimits = { ...DEFAULT_UPLOAD_LIMITS, maxRows: Infinity };
+
 /**
  * Stage 1 — parse: any supported file as batches of rows of text cells, the header first,
  * streamed so that memory does not grow with the file (JSON arrays excepted: they are read
- * whole). Batches, not single rows, because a million rows are a million awaits otherwise.
+ * whole, up to `maxInMemoryBytes`). Batches, not single rows, because a million rows are a
+ * million awaits otherwise. Rows, cells and lines past the limits fail the file with 413.
  */
-export function parseSource(input: Readable, format: SourceFormat): AsyncIterable<string[][]> {
-  if (format === 'xlsx') return inBatches(xlsxRows(input));
-  if (format === 'json') return inBatches(jsonRows(input));
-  if (format === 'ndjson') return inBatches(ndjsonRows(decodeText(input)));
-  return csvBatches(decodeText(input).setEncoding('utf8'));
+export function parseSource(
+  input: Readable,
+  format: SourceFormat,
+  given: Partial<FileLimits> = {},
+): AsyncIterable<string[][]> {
+  const limits = { ...FILE_DEFAULTS, ...given };
+  if (format === 'xlsx') return inBatches(xlsxRows(input, limits));
+  if (format === 'json') return counted(inBatches(jsonRows(atMost(input, limits.maxInMemoryBytes))), limits);
+  const text = decodeText(linesAtMost(input, limits.maxLineBytes));
+  if (format === 'ndjson') return counted(inBatches(ndjsonRows(text)), limits);
+  return counted(csvBatches(text.setEncoding('utf8')), limits);
+}
+
+/** Rows and cells counted as they pass (XLSX counts its own, before turning cells into text). */
+async function* counted(batches: AsyncIterable<string[][]>, limits: FileLimits): AsyncIterable<string[][]> {
+  let rows = 0;
+  for await (const batch of batches) {
+    rows += batch.length;
+    if (rows > limits.maxRows) throw tooLarge(`more than ${limits.maxRows} rows`);
+    if (batch.some((row) => row.length > limits.maxColumns)) throw tooLarge(`more than ${limits.maxColumns} columns`);
+    yield batch;
+  }
+}
+
+/** The input's bytes, until `check` refuses a chunk; errors upstream end it too (pipe() does not forward them). */
+function checked(input: Readable, check: (chunk: Buffer) => HubError | undefined): Readable {
+  const t = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(check(chunk) ?? null, chunk);
+    },
+  });
+  input.on('error', (e) => t.destroy(e));
+  return input.pipe(t);
+}
+
+function atMost(input: Readable, maxBytes: number): Readable {
+  let seen = 0;
+  return checked(input, (chunk) =>
+    (seen += chunk.length) > maxBytes ? tooLarge(`larger than ${maxBytes} bytes`) : undefined,
+  );
+}
+
+/** A parser holds a line (CSV: a row) whole; a file that is one endless line would be held whole. */
+function linesAtMost(input: Readable, maxLineBytes: number): Readable {
+  let run = 0;
+  return checked(input, (chunk) => {
+    let from = 0;
+    let lf = chunk.indexOf(0x0a);
+    let cr = chunk.indexOf(0x0d);
+    while (lf !== -1 || cr !== -1) {
+      const i = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (run + i - from > maxLineBytes) break;
+      run = 0;
+      from = i + 1;
+      if (i === lf) lf = chunk.indexOf(0x0a, from);
+      if (i === cr) cr = chunk.indexOf(0x0d, from);
+    }
+    run += chunk.length - from;
+    return run > maxLineBytes ? tooLarge(`a line longer than ${maxLineBytes} bytes`) : undefined;
+  });
 }
 
 /**
@@ -160,20 +223,9 @@ export function looksUtf8(sample: Buffer): boolean {
   return sample.length === 0;
 }
 
-async function* xlsxRows(input: Readable): AsyncIterable<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    worksheets: 'emit',
-  });
+async function* xlsxRows(input: Readable, limits: FileLimits): AsyncIterable<string[]> {
   try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const values = (row.values as ExcelJS.CellValue[]).slice(1);
-        yield values.map(cellText);
-      }
-      return; // the first worksheet holds the data
-    }
+    for await (const values of xlsxValues(input, limits)) yield values.map(cellText);
   } catch (e) {
     if (e instanceof HubError) throw e;
     throw new HubError('ING_BAD_FILE', `not a readable XLSX workbook: ${(e as Error).message}`, { cause: e });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { CatalogService, LoadOutcome, Resource } from '../catalog/index.js';
 import type { Database, Kysely, Transaction } from '../db/index.js';
-import { HubError } from '../kernel/index.js';
-import { inBatches, parseSource, type SourceFormat } from './parse.js';
+import { HubError, writeCsv } from '../kernel/index.js';
+import { inBatches, parseSource, type FileLimits, type SourceFormat } from './parse.js';
 import { suggestMapping, type SavedMapping } from './mapping.js';
 import { Quarantine } from './quarantine.js';
 import { loadQuality, qualityTrend, type LoadQuality, type QualityTrendPoint } from './quality-report.js';
@@ -15,6 +14,11 @@ export interface JobReport {
   id: string;
   resource: string;
   state: JobState;
+  /**
+   * What is still going on: `load` (queued, or reading and merging), `base` (the load committed;
+   * the base databases have not taken its rows yet), `done` (nothing more: succeeded, or failed).
+   */
+  phase: JobPhase;
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
@@ -25,6 +29,8 @@ export interface JobReport {
   error: string | null;
   rejects: Reject[];
 }
+
+export type JobPhase = 'load' | 'base' | 'done';
 
 export interface RunOptions {
   createdBy: number;
@@ -49,6 +55,8 @@ export interface IngestHooks {
    * loads it missed (a crash, a failure).
    */
   afterLoad?: (resource: Resource, jobId: string) => Promise<void>;
+  /** Whether the work built on a committed load (afterLoad, or its catch-up) is still to be done. */
+  pending?: (resourceCode: string, jobId: string) => Promise<boolean>;
 }
 
 export interface Lineage {
@@ -98,8 +106,12 @@ export class IngestService {
   }
 
   /** A file (CSV in UTF-8 or GBK, XLSX, JSON or NDJSON) through the pipeline. */
-  runFile(resource: Resource, input: Readable, opts: RunOptions & { format?: SourceFormat }): Promise<JobReport> {
-    return this.runBatches(resource, parseSource(input, opts.format ?? 'csv'), opts);
+  runFile(
+    resource: Resource,
+    input: Readable,
+    opts: RunOptions & { format?: SourceFormat; limits?: Partial<FileLimits> },
+  ): Promise<JobReport> {
+    return this.runBatches(resource, parseSource(input, opts.format ?? 'csv', opts.limits), opts);
   }
 
   /**
@@ -127,11 +139,12 @@ export class IngestService {
       const batches = validBatches(rows, resource, quarantine.add, progress, { checker, saved });
       await this.catalog.loadRecords(resource.id, id, batches, {
         snapshot: opts.snapshot ?? false,
+        beforeMerge: () => quarantine.drain(),
         onMerge: (trx, outcome) => this.merged(trx, id, resource.keyField, quarantine, progress, outcome),
       });
     } catch (e) {
       // The job keeps the reason; the caller still gets the error (a 400 for a bad file).
-      await quarantine.flush().catch(() => {});
+      await quarantine.drain().catch(() => {});
       await this.failed(id, progress, e);
       throw e;
     } finally {
@@ -184,9 +197,9 @@ export class IngestService {
     outcome: LoadOutcome,
   ): Promise<void> {
     const db = trx.withTables<IngestTables>();
-    quarantine.add(outcome.duplicates.map((d) => ({ row: d.sourceRow, field: keyField, reason: DUPLICATE })));
-    progress.rowsRejected += outcome.duplicates.length;
-    await quarantine.flush(db);
+    const duplicates = outcome.duplicates.map((d) => ({ row: d.sourceRow, field: keyField, reason: DUPLICATE }));
+    await quarantine.writeIn(db, duplicates);
+    progress.rowsRejected += duplicates.length;
     await db
       .updateTable('ingest.job')
       .set({
@@ -306,7 +319,10 @@ export class IngestService {
   async rejectsCsv(id: string): Promise<string> {
     await this.report(id);
     const rows = await this.rejectRows(id);
-    return '\ufeff' + stringify([['row', 'field', 'reason'], ...rows.map((r) => [r.row, r.field, r.reason])]);
+    return writeCsv(
+      rows.map((r) => [r.row, r.field, r.reason]),
+      ['row', 'field', 'reason'],
+    );
   }
 
   private async rejectRows(id: string, limit?: number): Promise<Reject[]> {
@@ -321,6 +337,12 @@ export class IngestService {
     return (await q.execute()).map((r) => ({ row: r.row_number, field: r.field, reason: r.reason }));
   }
 
+  private async phase(id: string, resourceCode: string, state: JobState): Promise<JobPhase> {
+    if (state === 'queued' || state === 'running') return 'load';
+    if (state === 'failed') return 'done';
+    return (await this.hooks.pending?.(resourceCode, id)) ? 'base' : 'done';
+  }
+
   async report(id: string): Promise<JobReport> {
     const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
     if (!job) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
@@ -329,6 +351,7 @@ export class IngestService {
       id: job.id,
       resource: job.resource_code,
       state: job.state,
+      phase: await this.phase(job.id, job.resource_code, job.state),
       rowsRead: job.rows_read,
       rowsLoaded: job.rows_loaded,
       rowsRejected: job.rows_rejected,
