@@ -6,18 +6,23 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../kernel/index.js';
-import { HubError } from '../kernel/index.js';
+import { HubError, uploadLimitsFromEnv, type UploadLimits } from '../kernel/index.js';
+import { guardBodies } from './body-guard.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { registerAuth } from './auth.js';
 import type { Hub } from '../hub/index.js';
 import { registerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
+import { registerPublic, requireActorUnlessPublic } from './public-routes.js';
+import { edgeOptionsFromEnv, registerSecurityHeaders, type EdgeOptions } from './security-headers.js';
+import { rejectUnstorableText } from './storable-text.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { catalogToolRoutes } from './routes/catalog-tools.js';
 import { baseRoutes } from './routes/base.js';
 import { demandRoutes } from './routes/demands.js';
 import { grantRoutes } from './routes/grants.js';
+import { purposeRoutes } from './routes/purposes.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { serviceRoutes } from './routes/services.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -25,28 +30,38 @@ import { platformRoutes } from './routes/platform.js';
 import { qualityRoutes } from './routes/quality.js';
 import { authorize } from '../access/index.js';
 
-export interface AppOptions {
+/** corsOrigins and trustProxy default to QDH_CORS_ORIGINS and QDH_TRUST_PROXY. */
+export interface AppOptions extends EdgeOptions {
   logger: Logger;
   /** Directory of the built web app (web/dist); the API runs without it. */
   webDir?: string;
   version?: string;
   /** A demo hub: service listings offer a sample key to try. */
   demo?: boolean;
+  /** Body timeouts and upload bounds; default: QDH_BODY_IDLE_SECONDS, QDH_UPLOAD_MAX_ROWS … (docs/ingest.md). */
+  limits?: UploadLimits;
 }
 
 /** The Fastify application: every module's routes under /api/v1, docs, health, metrics, web app. */
 export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInstance> {
+  const edge = { ...edgeOptionsFromEnv(process.env), ...opts };
+  const limits = opts.limits ?? uploadLimitsFromEnv();
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
+    trustProxy: edge.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // The router's own refusals (a malformed or overlong path) are problems like every other error.
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(error, request, reply));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before the credential hooks, so that a 401 carries the security and CORS headers too.
+  await registerSecurityHeaders(app, edge);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -63,14 +78,18 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
       },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await registerPublic(app, fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(fastifyMultipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
+  // First of the request hooks: a body is watched even when the request is refused before it is read.
+  guardBodies(app, limits);
   registerAuth(app, hub);
+  requireActorUnlessPublic(app);
+  rejectUnstorableText(app);
   registerMetrics(app);
 
   app.get(
     '/healthz',
-    { schema: { tags: ['platform'], summary: 'Liveness and which database is in use' } },
+    { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness and which database is in use' } },
     async () => {
       const head = await hub.ledger.latestHead();
       return {
@@ -80,15 +99,16 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
       };
     },
   );
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(hub), { prefix: '/api/v1/auth' });
   await app.register(platformRoutes(hub), { prefix: '/api/v1' });
   await app.register(catalogRoutes(hub), { prefix: '/api/v1/catalog' });
-  await app.register(catalogToolRoutes(hub), { prefix: '/api/v1/catalog' });
-  await app.register(ingestRoutes(hub), { prefix: '/api/v1/ingest' });
+  await app.register(catalogToolRoutes(hub, limits), { prefix: '/api/v1/catalog' });
+  await app.register(ingestRoutes(hub, limits), { prefix: '/api/v1/ingest' });
   await app.register(baseRoutes(hub), { prefix: '/api/v1/base' });
   await app.register(grantRoutes(hub), { prefix: '/api/v1/grants' });
+  await app.register(purposeRoutes(hub), { prefix: '/api/v1/purposes' });
   await app.register(serviceRoutes(hub, { demo: opts.demo ?? false }), { prefix: '/api/v1/services' });
   await app.register(monitoringRoutes(hub), { prefix: '/api/v1/monitoring' });
   await app.register(demandRoutes(hub), { prefix: '/api/v1' });
@@ -101,15 +121,19 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
     }),
     { prefix: '/api/v1/ledger' },
   );
-  registerWeb(app, opts.webDir);
+  await registerWeb(app, opts.webDir);
   return app;
 }
 
 /** Serves the single-page app; unknown non-API GETs get index.html so client-side routes work. */
-function registerWeb(app: FastifyInstance, dir: string | undefined): void {
+async function registerWeb(app: FastifyInstance, dir: string | undefined): Promise<void> {
   const webDir = dir === undefined ? undefined : resolve(dir);
   const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
-  if (hasWeb) void app.register(fastifyStatic, { root: webDir, wildcard: false });
+  if (hasWeb) {
+    // Twice: the public file routes in their own scope, and reply.sendFile at the root for the fallback.
+    await registerPublic(app, fastifyStatic, { root: webDir, wildcard: false, decorateReply: false });
+    await app.register(fastifyStatic, { root: webDir, serve: false });
+  }
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|healthz|metrics)(\/|$)/.test(request.url);
     if (hasWeb && request.method === 'GET' && !isApi) return reply.sendFile('index.html');

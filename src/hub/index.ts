@@ -6,6 +6,7 @@ import { DemandService, ExchangeService, exchangeMigrations } from '../exchange/
 import { IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
 import { maskPersonalText, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
+import { Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   catalogMigrations,
   ingestMigrations,
   baseMigrations,
+  purposeMigrations,
   exchangeMigrations,
   qualityMigrations,
 ];
@@ -36,6 +38,8 @@ export interface Hub {
   /** Ingest jobs from database and HTTP sources, and the schedules that enqueue them. */
   jobs: JobQueue;
   schedules: Scheduler;
+  /** The purpose registry (用途) that grants, calls and — later — consents name. */
+  purposes: Purposes;
   exchange: ExchangeService;
   demands: DemandService;
   quality: QualityService;
@@ -54,6 +58,8 @@ export interface OpenHubOptions {
   worker?: boolean;
   /** Where background work that fails (absorbs, overdue checks) says so; it is retried either way. */
   logger?: Logger;
+  /** The clock of tokens and of the login throttle (tests move it). */
+  now?: () => Date;
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
@@ -64,7 +70,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
   });
   try {
     await migrate(db, MIGRATIONS);
-    const access = await AccessService.open(db);
+    const access = await AccessService.open(db, { now: opts.now });
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000 });
     const officers = new OfficerService(db);
     const orgNames = async (codes: string[]) => {
@@ -101,13 +107,15 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         void (await base
           .absorbJob(resource, jobId)
           .catch(failed('base absorb failed; the catch-up retries it', { job: jobId, resource: resource.code }))),
+      pending: (resource, jobId) => base.pending(resource, jobId),
     });
     const jobs = new JobQueue(db, {
       run: (r, rows, o) => ingest.run(r, rows, o),
       resource: (code) => catalog.get(code),
     });
     const schedules = new Scheduler(db, jobs);
-    const exchange = new ExchangeService(db, access, catalog, ledger, {
+    const purposes = new Purposes(db, ledger);
+    const exchange = new ExchangeService(db, access, catalog, ledger, purposes, {
       watermarkSecret: await access.secret('watermark'),
     });
     await exchange.start();
@@ -116,8 +124,9 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       tasks: officers,
       ledger,
       orgName,
-      publish: async ({ demandId, consumer, resource, fields, purpose, by }) => {
-        const grant = await exchange.grants.forDemand(by, { demandId, consumer, resource, fields, purpose });
+      purposes,
+      publish: async ({ demandId, consumer, resource, fields, purposes, by }) => {
+        const grant = await exchange.grants.forDemand(by, { demandId, consumer, resource, fields, purposes });
         const service = await exchange.services.publish(resource, by.username);
         return { grantId: grant.id, serviceCode: service.code };
       },
@@ -147,6 +156,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       base,
       jobs,
       schedules,
+      purposes,
       exchange,
       demands,
       quality,

@@ -7,6 +7,9 @@
 export const ERROR_CATALOGUE = {
   KRN_VALIDATION: { status: 422, title: 'Invalid input' },
   KRN_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  KRN_PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  KRN_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body is not of a type this route takes' },
+  KRN_REQUEST_TIMEOUT: { status: 408, title: 'The request body did not arrive in time' },
   KRN_NOT_FOUND: { status: 404, title: 'Not found' },
   KRN_CONFLICT: { status: 409, title: 'Conflict' },
   KRN_CONFIG: { status: 500, title: 'Invalid configuration' },
@@ -23,6 +26,7 @@ export const ERROR_CATALOGUE = {
   ING_BAD_SOURCE: { status: 422, title: 'The source cannot be used as specified' },
   ING_SOURCE_FAILED: { status: 502, title: 'The source could not be read' },
   SHR_NO_GRANT: { status: 403, title: 'No grant covers this access' },
+  SHR_PURPOSE_NOT_GRANTED: { status: 403, title: 'The stated purpose is not one this access is allowed for' },
   SHR_GRANT_NOT_FOUND: { status: 404, title: 'No such grant' },
   SHR_RECORD_NOT_FOUND: { status: 404, title: 'No record with this key' },
   SHR_SERVICE_NOT_FOUND: { status: 404, title: 'No such data service' },

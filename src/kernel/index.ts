@@ -1,9 +1,13 @@
 export { ERROR_CATALOGUE, HubError, invalid, isHubError, type ErrorCode, type FieldProblem } from './errors.js';
 export { loadConfig, type HubConfig, type ConfigFlags } from './config.js';
 export { createLogger, maskPersonalText, type Logger } from './logger.js';
+export { DEFAULT_UPLOAD_LIMITS, uploadLimitsFromEnv, type UploadLimits } from './limits.js';
+export { inspectZip, readZipEntry, zipFromBuffer, zipFromFile, type ZipEntry, type ZipSource } from './zip.js';
+export { boundedXml, checkDeclared, checkWorkbook, readPart, tooLarge } from './xlsx-bounds.js';
 export * from './citizen-id.js';
 export * from './credit-code.js';
 export * from './division.js';
 export * from './working-days.js';
 export { digestJson } from './digest.js';
+export { writeCsv, neutralizeCsvCell, restoreCsvCell } from './csv.js';
 export * from './crypto/index.js';

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../schemas.js';
 import { BASE_KINDS, OPS, type Predicate } from '../../base/index.js';
 import { literals } from '../../catalog/index.js';
 import type { Hub } from '../../hub/index.js';
@@ -267,7 +268,7 @@ export function baseRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags,
           security,
           summary: 'Keep the authoritative or the other value (operators); keeping the other makes it the base’s value',
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          params: IdParams,
           body: Type.Object(
             { keep: literals(['authoritative', 'other'] as const), note: Note },
             { additionalProperties: false },
@@ -285,7 +286,7 @@ export function baseRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags,
           security,
           summary: 'Dismiss a conflict without choosing (operators), e.g. both values are right in their context',
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          params: IdParams,
           body: Type.Object({ note: Note }, { additionalProperties: false }),
           response: { 200: ConflictSchema },
         },

@@ -12,14 +12,15 @@ import {
   literals,
   readCatalogWorkbook,
   suggestLevel,
+  viewerOf,
   writeCatalogCsv,
   writeCatalogWorkbook,
 } from '../../catalog/index.js';
-import { chinaDate } from '../../kernel/index.js';
+import { chinaDate, type UploadLimits } from '../../kernel/index.js';
 import { assetMap } from '../../hub/asset-map.js';
 import type { Hub } from '../../hub/index.js';
 import { readUpload } from '../upload.js';
-import { CatalogFilters, viewerOf } from './catalog.js';
+import { CatalogFilters } from './catalog.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A catalog workbook is read whole into memory; thousands of entries fit well below this. */
@@ -37,7 +38,7 @@ const IndicatorFigures = {
 };
 
 /** The catalog's tools around the entries: data elements, grading, spreadsheets, the asset map, indicators. */
-export function catalogToolRoutes(hub: Hub): FastifyPluginAsyncTypebox {
+export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/data-elements',
@@ -136,7 +137,7 @@ export function catalogToolRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         const actor = request.actor;
         authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
         const { data } = await readUpload(request, MAX_WORKBOOK);
-        const contents = await readCatalogWorkbook(data);
+        const contents = await readCatalogWorkbook(data, limits);
         const resources = await hub.catalog.registerAll(actor.org!.code, actor, contents);
         reply.status(201);
         return { resources: resources.map((r) => ({ code: r.code, name: r.name })) };

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Id } from '../schemas.js';
 import type { FastifyRequest } from 'fastify';
-import { authorize, hasRole, isAllowed, type Action, type Actor } from '../../access/index.js';
+import { authorize, isAllowed, type Action, type Actor } from '../../access/index.js';
 import {
   CATEGORIES,
   LEVELS,
@@ -13,9 +14,9 @@ import {
   STATUSES,
   VersionEventSchema,
   literals,
+  viewerOf,
   type Resource,
   type Transition,
-  type Viewer,
 } from '../../catalog/index.js';
 
 import { HubError } from '../../kernel/index.js';
@@ -24,7 +25,13 @@ import type { Hub } from '../../hub/index.js';
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,16}-\\d{4,}$' }) });
 const RecordsQuery = Type.Object({
   key: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'subject key: look up one record' })),
-  purpose: Type.Optional(Type.String({ minLength: 2, maxLength: 200, description: 'why (required with key)' })),
+  purpose: Type.Optional(
+    Type.String({
+      minLength: 2,
+      maxLength: 200,
+      description: 'code of a registered purpose, required with key; a consumer states one its grant allows',
+    }),
+  ),
   page: Type.Integer({ minimum: 1, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
 });
@@ -51,19 +58,13 @@ const Permissions = Type.Object({
 });
 const ResourceView = Type.Evaluate(Type.Intersect([ResourceSchema, Permissions]));
 
-/** Operators see every entry; others see published ones and their own organization's drafts. */
-export function viewerOf(actor: Actor): Viewer {
-  return { org: actor.org?.code ?? null, all: hasRole(actor, 'operator') };
-}
-
-/** A resource the caller may see, or 404: an unpublished draft of another organization is not revealed. */
+/**
+ * The resource as the caller reads it (catalog/visibility.ts): the working copy for its provider's
+ * officers and operators, else the last published version; 404 for one never published.
+ */
 export async function visibleResource(hub: Hub, request: FastifyRequest, code: string): Promise<Resource> {
   authorize(request.actor, 'catalog:read');
-  const resource = await hub.catalog.get(code);
-  const draftReader = isAllowed(request.actor, 'catalog:read-drafts', { ownerOrg: resource.provider.code });
-  if (resource.publishedAt === null && !draftReader)
-    throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
-  return resource;
+  return hub.catalog.read(code, viewerOf(request.actor));
 }
 
 function withPermissions(actor: Actor | null, r: Resource) {
@@ -212,7 +213,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const r = await visibleResource(hub, request, request.params.code);
-        return { items: await hub.catalog.versions(r.code) };
+        return { items: await hub.catalog.versions(r.code, viewerOf(request.actor)) };
       },
     );
 
@@ -223,13 +224,16 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags: ['catalog'],
           summary: 'The resource as it was at one version',
           security: [{ bearer: [] }],
-          params: Type.Intersect([Code, Type.Object({ version: Type.Integer({ minimum: 1 }) })]),
+          params: Type.Intersect([Code, Type.Object({ version: Id })]),
           response: { 200: ResourceView },
         },
       },
       async (request) => {
         const r = await visibleResource(hub, request, request.params.code);
-        return withPermissions(request.actor, await hub.catalog.atVersion(r.code, request.params.version));
+        return withPermissions(
+          request.actor,
+          await hub.catalog.atVersion(r.code, request.params.version, viewerOf(request.actor)),
+        );
       },
     );
 

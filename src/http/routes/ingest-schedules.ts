@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams as Id } from '../schemas.js';
 import { isAllowed } from '../../access/index.js';
 import { literals } from '../../catalog/index.js';
 import { DEFAULT_TIMEZONE, namedConnections, SourceSpecSchema } from '../../ingest/index.js';
@@ -69,7 +70,6 @@ const SchedulePatchSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const QueuedSchema = Type.Object({ id: Type.String(), state: literals(JOB_STATES) });
 
 /** 聚: schedules that queue source jobs by cron, and the named connections a caller may use. */

@@ -1,10 +1,11 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize, type Actor } from '../../access/index.js';
-import { HubError } from '../../kernel/index.js';
+import { HubError, type UploadLimits } from '../../kernel/index.js';
 import { formatOf, SourceSpecSchema } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
 import { literals } from '../../catalog/index.js';
+import { uploadParts } from '../multipart.js';
 import { ingestScheduleRoutes } from './ingest-schedules.js';
 import {
   checkSpecFor,
@@ -51,6 +52,12 @@ const JobSchema = Type.Object({
   id: Type.String(),
   resource: Type.String(),
   state: Type.String({ enum: ['queued', 'running', 'succeeded', 'failed'] }),
+  phase: Type.Optional(
+    Type.String({
+      enum: ['load', 'base', 'done'],
+      description: 'load: reading or merging; base: loaded, the base databases still taking its rows; done',
+    }),
+  ),
   rowsRead: Type.Integer(),
   rowsLoaded: Type.Integer(),
   rowsRejected: Type.Integer(),
@@ -76,7 +83,7 @@ async function enqueueJob(hub: Hub, actor: Actor | null, input: JobInput) {
   return queued;
 }
 
-export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
+export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/jobs',
@@ -108,7 +115,7 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           return reply.code(202).send(await enqueueJob(hub, actor, request.body as JobInput));
         }
         let resourceCode: string | undefined;
-        for await (const part of request.parts()) {
+        for await (const part of uploadParts(request)) {
           if (part.type === 'field') {
             if (part.fieldname === 'resource') resourceCode = String(part.value);
             continue;
@@ -124,6 +131,7 @@ export function ingestRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             createdBy: actor.userId,
             source: `upload:${part.filename}`,
             format: formatOf(part.filename),
+            limits,
           });
         }
         throw new HubError('KRN_VALIDATION', 'file: no file part in the upload', {

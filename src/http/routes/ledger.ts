@@ -31,13 +31,17 @@ export function ledgerRoutes({ ledger, requireAuditor, subjectOf }: LedgerRouteO
   return async (app) => {
     app.get(
       '/head',
-      { schema: { tags: ['ledger'], summary: 'The latest signed tree head', response: { 200: HeadSchema } } },
+      {
+        config: { public: true },
+        schema: { tags: ['ledger'], summary: 'The latest signed tree head', response: { 200: HeadSchema } },
+      },
       async () => ledger.latestHead(),
     );
 
     app.get(
       '/heads',
       {
+        config: { public: true },
         schema: {
           tags: ['ledger'],
           summary: 'Past signed tree heads with tree sizes from..to (at most 1000)',
@@ -51,6 +55,7 @@ export function ledgerRoutes({ ledger, requireAuditor, subjectOf }: LedgerRouteO
     app.get(
       '/key',
       {
+        config: { public: true },
         schema: {
           tags: ['ledger'],
           summary: 'The public key that signs tree heads',
@@ -110,6 +115,7 @@ export function ledgerRoutes({ ledger, requireAuditor, subjectOf }: LedgerRouteO
     app.get(
       '/proof/inclusion',
       {
+        config: { public: true },
         schema: {
           tags: ['ledger'],
           summary: 'RFC 9162 inclusion proof of an entry (by index or leaf hash) in the tree of treeSize',
@@ -142,6 +148,7 @@ export function ledgerRoutes({ ledger, requireAuditor, subjectOf }: LedgerRouteO
     app.get(
       '/proof/consistency',
       {
+        config: { public: true },
         schema: {
           tags: ['ledger'],
           summary: 'RFC 9162 consistency proof between tree sizes first and second',

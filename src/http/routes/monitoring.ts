@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../schemas.js';
 import { authorize } from '../../access/index.js';
 import { ANOMALY, decodeCsvBytes, extractWatermark, readCsvTable } from '../../exchange/index.js';
 import { readUpload } from '../upload.js';
@@ -71,7 +72,7 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags: ['share'],
           summary: 'Mark an alert as seen (auditors, operators)',
           security: [{ bearer: [] }],
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          params: IdParams,
         },
       },
       async (request, reply) => {

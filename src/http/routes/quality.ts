@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams as Id } from '../schemas.js';
 import { authorize } from '../../access/index.js';
 import { literals } from '../../catalog/index.js';
 import type { Hub } from '../../hub/index.js';
@@ -83,7 +84,6 @@ const Indicators = Type.Object({
 });
 
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,16}-\\d{4,}$' }) });
-const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /** 数据质量: rule sets of resources, corrections (纠错) with their 2-working-day deadline, indicators. */
 export function qualityRoutes(hub: Hub): FastifyPluginAsyncTypebox {
