@@ -23,18 +23,20 @@ export interface AbsorbResult {
  *
  *  stage — the rows, each value normalized and checked by its element's validator, are copied
  *          (COPY) into tables of this absorb's own, a chunk of subjects each, outside any
- *          transaction: reading the rows (on PGlite, the same single connection) is never
- *          blocked by our own transaction, and a crash leaves only those tables behind;
- *  merge — one transaction, serialized per base: subjects, observations (the resource's stale
- *          ones removed), merged values, conflicts and labels of the staged subjects, by
- *          set-based statements over each chunk. A failure leaves the base as it was.
+ *          transaction: a crash leaves only those tables behind;
+ *  merge — a transaction per chunk, serialized per base: subjects, observations (the resource's
+ *          stale ones removed), merged values, conflicts and labels of the chunk's subjects, by
+ *          set-based statements (absorb-merge.ts). Each chunk is merged as soon as it is staged,
+ *          while the next one is being read and checked.
  *
- * On PostgreSQL the merge takes in each chunk as soon as it is staged, while the next one is
- * being read and checked (on a connection of its own); on PGlite, whose one connection the
- * transaction holds, every chunk is staged first.
+ * A transaction per chunk rather than one for the whole absorb: on PGlite a transaction holds
+ * the one connection, and a large absorb would keep every request waiting until it committed.
+ * A failure leaves the chunks merged before it; the absorb is recorded (`base.absorption`) only
+ * in its last transaction, so the catch-up (`BaseService.absorbMissed`) absorbs the job again.
  *
  * With `whole`, the job's rows are all the resource now holds (a snapshot, or a first load):
- * subjects it fed before and no longer has are taken out of it as well (`dropDeparted`).
+ * subjects it fed before and no longer has are taken out of it as well (`dropDeparted`), in
+ * that last transaction.
  *
  * Absorbing the same rows again finds everything already as it would make it: the same state.
  */
@@ -50,28 +52,19 @@ export async function absorb(
   if (!feed) return { subjects: 0, values: 0, conflicts: 0, departed: 0 };
   const { kind } = feed;
   const stage = new Stage(database, db, kind, feed.feeds, opts.chunk);
+  const merge = new StagedMerge(kind, resource, jobId, stage.elements);
   const filling = stage.fill(batches);
-  // PGlite's one connection is the transaction's while it lasts: there, everything is staged first.
-  const pipelined = database.kind !== 'pglite';
   let next: Promise<IteratorResult<StagedChunk>> | undefined;
   try {
-    if (!pipelined) while (!(await filling.next()).done);
-    return await db.transaction().execute(async (trx) => {
-      await lockBase(trx, kind);
-      const merge = new StagedMerge(trx, kind, resource, jobId, stage);
-      await merge.begin();
-      if (!pipelined) {
-        for (const chunk of stage.chunks) await merge.add(chunk);
-      } else {
-        // Each chunk as soon as it is staged, the next one being staged meanwhile.
-        for (let current = await filling.next(); !current.done; current = await next) {
-          next = filling.next();
-          next.catch(() => {}); // awaited below; a failed merge must not leave it unhandled
-          await merge.add(current.value);
-        }
-      }
+    for (let current = await filling.next(); !current.done; current = await next) {
+      next = filling.next();
+      next.catch(() => {}); // awaited below; a failed merge must not leave it unhandled
+      const chunk = current.value;
+      await inBase(db, kind, (trx) => merge.add(trx, chunk));
+    }
+    return await inBase(db, kind, async (trx) => {
       const departed = opts.whole ? await dropDeparted(trx, kind, resource.code, jobId) : 0;
-      const result = { ...(await merge.finish()), departed };
+      const result = { ...merge.result, departed };
       const log = { subjects: result.subjects, values_absorbed: result.values, conflicts: result.conflicts };
       await trx
         .insertInto('base.absorption')
@@ -86,6 +79,14 @@ export async function absorb(
     await filling.return(undefined).catch(() => {});
     await stage.drop().catch(() => {});
   }
+}
+
+/** Every change to a base under its lock (`lockBase`), a chunk being one change. */
+function inBase<T>(db: Kysely<BaseTables>, kind: BaseKind, work: (trx: Transaction<BaseTables>) => Promise<T>) {
+  return db.transaction().execute(async (trx) => {
+    await lockBase(trx, kind);
+    return work(trx);
+  });
 }
 
 /**

@@ -34,13 +34,18 @@ export interface StagedChunk {
  */
 const CHUNK = 100_000;
 const FIRST_CHUNK = 20_000;
+/**
+ * On PGlite a chunk's merge holds the one connection for its transaction: every request waits
+ * for it, so chunks are smaller there — a few seconds each rather than tens.
+ */
+const PGLITE_CHUNK = 10_000;
 
 /**
  * An absorb's stage: the loaded rows, each value normalized and checked by its element's
- * validator, copied (COPY) into tables `base.stage_<uuid>_<n>` of `CHUNK` subjects each,
- * outside any transaction. A subject is staged once: a key handed over again (the catalog's keys
- * are unique, so only another caller would) is dropped, as the catalog drops a key a file
- * repeats: the first one handed over counts.
+ * validator, copied (COPY) into tables `base.stage_<uuid>_<n>` of `CHUNK` subjects each
+ * (`PGLITE_CHUNK` on PGlite), outside any transaction. A subject is staged once: a key handed
+ * over again (the catalog's keys are unique, so only another caller would) is dropped, as the
+ * catalog drops a key a file repeats: the first one handed over counts.
  */
 export class Stage {
   readonly elements: string[];
@@ -55,7 +60,7 @@ export class Stage {
     private readonly db: Kysely<BaseTables>,
     kind: BaseKind,
     private readonly feeds: Feed[],
-    private readonly chunkSize = CHUNK,
+    private readonly chunkSize = database.kind === 'pglite' ? PGLITE_CHUNK : CHUNK,
   ) {
     this.elements = feeds.map((f) => f.element.code);
     this.checks = feeds.map(({ field, element }) => ({ field: field.name, valid: validatorOf(kind, element) }));

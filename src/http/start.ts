@@ -23,13 +23,16 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates, seeds the demo city when asked (and only into an empty hub), and listens. */
+/**
+ * Opens the database, migrates, seeds the demo city when asked (and only into an empty hub),
+ * listens, and only then starts the background work: on PGlite's one connection a catch-up
+ * absorb left by a restart would otherwise be served before the start-up's own queries.
+ */
 export async function startHub(opts: StartOptions): Promise<RunningHub> {
   const logger = opts.logger ?? createLogger(opts.logLevel ?? 'warn');
   const hub = await openHub({
     databaseUrl: opts.databaseUrl,
     dataDir: opts.dataDir ?? 'memory://',
-    worker: true,
     logger,
   });
   try {
@@ -43,6 +46,7 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
       : null;
     const app = await buildApp(hub, { logger, webDir: opts.webDir, demo: !!opts.demo });
     await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+    hub.startWorker();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     const host = opts.host === '0.0.0.0' || !opts.host ? 'localhost' : opts.host;

@@ -44,6 +44,8 @@ export interface Hub {
   demands: DemandService;
   quality: QualityService;
   ledger: Ledger;
+  /** Starts the background work of a serving process (what `worker` starts at once); again, nothing. */
+  startWorker(): void;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,10 @@ export interface OpenHubOptions {
   headIntervalMs?: number;
   /** PostgreSQL connections of this process (default 10). */
   poolSize?: number;
-  /** Run queued ingest jobs and due schedules in this process (`qdh serve` does; one-off commands do not). */
+  /**
+   * Run queued ingest jobs, due schedules and the absorbs' catch-up in this process at once
+   * (`qdh serve` starts them once it listens: `startWorker`; one-off commands do not).
+   */
   worker?: boolean;
   /** Where background work that fails (absorbs, overdue checks) says so; it is retried either way. */
   logger?: Logger;
@@ -139,14 +144,17 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     overdue.unref();
     // Last, so that a failure above leaves no worker running on a closed database.
     let catchUp: NodeJS.Timeout | undefined;
-    if (opts.worker) {
+    const startWorker = () => {
+      if (catchUp) return;
       jobs.start();
       schedules.start();
+      // Not awaited: a catch-up of a large load takes minutes, a transaction per chunk.
       const absorbMissed = () => void base.absorbMissed().catch(failed('catching up missed absorbs failed'));
       absorbMissed();
       catchUp = setInterval(absorbMissed, ABSORB_CATCH_UP_MS);
       catchUp.unref();
-    }
+    };
+    if (opts.worker) startWorker();
     return {
       db,
       access,
@@ -161,6 +169,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       demands,
       quality,
       ledger,
+      startWorker,
       close: async () => {
         clearInterval(overdue);
         clearInterval(catchUp);
