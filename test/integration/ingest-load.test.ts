@@ -62,7 +62,9 @@ describe.each(engines())('ingest loads on $name', (engine) => {
     });
   };
 
-  it.skipIf(engine.skip)(
+  // The embedded database only: it is the one whose single connection a load can hold, while
+  // PostgreSQL serves each request on a connection of its own (and this upload costs ~100 s there).
+  it.skipIf(engine.skip || engine.name !== 'pglite')(
     'answers /healthz throughout an upload of 200 000 rows that are all bad',
     async () => {
       const resource = await hub.catalog.get(ACCIDENTS);

@@ -246,3 +246,19 @@ describe('intl suite', () => {
     await db.close();
   });
 });
+
+describe('a head signed before the first entry', () => {
+  it('is the empty tree, and verification accepts it before and after appends', async () => {
+    const db = await connect({ dataDir: 'memory://' });
+    await migrate(db, [ledgerMigrations]);
+    const ledger = await openLedger(db);
+    expect((await ledger.latestHead()).treeSize).toBe(0);
+    const k = db.kysely.withTables<LedgerTables>();
+    expect(await verifyLedger(k)).toMatchObject({ ok: true, headsChecked: 1 });
+    await ledger.append({ kind: 'test' });
+    await ledger.latestHead();
+    expect(await verifyLedger(k)).toMatchObject({ ok: true, entriesChecked: 1, problems: [] });
+    await ledger.close();
+    await db.close();
+  });
+});
