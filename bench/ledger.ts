@@ -40,7 +40,17 @@ async function appendThroughput() {
     await migrate(db, [ledgerMigrations]);
     const ledger = await openLedger(db);
     const rate = await drive(APPENDS, WRITERS, (i) =>
-      ledger.append({ kind: 'access', actor: 'consumer', resource: 'JNGAJ-0001', n: i }),
+      ledger.append({
+        kind: 'share.read',
+        op: 'lookup',
+        actor: 'consumer',
+        org: 'JNMZJ',
+        resource: 'JNGAJ-0001',
+        purpose: 'bench',
+        subject: ledger.subjectTag(String(i)),
+        outcome: 'allowed',
+        at: new Date().toISOString(),
+      }),
     );
     const head = await ledger.latestHead();
     await ledger.close();

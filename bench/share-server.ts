@@ -1,7 +1,9 @@
 /**
- * One of bench:share's two servers, in a process of its own so that the load generator does not
+ * One of bench:share's servers, in a process of its own so that the load generator does not
  * share its event loop: `share-server.ts bare|hub DATABASE_URL RESOURCE_ID POOL`. Prints
- * `listening URL` on stdout once it accepts connections, and stops on SIGTERM.
+ * `listening URL` on stdout once it accepts connections, answers an IPC message `cpu` with its
+ * `process.cpuUsage()` (so the bench can divide the process's CPU time by the calls it served),
+ * and stops on SIGTERM.
  */
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -21,7 +23,7 @@ async function bare(): Promise<{ listen: () => Promise<string>; close: () => Pro
   db.on('error', () => {}); // idle clients are cut when the database is dropped at the end
   const app = Fastify();
   app.get<{ Querystring: { key: string } }>('/r', async (request, reply) => {
-    const { rows } = await db.query('select doc from catalog.record where resource_id = $1 and key = $2', [
+    const { rows } = await db.query('select doc from records.record where resource_id = $1 and key = $2', [
       resourceId,
       request.query.key,
     ]);
@@ -51,6 +53,9 @@ async function hub(): Promise<{ listen: () => Promise<string>; close: () => Prom
 
 const server = kind === 'bare' ? await bare() : await hub();
 const address = await server.listen();
+process.on('message', (m) => {
+  if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
 process.stdout.write(`listening ${address}\n`);
 process.once('SIGTERM', () => {
   void server.close().then(() => process.exit(0));

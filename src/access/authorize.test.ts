@@ -23,6 +23,25 @@ describe('authorize', () => {
     expect(isAllowed(actor(['consumer']), 'records:browse', { ownerOrg: 'JNGAJ' })).toBe(false);
   });
 
+  it('lets either party of a demand see it, and only the provider officers answer it', () => {
+    const parties = { ownerOrg: ['JNMZJ', 'JNGAJ'] };
+    expect(isAllowed(actor(['consumer'], 'JNMZJ'), 'demand:read', parties)).toBe(true);
+    expect(isAllowed(actor(['officer'], 'JNGAJ'), 'demand:read', parties)).toBe(true);
+    expect(isAllowed(actor(['officer'], 'JNSCJG'), 'demand:read', parties)).toBe(false);
+    expect(isAllowed(actor(['auditor'], 'JNDSJ'), 'demand:read', parties)).toBe(true);
+    expect(isAllowed(actor(['officer'], 'JNGAJ'), 'demand:confirm', { ownerOrg: 'JNGAJ' })).toBe(true);
+    expect(isAllowed(actor(['consumer'], 'JNGAJ'), 'demand:confirm', { ownerOrg: 'JNGAJ' })).toBe(false);
+    expect(isAllowed(actor(['operator'], 'JNDSJ'), 'demand:confirm', { ownerOrg: 'JNGAJ' })).toBe(false);
+  });
+
+  it('lets other organizations report errors, and citizens only about themselves', () => {
+    expect(isAllowed(actor(['consumer'], 'JNMZJ'), 'quality:report-granted', { ownerOrg: 'JNGAJ' })).toBe(true);
+    expect(isAllowed(actor(['officer'], 'JNGAJ'), 'quality:report-granted', { ownerOrg: 'JNGAJ' })).toBe(false);
+    expect(isAllowed(actor(['consumer'], 'JNMZJ'), 'quality:report-granted')).toBe(false);
+    expect(isAllowed(actor(['citizen']), 'quality:report-own-record', { self: true })).toBe(true);
+    expect(isAllowed(actor(['citizen']), 'quality:report-own-record', { self: false })).toBe(false);
+  });
+
   it('keeps grant management to operators and the ledger to auditors and operators', () => {
     expect(isAllowed(actor(['operator']), 'grant:manage')).toBe(true);
     expect(isAllowed(actor(['officer']), 'grant:manage')).toBe(false);

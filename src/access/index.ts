@@ -9,7 +9,19 @@ export {
   type UserProfile,
 } from './service.js';
 export { authorize, isAllowed, type Action, type Target } from './authorize.js';
+export { ACTION_LABELS, actionLabel } from './action-labels.js';
+export { ACTIONS, POLICY, type Grant, type Scope } from './policy.js';
+export { permissionsOf, type Permissions } from './permissions.js';
 export { hasRole, type Actor } from './actor.js';
 export { FREE_FAILURES, type LoginSource } from './login-throttle.js';
 export { ROLES, ORG_KINDS, type Role, type OrgKind } from './tables.js';
 export { OfficerService, type Officers, type Task } from './officers.js';
+export {
+  AuthorizedAccess,
+  type AccountPatch,
+  type NewAccount,
+  type OrganizationPatch,
+  type SetPassword,
+} from './authorized-access.js';
+export type { Account, AccountFilter, OrganizationRow } from './accounts.js';
+export { PASSWORD_RULES, oneTimePassword } from './password-rules.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from '../db/index.js';
-import { HubError } from '../kernel/index.js';
+import { HubError, msg } from '../kernel/index.js';
 import type { AccessTables } from './tables.js';
 
 /** Where a login comes from: the client's address, and the device cookie its browser sent, if any. */
@@ -92,7 +92,7 @@ export class LoginThrottle {
     const ms = Math.max(...waits);
     if (ms <= 0) return;
     const retryAfter = Math.ceil(ms / 1000);
-    throw new HubError('ACC_RATE_LIMITED', `too many failed logins; retry in ${retryAfter} s`, {
+    throw new HubError('ACC_RATE_LIMITED', msg('access.tooManyLogins', { seconds: retryAfter }), {
       headers: { 'retry-after': String(retryAfter) },
     });
   }

@@ -104,5 +104,13 @@ create table access.session (
 create index session_user_live on access.session (user_id) where revoked_at is null;
 `,
     },
+    {
+      id: '004-must-change-password',
+      sql: `
+-- #14: a password an operator set or reset is known to someone other than its user: the user
+-- must choose their own at the next login before any token is issued.
+alter table access.user add column must_change_password boolean not null default false;
+`,
+    },
   ],
 };

@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely } from '../db/index.js';
-import { HubError, chinaDate, invalid } from '../kernel/index.js';
-import { hasRole, type Actor } from './actor.js';
+import { HubError, chinaDate, invalid, msg } from '../kernel/index.js';
+import type { Actor } from './actor.js';
+import { isAllowed } from './authorize.js';
 import type { AccessTables } from './tables.js';
 
 export interface Officers {
@@ -61,7 +62,7 @@ export class OfficerService {
     for (const name of names) {
       const u = users.find((x) => x.username === name);
       if (!u || u.code !== org || !u.roles.includes('officer')) {
-        throw invalid(name === chief ? 'chief' : 'stewards', `${name} is not a data officer of ${org}`);
+        throw invalid(name === chief ? 'chief' : 'stewards', msg('access.notAnOfficer', { user: name, org }));
       }
     }
     await this.db.transaction().execute(async (trx) => {
@@ -106,7 +107,7 @@ export class OfficerService {
   async inbox(actor: Actor | null): Promise<Task[]> {
     if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
     const org = actor.org?.code ?? '';
-    const operator = hasRole(actor, 'operator');
+    const operator = isAllowed(actor, 'tasks:read-platform');
     const rows = await this.db
       .selectFrom('access.task')
       .select([

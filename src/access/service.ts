@@ -2,11 +2,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { Database, Kysely } from '../db/index.js';
-import { HubError, checkCitizenId, checkCreditCode, findDivision, invalid } from '../kernel/index.js';
+import {
+  HubError,
+  checkCitizenId,
+  checkCreditCode,
+  fieldProblem,
+  findDivision,
+  invalid,
+  msg,
+} from '../kernel/index.js';
 import type { Actor } from './actor.js';
 import { announceRevocation, CredentialCache, listenForRevocations } from './credential-cache.js';
 import { LoginThrottle, type LoginSource } from './login-throttle.js';
-import { loadOrCreateSecret } from './secrets.js';
+import { Accounts } from './accounts.js';
+import { passwordBreaks, PASSWORD_RULES } from './password-rules.js';
+import { loadOrCreateSecret, type SecretSeal } from './secrets.js';
 import { Sessions } from './sessions.js';
 import { ROLES, type AccessTables, type OrgKind, type Role } from './tables.js';
 
@@ -34,6 +44,8 @@ export interface UserInput {
   orgCode?: string | null;
   roles: Role[];
   citizenId?: string | null;
+  /** The password was set by someone else (an operator): the user must choose their own at the next login. */
+  mustChangePassword?: boolean;
 }
 
 export interface Organization {
@@ -43,6 +55,8 @@ export interface Organization {
   kind: OrgKind;
   division: string;
   creditCode: string | null;
+  /** The organization this one belongs to (a district's bureau under the city's), if any. */
+  parentCode: string | null;
 }
 
 export interface UserProfile {
@@ -70,36 +84,43 @@ export class AccessService {
   private readonly throttle: LoginThrottle;
   private readonly sessions: Sessions;
   private orgs: { list: Organization[]; until: number } | undefined;
+  /** Searchable lists of accounts and organizations, for their administrators. */
+  readonly accounts: Accounts;
 
   private constructor(
     database: Database,
     private readonly tokenKey: Uint8Array,
     private readonly now: () => Date,
+    private readonly secretSeal: SecretSeal | undefined,
   ) {
     this.db = database.kysely.withTables<AccessTables>();
     this.throttle = new LoginThrottle(this.db, now);
     this.sessions = new Sessions(this.db, now);
+    this.accounts = new Accounts(database);
   }
 
   /** `now` is the clock of tokens and of the login throttle (tests move it). */
-  static async open(database: Database, opts: { now?: (() => Date) | undefined } = {}): Promise<AccessService> {
-    const key = await loadOrCreateSecret(database.kysely.withTables<AccessTables>(), 'token-hs256');
-    const service = new AccessService(database, key, opts.now ?? (() => new Date()));
+  static async open(
+    database: Database,
+    opts: { now?: (() => Date) | undefined; secrets?: SecretSeal | undefined } = {},
+  ): Promise<AccessService> {
+    const key = await loadOrCreateSecret(database.kysely.withTables<AccessTables>(), 'token-hs256', 32, opts.secrets);
+    const service = new AccessService(database, key, opts.now ?? (() => new Date()), opts.secrets);
     await listenForRevocations(database, [service.sessions.cache, service.apiKeyCache]);
     return service;
   }
 
   /** A named secret shared by every process of the hub (created on first use), e.g. the watermark key. */
   secret(name: string): Promise<Uint8Array> {
-    return loadOrCreateSecret(this.db, name);
+    return loadOrCreateSecret(this.db, name, 32, this.secretSeal);
   }
 
   async createOrganization(input: OrganizationInput): Promise<Organization> {
-    if (!findDivision(input.division)) throw invalid('division', `${input.division} is not a GB/T 2260 division code`);
+    if (!findDivision(input.division)) throw invalid('division', msg('kernel.notDivision', { code: input.division }));
     let creditCode: string | null = null;
     if (input.creditCode) {
       const check = checkCreditCode(input.creditCode);
-      if (!check.ok) throw invalid('creditCode', check.reason);
+      if (!check.ok) throw invalid('creditCode', check.message);
       creditCode = check.value.code;
     }
     const row = await this.db
@@ -118,6 +139,37 @@ export class AccessService {
     return toOrganization(row);
   }
 
+  /** Changes an organization's name, kind, division, parent or credit code; its code never changes (others refer to it). */
+  async updateOrganization(
+    code: string,
+    patch: Partial<Pick<OrganizationInput, 'name' | 'kind' | 'division' | 'creditCode' | 'parentCode'>>,
+  ): Promise<Organization> {
+    if (patch.division !== undefined && !findDivision(patch.division)) {
+      throw invalid('division', msg('kernel.notDivision', { code: patch.division }));
+    }
+    let creditCode = patch.creditCode;
+    if (creditCode) {
+      const check = checkCreditCode(creditCode);
+      if (!check.ok) throw invalid('creditCode', check.message);
+      creditCode = check.value.code;
+    }
+    const row = await this.db
+      .updateTable('access.organization')
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.kind !== undefined && { kind: patch.kind }),
+        ...(patch.division !== undefined && { division: patch.division }),
+        ...(creditCode !== undefined && { credit_code: creditCode || null }),
+        ...(patch.parentCode !== undefined && { parent_code: patch.parentCode }),
+      })
+      .where('code', '=', code)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new HubError('ACC_ORG_NOT_FOUND', msg('access.noOrg', { org: code }));
+    this.orgs = undefined;
+    return toOrganization(row);
+  }
+
   /** Organizations change rarely and are named on most responses: each process keeps them briefly. */
   async listOrganizations(): Promise<Organization[]> {
     if (this.orgs && this.orgs.until > Date.now()) return this.orgs.list;
@@ -132,23 +184,24 @@ export class AccessService {
   }
 
   async createUser(input: UserInput): Promise<UserProfile> {
-    if (input.password.length < MIN_PASSWORD) throw invalid('password', `must be at least ${MIN_PASSWORD} characters`);
+    if (input.password.length < MIN_PASSWORD) throw invalid('password', msg('kernel.minChars', { min: MIN_PASSWORD }));
     const unknown = input.roles.filter((r) => !ROLES.includes(r));
-    if (input.roles.length === 0 || unknown.length > 0) throw invalid('roles', `must be some of ${ROLES.join(', ')}`);
+    if (input.roles.length === 0 || unknown.length > 0)
+      throw invalid('roles', msg('access.rolesOf', { roles: [...ROLES] }));
     let citizenId: string | null = null;
     if (input.citizenId) {
       const check = checkCitizenId(input.citizenId);
-      if (!check.ok) throw invalid('citizenId', check.reason);
+      if (!check.ok) throw invalid('citizenId', check.message);
       citizenId = check.value.id;
     }
     const org = input.orgCode ? await this.findOrganization(input.orgCode) : undefined;
-    if (input.orgCode && !org) throw invalid('org', `no organization ${input.orgCode}`);
+    if (input.orgCode && !org) throw invalid('org', msg('access.noOrg', { org: input.orgCode }));
     const exists = await this.db
       .selectFrom('access.user')
       .select('id')
       .where('username', '=', input.username)
       .executeTakeFirst();
-    if (exists) throw new HubError('KRN_CONFLICT', `user ${input.username} exists`);
+    if (exists) throw new HubError('ACC_USER_EXISTS', msg('access.userExists', { user: input.username }));
     const row = await this.db
       .insertInto('access.user')
       .values({
@@ -158,6 +211,7 @@ export class AccessService {
         org_id: org?.id ?? null,
         roles: input.roles,
         citizen_id: citizenId,
+        must_change_password: input.mustChangePassword ?? false,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -171,7 +225,7 @@ export class AccessService {
       .select(['u.id', 'u.username', 'u.display_name', 'u.roles', 'o.code', 'o.name', 'o.kind'])
       .where('u.id', '=', userId)
       .executeTakeFirst();
-    if (!row) throw new HubError('KRN_NOT_FOUND', `no user ${userId}`);
+    if (!row) throw new HubError('ACC_USER_NOT_FOUND', msg('access.noUser', { user: userId }));
     return {
       id: row.id,
       username: row.username,
@@ -179,6 +233,21 @@ export class AccessService {
       roles: row.roles,
       org: row.code && row.name && row.kind ? { code: row.code, name: row.name, kind: row.kind } : null,
     };
+  }
+
+  /**
+   * Display names of the named users, for pages that show who did something (a version's author)
+   * by name rather than by login; a name not found is left out and shown as the login.
+   */
+  async displayNames(usernames: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(usernames)];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('access.user')
+      .select(['username', 'display_name'])
+      .where('username', 'in', wanted)
+      .execute();
+    return new Map(rows.map((r) => [r.username, r.display_name]));
   }
 
   /** A named user as the actor of a command run on the server (the CLI), with what its token would carry. */
@@ -199,8 +268,18 @@ export class AccessService {
       .select('id')
       .where('username', '=', username)
       .executeTakeFirst();
-    if (!row) throw invalid('username', `no user ${username}`);
+    if (!row) throw invalid('username', msg('access.noUser', { user: username }));
     return row.id;
+  }
+
+  /** The id of the account a citizen ID is bound to, or null. */
+  async userBoundTo(citizenId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('access.user')
+      .select('id')
+      .where('citizen_id', '=', citizenId)
+      .executeTakeFirst();
+    return row?.id ?? null;
   }
 
   /** The citizen ID bound to a citizen account, for finding that citizen's own data. */
@@ -214,16 +293,31 @@ export class AccessService {
   }
 
   /** Checks the password, slowed down per source (login-throttle.ts), and opens a session. */
-  async login(username: string, password: string, from: LoginSource = LOCAL): Promise<LoginAnswer> {
-    const userId = await this.checkPassword(username, password, from);
-    return this.issueToken(await this.profile(userId));
+  async login(
+    username: string,
+    password: string,
+    from: LoginSource = LOCAL,
+    newPassword?: string,
+  ): Promise<LoginAnswer> {
+    const user = await this.checkPassword(username, password, from);
+    // A password someone else set opens no session: the login must carry the user's own new one.
+    if (newPassword === undefined && user.mustChange) throw new HubError('ACC_PASSWORD_CHANGE_REQUIRED');
+    if (newPassword !== undefined) {
+      checkNewPassword('newPassword', newPassword, username, password);
+      await this.setPassword(user.id, newPassword, false);
+    }
+    return this.issueToken(await this.profile(user.id));
   }
 
   /** The user's id when the password is right and the user enabled; a wrong one slows its source down. */
-  private async checkPassword(username: string, password: string, from: LoginSource): Promise<number> {
+  private async checkPassword(
+    username: string,
+    password: string,
+    from: LoginSource,
+  ): Promise<{ id: number; mustChange: boolean }> {
     const row = await this.db
       .selectFrom('access.user')
-      .select(['id', 'password_hash', 'disabled'])
+      .select(['id', 'password_hash', 'disabled', 'must_change_password'])
       .where('username', '=', username)
       .executeTakeFirst();
     const source = await this.throttle.identify(row?.id ?? null, from);
@@ -234,29 +328,61 @@ export class AccessService {
       : await verify(await (dummyHash ??= hash('no-such-user')), password);
     if (!row || !ok || row.disabled) throw new HubError('ACC_BAD_CREDENTIALS');
     await this.throttle.succeeded(row.id, username, source, from.device);
-    return row.id;
+    return { id: row.id, mustChange: row.must_change_password };
   }
 
   /** Replaces the caller's password; every earlier token of the user stops working, a new one is returned. */
   async changePassword(actor: Actor, current: string, next: string, from: LoginSource = LOCAL): Promise<LoginAnswer> {
-    if (next.length < MIN_PASSWORD) throw invalid('newPassword', `must be at least ${MIN_PASSWORD} characters`);
+    checkNewPassword('newPassword', next, actor.username, current);
     await this.checkPassword(actor.username, current, from);
-    const passwordHash = await hash(next);
+    await this.setPassword(actor.userId, next, false);
+    return this.issueToken(await this.profile(actor.userId));
+  }
+
+  /**
+   * Replaces a user's password and ends every session of theirs. `mustChange`: someone else
+   * chose it (an operator's reset), so the user must replace it at the next login.
+   */
+  async setPassword(userId: number, password: string, mustChange: boolean): Promise<void> {
+    const passwordHash = await hash(password);
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('access.user')
-        .set({ password_hash: passwordHash })
-        .where('id', '=', actor.userId)
+        .set({ password_hash: passwordHash, must_change_password: mustChange })
+        .where('id', '=', userId)
         .execute();
-      await this.sessions.revokeAll(actor.userId, trx);
-      await this.announce(actor.userId, trx);
+      await this.sessions.revokeAll(userId, trx);
+      await this.announce(userId, trx);
     });
-    return this.issueToken(await this.profile(actor.userId));
+  }
+
+  /**
+   * Changes who an account is and what it may do. Sessions read roles and organization from the
+   * account (sessions.ts), so the announcement makes every process apply them at the next request.
+   */
+  async updateUser(
+    userId: number,
+    patch: { displayName?: string; orgId?: number | null; roles?: Role[]; citizenId?: string | null },
+  ): Promise<UserProfile> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('access.user')
+        .set({
+          ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+          ...(patch.orgId !== undefined && { org_id: patch.orgId }),
+          ...(patch.roles !== undefined && { roles: patch.roles }),
+          ...(patch.citizenId !== undefined && { citizen_id: patch.citizenId }),
+        })
+        .where('id', '=', userId)
+        .execute();
+      await this.announce(userId, trx);
+    });
+    return this.profile(userId);
   }
 
   /** Ends the session of the token the actor presented. */
   async logout(actor: Actor): Promise<void> {
-    if (!actor.session) throw new HubError('KRN_BAD_REQUEST', 'only a token session can be logged out of');
+    if (!actor.session) throw new HubError('ACC_NOT_A_SESSION', msg('access.notASession'));
     await this.sessions.revoke(actor.session, actor.userId);
     await this.announce(actor.userId);
   }
@@ -268,7 +394,7 @@ export class AccessService {
       .select('id')
       .where('username', '=', username)
       .executeTakeFirst();
-    if (!row) throw new HubError('KRN_NOT_FOUND', `no user ${username}`);
+    if (!row) throw new HubError('ACC_USER_NOT_FOUND', msg('access.noUser', { user: username }));
     const userId = row.id;
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('access.user').set({ disabled }).where('id', '=', userId).execute();
@@ -310,33 +436,26 @@ export class AccessService {
         currentDate: this.now(),
       }));
     } catch {
-      throw new HubError('ACC_UNAUTHENTICATED', 'invalid or expired token');
+      throw new HubError('ACC_UNAUTHENTICATED', msg('access.badToken'));
     }
     const userId = Number(payload.sub);
-    if (typeof payload.jti !== 'string' || !(await this.sessions.valid(payload.jti, userId))) {
-      throw new HubError('ACC_UNAUTHENTICATED', 'the token was revoked');
-    }
-    const orgCode = typeof payload.org === 'string' ? payload.org : null;
+    const holder = typeof payload.jti === 'string' ? await this.sessions.valid(payload.jti, userId) : undefined;
+    if (!holder) throw new HubError('ACC_UNAUTHENTICATED', msg('access.tokenRevoked'));
     return {
       userId,
       username: String(payload.usr),
-      roles: (payload.roles as Role[]) ?? [],
-      org: orgCode ? await this.orgRef(orgCode) : null,
+      roles: holder.roles,
+      org: holder.orgCode ? await this.orgRef(holder.orgCode) : null,
       via: 'token',
       session: payload.jti,
     };
   }
 
-  private readonly orgRefs = new Map<string, { id: number; code: string; name: string }>();
+  /** From the briefly kept list, so that a renamed organization shows its new name within seconds. */
   private async orgRef(code: string): Promise<{ id: number; code: string; name: string }> {
-    let ref = this.orgRefs.get(code);
-    if (!ref) {
-      const org = await this.findOrganization(code);
-      if (!org) throw new HubError('ACC_UNAUTHENTICATED', 'token names an unknown organization');
-      ref = { id: org.id, code: org.code, name: org.name };
-      this.orgRefs.set(code, ref);
-    }
-    return ref;
+    const org = (await this.listOrganizations()).find((o) => o.code === code) ?? (await this.findOrganization(code));
+    if (!org) throw new HubError('ACC_UNAUTHENTICATED', msg('access.tokenUnknownOrg'));
+    return { id: org.id, code: org.code, name: org.name };
   }
 
   /** Creates an API key for a machine client; the key itself is shown once and stored only as a hash. */
@@ -375,7 +494,7 @@ export class AccessService {
       .select(['u.id', 'u.username', 'u.roles', 'u.disabled', 'k.revoked_at', 'o.id as org_id', 'o.code', 'o.name'])
       .where('k.key_hash', '=', digest)
       .executeTakeFirst();
-    if (!row || row.revoked_at || row.disabled) throw new HubError('ACC_UNAUTHENTICATED', 'invalid API key');
+    if (!row || row.revoked_at || row.disabled) throw new HubError('ACC_UNAUTHENTICATED', msg('access.badApiKey'));
     const actor: Actor = {
       userId: row.id,
       username: row.username,
@@ -399,6 +518,7 @@ function toOrganization(row: {
   kind: OrgKind;
   division: string;
   credit_code: string | null;
+  parent_code: string | null;
 }): Organization {
   return {
     id: row.id,
@@ -407,5 +527,22 @@ function toOrganization(row: {
     kind: row.kind,
     division: row.division,
     creditCode: row.credit_code,
+    parentCode: row.parent_code,
   };
+}
+
+/** A password a person chooses must meet PASSWORD_RULES (password-rules.ts); the problem names the rule broken. */
+export function checkNewPassword(field: string, password: string, username: string, current?: string): void {
+  const broken = passwordBreaks(password, username, current);
+  if (broken === undefined) return;
+  const { minLength: min, maxLength: max } = PASSWORD_RULES;
+  const reason = {
+    length: msg('access.passwordLength', { min, max }),
+    kinds: msg('access.passwordKinds'),
+    username: msg('access.passwordUsername'),
+    same: msg('access.passwordSame'),
+  }[broken];
+  throw new HubError('ACC_WEAK_PASSWORD', msg('kernel.fieldReason', { field, reason }), {
+    problems: [fieldProblem(field, reason)],
+  });
 }

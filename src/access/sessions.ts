@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from '../db/index.js';
 import { CredentialCache } from './credential-cache.js';
-import type { AccessTables } from './tables.js';
+import type { AccessTables, Role } from './tables.js';
+
+/**
+ * What a live session's user holds now: roles and organization are read from the account, not
+ * from the token's claims, so that an operator's change of them acts on the next request.
+ */
+export interface SessionHolder {
+  userId: number;
+  roles: Role[];
+  orgCode: string | null;
+}
 
 /**
  * Each token is a session row, named by the token's jti: a signature alone cannot be taken
@@ -9,7 +19,7 @@ import type { AccessTables } from './tables.js';
  * revokes them all, and the service announces it to every process (credential-cache.ts).
  */
 export class Sessions {
-  readonly cache = new CredentialCache<{ userId: number }>();
+  readonly cache = new CredentialCache<SessionHolder>();
 
   constructor(
     private readonly db: Kysely<AccessTables>,
@@ -28,23 +38,25 @@ export class Sessions {
     return id;
   }
 
-  /** The session is the user's, unrevoked and unexpired, and the user is not disabled. */
-  async valid(id: string, userId: number): Promise<boolean> {
+  /** The session's holder when it is the user's, unrevoked and unexpired, and the user is not disabled. */
+  async valid(id: string, userId: number): Promise<SessionHolder | undefined> {
     const now = this.now();
     const hit = this.cache.get(id, now.getTime());
-    if (hit) return hit.userId === userId;
+    if (hit) return hit.userId === userId ? hit : undefined;
     const row = await this.db
       .selectFrom('access.session as s')
       .innerJoin('access.user as u', 'u.id', 's.user_id')
-      .select(['s.user_id', 's.expires_at'])
+      .leftJoin('access.organization as o', 'o.id', 'u.org_id')
+      .select(['s.user_id', 's.expires_at', 'u.roles', 'o.code'])
       .where('s.id', '=', id)
       .where('s.revoked_at', 'is', null)
       .where('s.expires_at', '>', now)
       .where('u.disabled', '=', false)
       .executeTakeFirst();
-    if (!row || row.user_id !== userId) return false;
-    this.cache.set(id, { userId }, now.getTime(), row.expires_at.getTime());
-    return true;
+    if (!row || row.user_id !== userId) return undefined;
+    const holder = { userId, roles: row.roles, orgCode: row.code };
+    this.cache.set(id, holder, now.getTime(), row.expires_at.getTime());
+    return holder;
   }
 
   async revoke(id: string, userId: number): Promise<void> {

@@ -26,6 +26,7 @@ export type AccessTables = {
     roles: Role[];
     citizen_id: string | null;
     disabled: Generated<boolean>;
+    must_change_password: Generated<boolean>;
     created_at: Generated<Date>;
   };
   'access.api_key': {

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from '../db/index.js';
-import { HubError } from '../kernel/index.js';
+import { HubError, msg } from '../kernel/index.js';
 import { lockBase, recomputeAll } from './absorb.js';
 import type { BaseKind } from './kinds.js';
 import type { BaseTables, ConflictState } from './tables.js';
@@ -76,7 +76,7 @@ export async function decideConflict(
   decision: Decision,
 ): Promise<ConflictRecord> {
   const found = await db.selectFrom('base.conflict').select('kind').where('id', '=', id).executeTakeFirst();
-  if (!found) throw new HubError('BAS_CONFLICT_NOT_FOUND', `no conflict ${id}`);
+  if (!found) throw new HubError('BAS_CONFLICT_NOT_FOUND', msg('base.noConflict', { id }));
   return db.transaction().execute(async (trx) => {
     // The base first, then the row, in the order an absorb takes them.
     await lockBase(trx, found.kind);
@@ -86,7 +86,11 @@ export async function decideConflict(
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (row.state !== 'open') throw new HubError('BAS_CONFLICT_CLOSED', `conflict ${id} is ${row.state}`);
+    if (row.state !== 'open')
+      throw new HubError(
+        'BAS_CONFLICT_CLOSED',
+        msg('base.conflictClosed', { id, state: msg(`conflictState.${row.state}`) }),
+      );
     const keep = 'keep' in decision ? decision.keep : null;
     await trx
       .updateTable('base.conflict')

@@ -1,5 +1,6 @@
 export { baseMigrations } from './migrations.js';
-export { BaseService, type BaseDeps, type Page, type SubjectView } from './service.js';
+export { AuthorizedBase } from './authorized-base.js';
+export { BaseService, type AuthorityInput, type BaseDeps, type Page, type SubjectView } from './service.js';
 export type { AbsorbResult, LoadedRow } from './absorb.js';
 export {
   ACCURACY_TARGET,

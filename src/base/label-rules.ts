@@ -1,4 +1,4 @@
-import { HubError } from '../kernel/index.js';
+import { invalidAs, msg, type Message } from '../kernel/index.js';
 import { BASE_KINDS, isBaseElement, type BaseKind } from './kinds.js';
 
 /**
@@ -38,44 +38,45 @@ const MAX_DEPTH = 8;
 
 /** Checks a rule's shape and its references; throws BAS_BAD_RULE naming the place that is wrong. */
 export function parseRule(input: LabelRule): LabelRule {
-  if (!CODE.test(input.code)) fail('code', 'lower-case letters, digits and _, starting with a letter');
-  if (!BASE_KINDS.includes(input.kind)) fail('kind', `one of ${BASE_KINDS.join(', ')}`);
-  if (!input.name?.trim()) fail('name', 'required');
+  if (!CODE.test(input.code)) fail('code', msg('label.code'));
+  if (!BASE_KINDS.includes(input.kind)) fail('kind', msg('label.oneOf', { allowed: [...BASE_KINDS] }));
+  if (!input.name?.trim()) fail('name', msg('kernel.required'));
   const count = { nodes: 0 };
   checkPredicate(input.rule, input.kind, 'rule', 1, count);
   return { ...input, name: input.name.trim(), description: input.description?.trim() ?? '' };
 }
 
 function checkPredicate(p: unknown, kind: BaseKind, at: string, depth: number, count: { nodes: number }): void {
-  if (++count.nodes > MAX_NODES) fail(at, `a rule has at most ${MAX_NODES} parts`);
-  if (depth > MAX_DEPTH) fail(at, `nested at most ${MAX_DEPTH} deep`);
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) fail(at, 'expected an object');
+  if (++count.nodes > MAX_NODES) fail(at, msg('label.maxParts', { max: MAX_NODES }));
+  if (depth > MAX_DEPTH) fail(at, msg('label.maxDepth', { max: MAX_DEPTH }));
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) fail(at, msg('label.object'));
   const o = p as Record<string, unknown>;
   const keys = Object.keys(o);
   if ('all' in o || 'any' in o) {
     const [name] = keys;
     const list = o[name!];
-    if (keys.length !== 1 || !Array.isArray(list) || list.length === 0) fail(at, `${name} takes a non-empty list`);
+    if (keys.length !== 1 || !Array.isArray(list) || list.length === 0)
+      fail(at, msg('label.nonEmptyList', { name: name! }));
     list.forEach((q, i) => checkPredicate(q, kind, `${at}/${name}/${i}`, depth + 1, count));
   } else if ('not' in o) {
-    if (keys.length !== 1) fail(at, 'not takes one predicate and nothing beside it');
+    if (keys.length !== 1) fail(at, msg('label.notOne'));
     checkPredicate(o.not, kind, `${at}/not`, depth + 1, count);
   } else if ('label' in o) {
-    if (keys.length !== 1 || typeof o.label !== 'string' || !CODE.test(o.label)) fail(at, 'label takes a label code');
+    if (keys.length !== 1 || typeof o.label !== 'string' || !CODE.test(o.label)) fail(at, msg('label.labelCode'));
   } else if ('element' in o) {
     checkAtom(o, kind, at);
   } else {
-    fail(at, 'expected all, any, not, label or element');
+    fail(at, msg('label.predicate'));
   }
 }
 
 function checkAtom(o: Record<string, unknown>, kind: BaseKind, at: string): void {
   const extra = Object.keys(o).filter((k) => !['element', 'op', 'value'].includes(k));
-  if (extra.length > 0) fail(`${at}/${extra[0]}`, 'not part of a condition');
+  if (extra.length > 0) fail(`${at}/${extra[0]}`, msg('label.notPart'));
   if (typeof o.element !== 'string' || !isBaseElement(kind, o.element)) {
-    fail(`${at}/element`, `not an element of the ${kind} base`);
+    fail(`${at}/element`, msg('base.notElementOf', { base: msg(`baseKind.${kind}`) }));
   }
-  if (!OPS.includes(o.op as Op)) fail(`${at}/op`, `one of ${OPS.join(', ')}`);
+  if (!OPS.includes(o.op as Op)) fail(`${at}/op`, msg('label.oneOf', { allowed: [...OPS] }));
   const v = o.value;
   const scalar = (x: unknown) => ['string', 'number', 'boolean'].includes(typeof x);
   const ok: Record<Op, boolean> = {
@@ -87,18 +88,8 @@ function checkAtom(o: Record<string, unknown>, kind: BaseKind, at: string): void
     ageBelow: Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 150,
     exists: v === undefined,
   };
-  if (!ok[o.op as Op]) fail(`${at}/value`, VALUE_HINT[o.op as Op]);
+  if (!ok[o.op as Op]) fail(`${at}/value`, msg(`label.value.${o.op as Op}`));
 }
-
-const VALUE_HINT: Record<Op, string> = {
-  eq: 'a string, number or boolean',
-  in: 'a list of 1–100 strings, numbers or booleans',
-  lt: 'a number',
-  gt: 'a number',
-  ageAtLeast: 'whole years, 0–150',
-  ageBelow: 'whole years, 0–150',
-  exists: 'no value',
-};
 
 /** The label codes a predicate refers to. */
 export function referencedLabels(p: Predicate): string[] {
@@ -120,12 +111,12 @@ export function evaluationOrder(rules: LabelRule[]): LabelRule[] {
   const order: LabelRule[] = [];
   const visit = (r: LabelRule) => {
     if (done.has(r.code)) return;
-    if (visiting.has(r.code)) fail('rule', `label ${r.code} refers to itself through other labels`);
+    if (visiting.has(r.code)) fail('rule', msg('label.cycle', { code: r.code }));
     visiting.add(r.code);
     for (const ref of referencedLabels(r.rule)) {
       const target = byCode.get(ref);
-      if (!target) fail('rule', `label ${r.code} refers to ${ref}, which is not declared`);
-      if (target.kind !== r.kind) fail('rule', `label ${r.code} refers to ${ref} of another base`);
+      if (!target) fail('rule', msg('label.undeclared', { code: r.code, ref }));
+      if (target.kind !== r.kind) fail('rule', msg('label.otherBase', { code: r.code, ref }));
       visit(target);
     }
     visiting.delete(r.code);
@@ -136,6 +127,6 @@ export function evaluationOrder(rules: LabelRule[]): LabelRule[] {
   return order;
 }
 
-function fail(field: string, reason: string): never {
-  throw new HubError('BAS_BAD_RULE', `${field}: ${reason}`, { problems: [{ field, reason }] });
+function fail(field: string, reason: Message): never {
+  throw invalidAs('BAS_BAD_RULE', field, reason);
 }

@@ -1,5 +1,5 @@
 import { json, sql, type Kysely, type RawBuilder } from '../db/index.js';
-import { HubError } from '../kernel/index.js';
+import { HubError, msg } from '../kernel/index.js';
 import type { BaseKind } from './kinds.js';
 import { compilePredicate, type ValueSource } from './label-sql.js';
 import { evaluationOrder, parseRule, type LabelRule } from './label-rules.js';
@@ -100,7 +100,7 @@ export async function findRule(db: Kysely<BaseTables>, code: string): Promise<La
     .select(['code', 'name', 'kind', 'rule', 'description'])
     .where('code', '=', code)
     .executeTakeFirst();
-  if (!rule) throw new HubError('BAS_LABEL_NOT_FOUND', `no label ${code}`);
+  if (!rule) throw new HubError('BAS_LABEL_NOT_FOUND', msg('base.noLabel', { code }));
   return rule;
 }
 

@@ -1,14 +1,14 @@
 import { findDataElement, type Field } from '../catalog/index.js';
-import { maskValue } from '../exchange/index.js';
+import { maskValue } from '../share/index.js';
 import { BASES, type BaseKind } from './kinds.js';
 
 /**
- * How plainly a caller sees base values. Masking itself is exchange's `maskValue`, by the data
+ * How plainly a caller sees base values. Masking itself is share's `maskValue`, by the data
  * element's masking; this only decides from which sensitivity on it applies:
  *  plain  — the subject itself (a citizen reading their own record): nothing masked;
  *  review — a reviewer comparing two providers' values: only sensitive personal information (4),
  *           since a masked pair of addresses could not be told apart;
- *  masked — operators and auditors otherwise: sensitivity 3 and up, as exchange masks for operators.
+ *  masked — operators and auditors otherwise: sensitivity 3 and up, as share masks for operators.
  */
 export type Exposure = 'plain' | 'review' | 'masked';
 const MASK_FROM: Record<Exposure, number> = { plain: 5, review: 4, masked: 3 };

@@ -1,19 +1,23 @@
-import { authorize, isAllowed, type Action, type Actor, type Target } from '../access/index.js';
+import type { Actor, Target } from '../access/index.js';
 import { findDataElement, type CatalogService, type OrgNames, type Resource } from '../catalog/index.js';
 import type { Database, Kysely } from '../db/index.js';
-import { HubError, checkCitizenId, checkCreditCode, digestJson, invalid } from '../kernel/index.js';
-import type { Ledger } from '../ledger/index.js';
+import { HubError, checkCitizenId, checkCreditCode, digestJson, invalid, msg } from '../kernel/index.js';
+import type { Ledger, ReadOp } from '../ledger/index.js';
+import { recordedRead, type ReadSteps } from '../share/index.js';
+import type { RecordStore } from '../records/index.js';
 import { absorb, lockBase, type AbsorbResult, type LoadedRow } from './absorb.js';
 import { accuracy, type Accuracy } from './accuracy.js';
 import { listAuthorities, setAuthority, type Authority } from './authority.js';
-import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord } from './conflicts.js';
-import { BASE_KINDS, BASES, feedOf, isBaseElement, type BaseKind } from './kinds.js';
+import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord, type Decision } from './conflicts.js';
+import { BASE_KINDS, feedOf, isBaseElement, type BaseKind } from './kinds.js';
 import type { LabelRule } from './label-rules.js';
 import { findRule, labelCounts, memberKeys, recomputeLabels, saveRule, todayInJinan } from './labels.js';
 import { showKey, showValue, isMasked, type Exposure } from './masks.js';
 import { readSubject, valuesOf, type SubjectElement } from './subjects.js';
 import { overview, type Overview } from './overview.js';
 import type { BaseTables, ConflictState } from './tables.js';
+
+type BaseReadOp = Extract<ReadOp, `base.${string}`>;
 
 /** Rows of a job read back per query: a few MB at a time, few round trips. */
 const READ_BATCH = 10_000;
@@ -32,6 +36,13 @@ export interface SubjectView {
   labels: Array<{ code: string; name: string }>;
 }
 
+/** 一数一源: the provider named the source of record of one element of a base, or null to clear it. */
+export interface AuthorityInput {
+  kind: BaseKind;
+  element: string;
+  provider: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -42,7 +53,7 @@ export interface Page<T> {
 /**
  * 聚: the base databases. Loads are absorbed by `absorb` (ingest calls it after a load committed);
  * everything else is a read or a governance step by an actor. Reads that return subjects' data
- * take one path, `recorded`: authorize, read, mask, append to the ledger (a denial too), return.
+ * take share's one recorded read (`recorded` below).
  */
 export class BaseService {
   private readonly db: Kysely<BaseTables>;
@@ -50,6 +61,7 @@ export class BaseService {
   constructor(
     private readonly database: Database,
     private readonly catalog: CatalogService,
+    private readonly records: RecordStore,
     private readonly ledger: Ledger,
     private readonly deps: BaseDeps,
   ) {
@@ -75,8 +87,8 @@ export class BaseService {
     const published = await this.published(resource.code);
     if (!published) return { subjects: 0, values: 0, conflicts: 0, departed: 0 };
     // A snapshot says which subjects the resource no longer has — while it is still all the resource holds.
-    const whole = await this.catalog.holdsOnly(resource.id, jobId);
-    return this.absorb(published, jobId, this.catalog.recordsOfJob(resource.id, jobId, READ_BATCH), { whole });
+    const whole = await this.records.holdsOnly(resource.id, jobId);
+    return this.absorb(published, jobId, this.records.ofJob(resource.id, jobId, READ_BATCH), { whole });
   }
 
   /** The resource as published (what anyone outside its provider reads); undefined when never published. */
@@ -98,7 +110,7 @@ export class BaseService {
   /** Absorbs every load a resource holds, oldest first (a resource that fed the base before this module did). */
   async absorbResource(resource: Resource): Promise<AbsorbResult> {
     const total: AbsorbResult = { subjects: 0, values: 0, conflicts: 0, departed: 0 };
-    for (const job of await this.catalog.jobsOfRecords(resource.id)) {
+    for (const job of await this.records.jobs(resource.id)) {
       if (await this.absorbed(job)) continue;
       const r = await this.absorbJob(resource, job);
       total.subjects += r.subjects;
@@ -136,15 +148,25 @@ export class BaseService {
     const self = kind === 'person' && actor !== null && (await this.deps.citizenIdOf(actor)) === key;
     const exposure: Exposure = self ? 'plain' : 'masked';
     const why = purpose ?? (self ? '本人查询' : '基础库核查');
-    return this.recorded(actor, 'base:read-subjects', { self }, { op: 'base.subject', kind, why, subject: key }, () =>
-      this.viewOf(kind, key, exposure),
-    );
+    const what = { op: 'base.subject' as const, kind, why, subjects: [key] };
+    return this.recorded(actor, { self }, what, {
+      fetch: () => this.subjectOf(kind, key),
+      mask: (read) => this.viewOf(read, exposure),
+      rows: () => 1,
+      notFound: (e) => e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND',
+    });
   }
 
-  private async viewOf(kind: BaseKind, key: string, exposure: Exposure): Promise<SubjectView> {
+  /** A subject as stored, with the names its view shows: nothing masked yet. */
+  private async subjectOf(kind: BaseKind, key: string) {
     const record = await readSubject(this.db, kind, key);
     const rules = new Map((await labelCounts(this.db)).map((r) => [r.code, r.name]));
     const names = await this.deps.orgNames([...new Set(record.elements.map((e) => e.origin.provider))]);
+    return { kind, key, record, rules, names };
+  }
+
+  private viewOf(read: Awaited<ReturnType<BaseService['subjectOf']>>, exposure: Exposure): SubjectView {
+    const { kind, key, record, rules, names } = read;
     return {
       kind,
       key: showKey(kind, key, exposure),
@@ -172,17 +194,25 @@ export class BaseService {
     actor: Actor | null,
     pageSize = 50,
   ): Promise<Page<{ key: string; name: unknown }>> {
-    const what = { op: 'base.members', kind: 'all' as const, why: '标签名单核查', detail: { label: code } };
-    return this.recorded(actor, 'base:read-subjects', {}, what, async () => {
-      const rule = await findRule(this.db, code);
-      const { keys, total } = await memberKeys(this.db, rule, page, pageSize);
-      const nameElement = rule.kind === 'person' ? 'person_name' : 'enterprise_name';
-      const names = await valuesOf(this.db, rule.kind, keys, nameElement);
-      const items = keys.map((k) => ({
-        key: showKey(rule.kind, k, 'masked'),
-        name: names.has(k) ? showValue(nameElement, names.get(k), 'masked') : null,
-      }));
-      return { items, total, page, pageSize };
+    const what = { op: 'base.members' as const, kind: 'all' as const, why: '标签名单核查', label: code };
+    return this.recorded(actor, {}, what, {
+      fetch: async () => {
+        const rule = await findRule(this.db, code);
+        const { keys, total } = await memberKeys(this.db, rule, page, pageSize);
+        const nameElement = rule.kind === 'person' ? 'person_name' : 'enterprise_name';
+        return { rule, keys, total, nameElement, names: await valuesOf(this.db, rule.kind, keys, nameElement) };
+      },
+      mask: ({ rule, keys, total, nameElement, names }) => ({
+        items: keys.map((k) => ({
+          key: showKey(rule.kind, k, 'masked'),
+          name: names.has(k) ? showValue(nameElement, names.get(k), 'masked') : null,
+        })),
+        total,
+        page,
+        pageSize,
+      }),
+      rows: (p) => p.items.length,
+      subjectsOf: ({ keys }) => keys,
     });
   }
 
@@ -192,10 +222,21 @@ export class BaseService {
     actor: Actor | null,
   ): Promise<Page<ConflictRecord & { elementName: string }>> {
     const kind = filter.kind ?? 'all';
-    return this.recorded(actor, 'base:read-subjects', {}, { op: 'base.conflicts', kind, why: '冲突审核' }, async () => {
-      const { items, total } = await listConflicts(this.db, filter);
-      return { items: items.map((c) => this.forReview(c)), total, page: filter.page, pageSize: filter.pageSize };
-    });
+    return this.recorded(
+      actor,
+      {},
+      { op: 'base.conflicts', kind, why: '冲突审核' },
+      {
+        fetch: () => listConflicts(this.db, filter),
+        mask: ({ items, total }) => ({
+          items: items.map((c) => this.forReview(c)),
+          total,
+          page: filter.page,
+          pageSize: filter.pageSize,
+        }),
+        rows: (p) => p.items.length,
+      },
+    );
   }
 
   private forReview(c: ConflictRecord): ConflictRecord & { elementName: string } {
@@ -210,35 +251,37 @@ export class BaseService {
   }
 
   /** A reviewer keeps one of the two values (or dismisses the conflict); recorded on the ledger. */
-  async resolve(
-    id: number,
-    by: Actor | null,
-    decision: { keep: 'authoritative' | 'other'; note: string } | { dismiss: true; note: string },
-  ): Promise<ConflictRecord & { elementName: string }> {
-    authorize(by, 'base:review');
+  async resolve(id: number, by: Actor, decision: Decision): Promise<ConflictRecord & { elementName: string }> {
     const note = decision.note.trim();
-    if (!note) throw invalid('note', 'required: say why');
+    if (!note) throw invalid('note', msg('kernel.noteRequired'));
     const c = await decideConflict(this.db, id, by.username, { ...decision, note });
-    await this.event(by, 'resolve', {
+    await this.ledger.append({
+      kind: 'base.conflict.decided',
       conflict: id,
       kept: c.kept,
       state: c.state,
       subject: this.ledger.subjectTag(c.subject),
+      actor: by.username,
+      at: new Date().toISOString(),
     });
     return this.forReview(c);
   }
 
-  async labels(actor: Actor | null): Promise<Array<LabelRule & { members: number }>> {
-    authorize(actor, 'base:read');
+  async labels(): Promise<Array<LabelRule & { members: number }>> {
     return labelCounts(this.db);
   }
 
   /** Declares or replaces a label rule and labels the base by it at once. */
-  async defineLabel(actor: Actor | null, rule: LabelRule): Promise<LabelRule> {
-    authorize(actor, 'base:govern');
+  async defineLabel(actor: Actor, rule: LabelRule): Promise<LabelRule> {
     const saved = await saveRule(this.db, rule, actor.username);
     await this.recomputeLabels(saved.kind);
-    await this.event(actor, 'label', { code: saved.code, digest: digestJson(this.ledger.suite, saved) });
+    await this.ledger.append({
+      kind: 'base.label.defined',
+      code: saved.code,
+      digest: digestJson(this.ledger.suite, saved),
+      actor: actor.username,
+      at: new Date().toISOString(),
+    });
     return saved;
   }
 
@@ -252,18 +295,15 @@ export class BaseService {
     }
   }
 
-  async accuracy(actor: Actor | null): Promise<Accuracy> {
-    authorize(actor, 'base:read');
+  async accuracy(): Promise<Accuracy> {
     return accuracy(this.db);
   }
 
-  async overview(actor: Actor | null): Promise<Overview> {
-    authorize(actor, 'base:read');
+  async overview(): Promise<Overview> {
     return overview(this.db);
   }
 
-  async authorities(actor: Actor | null): Promise<Array<Authority & { elementName: string; providerName: string }>> {
-    authorize(actor, 'base:read');
+  async authorities(): Promise<Array<Authority & { elementName: string; providerName: string }>> {
     const list = await listAuthorities(this.db);
     const names = await this.deps.orgNames([...new Set(list.map((a) => a.provider))]);
     return list.map((a) => ({
@@ -274,76 +314,52 @@ export class BaseService {
   }
 
   /** 一数一源: names (or, with null, clears) the source of record of one element; recomputes it. */
-  async setAuthority(
-    actor: Actor | null,
-    input: { kind: BaseKind; element: string; provider: string | null },
-  ): Promise<void> {
-    authorize(actor, 'base:govern');
+  async setAuthority(actor: Actor, input: AuthorityInput): Promise<void> {
     if (!isBaseElement(input.kind, input.element)) {
-      throw invalid('element', `not an element of the ${BASES[input.kind].name}`);
+      throw invalid('element', msg('base.notElementOf', { base: msg(`baseKind.${input.kind}`) }));
     }
     if (input.provider !== null && !(await this.deps.orgNames([input.provider])).has(input.provider)) {
-      throw invalid('provider', `no organization ${input.provider}`);
+      throw invalid('provider', msg('access.noOrg', { org: input.provider }));
     }
     await setAuthority(this.db, input.kind, input.element, input.provider, actor.username);
-    await this.event(actor, 'authority', { ...input });
+    await this.ledger.append({
+      kind: 'base.authority.set',
+      base: input.kind,
+      element: input.element,
+      provider: input.provider,
+      actor: actor.username,
+      at: new Date().toISOString(),
+    });
   }
 
   /**
-   * The one read path of personal data: authorize (a denial is recorded too), read and mask,
-   * append who read what and why, and only then return.
+   * Reads of subjects' data take share's one recorded read: the policy's `base:read-subjects`,
+   * read, mask, on the ledger (a denial too), and only then returned.
    */
-  private async recorded<T>(
+  private recorded<R, T>(
     actor: Actor | null,
-    action: Action,
     target: Target,
-    what: { op: string; kind: BaseKind | 'all'; why: string; subject?: string; detail?: Record<string, unknown> },
-    read: () => Promise<T>,
+    what: { op: BaseReadOp; kind: BaseKind | 'all'; why: string; subjects?: string[]; label?: string },
+    steps: Omit<ReadSteps<null, R, T>, 'admit'>,
   ): Promise<T> {
-    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
-    const entry = {
-      kind: 'access',
+    const request = {
+      actor,
+      action: 'base:read-subjects' as const,
+      target,
       op: what.op,
-      at: new Date().toISOString(),
-      actor: actor.username,
-      org: actor.org?.code ?? null,
       resource: `base:${what.kind}`,
       purpose: what.why,
-      subject: what.subject === undefined ? null : this.ledger.subjectTag(what.subject),
-      ...what.detail,
+      subjects: what.subjects ?? null,
+      label: what.label,
     };
-    if (!isAllowed(actor, action, target)) {
-      await this.ledger.append({ ...entry, outcome: 'denied' });
-      throw new HubError('ACC_FORBIDDEN', `${actor.username} may not ${action}`);
-    }
-    let result: T;
-    try {
-      result = await read();
-    } catch (e) {
-      if (e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND')
-        await this.ledger.append({ ...entry, outcome: 'not_found' });
-      throw e;
-    }
-    await this.ledger.append({ ...entry, outcome: 'allowed', resultDigest: digestJson(this.ledger.suite, result) });
-    return result;
-  }
-
-  /** A governance step on the ledger: who changed an authority, a label rule, or decided a conflict. */
-  private async event(actor: Actor, action: string, detail: Record<string, unknown>): Promise<void> {
-    await this.ledger.append({
-      kind: 'base.event',
-      action,
-      actor: actor.username,
-      at: new Date().toISOString(),
-      ...detail,
-    });
+    return recordedRead(this.ledger, request, { ...steps, admit: async () => ({ context: null }) });
   }
 }
 
 /** A key as stored: validated and normalized by the base's key element (15→18-digit IDs). */
 function normalizeKey(kind: BaseKind, raw: string): string {
   const checked = kind === 'person' ? checkCitizenId(raw) : checkCreditCode(raw);
-  if (!checked.ok) throw invalid('key', checked.reason);
+  if (!checked.ok) throw invalid('key', checked.message);
   return 'id' in checked.value ? checked.value.id : checked.value.code;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from '../db/index.js';
-import { HubError } from '../kernel/index.js';
+import { HubError, msg } from '../kernel/index.js';
 import { listConflicts, type Origin } from './conflicts.js';
 import type { BaseKind } from './kinds.js';
 import type { BaseTables } from './tables.js';
@@ -35,7 +35,7 @@ export async function readSubject(db: Kysely<BaseTables>, kind: BaseKind, key: s
     .where('kind', '=', kind)
     .where('key', '=', key)
     .executeTakeFirst();
-  if (!subject) throw new HubError('BAS_SUBJECT_NOT_FOUND', `no such subject in the ${kind} base`);
+  if (!subject) throw new HubError('BAS_SUBJECT_NOT_FOUND', msg('base.noSubject', { base: msg(`baseKind.${kind}`) }));
   const [values, conflicts, labels] = await Promise.all([
     db.selectFrom('base.value').selectAll().where('kind', '=', kind).where('subject_key', '=', key).execute(),
     listConflicts(db, { kind, subject: key, state: 'open', page: 1, pageSize: 200 }),

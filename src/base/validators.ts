@@ -54,6 +54,7 @@ export function validatorOf(kind: BaseKind, element: DataElement): (key: string,
   const field = {
     name: element.code,
     label: element.name,
+    element: element.code,
     type: element.type,
     required: true,
     sensitivity: element.sensitivity,

@@ -22,7 +22,11 @@ describe('registration content', () => {
   it('binds fields to their data elements: type, sensitivity, code list', () => {
     const c = toContent(input);
     expect(c.name).toBe('婚姻登记信息');
-    expect(c.fields[1]).toMatchObject({ type: 'string', sensitivity: 3, codeList: ['未婚', '已婚', '离婚', '丧偶'] });
+    expect(c.fields[1]).toMatchObject({
+      type: 'string',
+      sensitivity: 3,
+      codeList: ['未婚', '已婚', '初婚', '再婚', '复婚', '丧偶', '离婚', '未说明的婚姻状况'],
+    });
     expect(checkValue(c.fields[1]!, '已婚')).toEqual({ ok: true, value: '已婚' });
     expect(checkValue(c.fields[1]!, '保密')).toMatchObject({ ok: false, reason: /code list/ });
     expect(maskingOf(c.fields[0]!)).toBe('id');

@@ -1,5 +1,5 @@
 import { json, type Selectable } from '../db/index.js';
-import { invalid } from '../kernel/index.js';
+import { invalid, msg } from '../kernel/index.js';
 import { bindFields, type Field } from './fields.js';
 import { checkLevel, type Level } from './grading.js';
 import type { Mount, Resource, ResourceInput } from './schemas.js';
@@ -35,13 +35,14 @@ export function toContent(input: ResourceInput): ResourceContent {
   checkFieldNames(input.keyField, fields);
   const shareCondition = input.shareCondition?.trim() ?? '';
   if (input.shareType === 'conditional' && !shareCondition) {
-    throw invalid('shareCondition', 'required for conditional sharing: the condition a consumer must meet');
+    throw invalid('shareCondition', msg('catalog.shareConditionRequired'));
   }
   if (input.shareType === 'none' && !shareCondition) {
-    throw invalid('shareCondition', 'required when not shared: the legal basis for refusing');
+    throw invalid('shareCondition', msg('catalog.refusalBasisRequired'));
   }
   const mount = input.mount ?? { kind: 'records' };
-  if (mount.kind !== 'records' && !mount.target) throw invalid('mount/target', `required for a ${mount.kind}`);
+  if (mount.kind !== 'records' && !mount.target)
+    throw invalid('mount/target', msg('catalog.mountTargetRequired', { kind: mount.kind }));
   const content: ResourceContent = {
     name: input.name.trim(),
     summary: input.summary.trim(),
@@ -65,12 +66,12 @@ export function toContent(input: ResourceInput): ResourceContent {
 function checkFieldNames(keyField: string, fields: Field[]): void {
   const names = new Set<string>();
   fields.forEach((f, i) => {
-    if (names.has(f.name)) throw invalid(`fields/${i}/name`, `duplicate field name ${f.name}`);
+    if (names.has(f.name)) throw invalid(`fields/${i}/name`, msg('catalog.duplicateField', { name: f.name }));
     names.add(f.name);
   });
   const key = fields.find((f) => f.name === keyField);
-  if (!key) throw invalid('keyField', `${keyField} is not one of the fields`);
-  if (!key.required) throw invalid('keyField', `key field ${keyField} must be required`);
+  if (!key) throw invalid('keyField', msg('catalog.keyNotAField', { keyField }));
+  if (!key.required) throw invalid('keyField', msg('catalog.keyNotRequired', { keyField }));
 }
 
 export interface Change {

@@ -1,8 +1,9 @@
+import { ETHNICITY, GENDER, MARITAL_STATUS, labelsOf, type CodeList } from './code-lists.js';
 import type { FieldType } from './fields.js';
 
 /**
  * How a value is shown to someone who may not see it plainly. The one implementation of each
- * kind is `maskValue` in exchange; the catalog only says which kind a field takes.
+ * kind is `maskValue` in share; the catalog only says which kind a field takes.
  */
 export const MASKINGS = ['none', 'id', 'name', 'phone', 'address', 'year', 'partial', 'full'] as const;
 export type Masking = (typeof MASKINGS)[number];
@@ -18,7 +19,10 @@ export interface DataElement {
   /** Default 个人信息敏感级 of a field bound to it (4 = sensitive personal information). */
   sensitivity: 1 | 2 | 3 | 4;
   masking: Masking;
+  /** The labels a value must be one of; with `codes`, exactly that list's labels. */
   codeList?: string[];
+  /** The national code list behind `codeList`: a load accepts a code or a label and stores the label. */
+  codes?: CodeList;
   /** True when the value identifies or describes a natural person. */
   personal: boolean;
   description: string;
@@ -57,11 +61,12 @@ export const DATA_ELEMENTS: readonly DataElement[] = [
     code: 'gender',
     name: '性别',
     type: 'string',
-    format: 'GB/T 2261.1',
-    maxLength: 2,
+    format: 'GB/T 2261.1：代码 0/1/2/9 或名称（男、女…）',
+    maxLength: 6,
     sensitivity: 2,
     masking: 'none',
-    codeList: ['男', '女'],
+    codeList: labelsOf(GENDER),
+    codes: GENDER,
     personal: true,
     description: '自然人性别',
   }),
@@ -79,10 +84,12 @@ export const DATA_ELEMENTS: readonly DataElement[] = [
     code: 'ethnicity',
     name: '民族',
     type: 'string',
-    format: 'GB/T 3304',
+    format: 'GB/T 3304：两位代码（01 汉族）或民族名称',
     maxLength: 20,
     sensitivity: 2,
     masking: 'full',
+    codeList: labelsOf(ETHNICITY),
+    codes: ETHNICITY,
     personal: true,
     description: '自然人民族',
   }),
@@ -90,11 +97,12 @@ export const DATA_ELEMENTS: readonly DataElement[] = [
     code: 'marital_status',
     name: '婚姻状况',
     type: 'string',
-    format: 'GB/T 2261.2',
-    maxLength: 4,
+    format: 'GB/T 2261.2：两位代码（10 未婚）或名称',
+    maxLength: 8,
     sensitivity: 3,
     masking: 'full',
-    codeList: ['未婚', '已婚', '离婚', '丧偶'],
+    codeList: labelsOf(MARITAL_STATUS),
+    codes: MARITAL_STATUS,
     personal: true,
     description: '自然人婚姻状况',
   }),

@@ -13,7 +13,7 @@ const field = (type: Field['type'], required = false, maxLength?: number): Field
 describe('checkValue', () => {
   it('treats blanks as null unless required', () => {
     expect(checkValue(field('string'), '  ')).toEqual({ ok: true, value: null });
-    expect(checkValue(field('string', true), '')).toEqual({ ok: false, reason: 'required' });
+    expect(checkValue(field('string', true), '')).toMatchObject({ ok: false, reason: 'required' });
   });
 
   it('types numbers, dates and booleans, and says why not', () => {

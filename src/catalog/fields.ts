@@ -1,4 +1,14 @@
-import { checkCitizenId, checkCreditCode, invalid, isCalendarDate, isDivisionCode } from '../kernel/index.js';
+import {
+  checkCitizenId,
+  checkCreditCode,
+  invalid,
+  isCalendarDate,
+  isDivisionCode,
+  msg,
+  refuse,
+  type Refusal,
+} from '../kernel/index.js';
+import { labelFor } from './code-lists.js';
 import { findDataElement, type Masking } from './elements.js';
 
 export const FIELD_TYPES = [
@@ -30,7 +40,7 @@ export interface Field {
 }
 
 export type FieldValue = string | number | boolean | null;
-export type Checked = { ok: true; value: FieldValue } | { ok: false; reason: string };
+export type Checked = { ok: true; value: FieldValue } | Refusal;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MOBILE = /^1[3-9]\d{9}$/;
@@ -41,16 +51,25 @@ const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
  * the hub (CSV, API, spreadsheet) validates through here, so a rule is fixed in one place.
  */
 export function checkValue(field: Field, raw: string | undefined): Checked {
-  const text = raw?.trim() ?? '';
-  if (text === '') return field.required ? { ok: false, reason: 'required' } : { ok: true, value: null };
-  if (field.maxLength !== undefined && text.length > field.maxLength) {
-    return { ok: false, reason: `longer than ${field.maxLength} characters` };
+  const trimmed = raw?.trim() ?? '';
+  if (trimmed === '') return field.required ? refuse('kernel.required') : { ok: true, value: null };
+  // A national code (性别 1, 民族 01) is stored as its label; the list, not the length, bounds it.
+  const label = codeLabel(field, trimmed);
+  const text = label ?? trimmed;
+  if (label === undefined && field.maxLength !== undefined && text.length > field.maxLength) {
+    return refuse('value.tooLong', { max: field.maxLength });
   }
   const checked = CHECKS[field.type](text);
   if (checked.ok && field.codeList && !field.codeList.includes(String(checked.value))) {
-    return { ok: false, reason: `not in the code list (${field.codeList.slice(0, 8).join('/')})` };
+    return refuse('value.notInCodeList', { codes: field.codeList.slice(0, 8).join('/') });
   }
   return checked;
+}
+
+/** The label of a value of a field whose data element has a national code list, if it is on it. */
+function codeLabel(field: Field, text: string): string | undefined {
+  const codes = field.element === undefined ? undefined : findDataElement(field.element)?.codes;
+  return codes && labelFor(codes, text);
 }
 
 /** A field as a registration gives it: the type may come from the bound element alone. */
@@ -68,13 +87,17 @@ export type FieldInput = Omit<Field, 'type' | 'sensitivity' | 'required'> & {
 export function bindFields(fields: FieldInput[], at = 'fields'): Field[] {
   return fields.map((f, i) => {
     const element = f.element === undefined ? undefined : findDataElement(f.element);
-    if (f.element !== undefined && !element) throw invalid(`${at}/${i}/element`, `no data element ${f.element}`);
+    if (f.element !== undefined && !element)
+      throw invalid(`${at}/${i}/element`, msg('catalog.noElement', { element: f.element }));
     if (!element) {
-      if (!f.type) throw invalid(`${at}/${i}/type`, 'required when the field binds to no data element');
+      if (!f.type) throw invalid(`${at}/${i}/type`, msg('catalog.typeRequired'));
       return { ...f, type: f.type, required: f.required ?? false, sensitivity: f.sensitivity ?? 1 };
     }
     if (f.type && f.type !== element.type) {
-      throw invalid(`${at}/${i}/type`, `data element ${element.code} is of type ${element.type}, not ${f.type}`);
+      throw invalid(
+        `${at}/${i}/type`,
+        msg('catalog.elementTypeDiffers', { element: element.code, elementType: element.type, type: f.type }),
+      );
     }
     const bound: Field = {
       ...f,
@@ -105,15 +128,15 @@ export function maskingOf(field: Field): Masking {
 
 const CHECKS: Record<FieldType, (text: string) => Checked> = {
   string: (t) => ({ ok: true, value: t }),
-  integer: (t) => (/^-?\d{1,15}$/.test(t) ? { ok: true, value: Number(t) } : { ok: false, reason: 'not an integer' }),
+  integer: (t) => (/^-?\d{1,15}$/.test(t) ? { ok: true, value: Number(t) } : refuse('value.notInteger')),
   number: (t) =>
     /^-?\d+(\.\d+)?$/.test(t) && Number.isFinite(Number(t))
       ? { ok: true, value: Number(t) }
-      : { ok: false, reason: 'not a number' },
+      : refuse('value.notNumber'),
   date: checkDate,
   boolean: (t) => {
     const v = BOOLEANS[t.toLowerCase()];
-    return v === undefined ? { ok: false, reason: 'not true/false (是/否)' } : { ok: true, value: v };
+    return v === undefined ? refuse('value.notBoolean') : { ok: true, value: v };
   },
   citizen_id: (t) => {
     const c = checkCitizenId(t);
@@ -123,17 +146,15 @@ const CHECKS: Record<FieldType, (text: string) => Checked> = {
     const c = checkCreditCode(t);
     return c.ok ? { ok: true, value: c.value.code } : c;
   },
-  division: (t) =>
-    isDivisionCode(t) ? { ok: true, value: t } : { ok: false, reason: `${t} is not a GB/T 2260 division code` },
-  phone: (t) =>
-    MOBILE.test(t) || LANDLINE.test(t) ? { ok: true, value: t } : { ok: false, reason: 'not a phone number' },
+  division: (t) => (isDivisionCode(t) ? { ok: true, value: t } : refuse('kernel.notDivision', { code: t })),
+  phone: (t) => (MOBILE.test(t) || LANDLINE.test(t) ? { ok: true, value: t } : refuse('value.notPhone')),
 };
 
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, 是: true, 否: false };
 
 function checkDate(text: string): Checked {
   const m = DATE.exec(text);
-  if (!m) return { ok: false, reason: 'not a date (YYYY-MM-DD)' };
-  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, reason: `${text} does not exist` };
+  if (!m) return refuse('value.notDate');
+  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return refuse('value.dateMissing', { date: text });
   return { ok: true, value: text };
 }

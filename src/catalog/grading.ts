@@ -1,4 +1,4 @@
-import { invalid } from '../kernel/index.js';
+import { invalid, msg } from '../kernel/index.js';
 import type { Field } from './fields.js';
 
 export const LEVELS = ['general', 'important', 'core'] as const;
@@ -33,7 +33,10 @@ const rank = (level: Level) => LEVELS.indexOf(level);
 export function checkLevel(r: Gradable & { level: Level; levelReason?: string | undefined }): void {
   const suggested = suggestLevel(r);
   if (rank(r.level) < rank(suggested) && !r.levelReason?.trim()) {
-    throw invalid('levelReason', `required: the level ${r.level} is below the suggested ${suggested}`);
+    throw invalid(
+      'levelReason',
+      msg('catalog.levelReasonRequired', { level: msg(`level.${r.level}`), suggested: msg(`level.${suggested}`) }),
+    );
   }
 }
 

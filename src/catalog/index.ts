@@ -1,14 +1,7 @@
 export { catalogMigrations } from './migrations.js';
-export {
-  CatalogService,
-  REVIEW_DAYS,
-  type RecordOrigin,
-  type Author,
-  type OrgNames,
-  type TaskInbox,
-  type Transition,
-} from './service.js';
+export { CatalogService, REVIEW_DAYS, type Author, type OrgNames, type TaskInbox, type Transition } from './service.js';
 export type { ListQuery } from './search.js';
+export { AuthorizedCatalog, type Permissions } from './authorized-catalog.js';
 export { viewerOf, seesWorkingCopy, type Viewer } from './visibility.js';
 export {
   bindFields,
@@ -46,8 +39,15 @@ export {
   type Status,
   type VersionEvent,
 } from './schemas.js';
-export { catalogIndicators, type IndicatorRow, type Indicators } from './indicators.js';
+export {
+  CATALOG_RATES,
+  catalogIndicators,
+  indicatorRow,
+  rateOf,
+  type CatalogRate,
+  type IndicatorCounts,
+  type IndicatorRow,
+  type Indicators,
+} from './indicators.js';
 export { readCatalogWorkbook, writeCatalogWorkbook, writeCatalogCsv, catalogTemplate } from './spreadsheet.js';
 export type { CatalogTables } from './tables.js';
-export type { RecordRow } from './records.js';
-export type { LoadOptions, LoadOutcome } from './load.js';

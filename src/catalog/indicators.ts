@@ -3,10 +3,56 @@ import { addWorkingDays, chinaDate } from '../kernel/index.js';
 import { REVIEW_DAYS } from './service.js';
 import type { CatalogTables } from './tables.js';
 
+/**
+ * The counts every rate is a quotient of, for one organization or, summed, the city: the city's
+ * rates are never computed any other way than a department's (docs/indicators.md).
+ */
+export interface IndicatorCounts {
+  /** Resources registered in the catalog, whatever their status. */
+  resources: number;
+  published: number;
+  /** Published resources that mount real data: rows loaded, or a declared table or service. */
+  mounted: number;
+  /** Published resources whose share type is not `none`. */
+  shareable: number;
+  /** Published resources whose open type is not `closed`. */
+  openable: number;
+  /** Submissions decided (approved or returned), and open ones already past the review deadline. */
+  decided: number;
+  /** Submissions decided within REVIEW_DAYS working days. */
+  onTime: number;
+}
+
+export type CatalogRate = 'catalogRate' | 'mountRate' | 'timeliness' | 'sharingRate' | 'openRate';
+
+/**
+ * The one definition of each catalog indicator: which count is divided by which. Every figure —
+ * a department's row, the city's, the cockpit's — is `rateOf` over these; docs/indicators.md
+ * says the same in words, with the period (a snapshot at the time of the request; timeliness
+ * over every submission so far).
+ */
+export const CATALOG_RATES: Readonly<
+  Record<CatalogRate, { numerator: keyof IndicatorCounts; denominator: keyof IndicatorCounts }>
+> = {
+  catalogRate: { numerator: 'published', denominator: 'resources' },
+  mountRate: { numerator: 'mounted', denominator: 'published' },
+  timeliness: { numerator: 'onTime', denominator: 'decided' },
+  sharingRate: { numerator: 'shareable', denominator: 'published' },
+  openRate: { numerator: 'openable', denominator: 'published' },
+};
+
+/** A rate of CATALOG_RATES over some counts, 0–1; null when there is nothing to divide. */
+export function rateOf(rate: CatalogRate, c: IndicatorCounts): number | null {
+  const { numerator, denominator } = CATALOG_RATES[rate];
+  return c[denominator] === 0 ? null : c[numerator] / c[denominator];
+}
+
 /** One organization's (or the city's) catalog figures; a rate is null when there is nothing to divide. */
 export interface IndicatorRow {
   resources: number;
   published: number;
+  /** What the rates are quotients of, so that a reader can check them and add them up. */
+  counts: IndicatorCounts;
   catalogRate: number | null;
   mountRate: number | null;
   timeliness: number | null;
@@ -24,34 +70,35 @@ export interface Indicators {
 /** Weights of the evaluation index; docs/catalog.md states the same formula. */
 const WEIGHTS = { catalogRate: 0.3, mountRate: 0.3, timeliness: 0.2, sharingRate: 0.1, openRate: 0.1 } as const;
 
-interface Counts {
-  resources: number;
-  published: number;
-  mounted: number;
-  shareable: number;
-  openable: number;
-  decided: number;
-  onTime: number;
-}
+type Counts = IndicatorCounts;
 
-const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
-
-function row(c: Counts, catalogRate: number | null): IndicatorRow {
+/** The figures of one organization or of the city, from its counts alone: the one function both use. */
+export function indicatorRow(c: Counts): IndicatorRow {
   const rates = {
-    catalogRate,
-    mountRate: ratio(c.mounted, c.published),
-    timeliness: ratio(c.onTime, c.decided),
-    sharingRate: ratio(c.shareable, c.published),
-    openRate: ratio(c.openable, c.published),
+    catalogRate: rateOf('catalogRate', c),
+    mountRate: rateOf('mountRate', c),
+    timeliness: rateOf('timeliness', c),
+    sharingRate: rateOf('sharingRate', c),
+    openRate: rateOf('openRate', c),
   };
   const index =
     c.resources === 0
       ? 0
       : 100 * Object.entries(WEIGHTS).reduce((s, [k, w]) => s + w * (rates[k as keyof typeof WEIGHTS] ?? 1), 0);
-  return { resources: c.resources, published: c.published, ...rates, index: Math.round(index * 10) / 10 };
+  return {
+    resources: c.resources,
+    published: c.published,
+    counts: { ...c },
+    ...rates,
+    index: Math.round(index * 10) / 10,
+  };
 }
 
-/** The catalog's indicators for the cockpit, per department and city-wide, computed from the data. */
+/**
+ * The catalog's indicators for the cockpit, per department and city-wide, computed from the
+ * data: the city's row is `indicatorRow` over the departments' counts added up, so that its
+ * rates are the aggregate of theirs (never a figure of another definition).
+ */
 export async function catalogIndicators(
   db: Kysely<CatalogTables>,
   departments: Array<{ code: string; name: string }>,
@@ -82,15 +129,8 @@ export async function catalogIndicators(
     if (c) Object.assign(c, { decided, onTime });
   }
   for (const c of counts.values()) for (const k of Object.keys(totals) as Array<keyof Counts>) totals[k] += c[k];
-  const organizations = departments.map((d) => {
-    const c = counts.get(d.code)!;
-    return { code: d.code, name: d.name, ...row(c, ratio(c.published, c.resources)) };
-  });
-  const catalogued = organizations.filter((o) => o.published > 0).length;
-  return {
-    city: { departments: departments.length, ...row(totals, ratio(catalogued, departments.length)) },
-    organizations,
-  };
+  const organizations = departments.map((d) => ({ code: d.code, name: d.name, ...indicatorRow(counts.get(d.code)!) }));
+  return { city: { departments: departments.length, ...indicatorRow(totals) }, organizations };
 }
 
 function emptyCounts(): Counts {

@@ -29,7 +29,7 @@ create table catalog.code_sequence (
   provider_org text primary key,
   last int not null
 );
--- The data a resource mounts: one row per subject key. Loaded by ingest, read by exchange.
+-- The data a resource mounts: one row per subject key. Loaded by ingest, read by share.
 create table catalog.record (
   resource_id int not null references catalog.resource(id),
   key text not null,
@@ -173,7 +173,7 @@ drop table catalog.record_unpartitioned;
       id: '005-corrected-values',
       // Which fields of a record hold a value an accepted correction (纠错) wrote, not the last
       // load: field → {"correction": id, "at": ISO time}. A load that writes the record again
-      // clears it, since the value then comes from the job (see CatalogService.correctValue).
+      // clears it, since the value then comes from the job (see RecordStore.correct in src/records).
       sql: `
 alter table catalog.record add column corrected jsonb not null default '{}';
 `,

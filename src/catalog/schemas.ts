@@ -132,6 +132,8 @@ export const VersionEventSchema = Type.Object({
   version: Type.Integer(),
   action: Type.String(),
   actor: Type.String(),
+  /** The actor's display name, where the HTTP layer knows it (the login otherwise). */
+  actorName: Type.Optional(Type.String()),
   at: Type.String({ format: 'date-time' }),
   note: Type.Union([Type.String(), Type.Null()]),
   diff: Type.Array(Type.Object({ path: Type.String(), before: Type.Unknown(), after: Type.Unknown() })),

@@ -1,11 +1,10 @@
-import type { CompiledQuery, Database, Kysely, Selectable, Transaction } from '../db/index.js';
-import { createQueryId, json, sql, transactionRetrying } from '../db/index.js';
-import { HubError, addWorkingDays, digestJson, invalid } from '../kernel/index.js';
+import type { Database, Kysely, Selectable, Transaction } from '../db/index.js';
+import { json, sql, transactionRetrying } from '../db/index.js';
+import { HubError, addWorkingDays, announce, digestJson, invalid, msg } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { columnsOf, contentOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
 import { gradingFlags, suggestLevel } from './grading.js';
-import type { RecordRow } from './records.js';
-import { loadRecords, type LoadOptions, type LoadOutcome } from './load.js';
+import { catalogIndicators, type Indicators } from './indicators.js';
 import type { Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
 import { indexMissing, writeSearchRows } from './search-index.js';
 import { searchIds, searchPage, type Facets, type ListQuery } from './search.js';
@@ -51,21 +50,18 @@ interface Entry {
   publishedVersion: number | null;
 }
 
-/** How long a process may serve a resource definition it read (see `get`). */
+/** How long a process may serve a resource definition it read (see `get`); a safety net under NOTIFY. */
 const CACHE_MS = 5000;
-
-export interface RecordOrigin {
-  jobId: string | null;
-  sourceRow: number | null;
-  loadedAt: string;
-  corrected: Record<string, { correction: number; at: string }>;
-}
+/** Announced with a resource's code (or `#id` after a load) when its definition changed. */
+const CHANNEL = 'catalog_resource';
 
 export class CatalogService {
-  readonly db: Kysely<CatalogTables>;
+  private readonly db: Kysely<CatalogTables>;
   private readonly cache = new Map<string, Entry & { until: number }>();
-  /** The data service's hot path, built once: the query builder costs more than the lookup. */
-  private readonly recordByKey: CompiledQuery<{ doc: Record<string, unknown> }>;
+  /** Moves on with every change heard, so that a read that raced a change is not cached. */
+  private generation = 0;
+  /** Codes by id: a resource's code is stable for its life. */
+  private readonly codes = new Map<number, string>();
 
   constructor(
     private readonly database: Database,
@@ -74,12 +70,17 @@ export class CatalogService {
     private readonly tasks: TaskInbox,
   ) {
     this.db = database.kysely.withTables<CatalogTables>();
-    this.recordByKey = this.db
-      .selectFrom('catalog.record')
-      .select('doc')
-      .where('resource_id', '=', 0)
-      .where('key', '=', '')
-      .compile();
+  }
+
+  /** Forgets cached definitions that any hub process announces changed (all of them when it may have missed some). */
+  async start(): Promise<void> {
+    await this.database.listen(CHANNEL, (payload) => {
+      this.generation++;
+      if (payload === null) return this.cache.clear();
+      if (!payload.startsWith('#')) return void this.cache.delete(payload);
+      const id = Number(payload.slice(1));
+      for (const [code, hit] of this.cache) if (hit.resource.id === id) this.cache.delete(code);
+    });
   }
 
   /** Registers a draft under its provider; the code `{org}-{nnnn}` is stable for its life. */
@@ -146,15 +147,18 @@ export class CatalogService {
       if (current.version !== baseVersion) {
         throw new HubError(
           'CAT_VERSION_CONFLICT',
-          `${code} is at version ${current.version}, the edit was based on ${baseVersion}: reload and edit again`,
+          msg('catalog.versionConflict', { code, version: current.version, base: baseVersion }),
         );
       }
       if (!EDITABLE.includes(current.status)) {
-        throw new HubError('CAT_BAD_STATE', `${code} is ${current.status}: it cannot be edited until reviewed`);
+        throw new HubError(
+          'CAT_BAD_STATE',
+          msg('catalog.notEditable', { code, status: msg(`status.${current.status}`) }),
+        );
       }
       const version = current.version + 1;
       const changes = diffContent(contentOf(current), content);
-      if (changes.length === 0) throw invalid('body', 'nothing changed');
+      if (changes.length === 0) throw invalid('body', msg('catalog.nothingChanged'));
       const search = searchable(code, content);
       await trx
         .updateTable('catalog.resource')
@@ -169,12 +173,20 @@ export class CatalogService {
 
   /** One step of the registration workflow; `note` is the reason of a return. */
   async transition(code: string, by: Author, step: Transition, note?: string): Promise<Resource> {
-    if (step === 'return' && !note?.trim()) throw invalid('reason', 'required: say what the provider must fix');
+    if (step === 'return' && !note?.trim()) throw invalid('reason', msg('catalog.returnReasonRequired'));
     const rule = TRANSITIONS[step];
     const resource = await transactionRetrying(this.db, async (trx) => {
       const current = await this.lockRow(trx, code);
       if (!rule.from.includes(current.status)) {
-        throw new HubError('CAT_BAD_STATE', `${code} is ${current.status}; ${step} needs ${rule.from.join(' or ')}`);
+        throw new HubError(
+          'CAT_BAD_STATE',
+          msg('catalog.stepNeedsState', {
+            code,
+            status: msg(`status.${current.status}`),
+            step: msg(`transition.${step}`),
+            from: rule.from.map((s) => msg(`status.${s}`)),
+          }),
+        );
       }
       const now = new Date();
       await trx
@@ -234,7 +246,7 @@ export class CatalogService {
       .where('code', '=', code)
       .forUpdate()
       .executeTakeFirst();
-    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', msg('catalog.noResource', { code }));
     return row;
   }
 
@@ -260,9 +272,11 @@ export class CatalogService {
   /** After a change: drop the cached definition and put the step on the ledger by its digest. */
   private async recorded(code: string, action: Action, by: Author): Promise<Resource> {
     this.cache.delete(code);
+    this.generation++;
+    await announce(this.db, CHANNEL, code);
     const resource = await this.get(code);
     await this.ledger.append({
-      kind: 'catalog.event',
+      kind: 'catalog.resource.changed',
       action,
       resource: resource.code,
       version: resource.version,
@@ -277,20 +291,32 @@ export class CatalogService {
   /**
    * A resource by code, its working copy: what the hub works with (loads, data services, edits).
    * Readers get theirs through `read`. Definitions are read on every data-service call, so each
-   * process keeps them for a few seconds; its own changes and loads drop the entry at once,
-   * another process's are seen within CACHE_MS.
+   * process keeps them for a few seconds; a change or load in any process is announced and drops
+   * the entry in every process at once (CACHE_MS is only a safety net).
    */
   async get(code: string): Promise<Resource> {
     return (await this.entry(code)).resource;
   }
 
+  /** A resource by id (the records module knows resources by id), as `get` gives it; undefined when there is none. */
+  async getById(id: number): Promise<Resource | undefined> {
+    let code = this.codes.get(id);
+    if (code === undefined) {
+      const row = await this.db.selectFrom('catalog.resource').select('code').where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      this.codes.set(id, (code = row.code));
+    }
+    return this.get(code);
+  }
+
   private async entry(code: string): Promise<Entry> {
     const hit = this.cache.get(code);
     if (hit && hit.until > Date.now()) return hit;
+    const generation = this.generation;
     const row = await this.db.selectFrom('catalog.resource').selectAll().where('code', '=', code).executeTakeFirst();
-    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+    if (!row) throw new HubError('CAT_RESOURCE_NOT_FOUND', msg('catalog.noResource', { code }));
     const entry = { resource: await this.describe(row), publishedVersion: row.published_version };
-    this.cache.set(code, { ...entry, until: Date.now() + CACHE_MS });
+    if (generation === this.generation) this.cache.set(code, { ...entry, until: Date.now() + CACHE_MS });
     return entry;
   }
 
@@ -298,7 +324,7 @@ export class CatalogService {
   async read(code: string, viewer: Viewer): Promise<Resource> {
     const { resource, publishedVersion } = await this.entry(code);
     const view = viewFor(viewer, resource, publishedVersion, await this.publishedContent(resource, publishedVersion));
-    if (!view) throw new HubError('CAT_RESOURCE_NOT_FOUND', `no resource ${code}`);
+    if (!view) throw new HubError('CAT_RESOURCE_NOT_FOUND', msg('catalog.noResource', { code }));
     return view;
   }
 
@@ -346,7 +372,7 @@ export class CatalogService {
     const doc = published
       ? (await this.contents([[resource.id, version]])).get(`${resource.id}:${version}`)
       : undefined;
-    if (!doc) throw new HubError('KRN_NOT_FOUND', `${code} has no version ${version}`);
+    if (!doc) throw new HubError('CAT_VERSION_NOT_FOUND', msg('catalog.noVersion', { code, version }));
     return { ...resource, ...withGrading(doc), version };
   }
 
@@ -418,199 +444,35 @@ export class CatalogService {
     }));
   }
 
-  /**
-   * Loads batches of validated records: staged by COPY, then merged in one transaction (load.ts
-   * says how), so that a failure or a crash midway leaves the previous data as it was.
-   */
-  async loadRecords(
-    resourceId: number,
-    jobId: string,
-    batches: AsyncIterable<RecordRow[]>,
-    opts: LoadOptions = {},
-  ): Promise<LoadOutcome> {
-    try {
-      return await loadRecords(this.database, resourceId, jobId, batches, opts);
-    } finally {
-      for (const [code, hit] of this.cache) if (hit.resource.id === resourceId) this.cache.delete(code);
-    }
-  }
-
-  async findRecord(resourceId: number, key: string): Promise<Record<string, unknown> | undefined> {
-    const { rows } = await this.db.executeQuery<{ doc: Record<string, unknown> }>({
-      ...this.recordByKey,
-      parameters: [resourceId, key],
-      queryId: createQueryId(),
-    });
-    return rows[0]?.doc;
-  }
-
-  /**
-   * The rows a job loaded that the resource still holds, in key order and in batches, with their
-   * source rows: what modules built on a load (the base databases) read it back by.
-   */
-  async *recordsOfJob(resourceId: number, jobId: string, batchSize = 2000): AsyncGenerator<RecordRow[]> {
-    let after: string | null = null;
-    for (;;) {
-      let q = this.db
-        .selectFrom('catalog.record')
-        .select(['key', 'doc', 'source_row'])
-        .where('resource_id', '=', resourceId)
-        .where('job_id', '=', jobId);
-      if (after !== null) q = q.where('key', '>', after);
-      const rows = await q.orderBy('key').limit(batchSize).execute();
-      if (rows.length === 0) return;
-      yield rows.map((r) => ({ key: r.key, doc: r.doc, sourceRow: r.source_row ?? 0 }));
-      after = rows[rows.length - 1]!.key;
-    }
-  }
-
-  /** Codes of the resources that hold records. */
+  /** Codes of the resources that hold records (by the count each load keeps). */
   async resourcesWithRecords(): Promise<string[]> {
     const rows = await this.db.selectFrom('catalog.resource').select('code').where('record_count', '>', 0).execute();
     return rows.map((r) => r.code);
   }
 
-  /** The jobs whose rows a resource holds now, oldest load first. */
-  async jobsOfRecords(resourceId: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('catalog.record')
-      .select('job_id')
-      .select((eb) => eb.fn.min('loaded_at').as('first'))
-      .where('resource_id', '=', resourceId)
-      .where('job_id', 'is not', null)
-      .groupBy('job_id')
-      .orderBy('first')
-      .execute();
-    return rows.map((r) => r.job_id!);
-  }
-
-  /** Whether every record the resource holds came from this job (after a snapshot or a first load). */
-  async holdsOnly(resourceId: number, jobId: string): Promise<boolean> {
-    const other = await this.db
-      .selectFrom('catalog.record')
-      .select('key')
-      .where('resource_id', '=', resourceId)
-      .where(sql<boolean>`job_id is distinct from ${jobId}`)
-      .limit(1)
-      .executeTakeFirst();
-    return other === undefined;
-  }
-
-  /** The records of several subjects at once (a batch call). */
-  async findRecords(resourceId: number, keys: string[]): Promise<Array<{ key: string; doc: Record<string, unknown> }>> {
-    if (keys.length === 0) return [];
-    return this.db
-      .selectFrom('catalog.record')
-      .select(['key', 'doc'])
-      .where('resource_id', '=', resourceId)
-      .where('key', 'in', keys)
-      .execute();
-  }
-
   /**
-   * The stored records whose `field` has one of `values` (compared as text, as `doc ->> field`
-   * gives them): one query for a whole batch, by the primary key when `field` is the key.
-   * Quality rules (unique, referential) use it.
+   * Keeps a resource's record count with its entry: written by the records module inside the
+   * transaction that merges a load, so that the count commits with the rows.
    */
-  async findByField(
-    resource: Pick<Resource, 'id' | 'keyField'>,
-    field: string,
-    values: string[],
-  ): Promise<Array<{ key: string; value: string }>> {
-    if (values.length === 0) return [];
-    const column = field === resource.keyField ? sql<string>`key` : sql<string>`doc ->> ${field}`;
-    return this.db
-      .selectFrom('catalog.record')
-      .select(['key', column.as('value')])
-      .where('resource_id', '=', resource.id)
-      .where(column, 'in', values)
+  async writeRecordCount(trx: Transaction<object>, resourceId: number, count: number): Promise<void> {
+    await trx
+      .withTables<CatalogTables>()
+      .updateTable('catalog.resource')
+      .set({ record_count: count })
+      .where('id', '=', resourceId)
       .execute();
   }
 
-  /**
-   * Writes one value of a stored record because correction `correctionId` (纠错) was accepted,
-   * and marks the field as coming from it (see `valueOrigin`). Returns the value it replaced.
-   * A later load of the same key writes the whole record again and clears the marks.
-   */
-  async correctValue(
-    resourceId: number,
-    key: string,
-    field: string,
-    value: string | number | boolean | null,
-    correctionId: number,
-  ): Promise<{ previous: unknown }> {
-    return transactionRetrying(this.db, async (trx) => {
-      const row = await trx
-        .selectFrom('catalog.record')
-        .select('doc')
-        .where('resource_id', '=', resourceId)
-        .where('key', '=', key)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row) throw new HubError('KRN_NOT_FOUND', `resource ${resourceId} has no record with this key`);
-      const mark = { [field]: { correction: correctionId, at: new Date().toISOString() } };
-      await sql`update catalog.record set doc = ${json({ ...row.doc, [field]: value })},
-        corrected = corrected || ${json(mark)}
-        where resource_id = ${resourceId} and key = ${key}`.execute(trx);
-      return { previous: row.doc[field] ?? null };
-    });
+  /** After a load of a resource: every process's cached definition (with its count) is stale. */
+  recordsLoaded(resourceId: number): void {
+    this.generation++;
+    for (const [code, hit] of this.cache) if (hit.resource.id === resourceId) this.cache.delete(code);
+    void announce(this.db, CHANNEL, `#${resourceId}`).catch(() => {});
   }
 
-  /** Per field, the correction whose value a record holds (lineage); {} when all come from loads. */
-  async valueOrigin(
-    resourceId: number,
-    key: string,
-  ): Promise<Record<string, { correction: number; at: string }> | undefined> {
-    return (await this.recordOrigin(resourceId, key))?.corrected;
-  }
-
-  /** Where a record's values came from: the load (job, source row) and any corrections since. */
-  async recordOrigin(resourceId: number, key: string): Promise<RecordOrigin | undefined> {
-    const row = await this.db
-      .selectFrom('catalog.record')
-      .select(['job_id', 'source_row', 'loaded_at'])
-      .select(sql<Record<string, { correction: number; at: string }>>`corrected`.as('corrected'))
-      .where('resource_id', '=', resourceId)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return (
-      row && {
-        jobId: row.job_id,
-        sourceRow: row.source_row,
-        loadedAt: row.loaded_at.toISOString(),
-        corrected: row.corrected,
-      }
-    );
-  }
-
-  /** Records whose fields equal the given values, in key order. */
-  async filterRecords(
-    resourceId: number,
-    equal: Record<string, string>,
-    offset: number,
-    limit: number,
-  ): Promise<Record<string, unknown>[]> {
-    let q = this.db.selectFrom('catalog.record').select('doc').where('resource_id', '=', resourceId);
-    for (const [field, value] of Object.entries(equal)) q = q.where(sql<boolean>`doc ->> ${field} = ${value}`);
-    const rows = await q.orderBy('key').limit(limit).offset(offset).execute();
-    return rows.map((r) => r.doc);
-  }
-
-  /** A page of a resource's records in key order; the total is the count kept by the last load. */
-  async pageRecords(
-    resource: Resource,
-    page: number,
-    pageSize: number,
-  ): Promise<{ items: Record<string, unknown>[]; total: number }> {
-    const rows = await this.db
-      .selectFrom('catalog.record')
-      .select('doc')
-      .where('resource_id', '=', resource.id)
-      .orderBy('key')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute();
-    return { items: rows.map((r) => r.doc), total: resource.recordCount };
+  /** The catalog's indicators per department (indicators.ts). */
+  async indicators(departments: Array<{ code: string; name: string }>): Promise<Indicators> {
+    return catalogIndicators(this.db, departments);
   }
 
   async countAll(): Promise<{ resources: number; records: number }> {

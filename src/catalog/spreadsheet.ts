@@ -1,13 +1,18 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { Value } from 'typebox/value';
 import {
   checkWorkbook,
   DEFAULT_UPLOAD_LIMITS,
+  excel,
   HubError,
   isHubError,
   writeCsv,
   type FieldProblem,
   type UploadLimits,
+  msg,
+  fieldProblem,
+  schemaMessage,
+  type Message,
 } from '../kernel/index.js';
 import { toContent, type ResourceContent } from './content.js';
 import type { FieldInput } from './fields.js';
@@ -76,7 +81,7 @@ export async function catalogTemplate(): Promise<Buffer> {
 }
 
 export async function writeCatalogWorkbook(resources: Resource[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const rs = sheet(wb, RESOURCES, RESOURCE_COLUMNS);
   const fs = sheet(wb, FIELDS, FIELD_COLUMNS);
   for (const r of resources) {
@@ -144,23 +149,25 @@ export async function readCatalogWorkbook(
 ): Promise<ResourceContent[]> {
   // exceljs builds the whole model from whatever the zip inflates to: bound that first.
   await checkWorkbook(data, limits);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);
   } catch (e) {
-    throw new HubError('KRN_BAD_REQUEST', 'file: not an XLSX workbook', { cause: e });
+    throw new HubError('KRN_BAD_REQUEST', msg('file.notXlsx'), { cause: e });
   }
   const problems: FieldProblem[] = [];
   const resources = readRows(wb, RESOURCES, RESOURCE_COLUMNS, problems);
   const fields = readRows(wb, FIELDS, FIELD_COLUMNS, problems);
   const byName = new Map<string, { row: number; fields: Array<{ row: number; field: FieldInput }> }>();
   for (const { row, cells } of resources) {
-    if (byName.has(cells.name ?? '')) problems.push(at(RESOURCES, row, '资源名称', `名称重复：${cells.name}`));
+    if (byName.has(cells.name ?? ''))
+      problems.push(at(RESOURCES, row, '资源名称', msg('catalog.sheetDuplicateName', { name: cells.name ?? '' })));
     else byName.set(cells.name ?? '', { row, fields: [] });
   }
   for (const { row, cells } of fields) {
     const owner = byName.get(cells.resource ?? '');
-    if (!owner) problems.push(at(FIELDS, row, '资源名称', `资源目录中没有名为「${cells.resource ?? ''}」的资源`));
+    if (!owner)
+      problems.push(at(FIELDS, row, '资源名称', msg('catalog.sheetNoResource', { name: cells.resource ?? '' })));
     else owner.fields.push({ row, field: toFieldInput(cells) });
   }
   const contents: ResourceContent[] = [];
@@ -178,15 +185,24 @@ export async function readCatalogWorkbook(
     if (Array.isArray(found)) problems.push(...found);
     else contents.push(found);
   }
-  if (resources.length === 0 && problems.length === 0) problems.push(at(RESOURCES, 2, '资源名称', '没有资源行'));
+  if (resources.length === 0 && problems.length === 0)
+    problems.push(at(RESOURCES, 2, '资源名称', msg('catalog.sheetNoRows')));
   if (problems.length > 0) {
-    throw new HubError('CAT_BAD_SPREADSHEET', `${problems.length} problem(s); nothing was imported`, { problems });
+    throw new HubError('CAT_BAD_SPREADSHEET', msg('catalog.spreadsheetRefused', { count: problems.length }), {
+      problems,
+    });
   }
   return contents;
 }
 
-function at(sheetName: string, row: number, column: string, reason: string): FieldProblem {
-  return { field: `${sheetName}!${column}${row}`, sheet: sheetName, row, column, reason };
+function at(sheetName: string, row: number, column: string, reason: Message): FieldProblem {
+  const { field, ...cell } = where(sheetName, row, column);
+  return fieldProblem(field, reason, cell);
+}
+
+/** A cell of the workbook, as a field problem names it. */
+function where(sheet: string, row: number, column: string): Pick<FieldProblem, 'field' | 'sheet' | 'row' | 'column'> {
+  return { field: `${sheet}!${column}${row}`, sheet, row, column };
 }
 
 function readRows(
@@ -197,7 +213,7 @@ function readRows(
 ): Array<{ row: number; cells: Record<string, string> }> {
   const ws = wb.getWorksheet(name);
   if (!ws) {
-    problems.push(at(name, 1, '', `缺少工作表「${name}」（请使用导入模板）`));
+    problems.push(at(name, 1, '', msg('catalog.sheetMissing', { sheet: name })));
     return [];
   }
   const header = new Map<number, string>();
@@ -281,21 +297,36 @@ function toInput(c: Record<string, string>, fields: FieldInput[]): Record<string
  * rules. A problem in `fields/N/…` is reported on the 信息项 row it came from.
  */
 function check(input: Record<string, unknown>, row: number, fieldRows: number[]): ResourceContent | FieldProblem[] {
-  const place = (path: string): FieldProblem => {
+  const place = (path: string, reason: Message): FieldProblem => {
     const m = /^\/?fields\/(\d+)(?:\/(\w+))?/.exec(path);
-    if (m) return at(FIELDS, fieldRows[Number(m[1])] ?? row, header(FIELD_COLUMNS, m[2]), '');
-    return at(RESOURCES, row, header(RESOURCE_COLUMNS, path.replace(/^\//, '').split('/')[0]), '');
+    if (m) return at(FIELDS, fieldRows[Number(m[1])] ?? row, header(FIELD_COLUMNS, m[2]), reason);
+    return at(RESOURCES, row, header(RESOURCE_COLUMNS, path.replace(/^\//, '').split('/')[0]), reason);
   };
   const errors = Value.Errors(ResourceInputSchema, input);
   if (errors.length > 0) {
-    return errors.map((e) => ({ ...place(e.instancePath), reason: `${e.instancePath || '/'} ${e.message}` }));
+    return errors.map((e) => place(e.instancePath, sheetReason(e.instancePath, schemaMessage(e))));
   }
   try {
     return toContent(input as ResourceInput);
   } catch (e) {
     if (!isHubError(e)) throw e;
-    return e.problems.map((p) => ({ ...place(p.field), reason: p.reason }));
+    return e.problems.map((p) =>
+      place(
+        p.field,
+        p.code ? { key: p.code, ...(p.params ? { params: p.params } : {}) } : msg('kernel.text', { text: p.reason }),
+      ),
+    );
   }
+}
+
+/**
+ * A column written in words (共享类型, 分级 …) that holds none of them is told the words it takes, not
+ * the codes the schema checks: the sheet's user never sees the codes.
+ */
+function sheetReason(path: string, reason: Message): Message {
+  const words = LABELS[path.replace(/^\//, '')];
+  if (words) return msg('schema.enum', { allowed: Object.values(words) });
+  return msg('catalog.sheetSchema', { path: path || '/', reason });
 }
 
 function header(columns: Column[], key: string | undefined): string {

@@ -77,12 +77,4 @@ export type CatalogTables = {
     n: number;
   };
   'catalog.code_sequence': { provider_org: string; last: number };
-  'catalog.record': {
-    resource_id: number;
-    key: string;
-    doc: Record<string, unknown>;
-    job_id: string | null;
-    source_row: number | null;
-    loaded_at: Generated<Date>;
-  };
 };

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { DEFAULT_LANGUAGE, HubError, detailIn, isHubError, problemReasonIn } from '../kernel/index.js';
 import { readCatalogWorkbook, writeCatalogCsv, writeCatalogWorkbook, type ListQuery } from '../catalog/index.js';
-import { isHubError } from '../kernel/index.js';
 import type { Hub } from '../hub/index.js';
 
 type OpenHub = (flags: { data?: string }) => Promise<Hub>;
@@ -22,21 +22,24 @@ export function registerCatalogCommands(program: Command, open: OpenHub): void {
     .argument('<file>', 'XLSX in the import template (qdh catalog export --format xlsx writes one)')
     .action(async (file: string, flags: { as: string; data?: string }) => {
       await withHub(open, flags, async (hub) => {
-        const user = await hub.access.profile(await hub.access.findUserId(flags.as));
-        if (!user.org || !user.roles.includes('officer')) throw new Error(`${flags.as} is not a data officer`);
+        const user = await hub.access.actorOf(flags.as);
+        try {
+          hub.authorizedCatalog.registrar(user);
+        } catch (e) {
+          if (e instanceof HubError && e.code === 'ACC_FORBIDDEN')
+            throw new Error(`${flags.as} is not a data officer`, { cause: e });
+          throw e;
+        }
         try {
           const contents = await readCatalogWorkbook(readFileSync(file));
-          const done = await hub.catalog.registerAll(
-            user.org.code,
-            { userId: user.id, username: user.username },
-            contents,
-          );
-          console.log(`imported ${done.length} resource(s) as drafts of ${user.org.name}:`);
+          const done = await hub.authorizedCatalog.registerAll(user, contents);
+          console.log(`imported ${done.length} resource(s) as drafts of ${user.org!.name}:`);
           for (const r of done) console.log(`  ${r.code}  ${r.name}`);
         } catch (e) {
           if (!isHubError(e) || e.problems.length === 0) throw e;
-          console.error(`${e.message}`);
-          for (const p of e.problems) console.error(`  ${p.field}  ${p.reason}`);
+          // The officer reads the refusal in Chinese, as the web shows it (the default language).
+          console.error(detailIn(e, DEFAULT_LANGUAGE));
+          for (const p of e.problems) console.error(`  ${p.field}  ${problemReasonIn(p, DEFAULT_LANGUAGE)}`);
           process.exitCode = 2;
         }
       });

@@ -164,6 +164,7 @@ function printSummary(report: JobReport, t0: number): void {
     `${report.state}: read ${report.rowsRead}, loaded ${report.rowsLoaded}, rejected ${report.rowsRejected} in ${seconds.toFixed(1)} s (job ${report.id})`,
   );
   const table: Array<[string, string]> = [
+    ['outcome', report.outcome],
     ['read', String(report.rowsRead)],
     ['loaded', String(report.rowsLoaded)],
     ['rejected', String(report.rowsRejected)],
@@ -172,6 +173,11 @@ function printSummary(report: JobReport, t0: number): void {
     ['rows/s', String(Math.round(report.rowsRead / (seconds || 1)))],
   ];
   for (const [k, v] of table) console.log(`  ${k.padEnd(14)}${v.padStart(12)}`);
+  if (report.threshold) {
+    const { minPassRate, action } = report.threshold;
+    console.log(`  ${'threshold'.padEnd(14)}${`${minPassRate} % ${action}`.padStart(12)}`);
+  }
+  if (report.outcome === 'held') console.log("  held: below the resource's quality threshold; release or discard it");
   if (report.error) console.log(`  error: ${report.error}`);
   for (const r of report.rejects.slice(0, 20)) console.log(`  row ${r.row} ${r.field}: ${r.reason}`);
   if (report.rejects.length > 20) console.log(`  … ${report.rowsRejected - 20} more in the job's quarantine`);

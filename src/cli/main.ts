@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import { ROLES, type Role } from '../access/index.js';
 import { migrate, connect } from '../db/index.js';
@@ -5,13 +6,17 @@ import { seedDemo } from '../demo/index.js';
 import { MIGRATIONS, openHub, startHub } from '../http/index.js';
 import { createLogger, isHubError, loadConfig } from '../kernel/index.js';
 import type { LedgerTables } from '../ledger/index.js';
+import { registerAdminCommands } from './admin.js';
+import { registerBackupCommands, refuseHeldRestore } from './backup.js';
 import { registerBaseCommands } from './base.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerIngestCommands } from './ingest.js';
+import { registerKeysCommands } from './keys.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerQualityCommands } from './quality.js';
 import { registerShareCommands } from './share.js';
 import { registerWatermarkCommands } from './watermark.js';
+import { superviseWorkers, type ListeningMessage } from './workers.js';
 
 const program = new Command('qdh').description('泉城数据中枢 Quancheng Data Hub').showHelpAfterError();
 
@@ -27,6 +32,8 @@ function hubOptions(flags: { data?: string; port?: number; host?: string; demo?:
   return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, config };
 }
 
+type ServeFlags = { port?: number; host?: string; data?: string; demo?: boolean; people: number; workers?: number };
+
 program
   .command('serve')
   .description('serve the API and the web app')
@@ -35,12 +42,21 @@ program
   .option('-d, --data <dir>', 'PGlite data directory (env QDH_DATA_DIR); ignored with DATABASE_URL')
   .option('--demo', 'seed the demo city into an empty database')
   .option('--people <n>', 'demo population size', int, 10_000)
-  .action(async (flags: { port?: number; host?: string; data?: string; demo?: boolean; people: number }) => {
+  .option('--workers <n>', 'hub processes sharing the port (Node cluster; PostgreSQL only)', int)
+  .option('--accept-unverified-restore', 'serve a database whose last qdh restore did not verify')
+  .action(async (flags: ServeFlags) => {
     const started = Date.now();
     const { config } = hubOptions(flags);
     const logger = createLogger(config.logLevel);
+    await refuseHeldRestore(config, (flags as { acceptUnverifiedRestore?: boolean }).acceptUnverifiedRestore, logger);
+    if ((flags.workers ?? 1) > 1 && cluster.isPrimary) {
+      const options = { workers: flags.workers!, config, demo: !!flags.demo, people: flags.people, logger };
+      return superviseWorkers(options);
+    }
     const running = await startHub({
       databaseUrl: config.databaseUrl,
+      readUrls: config.databaseReadUrls,
+      replicaMaxLagMs: config.replicaMaxLagMs,
       dataDir: config.dataDir,
       port: config.port,
       host: config.host,
@@ -50,14 +66,19 @@ program
       webDir: config.webDir,
       logger,
     });
-    console.log(`\n泉城数据中枢 Quancheng Data Hub — serving ${running.url}  (started in ${Date.now() - started} ms)`);
-    console.log(`  database: ${running.hub.db.describe}`);
-    console.log(`  API docs: ${running.url}/api/docs`);
-    if (running.demo) {
-      const pw = running.demo.password ?? '(set at first start; see QDH_DEMO_PASSWORD)';
-      console.log(`  demo accounts (password: ${pw}):`);
-      for (const a of running.demo.accounts)
-        console.log(`    ${a.username.padEnd(14)} ${a.roles.join(',').padEnd(12)} ${a.org ?? ''}`);
+    // A worker of `--workers N` tells the primary, which prints the banner once for all.
+    if (cluster.isWorker) process.send!({ qdh: 'listening', url: running.url } satisfies ListeningMessage);
+    else {
+      const took = Date.now() - started;
+      console.log(`\n泉城数据中枢 Quancheng Data Hub — serving ${running.url}  (started in ${took} ms)`);
+      console.log(`  database: ${running.hub.db.describe}`);
+      console.log(`  API docs: ${running.url}/api/docs`);
+      if (running.demo) {
+        const pw = running.demo.password ?? '(set at first start; see QDH_DEMO_PASSWORD)';
+        console.log(`  demo accounts (password: ${pw}):`);
+        for (const a of running.demo.accounts)
+          console.log(`    ${a.username.padEnd(14)} ${a.roles.join(',').padEnd(12)} ${a.org ?? ''}`);
+      }
     }
     const stop = async () => {
       await running.close();
@@ -137,6 +158,12 @@ program
     },
   );
 
+// After `user add`: `user create|disable|enable|reset-password` go under it.
+registerAdminCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
+});
+
 registerIngestCommands(program, (flags) => {
   const { databaseUrl, dataDir } = hubOptions(flags);
   return openHub({ databaseUrl, dataDir });
@@ -167,10 +194,14 @@ registerWatermarkCommands(program, async () => {
   const { databaseUrl, dataDir } = hubOptions({});
   const hub = await openHub({ databaseUrl, dataDir });
   return {
-    secret: hub.exchange.watermarkSecret,
-    lookup: (mark) => hub.exchange.exportOf(mark),
+    identify: (table) => hub.share.identifyExport(table),
     close: () => hub.close(),
   };
+});
+
+registerKeysCommands(program, (flags) => {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir });
 });
 
 registerLedgerCommands(program, async () => {
@@ -178,6 +209,16 @@ registerLedgerCommands(program, async () => {
   const hub = await openHub({ databaseUrl, dataDir });
   return { ledger: hub.ledger, db: hub.db.kysely.withTables<LedgerTables>(), close: () => hub.close() };
 });
+
+registerBackupCommands(
+  program,
+  (flags) => hubOptions(flags),
+  () =>
+    MIGRATIONS.flatMap((m) =>
+      m.migrations.flatMap((x) => [m.module, m.renamedFrom ?? m.module].map((name) => `${name}/${x.id}`)),
+    ),
+  (target) => openHub(target),
+);
 
 program.parseAsync().catch((e: unknown) => {
   console.error(isHubError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e));

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Demand, Grant } from '../exchange/index.js';
+import type { Demand, Grant } from '../share/index.js';
 import type { Hub } from '../hub/index.js';
 
 type OpenHub = (flags: { data?: string }) => Promise<Hub>;
@@ -97,7 +97,7 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
   const grant = program.command('grant').description('grants (共享授权)');
   as(grant.command('list').description('grants the user may see')).action(async (flags: Flags) =>
     run(async (hub) => {
-      for (const g of await hub.exchange.listGrants(await hub.access.actorOf(flags.as))) printGrant(g);
+      for (const g of await hub.share.listGrants(await hub.access.actorOf(flags.as))) printGrant(g);
     })(flags),
   );
   as(
@@ -128,7 +128,7 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
       run(async (hub) => {
         const actor = await hub.access.actorOf(flags.as);
         printGrant(
-          await hub.exchange.createGrant(actor, {
+          await hub.share.createGrant(actor, {
             consumer: flags.consumer,
             resource: flags.resource,
             fields: flags.fields,
@@ -145,7 +145,7 @@ export function registerShareCommands(program: Command, open: OpenHub): void {
     as(grant.command(`${action} <id>`).description(`${action} a grant; acts on the next call`)).action(
       async (id: string, flags: Flags) =>
         run(async (hub) =>
-          printGrant(await hub.exchange.grants.change(await hub.access.actorOf(flags.as), Number(id), action)),
+          printGrant(await hub.share.grants.change(await hub.access.actorOf(flags.as), Number(id), action)),
         )(flags),
     );
   }

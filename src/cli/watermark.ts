@@ -1,21 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { decodeCsvBytes, extractWatermark, readCsvTable } from '../exchange/index.js';
-
-/** One row of exchange.export: who took which watermarked bulk export. */
-export interface ExportRecord {
-  mark: string;
-  consumer: string;
-  resource: string;
-  rows: number;
-  createdBy: string;
-  createdAt: string;
-}
+import { decodeCsvBytes, readCsvTable, type Identification } from '../share/index.js';
 
 export interface WatermarkHandle {
-  /** The hub's watermark secret, the one exports were marked with. */
-  secret: Uint8Array;
-  lookup(mark: string): Promise<ExportRecord | null>;
+  /** Tests a table (header first) against the hub's known exports (ShareService.identifyExport). */
+  identify(table: string[][]): Promise<Identification>;
   close(): Promise<void>;
 }
 
@@ -35,28 +24,36 @@ export function registerWatermarkCommands(program: Command, open: () => Promise<
       const table = readCsvTable(decodeCsvBytes(readFileSync(file)));
       const handle = await open();
       try {
-        const reading = extractWatermark(table, handle.secret);
-        const found = reading.mark === null ? null : await handle.lookup(reading.mark);
+        const reading = await handle.identify(table);
+        const found = reading.export;
         if (flags.json) {
-          console.log(
-            JSON.stringify({ file, rows: Math.max(0, table.length - 1), ...reading, export: found }, null, 2),
-          );
+          console.log(JSON.stringify({ file, ...reading }, null, 2));
         } else {
-          console.log(`file        ${file} (${Math.max(0, table.length - 1)} rows after the header)`);
+          const e = reading.evidence;
+          console.log(`file        ${file} (${reading.rows} rows after the header)`);
           console.log(`mark        ${reading.mark ?? '—'}`);
-          console.log(`confidence  ${reading.confidence.toFixed(3)}`);
-          console.log(`votes       ${reading.votes} marked cells`);
+          console.log(`confidence  ${reading.confidence.toFixed(6)}`);
+          console.log(`tested      ${reading.candidates} known exports`);
+          if (e) {
+            console.log(`decoys      ${e.decoys} decoy rows of the export`);
+            console.log(`order       ${e.order.agree} of ${e.order.pairs} neighbouring rows in the export's order`);
+            console.log(`spacing     ${e.spacing.agree} of ${e.spacing.cells} free-text values spaced as marked`);
+          }
           if (found) {
-            console.log(`exported    ${found.createdAt} by ${found.createdBy}`);
-            console.log(`consumer    ${found.consumer}`);
-            console.log(`resource    ${found.resource} (${found.rows} rows exported)`);
+            console.log(
+              `exported    ${found.createdAt} by ${found.createdByName ?? found.createdBy} (${found.createdBy})`,
+            );
+            console.log(`consumer    ${found.consumerName ?? found.consumer} (${found.consumer})`);
+            console.log(
+              `resource    ${found.resourceName ?? found.resource} (${found.resource}, ${found.rows} rows exported)`,
+            );
           }
         }
         if (reading.mark === null) {
           console.error(
             reading.votes === 0
-              ? 'no watermark found: the file carries no marked cells'
-              : `no watermark found: ${reading.votes} marked cells, but too few or too inconsistent to name an export under this hub's secret`,
+              ? 'no watermark found: the file matches no known export (no key column, order or free text to test)'
+              : `no watermark found: ${reading.votes} observations, but too few or too inconsistent to name one of ${reading.candidates} known exports`,
           );
           process.exitCode = IDENTIFY_EXIT.noMark;
         } else if (!found) {

@@ -1,12 +1,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HubError } from '../kernel/index.js';
+import { HubError, REPLICA_MAX_LAG_MS, msg } from '../kernel/index.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { copyInPGlite, copyInPostgres } from './copy.js';
+import { openReplicas, type ReplicaOptions } from './replicas.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -26,28 +27,60 @@ export interface ConnectOptions {
   databaseUrl?: string | undefined;
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PGlite only: start an in-memory database from this dump (`dumpDataDir`) instead of an empty
+   * one. Tests open a copy of a demo city seeded once, rather than seeding it in every suite.
+   */
+  loadDataDir?: Blob | undefined;
+  /** PostgreSQL only: streaming replicas for reads that may be a moment stale (docs/replicas.md). */
+  readUrls?: readonly string[];
+  /** How stale a replica may be before its reads go to the primary (QDH_REPLICA_MAX_LAG_MS). */
+  replicaMaxLagMs?: number;
+  /** Told when a replica starts or stops being used, and why. */
+  onReplicaChange?: ReplicaOptions['onChange'];
 }
 
 export async function connect(opts: ConnectOptions): Promise<Database> {
-  if (opts.databaseUrl) return connectPostgres(opts.databaseUrl, opts.poolSize ?? 10);
-  return connectPGlite(opts.dataDir ?? 'memory://');
+  if (opts.databaseUrl) return connectPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts);
+  return connectPGlite(opts.dataDir ?? 'memory://', opts.loadDataDir);
 }
 
-async function connectPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max });
+async function connectPostgres(url: string, max: number, read: ConnectOptions = {}): Promise<Database> {
+  // A server that is down refuses at once; one that cannot be reached (or a pool whose every
+  // connection is busy for this long) must not hold a request: it fails as a 503 after this.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
   // An idle connection that the server closes (a restart, a failover) is dropped by the pool
   // and replaced on next use; without a listener its error would end the process.
   pool.on('error', () => {});
+  // A connection that is checked out has no listener of the pool's: Kysely holds one through a
+  // transaction, COPY through a load. A server that ends its sessions (a restart: 57P01) would make
+  // its 'error' event end the process. The query on it fails instead, and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   // Fail now with a clear message rather than at the first request.
   const client = await pool.connect();
   client.release();
   const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+  const replicas = read.readUrls?.length
+    ? await openReplicas({ pool, url }, read.readUrls, {
+        poolSize: max,
+        maxLagMs: read.replicaMaxLagMs ?? REPLICA_MAX_LAG_MS,
+        onChange: read.onReplicaChange,
+      })
+    : undefined;
   const u = new URL(url);
   const listeners: Array<() => Promise<void>> = [];
   return {
     kind: 'postgres',
-    describe: `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}`,
+    describe:
+      `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}` +
+      (replicas ? ` + read replicas ${replicas.names.join(', ')}` : ''),
     kysely,
+    ...(replicas ? { replica: replicas.kysely } : {}),
     copyIn: (table, columns, chunks) => copyInPostgres(pool, table, columns, chunks),
     listen: async (channel, onMessage) => {
       const stop = await listenPostgres(url, channel, onMessage);
@@ -56,14 +89,22 @@ async function connectPostgres(url: string, max: number): Promise<Database> {
     },
     close: async () => {
       await Promise.all(listeners.map((stop) => stop()));
+      await replicas?.close();
       await kysely.destroy();
     },
   };
 }
 
+/** How long opening a connection (or waiting for a free one of the pool) may take before it fails. */
+const CONNECT_TIMEOUT_MS = 5000;
+/** How soon a dropped LISTEN connection is opened again, and how often while the server stays away. */
+const RELISTEN_MS = 1000;
+
 /**
  * LISTEN needs a connection of its own, outside the pool. When it drops, the listener is told
- * (null: anything may have been missed) and a new connection listens again a second later.
+ * (null: anything may have been missed) and a new connection listens again a second later —
+ * again every second while the server is away (a restart), or caches in this process would
+ * never hear another process's changes again.
  */
 async function listenPostgres(
   url: string,
@@ -76,14 +117,35 @@ async function listenPostgres(
   const open = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     c.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
-    c.on('error', () => {
-      onMessage(null);
+    const lost = () => {
       void c.end().catch(() => {});
-      if (!stopped) setTimeout(() => void open().catch(() => onMessage(null)), 1000).unref();
-    });
-    await c.connect();
-    await c.query(`listen ${channel}`);
+      // Before it listened, open() itself fails and its caller tries again.
+      if (client !== c || stopped) return;
+      client = null;
+      onMessage(null);
+      reopen();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+    } catch (e) {
+      void c.end().catch(() => {});
+      throw e;
+    }
     client = c;
+    if (stopped) return void (await c.end().catch(() => {}));
+    // Anything NOTIFYed while no connection listened is unknown: the listener forgets all.
+    if (again) onMessage(null);
+  };
+  let again = false;
+  const reopen = () => {
+    if (stopped) return;
+    again = true;
+    setTimeout(() => {
+      if (!stopped) void open().catch(() => (onMessage(null), reopen()));
+    }, RELISTEN_MS).unref();
   };
   await open();
   return async () => {
@@ -103,10 +165,7 @@ function lockDataDir(dataDir: string): () => void {
   } catch {
     const owner = Number(readFileSync(file, 'utf8'));
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new HubError(
-        'KRN_CONFIG',
-        `${dataDir} is in use by process ${owner}: stop it first, or use DATABASE_URL to share PostgreSQL`,
-      );
+      throw new HubError('KRN_CONFIG', msg('config.dataDirInUse', { dir: dataDir, pid: owner }));
     }
     writeFileSync(file, String(process.pid));
   }
@@ -122,12 +181,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function connectPGlite(dataDir: string): Promise<Database> {
+async function connectPGlite(dataDir: string, loadDataDir: Blob | undefined): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   const db = await PGlite.create(dataDir, {
+    loadDataDir,
     parsers: {
       [INT8]: (v: string) => Number(v),
       [DATE]: (v: string) => v,

@@ -2,7 +2,7 @@ export { connect, type ConnectOptions } from './connect.js';
 export { migrate } from './migrate.js';
 export { json } from './json.js';
 export { copyText } from './copy.js';
-export { transactionRetrying } from './retry.js';
+export { connectionLost, transactionRetrying } from './retry.js';
 export type { Database, DatabaseKind, Migration, ModuleMigrations } from './types.js';
 export {
   sql,

@@ -16,6 +16,10 @@ export async function migrate(db: Database, modules: readonly ModuleMigrations[]
   await k.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(7301)`.execute(conn);
     try {
+      for (const m of modules) {
+        if (m.renamedFrom === undefined) continue;
+        await sql`update public.qdh_migration set module = ${m.module} where module = ${m.renamedFrom}`.execute(conn);
+      }
       const done = await sql<{ module: string; id: string }>`select module, id from public.qdh_migration`.execute(conn);
       const seen = new Set(done.rows.map((r) => `${r.module}/${r.id}`));
       for (const m of modules) {

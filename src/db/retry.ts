@@ -22,3 +22,32 @@ export async function transactionRetrying<DB, T>(
     }
   }
 }
+
+/** SQLSTATEs of a server going away: admin_shutdown, crash_shutdown, cannot_connect_now (starting up). */
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03']);
+/** Socket errors of a server that is down or restarting. */
+const SOCKET_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+/** node-postgres's own words when a connection dies or cannot be had in time (it gives them no code). */
+const DRIVER_GONE =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
+
+/**
+ * Why the database cannot be reached, when `error` says it went away (a restart, a failover, a
+ * server still starting); undefined for any other error. Such a failure is worth trying again in
+ * a moment, unlike a query that failed on its own: the HTTP layer answers it with 503 and
+ * Retry-After rather than 500. SQLSTATE class 08 is a connection exception as well.
+ */
+export function connectionLost(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (SERVER_GONE.has(code) || SOCKET_GONE.has(code) || code.startsWith('08'))) {
+      return code;
+    }
+    if (e instanceof AggregateError) {
+      const inner = e.errors.map(connectionLost).find((c) => c !== undefined);
+      if (inner) return inner;
+    }
+    if (DRIVER_GONE.test(e.message)) return 'connection lost';
+  }
+  return undefined;
+}

@@ -13,6 +13,13 @@ export interface Database {
   readonly describe: string;
   readonly kysely: Kysely<object>;
   /**
+   * Read-only connection to a streaming replica; reads that may be a moment stale go here
+   * (`DATABASE_READ_URLS`, docs/replicas.md). Spread over the replicas, and the primary itself
+   * while every replica is down or lags more than `QDH_REPLICA_MAX_LAG_MS`. Absent without
+   * replicas: such reads use `kysely`. Never for writes, grants, quotas or the ledger.
+   */
+  replica?: Kysely<object>;
+  /**
    * Calls `onMessage` with the payload of every NOTIFY on `channel`, from any process using the
    * database; with `null` when notifications may have been missed (a dropped connection), so
    * that a cache can forget everything. Returns a function that stops listening.
@@ -35,5 +42,7 @@ export interface Migration {
 
 export interface ModuleMigrations {
   module: string;
+  /** The module's earlier name: its bookkeeping rows are carried over before migrating. */
+  renamedFrom?: string;
   migrations: readonly Migration[];
 }

@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import type { Actor } from '../access/index.js';
-import type { Author, ResourceInput } from '../catalog/index.js';
+import type { Author, Resource } from '../catalog/index.js';
 import type { Hub } from '../hub/index.js';
 import { JINAN, countiesOf, findDivision, makeCitizenId } from '../kernel/index.js';
 import type { SourceFormat } from '../ingest/index.js';
-import { advance } from './catalog.js';
+import { importOne } from './catalog.js';
+import type { DemoDepartment } from './catalog-files.js';
 import {
   GIVEN,
   STREETS,
@@ -26,108 +27,6 @@ import {
  * Deterministic: the same city every time. (市残联 and 市税务局 are not among the demo's 21
  * departments; 市民政局 sends the disability certificates and 市统计局 the enterprise figures.)
  */
-
-const field = (name: string, label: string, element: string, required = false) => ({ name, label, element, required });
-
-const HEALTH: ResourceInput = {
-  name: '健康档案居民身份与联系信息',
-  summary: '居民电子健康档案中的身份、出生、居住地址与联系电话，按人口基础库要求汇交。',
-  category: 'theme',
-  shareType: 'conditional',
-  shareCondition: '仅用于人口基础库比对与公共卫生服务',
-  openType: 'closed',
-  level: 'important',
-  updateFrequency: 'monthly',
-  keywords: ['健康档案', '人口基础库', '居住地址'],
-  keyField: 'citizen_id',
-  fields: [
-    field('citizen_id', '公民身份号码', 'citizen_id', true),
-    field('name', '姓名', 'person_name', true),
-    field('gender', '性别', 'gender'),
-    field('birth_date', '出生日期', 'birth_date'),
-    field('address', '居住地址', 'address'),
-    field('phone', '联系电话', 'phone'),
-  ],
-};
-
-const HOUSEHOLD: ResourceInput = {
-  name: '居家老年人家庭状况信息',
-  summary: '60 岁以上居家老年人的同住人数与居住地址，用于独居老人关爱与养老服务。',
-  category: 'theme',
-  shareType: 'conditional',
-  shareCondition: '用于养老服务、独居老人探访与应急救助',
-  openType: 'closed',
-  level: 'important',
-  updateFrequency: 'quarterly',
-  keywords: ['老年人', '独居', '养老服务'],
-  keyField: 'citizen_id',
-  fields: [
-    field('citizen_id', '公民身份号码', 'citizen_id', true),
-    field('name', '姓名', 'person_name', true),
-    field('household_size', '同住人数', 'household_size', true),
-    field('address', '居住地址', 'address'),
-  ],
-};
-
-const DISABILITY: ResourceInput = {
-  name: '残疾人证持证信息',
-  summary: '持有第二代残疾人证的人员名单、证号与发证日期（证号含残疾类别与等级）。',
-  category: 'theme',
-  shareType: 'conditional',
-  shareCondition: '用于残疾人两项补贴、社会救助与无障碍服务资格核验',
-  openType: 'closed',
-  level: 'core',
-  updateFrequency: 'monthly',
-  keywords: ['残疾人证', '残疾人', '补贴'],
-  keyField: 'citizen_id',
-  fields: [
-    field('citizen_id', '公民身份号码', 'citizen_id', true),
-    field('name', '姓名', 'person_name', true),
-    field('cert_no', '残疾人证号', 'disability_cert_no', true),
-    field('issue_date', '发证日期', 'issue_date'),
-  ],
-};
-
-const UNITS: ResourceInput = {
-  name: '基本单位名录（法人单位）',
-  summary: '统计基本单位名录库中的法人单位名称、法定代表人、单位地址、期末从业人数与营业收入。',
-  category: 'theme',
-  shareType: 'conditional',
-  shareCondition: '用于法人基础库比对与惠企政策精准推送',
-  openType: 'closed',
-  level: 'important',
-  updateFrequency: 'yearly',
-  keywords: ['基本单位名录', '从业人数', '营业收入'],
-  keyField: 'credit_code',
-  fields: [
-    field('credit_code', '统一社会信用代码', 'credit_code', true),
-    field('name', '单位名称', 'enterprise_name', true),
-    field('legal_rep', '法定代表人', 'legal_rep'),
-    field('address', '单位地址', 'address'),
-    field('employees', '从业人数', 'employees'),
-    field('revenue', '营业收入（万元）', 'revenue'),
-  ],
-};
-
-const EMPLOYERS: ResourceInput = {
-  name: '社会保险参保单位信息',
-  summary: '参保单位的名称、法定代表人、办公地址与在保职工人数。',
-  category: 'theme',
-  shareType: 'conditional',
-  shareCondition: '用于社保稽核、就业补贴与法人基础库比对',
-  openType: 'closed',
-  level: 'important',
-  updateFrequency: 'monthly',
-  keywords: ['参保单位', '社会保险', '用工'],
-  keyField: 'credit_code',
-  fields: [
-    field('credit_code', '统一社会信用代码', 'credit_code', true),
-    field('name', '单位名称', 'enterprise_name', true),
-    field('legal_rep', '法定代表人', 'legal_rep'),
-    field('address', '办公地址', 'address'),
-    { name: 'insured', label: '在保职工人数', type: 'integer' as const, sensitivity: 1 },
-  ],
-};
 
 /** 一数一源 as the demo city declares it; phone (person) and address (legal entity) name no source. */
 const AUTHORITIES: Array<[kind: 'person' | 'legal_entity', element: string, provider: string]> = [
@@ -198,6 +97,8 @@ export interface BaseSeed {
   enterprises: number;
   operator: Actor;
   officers: Map<string, Author>;
+  /** The files of `workbooks/with-data/`, where these sources' registrations are. */
+  withData: DemoDepartment[];
 }
 
 /**
@@ -215,29 +116,27 @@ export async function declareBases(hub: Hub, operator: Actor): Promise<void> {
 export async function seedBaseSources(hub: Hub, seed: BaseSeed): Promise<void> {
   const people_ = [...people(seed.people, 2026)];
   const firms = [...enterprises(seed.enterprises)];
-  const load = (provider: string, input: ResourceInput, file: Readable, source: string, format: SourceFormat = 'csv') =>
-    loadSource(hub, seed, provider, input, file, source, format);
-  await load('JNWJW', HEALTH, gbkCsv(healthRecords(people_), HEALTH), 'demo:健康档案.csv');
-  await load('JNMZJ', HOUSEHOLD, utf8Csv(households(people_)), 'demo:居家老年人.csv');
-  await load('JNMZJ', DISABILITY, ndjson(disabilityCerts(people_)), 'demo:残疾人证.ndjson', 'ndjson');
-  await load('JNTJJ', UNITS, utf8Csv(statUnits(firms)), 'demo:基本单位名录.csv');
-  await load('JNRSJ', EMPLOYERS, utf8Csv(insuredEmployers(firms)), 'demo:参保单位.csv');
+  const load = (name: string, file: (r: Resource) => Readable, source: string, format: SourceFormat = 'csv') =>
+    loadSource(hub, seed, name, file, source, format);
+  await load('健康档案居民身份与联系信息', (r) => gbkCsv(healthRecords(people_), r), 'demo:健康档案.csv');
+  await load('居家老年人家庭状况信息', () => utf8Csv(households(people_)), 'demo:居家老年人.csv');
+  await load('残疾人证持证信息', () => ndjson(disabilityCerts(people_)), 'demo:残疾人证.ndjson', 'ndjson');
+  await load('基本单位名录（法人单位）', () => utf8Csv(statUnits(firms)), 'demo:基本单位名录.csv');
+  await load('社会保险参保单位信息', () => utf8Csv(insuredEmployers(firms)), 'demo:参保单位.csv');
   await hub.ingest.settled();
 }
 
 async function loadSource(
   hub: Hub,
   seed: BaseSeed,
-  provider: string,
-  input: ResourceInput,
-  file: Readable,
+  name: string,
+  file: (r: Resource) => Readable,
   source: string,
   format: SourceFormat,
 ): Promise<string> {
-  const officer = seed.officers.get(provider)!;
-  const resource = await hub.catalog.register(provider, officer, input);
-  await advance(hub, resource.code, 'published', officer, seed.operator);
-  await hub.ingest.runFile(resource, file, { createdBy: officer.userId, source, format });
+  const resource = await importOne(hub, seed.withData, name, seed.officers, seed.operator);
+  const createdBy = seed.officers.get(resource.provider.code)!.userId;
+  await hub.ingest.runFile(resource, file(resource), { createdBy, source, format });
   return resource.code;
 }
 
@@ -375,9 +274,9 @@ function wrongCheckChar(code: string): string {
 }
 
 /** The labels as header, encoded in GBK as a department's spreadsheet export would be. */
-function gbkCsv(rows: Iterable<Row>, input: ResourceInput): Readable {
-  const fields = input.fields.map((f) => f.name);
-  const header = input.fields.map((f) => f.label);
+function gbkCsv(rows: Iterable<Row>, resource: Resource): Readable {
+  const fields = resource.fields.map((f) => f.name);
+  const header = resource.fields.map((f) => f.label);
   const text = stringify([header, ...[...rows].map((r) => fields.map((f) => r[f] ?? ''))]);
   return Readable.from([iconv.encode(text, 'gbk')]);
 }

@@ -1,43 +1,63 @@
 import type { Hub } from '../hub/index.js';
-import type { Author } from '../catalog/index.js';
-import { demoCatalogEntries, type DemoEntry } from './catalog-entries.js';
+import type { Author, Resource, ResourceContent } from '../catalog/index.js';
+import { readDemoCatalog, type DemoDepartment, type DemoStatus } from './catalog-files.js';
 
 /**
- * The demo city's catalog: every department registers its entries through the same workflow
- * a real officer would (register → submit → approve → publish), so history, tasks and
- * indicators show real steps. A few stay submitted, returned or draft for the review queue.
+ * The demo city's catalog: each department imports its workbook from `workbooks/catalog/` through
+ * the import path an officer uses (one all-or-nothing batch of drafts), then every resource
+ * goes through the same workflow a real one would (submit → approve → publish), so history,
+ * tasks and indicators show real steps. A few stay submitted, returned or draft for the review
+ * queue, as the files' 状态 column says.
  */
 export async function seedCatalog(hub: Hub, officers: Map<string, Author>, operator: Author): Promise<number> {
   let count = 0;
-  for (const entry of demoCatalogEntries()) {
-    const officer = officers.get(entry.provider);
-    if (!officer) continue;
-    const resource = await hub.catalog.register(entry.provider, officer, {
-      ...entry.input,
-      mount: mountOf(entry, count),
-    });
-    await advance(hub, resource.code, entry.status, officer, operator);
-    count++;
+  for (const { provider, registrations } of await readDemoCatalog()) {
+    const officer = officers.get(provider);
+    if (!officer) throw new Error(`demo catalog: ${provider} has no data officer`);
+    const contents = registrations.map((r) => ({ ...r.content, mount: mountOf(provider, r.content, count++) }));
+    const resources = await hub.catalog.registerAll(provider, officer, contents);
+    for (const [i, resource] of resources.entries()) {
+      await advance(hub, resource.code, registrations[i]!.status, officer, operator);
+    }
   }
   return count;
 }
 
-/** Most entries mount a table or a service of their department; a few mount nothing yet. */
-function mountOf(entry: DemoEntry, i: number) {
-  if (i % 9 === 8) return { kind: 'records' as const };
-  if (entry.input.format === 'api') {
-    return {
-      kind: 'service' as const,
-      target: `gateway/${entry.provider.toLowerCase()}/${String(i).padStart(4, '0')}`,
-    };
-  }
-  return { kind: 'table' as const, target: `ods_${entry.provider.toLowerCase()}.t_${String(i).padStart(4, '0')}` };
+/**
+ * Imports one resource of the files (`readDemoCatalog(WITH_DATA_DIR)`) as its provider's officer
+ * would, and takes it as far as the files' 状态 says: a resource the demo then loads data into.
+ */
+export async function importOne(
+  hub: Hub,
+  files: DemoDepartment[],
+  name: string,
+  officers: Map<string, Author>,
+  operator: Author,
+): Promise<Resource> {
+  const provider = files.find((d) => d.registrations.some((r) => r.content.name === name));
+  const registration = provider?.registrations.find((r) => r.content.name === name);
+  const officer = provider && officers.get(provider.provider);
+  if (!provider || !registration || !officer) throw new Error(`demo catalog: no resource ${name} with an officer`);
+  const [resource] = await hub.catalog.registerAll(provider.provider, officer, [registration.content]);
+  await advance(hub, resource!.code, registration.status, officer, operator);
+  return resource!;
+}
+
+/**
+ * The template has no mount column (a mount is set where the data lives, not in a workbook):
+ * most entries mount a table or a service of their department; a few mount nothing yet.
+ */
+function mountOf(provider: string, content: ResourceContent, i: number): ResourceContent['mount'] {
+  if (i % 9 === 8) return { kind: 'records' };
+  const serial = String(i).padStart(4, '0');
+  if (content.format === 'api') return { kind: 'service', target: `gateway/${provider.toLowerCase()}/${serial}` };
+  return { kind: 'table', target: `ods_${provider.toLowerCase()}.t_${serial}` };
 }
 
 export async function advance(
   hub: Hub,
   code: string,
-  status: DemoEntry['status'],
+  status: DemoStatus,
   officer: Author,
   operator: Author,
 ): Promise<void> {

@@ -2,14 +2,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Actor, Role } from '../access/index.js';
-import type { Author } from '../catalog/index.js';
+import type { Author, Resource } from '../catalog/index.js';
 import type { Logger } from '../kernel/index.js';
 import type { Hub } from '../hub/index.js';
 import { PLATFORM_ORG, demoOrganizations } from './orgs.js';
 import { enterprises, people, toCsv, prng } from './people.js';
-import { advance, seedCatalog } from './catalog.js';
+import { importOne, seedCatalog } from './catalog.js';
+import { readDemoCatalog, WITH_DATA_DIR, type DemoDepartment } from './catalog-files.js';
+
+/** The demo's seeded generator, for tests that want the demo's kind of data without a hub. */
+export { prng } from './people.js';
+/** The demo catalog's registrations as its files hold them, for benchmarks that want a city-sized catalog. */
+export { readDemoCatalog, type DemoDepartment, type DemoRegistration, type DemoStatus } from './catalog-files.js';
 import { declareBases, seedBaseSources } from './base-sources.js';
-import { ENTERPRISE_RESOURCE, PERSON_RESOURCE, SOCIAL_INSURANCE_RESOURCE } from './resources.js';
 
 export interface DemoSummary {
   /** False when the database already held data: the demo never seeds over real data. */
@@ -71,30 +76,12 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const operator = ids.get('operator')!;
   const officers = await appointOfficers(hub, ids, password);
   const count = opts.people ?? 10_000;
-  const officer = ids.get('officer')!;
   await declareBases(hub, operator);
-  const person = await hub.catalog.register('JNGAJ', officer, PERSON_RESOURCE);
-  await advance(hub, person.code, 'published', officer, operator);
-  await hub.ingest.runFile(person, toCsv(people(count, 2026)), {
-    createdBy: officer.userId,
-    source: 'demo:people.csv',
-  });
+  const withData = await readDemoCatalog(WITH_DATA_DIR);
+  const person = await seedPopulation(hub, withData, officers, operator, count);
   opts.logger?.info({ people: count }, 'demo population loaded');
 
-  const scjg = ids.get('officer_scjg')!;
-  const enterprise = await hub.catalog.register('JNSCJG', scjg, ENTERPRISE_RESOURCE);
-  await advance(hub, enterprise.code, 'published', scjg, operator);
-  await hub.ingest.runFile(enterprise, toCsv(enterprises(Math.max(50, Math.round(count / 10)))), {
-    createdBy: scjg.userId,
-    source: 'demo:enterprises.csv',
-  });
-
-  const rsj = ids.get('officer_rsj')!;
-  const insurance = await hub.catalog.register('JNRSJ', rsj, SOCIAL_INSURANCE_RESOURCE);
-  await advance(hub, insurance.code, 'published', rsj, operator);
-  await hub.ingest.runFile(insurance, toCsv(insured(count)), { createdBy: rsj.userId, source: 'demo:insurance.csv' });
-
-  await hub.exchange.createGrant(ids.get('operator')!, {
+  await hub.share.createGrant(ids.get('operator')!, {
     consumer: 'JNMZJ',
     resource: person.code,
     fields: ['citizen_id', 'name', 'gender', 'birth_date', 'division'],
@@ -102,13 +89,33 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
     masked: ['birth_date'],
     dailyQuota: 100_000,
   });
-  await hub.exchange.services.publish(person.code, 'operator');
+  await hub.share.services.publish(person.code, 'operator');
   const entries = await seedCatalog(hub, officers, operator);
   opts.logger?.info({ entries }, 'demo catalog registered');
   const firms = Math.max(50, Math.round(count / 10));
-  await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers });
+  await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers, withData });
   opts.logger?.info('demo base databases absorbed');
   return { seeded: true, password, accounts: ACCOUNTS };
+}
+
+/** The three resources the demo fills from its generators: residents, enterprises, their insurance. */
+async function seedPopulation(
+  hub: Hub,
+  withData: DemoDepartment[],
+  officers: Map<string, Author>,
+  operator: Author,
+  count: number,
+): Promise<Resource> {
+  const load = async (name: string, rows: Iterable<object>, source: string) => {
+    const resource = await importOne(hub, withData, name, officers, operator);
+    const createdBy = officers.get(resource.provider.code)!.userId;
+    await hub.ingest.runFile(resource, toCsv(rows), { createdBy, source });
+    return resource;
+  };
+  const person = await load('人口基础信息', people(count, 2026), 'demo:people.csv');
+  await load('企业登记信息', enterprises(Math.max(50, Math.round(count / 10))), 'demo:enterprises.csv');
+  await load('社会保险参保信息', insured(count), 'demo:insurance.csv');
+  return person;
 }
 
 function* insured(count: number) {

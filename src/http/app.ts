@@ -1,22 +1,22 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../kernel/index.js';
-import { HubError, uploadLimitsFromEnv, type UploadLimits } from '../kernel/index.js';
+import { HubError, uploadLimitsFromEnv, type UploadLimits, msg } from '../kernel/index.js';
 import { guardBodies } from './body-guard.js';
-import { ledgerRoutes } from './routes/ledger.js';
+import { ledgerRoutes, namesFrom } from './routes/ledger.js';
 import { registerAuth } from './auth.js';
 import type { Hub } from '../hub/index.js';
 import { registerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
 import { registerPublic, requireActorUnlessPublic } from './public-routes.js';
+import { checkRoutePolicy } from './route-policy.js';
 import { edgeOptionsFromEnv, registerSecurityHeaders, type EdgeOptions } from './security-headers.js';
 import { rejectUnstorableText } from './storable-text.js';
+import { registerWebAssets } from './web-assets.js';
 import { authRoutes } from './routes/auth.js';
+import { adminRoutes } from './routes/admin.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { catalogToolRoutes } from './routes/catalog-tools.js';
 import { baseRoutes } from './routes/base.js';
@@ -56,6 +56,8 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
     frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
   });
 
+  // Before any route is added: a route without an entry in ROUTE_POLICY stops the start.
+  checkRoutePolicy(app);
   app.setErrorHandler((error: FastifyError, request, reply) => sendProblem(error, request, reply));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -102,6 +104,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(hub), { prefix: '/api/v1/auth' });
+  await app.register(adminRoutes(hub), { prefix: '/api/v1/admin' });
   await app.register(platformRoutes(hub), { prefix: '/api/v1' });
   await app.register(catalogRoutes(hub), { prefix: '/api/v1/catalog' });
   await app.register(catalogToolRoutes(hub, limits), { prefix: '/api/v1/catalog' });
@@ -118,6 +121,8 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
       ledger: hub.ledger,
       requireAuditor: (request) => authorize(request.actor, 'ledger:read-entries'),
       subjectOf: (request) => request.citizenId ?? undefined,
+      requireSubjectSearch: (request) => authorize(request.actor, 'ledger:search-subject'),
+      names: namesFrom(hub),
     }),
     { prefix: '/api/v1/ledger' },
   );
@@ -127,18 +132,13 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
 
 /** Serves the single-page app; unknown non-API GETs get index.html so client-side routes work. */
 async function registerWeb(app: FastifyInstance, dir: string | undefined): Promise<void> {
-  const webDir = dir === undefined ? undefined : resolve(dir);
-  const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
-  if (hasWeb) {
-    // Twice: the public file routes in their own scope, and reply.sendFile at the root for the fallback.
-    await registerPublic(app, fastifyStatic, { root: webDir, wildcard: false, decorateReply: false });
-    await app.register(fastifyStatic, { root: webDir, serve: false });
-  }
+  // Compressed, immutable hashed assets and a revalidated index.html (src/http/web-assets.ts).
+  const hasWeb = await registerWebAssets(app, dir);
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|healthz|metrics)(\/|$)/.test(request.url);
     if (hasWeb && request.method === 'GET' && !isApi) return reply.sendFile('index.html');
     return sendProblem(
-      new HubError('KRN_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+      new HubError('KRN_NOT_FOUND', msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! })),
       request,
       reply,
     );

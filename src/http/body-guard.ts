@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HubError, type UploadLimits } from '../kernel/index.js';
+import { HubError, type UploadLimits, english, msg } from '../kernel/index.js';
 
 /**
  * Every request body, parsed whole (JSON) or streamed (multipart uploads), must keep arriving:
@@ -61,12 +61,12 @@ function watch(request: FastifyRequest, limits: Pick<UploadLimits, 'bodyIdleMs' 
   function timeOut(stalled: boolean): void {
     stop();
     const why = stalled
-      ? `no byte of the body for ${limits.bodyIdleMs / 1000} s`
-      : `the body arrived slower than ${limits.bodyMinRate} bytes/s`;
-    const error = new HubError('KRN_REQUEST_TIMEOUT', `${why}; send the whole body promptly`, {
+      ? msg('http.bodyIdle', { seconds: limits.bodyIdleMs / 1000 })
+      : msg('http.bodySlow', { rate: limits.bodyMinRate });
+    const error = new HubError('KRN_REQUEST_TIMEOUT', msg('http.sendPromptly', { why }), {
       headers: { connection: 'close' },
     });
-    request.log.warn({ bytes: seen - start }, why);
+    request.log.warn({ bytes: seen - start }, english(why));
     // An error event, not destroy(): destroying an unfinished request destroys its socket, and
     // the 408 could not be sent. The body's consumers (Fastify's parser, @fastify/multipart)
     // listen for it and stop; with no consumer listening, there is no one to answer either.

@@ -1,6 +1,6 @@
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { HubError } from '../kernel/index.js';
+import { HubError, fieldProblem, msg, withProblems } from '../kernel/index.js';
 
 /** NUL (PostgreSQL text cannot hold it) and UTF-16 halves without their pair (stored as U+FFFD). */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -15,7 +15,7 @@ const MAX_FILENAME = 255;
  * value goes on into job sources and logs, so it must be text the database can hold.
  */
 export async function* uploadParts(request: FastifyRequest): AsyncIterable<Multipart> {
-  if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data');
+  if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', msg('http.sendMultipart'));
   try {
     for await (const part of request.parts()) yield checked(part);
   } catch (e) {
@@ -34,15 +34,13 @@ function checked(part: Multipart): Multipart {
     const name = part.filename;
     if (UNSAFE_NAME.test(name) || name.length > MAX_FILENAME) {
       part.file.resume(); // drained, so that the error can be answered
-      throw new HubError('KRN_BAD_REQUEST', 'file: the file name has a control character or is too long', {
-        problems: [{ field: 'body/file', reason: `file name: no control characters, at most ${MAX_FILENAME}` }],
-      });
+      throw withProblems('KRN_BAD_REQUEST', [
+        fieldProblem('body/file', msg('http.badFileName', { max: MAX_FILENAME })),
+      ]);
     }
   } else if (typeof part.value === 'string' && UNSTORABLE.test(part.value)) {
     const field = `body/${part.fieldname.replace(new RegExp(UNSTORABLE.source, 'g'), '')}`;
-    throw new HubError('KRN_BAD_REQUEST', `${field}: contains a NUL character or a lone surrogate`, {
-      problems: [{ field, reason: 'contains a NUL character or a lone surrogate' }],
-    });
+    throw withProblems('KRN_BAD_REQUEST', [fieldProblem(field, msg('http.unstorable'))]);
   }
   return part;
 }
@@ -53,5 +51,5 @@ export function asClientError(e: unknown): unknown {
   const status = (e as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number') return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new HubError('KRN_BAD_REQUEST', `not readable multipart/form-data: ${message}`, { cause: e });
+  return new HubError('KRN_BAD_REQUEST', msg('http.notMultipart', { error: message }), { cause: e });
 }

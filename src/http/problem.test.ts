@@ -24,6 +24,26 @@ describe('sendProblem', () => {
     }
   });
 
+  it('answers a database that went away with 503 and Retry-After, in the request’s language', async () => {
+    const gone = [
+      dbError('57P01'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('query failed', { cause: new Error('timeout exceeded when trying to connect') }),
+    ];
+    for (const error of gone) {
+      const res = await appThrowing(error).inject({ url: '/', headers: { 'accept-language': 'en' } });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      expect(res.json()).toMatchObject({
+        code: 'KRN_UNAVAILABLE',
+        detail: expect.stringMatching(/cannot be reached for a moment .*try again in \d+ s/),
+      });
+    }
+    const zh = await appThrowing(dbError('57P03')).inject('/');
+    expect(zh.json().detail).toMatch(/^数据库暂时无法访问（57P03）/);
+  });
+
   it('keeps other database errors internal', async () => {
     const res = await appThrowing(dbError('23505')).inject('/');
     expect(res.statusCode).toBe(500);

@@ -5,6 +5,9 @@ import { openHub, type Hub } from '../hub/index.js';
 
 export interface StartOptions {
   databaseUrl?: string | undefined;
+  /** Streaming replicas for reads that may be a moment stale (DATABASE_READ_URLS), and their bound. */
+  readUrls?: readonly string[];
+  replicaMaxLagMs?: number;
   dataDir?: string;
   port?: number;
   host?: string;
@@ -32,6 +35,8 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
   const logger = opts.logger ?? createLogger(opts.logLevel ?? 'warn');
   const hub = await openHub({
     databaseUrl: opts.databaseUrl,
+    readUrls: opts.readUrls,
+    replicaMaxLagMs: opts.replicaMaxLagMs,
     dataDir: opts.dataDir ?? 'memory://',
     logger,
   });

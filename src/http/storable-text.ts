@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HubError, type FieldProblem } from '../kernel/index.js';
+import { type FieldProblem, fieldProblem, msg, withProblems } from '../kernel/index.js';
 
 /**
  * Text PostgreSQL cannot hold: NUL (not in `text`, not as `\u0000` in `jsonb`) and UTF-16
@@ -21,7 +21,7 @@ export function rejectUnstorableText(app: FastifyInstance): void {
     collect(request.query, 'querystring', problems, 0);
     collect(request.body, 'body', problems, 0);
     if (problems.length > 0) {
-      throw new HubError('KRN_BAD_REQUEST', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
+      throw withProblems('KRN_BAD_REQUEST', problems);
     }
   });
 }
@@ -29,13 +29,12 @@ export function rejectUnstorableText(app: FastifyInstance): void {
 function collect(value: unknown, at: string, problems: FieldProblem[], depth: number): void {
   if (problems.length >= 10 || depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) problems.push({ field: at, reason: 'contains a NUL character or a lone surrogate' });
+    if (UNSTORABLE.test(value)) problems.push(fieldProblem(at, msg('http.unstorable')));
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => collect(v, `${at}/${i}`, problems, depth + 1));
   } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
     for (const [key, v] of Object.entries(value)) {
-      if (UNSTORABLE.test(key))
-        problems.push({ field: at, reason: 'a property name contains a NUL character or a lone surrogate' });
+      if (UNSTORABLE.test(key)) problems.push(fieldProblem(at, msg('http.unstorableName')));
       collect(v, `${at}/${pointerToken(key)}`, problems, depth + 1);
     }
   }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { HubError } from '../kernel/index.js';
+import { HubError, invalid, msg } from '../kernel/index.js';
 import { asClientError, firstFile } from './multipart.js';
 
 /**
@@ -10,10 +10,9 @@ export async function readUpload(
   request: FastifyRequest,
   maxBytes: number,
 ): Promise<{ filename: string; data: Buffer }> {
-  if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', 'send multipart/form-data with a file');
+  if (!request.isMultipart()) throw new HubError('KRN_BAD_REQUEST', msg('http.sendMultipartFile'));
   const part = await firstFile(request);
-  if (!part)
-    throw new HubError('KRN_VALIDATION', 'file: required', { problems: [{ field: 'body/file', reason: 'required' }] });
+  if (!part) throw invalid('body/file', msg('kernel.required'));
   const data = await readAtMost(part.file, maxBytes);
   return { filename: part.filename, data };
 }
@@ -26,8 +25,7 @@ async function readAtMost(file: NodeJS.ReadableStream, maxBytes: number): Promis
     for await (const chunk of file) {
       size += (chunk as Buffer).length;
       if (size > maxBytes) {
-        const limit = `at most ${Math.round(maxBytes / 2 ** 20)} MiB`;
-        throw new HubError('KRN_VALIDATION', `file: ${limit}`, { problems: [{ field: 'body/file', reason: limit }] });
+        throw invalid('body/file', msg('file.atMostMiB', { max: Math.round(maxBytes / 2 ** 20) }));
       }
       chunks.push(chunk as Buffer);
     }

@@ -8,7 +8,7 @@ export interface AssetMap {
 
 /**
  * 数据资产图谱: organization → resources → fields → data elements, and resource → consuming
- * organizations (active grants). It spans catalog and exchange, so it is composed here. City-wide
+ * organizations (active grants). It spans catalog and share, so it is composed here. City-wide
  * the fields are left out (a thousand nodes tell nothing); resources link to elements directly,
  * which shows where one data element is held by several providers (一数一源 at a glance).
  */
@@ -21,7 +21,7 @@ export async function assetMap(hub: Hub, viewer: Viewer, provider?: string): Pro
     if (!nodes.has(id)) nodes.set(id, { id, kind, label });
     return id;
   };
-  const grants = await hub.exchange.grants.consumersByResource();
+  const grants = await hub.share.grants.consumersByResource();
   for (const r of resources) {
     const org = node(`org:${r.provider.code}`, 'org', r.provider.name);
     const res = node(`resource:${r.code}`, 'resource', r.name);

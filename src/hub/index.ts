@@ -1,23 +1,37 @@
-import { AccessService, OfficerService, accessMigrations } from '../access/index.js';
-import { BaseService, baseMigrations } from '../base/index.js';
-import { CatalogService, catalogMigrations } from '../catalog/index.js';
+import { AccessService, AuthorizedAccess, OfficerService, accessMigrations } from '../access/index.js';
+import { AuthorizedBase, BaseService, baseMigrations } from '../base/index.js';
+import { AuthorizedCatalog, CatalogService, catalogMigrations } from '../catalog/index.js';
 import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
-import { DemandService, ExchangeService, exchangeMigrations } from '../exchange/index.js';
-import { IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
-import { maskPersonalText, type Logger } from '../kernel/index.js';
+import {
+  AuthorizedDemands,
+  AuthorizedMonitoring,
+  AuthorizedServices,
+  DemandService,
+  ShareService,
+  shareMigrations,
+} from '../share/index.js';
+import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
+import { maskPersonalText, runAlone, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
-import { Purposes, purposeMigrations } from '../purpose/index.js';
+import { AuthorizedPurposes, Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
+import { KeyStore, configuredKeks, keysMigrations, type KeyEncryptionKey } from '../keys/index.js';
+import { RecordStore, recordCodecs, recordsMigrations } from '../records/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
+export { assetMap } from './asset-map.js';
+export { platformStats } from './stats.js';
+
 export const MIGRATIONS: readonly ModuleMigrations[] = [
   accessMigrations,
+  keysMigrations,
   ledgerMigrations,
   catalogMigrations,
+  recordsMigrations,
   ingestMigrations,
   baseMigrations,
   purposeMigrations,
-  exchangeMigrations,
+  shareMigrations,
   qualityMigrations,
 ];
 
@@ -31,19 +45,36 @@ export interface Hub {
   db: Database;
   access: AccessService;
   officers: OfficerService;
+  /** Organizations, accounts and officers as callers reach them: the access policy checked first. */
+  authorizedAccess: AuthorizedAccess;
   catalog: CatalogService;
+  /** The catalog as callers (HTTP, CLI) reach it: the access policy checked before each step. */
+  authorizedCatalog: AuthorizedCatalog;
+  /** The data resources mount, one record per subject key, by resource id. */
+  records: RecordStore;
   ingest: IngestService;
-  /** The base databases (人口, 法人): absorbed loads, authority, conflicts, labels. */
-  base: BaseService;
+  /** Which resources' jobs and schedules, and which sources, the access policy lets a caller use. */
+  ingestScope: IngestScope;
+  /** The base databases (人口, 法人): absorbed loads, authority, conflicts, labels; the policy checked first. */
+  base: AuthorizedBase;
   /** Ingest jobs from database and HTTP sources, and the schedules that enqueue them. */
   jobs: JobQueue;
   schedules: Scheduler;
   /** The purpose registry (用途) that grants, calls and — later — consents name. */
   purposes: Purposes;
-  exchange: ExchangeService;
-  demands: DemandService;
+  /** The purpose registry as callers reach it. */
+  authorizedPurposes: AuthorizedPurposes;
+  share: ShareService;
+  /** The data services' directory (list, publish, OpenAPI documents) as callers reach it. */
+  services: AuthorizedServices;
+  /** Usage, alerts and leaked exports of the data services as callers reach them. */
+  monitoring: AuthorizedMonitoring;
+  /** Demands as callers reach them: the access policy checked before each step. */
+  demands: AuthorizedDemands;
   quality: QualityService;
   ledger: Ledger;
+  /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
+  keys: KeyStore;
   /** Starts the background work of a serving process (what `worker` starts at once); again, nothing. */
   startWorker(): void;
   close(): Promise<void>;
@@ -51,6 +82,10 @@ export interface Hub {
 
 export interface OpenHubOptions {
   databaseUrl?: string | undefined;
+  /** PostgreSQL streaming replicas (DATABASE_READ_URLS) for record reads that may be a moment stale. */
+  readUrls?: readonly string[];
+  /** The staleness bound of those reads (QDH_REPLICA_MAX_LAG_MS; docs/replicas.md). */
+  replicaMaxLagMs?: number;
   dataDir?: string;
   /** Interval of signed tree heads while entries arrive. */
   headIntervalMs?: number;
@@ -65,6 +100,13 @@ export interface OpenHubOptions {
   logger?: Logger;
   /** The clock of tokens and of the login throttle (tests move it). */
   now?: () => Date;
+  /**
+   * Key-encryption keys, newest first (docs/encryption.md); default QDH_KEK / QDH_KEK_FILE and
+   * QDH_KEK_PREVIOUS from the environment, and without any a generated one kept in the database.
+   */
+  keks?: KeyEncryptionKey[];
+  /** PGlite in memory only: start from this dump of a database (tests clone a seeded demo city). */
+  loadDataDir?: Blob | undefined;
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
@@ -72,11 +114,19 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     databaseUrl: opts.databaseUrl,
     dataDir: opts.dataDir ?? 'memory://',
     poolSize: opts.poolSize,
+    loadDataDir: opts.loadDataDir,
+    readUrls: opts.readUrls,
+    replicaMaxLagMs: opts.replicaMaxLagMs,
+    onReplicaChange: (change) =>
+      change.usable
+        ? opts.logger?.info(change, 'reads use this replica')
+        : opts.logger?.warn(change, 'reads leave this replica for the primary'),
   });
   try {
     await migrate(db, MIGRATIONS);
-    const access = await AccessService.open(db, { now: opts.now });
-    const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000 });
+    const keys = await KeyStore.open(db, { keks: opts.keks ?? configuredKeks(process.env, 'gm'), logger: opts.logger });
+    const access = await AccessService.open(db, { now: opts.now, secrets: keys.box('access') });
+    const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000, secrets: keys.box('ledger') });
     const officers = new OfficerService(db);
     const orgNames = async (codes: string[]) => {
       const orgs = await access.listOrganizations();
@@ -91,28 +141,54 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
           what,
         );
     const catalog = new CatalogService(db, orgNames, ledger, officers);
-    const base = new BaseService(db, catalog, ledger, {
+    await catalog.start();
+    const records = new RecordStore(
+      db,
+      {
+        write: (trx, resourceId, count) => catalog.writeRecordCount(trx, resourceId, count),
+        loaded: (resourceId) => catalog.recordsLoaded(resourceId),
+      },
+      // Sensitivity-4 fields are sealed at rest, a sealed key field stored as its blind index.
+      recordCodecs(keys, async (resourceId) => {
+        const resource = await catalog.getById(resourceId);
+        return (
+          resource && {
+            keyField: resource.keyField,
+            sealed: resource.fields.filter((f) => f.sensitivity >= 4).map((f) => f.name),
+          }
+        );
+      }),
+    );
+    const base = new BaseService(db, catalog, records, ledger, {
       orgNames,
       citizenIdOf: (actor) => access.citizenIdOf(actor),
     });
+    // Ingest's after-load absorb goes through the face the hub exposes: what replaces hub.base.absorbJob reaches it.
+    const authorizedBase = new AuthorizedBase(base);
     await catalog.reindexMissing();
-    // Grants come from exchange, built below: asked for only when a correction is reported.
+    const authorizedCatalog = new AuthorizedCatalog(catalog, async () =>
+      (await access.listOrganizations()).filter((o) => o.kind === 'department'),
+    );
+    // Grants come from share, built below: asked for only when a correction is reported.
     const quality = new QualityService(db, {
       catalog,
+      records,
       tasks: officers,
       ledger,
-      grantedFields: async (org, resource) => (await exchange.grants.active(org, resource))?.fields ?? null,
+      grantedFields: async (org, resource) => (await share.grants.active(org, resource))?.fields ?? null,
       citizenIdOf: (actor) => access.citizenIdOf(actor),
       orgName,
     });
-    const ingest = new IngestService(db, catalog, {
+    const ingest = new IngestService(db, catalog, records, {
       checker: (resource, o) => quality.checker(resource, o),
       // A failed absorb is not lost: the worker's catch-up (below) absorbs what was missed.
       afterLoad: async (resource, jobId) =>
-        void (await base
+        void (await authorizedBase
           .absorbJob(resource, jobId)
           .catch(failed('base absorb failed; the catch-up retries it', { job: jobId, resource: resource.code }))),
       pending: (resource, jobId) => base.pending(resource, jobId),
+      threshold: (resource) => quality.threshold(resource.code),
+      ledger,
     });
     const jobs = new JobQueue(db, {
       run: (r, rows, o) => ingest.run(r, rows, o),
@@ -120,26 +196,42 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     });
     const schedules = new Scheduler(db, jobs);
     const purposes = new Purposes(db, ledger);
-    const exchange = new ExchangeService(db, access, catalog, ledger, purposes, {
+    await purposes.start();
+    const share = new ShareService(db, access, catalog, records, ledger, purposes, {
       watermarkSecret: await access.secret('watermark'),
     });
-    await exchange.start();
-    const demands = new DemandService(db, {
-      catalog,
-      tasks: officers,
-      ledger,
-      orgName,
-      purposes,
-      publish: async ({ demandId, consumer, resource, fields, purposes, by }) => {
-        const grant = await exchange.grants.forDemand(by, { demandId, consumer, resource, fields, purposes });
-        const service = await exchange.services.publish(resource, by.username);
-        return { grantId: grant.id, serviceCode: service.code };
-      },
-    });
+    await share.start();
+    const demands = new AuthorizedDemands(
+      new DemandService(db, {
+        catalog,
+        tasks: officers,
+        ledger,
+        orgName,
+        purposes,
+        // The service first (made once, harmless alone); the demand is finished in the grant's transaction.
+        publish: async ({ demandId, consumer, resource, fields, purposes, by, finish }) => {
+          const service = await share.services.publish(resource, by.username);
+          const grant = await share.grants.forDemand(by, {
+            demandId,
+            consumer,
+            resource,
+            fields,
+            purposes,
+            also: (trx, grantId) => finish(trx, grantId, service.code),
+          });
+          return { grantId: grant.id, serviceCode: service.code };
+        },
+      }),
+    );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
+    // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
-      void demands.flagOverdue().catch(failed('flagging overdue demand steps failed'));
-      void quality.flagOverdue().catch(failed('flagging overdue corrections failed'));
+      void runAlone(db, 'demands.flagOverdue', () => demands.flagOverdue()).catch(
+        failed('flagging overdue demand steps failed'),
+      );
+      void runAlone(db, 'quality.flagOverdue', () => quality.flagOverdue()).catch(
+        failed('flagging overdue corrections failed'),
+      );
     }, OVERDUE_CHECK_MS);
     overdue.unref();
     // Last, so that a failure above leaves no worker running on a closed database.
@@ -149,7 +241,10 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       jobs.start();
       schedules.start();
       // Not awaited: a catch-up of a large load takes minutes, a transaction per chunk.
-      const absorbMissed = () => void base.absorbMissed().catch(failed('catching up missed absorbs failed'));
+      const absorbMissed = () =>
+        void runAlone(db, 'base.absorbMissed', () => base.absorbMissed()).catch(
+          failed('catching up missed absorbs failed'),
+        );
       absorbMissed();
       catchUp = setInterval(absorbMissed, ABSORB_CATCH_UP_MS);
       catchUp.unref();
@@ -159,16 +254,24 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       db,
       access,
       officers,
+      authorizedAccess: new AuthorizedAccess(access, officers, ledger),
       catalog,
+      authorizedCatalog,
+      records,
       ingest,
-      base,
+      ingestScope: new IngestScope(catalog),
+      base: authorizedBase,
       jobs,
       schedules,
       purposes,
-      exchange,
+      authorizedPurposes: new AuthorizedPurposes(purposes),
+      share,
+      services: new AuthorizedServices(share, catalog, purposes),
+      monitoring: new AuthorizedMonitoring(share),
       demands,
       quality,
       ledger,
+      keys,
       startWorker,
       close: async () => {
         clearInterval(overdue);
@@ -176,8 +279,9 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         await ingest.settled();
         await schedules.stop();
         await jobs.stop();
-        await exchange.stop();
+        await share.stop();
         await ledger.close();
+        await keys.close();
         await db.close();
       },
     };

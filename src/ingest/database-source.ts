@@ -1,6 +1,6 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { HubError } from '../kernel/index.js';
+import { HubError, fieldProblem, msg } from '../kernel/index.js';
 
 export interface DatabaseSourceOptions {
   /** A postgres:// URL, already checked (sources.ts): the spec never holds it when it has a password. */
@@ -85,7 +85,9 @@ function sourceError(e: unknown): HubError {
   const permanent = typeof code === 'string' && (code.startsWith('42') || code === '25006');
   return new HubError(
     permanent ? 'ING_BAD_SOURCE' : 'ING_SOURCE_FAILED',
-    `database source: ${message}`,
-    permanent ? { problems: [{ field: 'source/query', reason: message }], cause: e } : { cause: e },
+    msg('ingest.databaseSource', { error: message }),
+    permanent
+      ? { problems: [fieldProblem('source/query', msg('kernel.text', { text: message }))], cause: e }
+      : { cause: e },
   );
 }

@@ -1,4 +1,4 @@
-import { HubError } from '../kernel/index.js';
+import { HubError, msg } from '../kernel/index.js';
 
 export interface HttpSourceOptions {
   /** The first page's URL, already checked (sources.ts). */
@@ -80,7 +80,7 @@ async function fetchPage(url: URL, page: number, opts: HttpSourceOptions): Promi
       // A refusal (401, 404 …) will be refused again; a server error, a timeout or a 429 may pass on a retry.
       const again = res.status >= 500 || res.status === 408 || res.status === 429;
       const detail = `${at}: HTTP ${res.status} ${res.statusText}`.trim();
-      throw again ? failed(detail) : new HubError('ING_BAD_SOURCE', `http source: ${detail}`);
+      throw again ? failed(detail) : new HubError('ING_BAD_SOURCE', msg('ingest.httpSource', { detail }));
     }
     text = await boundedText(res, opts.maxPageBytes ?? 64 * 1024 * 1024, at);
   } catch (e) {
@@ -91,7 +91,7 @@ async function fetchPage(url: URL, page: number, opts: HttpSourceOptions): Promi
   try {
     return JSON.parse(text) as Json;
   } catch {
-    throw new HubError('ING_BAD_SOURCE', `${at}: not JSON`);
+    throw new HubError('ING_BAD_SOURCE', msg('ingest.pageNotJson', { at }));
   }
 }
 
@@ -111,9 +111,12 @@ function itemsOf(body: Json, page: number, path: string | undefined): Array<Reco
   if (path) for (const key of path.split('.')) items = isObject(items) ? items[key] : undefined;
   else if (isObject(body)) items = Array.isArray(body.items) ? body.items : body.data;
   if (!Array.isArray(items))
-    throw new HubError('ING_BAD_SOURCE', `page ${page}: no array of items${path ? ` at ${path}` : ' (set itemsPath)'}`);
+    throw new HubError(
+      'ING_BAD_SOURCE',
+      path ? msg('ingest.noItemsAt', { page, path }) : msg('ingest.noItems', { page }),
+    );
   items.forEach((item, i) => {
-    if (!isObject(item)) throw new HubError('ING_BAD_SOURCE', `page ${page}, item ${i + 1}: not an object`);
+    if (!isObject(item)) throw new HubError('ING_BAD_SOURCE', msg('ingest.itemNotObject', { page, item: i + 1 }));
   });
   return items as Array<Record<string, Json>>;
 }
@@ -137,4 +140,4 @@ const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' &
 const where = (url: URL) => `${url.host}${url.pathname}`;
 
 const failed = (detail: string, cause?: unknown) =>
-  new HubError('ING_SOURCE_FAILED', `http source: ${detail}`, cause === undefined ? {} : { cause });
+  new HubError('ING_SOURCE_FAILED', msg('ingest.httpSource', { detail }), cause === undefined ? {} : { cause });

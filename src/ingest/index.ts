@@ -1,5 +1,7 @@
 export { ingestMigrations } from './migrations.js';
-export { IngestService, type IngestHooks, type JobReport, type Lineage, type RunOptions } from './service.js';
+export { IngestService, reasonIn, type IngestHooks, type JobReport, type Lineage, type RunOptions } from './service.js';
+export { IngestScope, type IngestAction } from './ingest-scope.js';
+export { OUTCOMES, outcomeOf, belowThreshold, type Outcome, type JobOutcome, type Threshold } from './outcome.js';
 export type { Reject, RowChecker, ValidateProgress } from './stages.js';
 export type { LoadQuality, QualityTrendPoint } from './quality-report.js';
 export { FORMATS as SOURCE_FORMATS, formatOf, parseSource, decodeText, type SourceFormat } from './parse.js';

@@ -100,5 +100,41 @@ create table ingest.column_mapping (
       // name matches a field's (a "姓名" column of the applicant's agent, say).
       sql: `alter table ingest.column_mapping alter column field drop not null;`,
     },
+    {
+      id: '006-outcome',
+      // A load's outcome (outcome.ts) is judged against the quality threshold its resource had
+      // when it ran, kept on the job. Below a threshold whose action is 'hold', the rows wait in
+      // ingest.held_row, the job 'held', until an officer of the provider releases them (they go
+      // in, the job 'succeeded') or discards them ('discarded'). Finished loads from before had
+      // the default threshold: warn below 95 %.
+      sql: `
+alter table ingest.job drop constraint job_state_check;
+alter table ingest.job add constraint job_state_check
+  check (state in ('queued','running','succeeded','failed','held','discarded'));
+alter table ingest.job add column min_pass_rate numeric(5,2);
+alter table ingest.job add column below_action text check (below_action in ('warn','hold'));
+alter table ingest.job add column snapshot boolean not null default false;
+alter table ingest.job add column decided_by text;
+alter table ingest.job add column decided_at timestamptz;
+update ingest.job set min_pass_rate = 95, below_action = 'warn' where state = 'succeeded';
+create table ingest.held_row (
+  job_id text not null references ingest.job(id),
+  source_row int not null,
+  key text not null,
+  doc jsonb not null,
+  primary key (job_id, source_row)
+);
+create index job_held on ingest.job (resource_code) where state = 'held';
+`,
+    },
+    {
+      id: '007-reason-keys',
+      // A quarantined reason keeps its message key and params (src/kernel/messages), so that the
+      // rejected-row report reads in the language of whoever asks; `reason` stays, in English.
+      sql: `
+alter table ingest.reject add column reason_code text;
+alter table ingest.reject add column reason_params jsonb;
+`,
+    },
   ],
 };

@@ -3,7 +3,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import Papa from 'papaparse';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { DEFAULT_UPLOAD_LIMITS, HubError, tooLarge, type UploadLimits } from '../kernel/index.js';
+import { DEFAULT_UPLOAD_LIMITS, HubError, tooLarge, type UploadLimits, fieldProblem, msg } from '../kernel/index.js';
 import { xlsxValues } from './xlsx.js';
 
 /** The file formats a source may have; `formatOf` tells them by name. */
@@ -16,8 +16,8 @@ export function formatOf(filename: string): SourceFormat {
   if (ext === 'json') return 'json';
   if (ext === 'ndjson' || ext === 'jsonl') return 'ndjson';
   if (ext === 'csv' || ext === 'txt' || ext === undefined) return 'csv';
-  throw new HubError('ING_BAD_FILE', `${filename}: not a CSV, XLSX, JSON or NDJSON file`, {
-    problems: [{ field: 'file', reason: `unsupported file type .${ext}` }],
+  throw new HubError('ING_BAD_FILE', msg('ingest.unsupportedFile', { file: filename }), {
+    problems: [fieldProblem('file', msg('ingest.unsupportedType', { ext }))],
   });
 }
 
@@ -51,8 +51,9 @@ async function* counted(batches: AsyncIterable<string[][]>, limits: FileLimits):
   let rows = 0;
   for await (const batch of batches) {
     rows += batch.length;
-    if (rows > limits.maxRows) throw tooLarge(`more than ${limits.maxRows} rows`);
-    if (batch.some((row) => row.length > limits.maxColumns)) throw tooLarge(`more than ${limits.maxColumns} columns`);
+    if (rows > limits.maxRows) throw tooLarge(msg('file.moreRows', { max: limits.maxRows }));
+    if (batch.some((row) => row.length > limits.maxColumns))
+      throw tooLarge(msg('file.moreColumns', { max: limits.maxColumns }));
     yield batch;
   }
 }
@@ -71,7 +72,7 @@ function checked(input: Readable, check: (chunk: Buffer) => HubError | undefined
 function atMost(input: Readable, maxBytes: number): Readable {
   let seen = 0;
   return checked(input, (chunk) =>
-    (seen += chunk.length) > maxBytes ? tooLarge(`larger than ${maxBytes} bytes`) : undefined,
+    (seen += chunk.length) > maxBytes ? tooLarge(msg('file.largerThan', { max: maxBytes })) : undefined,
   );
 }
 
@@ -91,7 +92,7 @@ function linesAtMost(input: Readable, maxLineBytes: number): Readable {
       if (i === cr) cr = chunk.indexOf(0x0d, from);
     }
     run += chunk.length - from;
-    return run > maxLineBytes ? tooLarge(`a line longer than ${maxLineBytes} bytes`) : undefined;
+    return run > maxLineBytes ? tooLarge(msg('file.longLine', { max: maxLineBytes })) : undefined;
   });
 }
 
@@ -162,9 +163,13 @@ async function* csvBatches(text: Readable): AsyncIterable<string[][]> {
     if (failure)
       throw failure instanceof HubError
         ? failure
-        : new HubError('ING_BAD_FILE', `not a readable CSV file: ${String((failure as Error)?.message ?? failure)}`, {
-            cause: failure,
-          });
+        : new HubError(
+            'ING_BAD_FILE',
+            msg('ingest.badCsv', { error: String((failure as Error)?.message ?? failure) }),
+            {
+              cause: failure,
+            },
+          );
     if (done) return;
     await new Promise<void>((r) => (wake = r));
   }
@@ -228,7 +233,7 @@ async function* xlsxRows(input: Readable, limits: FileLimits): AsyncIterable<str
     for await (const values of xlsxValues(input, limits)) yield values.map(cellText);
   } catch (e) {
     if (e instanceof HubError) throw e;
-    throw new HubError('ING_BAD_FILE', `not a readable XLSX workbook: ${(e as Error).message}`, { cause: e });
+    throw new HubError('ING_BAD_FILE', msg('ingest.badXlsx', { error: (e as Error).message }), { cause: e });
   }
 }
 
@@ -249,7 +254,7 @@ async function* objectRows(objects: AsyncIterable<unknown> | Iterable<unknown>, 
   let i = 0;
   for await (const o of objects) {
     if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-      throw new HubError('ING_BAD_FILE', `${where(i)}: not an object`);
+      throw new HubError('ING_BAD_FILE', msg('ingest.notObject', { where: where(i) }));
     }
     const record = o as Record<string, unknown>;
     if (!header) {
@@ -267,11 +272,10 @@ async function* jsonRows(input: Readable): AsyncIterable<string[]> {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new HubError('ING_BAD_FILE', `not JSON: ${(e as Error).message}`, { cause: e });
+    throw new HubError('ING_BAD_FILE', msg('ingest.notJson', { error: (e as Error).message }), { cause: e });
   }
   const items = Array.isArray(data) ? data : (data as { items?: unknown })?.items;
-  if (!Array.isArray(items))
-    throw new HubError('ING_BAD_FILE', 'expected a JSON array of objects (or { "items": [...] })');
+  if (!Array.isArray(items)) throw new HubError('ING_BAD_FILE', msg('ingest.jsonShape'));
   yield* objectRows(items, (i) => `item ${i + 1}`);
 }
 
@@ -287,7 +291,7 @@ async function* ndjsonRows(text: Readable): AsyncIterable<string[]> {
       try {
         yield JSON.parse(line) as unknown;
       } catch {
-        throw new HubError('ING_BAD_FILE', `line ${n}: not JSON`);
+        throw new HubError('ING_BAD_FILE', msg('ingest.lineNotJson', { line: n }));
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { Field, Resource } from '../catalog/index.js';
 import { sql, type Kysely } from '../db/index.js';
+import { jobOutcome, type JobOutcome } from './outcome.js';
 import type { IngestTables } from './tables.js';
 
 /**
@@ -9,7 +10,7 @@ import type { IngestTables } from './tables.js';
  *             质检合格率 (≥ 95 %);
  *  per field — the same two shares counted on that field's issues only.
  */
-export interface LoadQuality {
+export interface LoadQuality extends Pick<JobOutcome, 'outcome' | 'threshold'> {
   jobId: string;
   resource: string;
   finishedAt: string | null;
@@ -53,8 +54,11 @@ export async function loadQuality(db: Kysely<IngestTables>, resource: Resource, 
     from ingest.reject where job_id = ${jobId}`.execute(db);
   const counts = new Map(byField.map((f) => [f.field, f]));
   const read = job.rows_read;
+  const { outcome, threshold } = jobOutcome(job);
   return {
     jobId,
+    outcome,
+    threshold,
     resource: job.resource_code,
     finishedAt: job.finished_at?.toISOString() ?? null,
     rowsRead: read,

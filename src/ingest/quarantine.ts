@@ -77,6 +77,8 @@ export class Quarantine {
             row_number: r.row,
             field: r.field,
             reason: r.reason,
+            reason_code: r.code ?? null,
+            reason_params: r.params === undefined ? null : JSON.stringify(r.params),
             severity: r.severity ?? 'reject',
             rule: r.rule ?? null,
           })),

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../catalog/index.js';
 import { json, sql, type Database, type Kysely, type Selectable } from '../db/index.js';
-import { HubError, isHubError, type Logger } from '../kernel/index.js';
+import { HubError, announce, isHubError, type Logger, msg } from '../kernel/index.js';
 import type { JobReport } from './service.js';
+import { jobOutcome, type JobOutcome } from './outcome.js';
 import { describeSource, openSource, type SourceContext, type SourceSpec } from './sources.js';
 import type { ValidateProgress } from './stages.js';
+import { jobErrorText } from './storage-full.js';
 import type { IngestTables, JobState } from './tables.js';
 
 /** What the queue needs from the rest of the hub: the pipeline, and a resource by code. */
@@ -18,7 +20,10 @@ export interface QueueDeps {
 }
 
 export interface QueueOptions {
-  /** How often an idle worker looks for due jobs; `wake()` looks at once. */
+  /**
+   * The longest an idle worker waits before it looks again (for jobs of processes that died).
+   * It looks at once when a job is queued in any process (NOTIFY) and when the next retry is due.
+   */
   pollMs?: number;
   /** How often a running job's heartbeat (and progress) is written. */
   heartbeatMs?: number;
@@ -31,8 +36,8 @@ export interface QueueOptions {
   logger?: Logger;
 }
 
-/** A job as lists and the jobs page show it: counts, and where it is in the queue. */
-export interface JobStatus {
+/** A job as lists and the jobs page show it: counts, its outcome, and where it is in the queue. */
+export interface JobStatus extends JobOutcome {
   id: string;
   resource: string;
   source: string;
@@ -66,7 +71,10 @@ export interface EnqueueInput {
 type JobRow = Selectable<IngestTables['ingest.job']>;
 type Db = Kysely<IngestTables>;
 
-const DEFAULTS = { pollMs: 1000, heartbeatMs: 5000, staleMs: 60_000, backoffMs: 30_000, maxBackoffMs: 3_600_000 };
+const DEFAULTS = { pollMs: 30_000, heartbeatMs: 5000, staleMs: 60_000, backoffMs: 30_000, maxBackoffMs: 3_600_000 };
+
+/** Announced when a job becomes due to run now, so that idle workers in every process look at once. */
+const CHANNEL = 'ingest_job';
 
 /** Errors that will come again however often the job runs: no retry for them. */
 const PERMANENT = new Set(['ING_BAD_SOURCE', 'ING_BAD_FILE', 'CAT_RESOURCE_NOT_FOUND', 'KRN_VALIDATION']);
@@ -75,6 +83,8 @@ const PERMANENT = new Set(['ING_BAD_SOURCE', 'ING_BAD_FILE', 'CAT_RESOURCE_NOT_F
  * The ingest jobs queue: jobs from a database or HTTP source wait in ingest.job as `queued`;
  * any hub process claims one with FOR UPDATE SKIP LOCKED (so two never run the same job), runs
  * it with a heartbeat, and on failure queues it again with backoff until `max_attempts`.
+ * An idle worker does not poll: it sleeps until a job is announced (NOTIFY), the next retry is
+ * due, or `pollMs` has passed.
  */
 export class JobQueue {
   private readonly db: Db;
@@ -82,9 +92,11 @@ export class JobQueue {
   private loop: Promise<void> | undefined;
   private stopped = true;
   private wakeUp: (() => void) | undefined;
+  private awake = false;
+  private stopListening: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     private readonly deps: QueueDeps,
     opts: QueueOptions = {},
   ) {
@@ -111,13 +123,23 @@ export class JobQueue {
         schedule_id: input.scheduleId ?? null,
       })
       .execute();
+    // Delivered at commit when `trx` is a transaction's.
+    if (!input.hold) await announce(trx, CHANNEL, id);
     return id;
   }
 
   start(): void {
     if (this.loop) return;
     this.stopped = false;
-    this.loop = this.runLoop();
+    // A lost listening connection (null) may have missed a job: look again then too.
+    this.stopListening = this.database
+      .listen(CHANNEL, () => this.wake())
+      .catch((e: unknown) => {
+        this.opts.logger?.warn({ err: e }, 'ingest queue: cannot listen for new jobs; looking every pollMs');
+        return undefined;
+      });
+    // The first look only once listening: a job queued in between is then not missed.
+    this.loop = this.stopListening.then(() => this.runLoop());
   }
 
   /** Stops claiming; resolves when the job this process is running (if any) has ended. */
@@ -126,15 +148,21 @@ export class JobQueue {
     this.wake();
     await this.loop;
     this.loop = undefined;
+    await (
+      await this.stopListening
+    )?.();
+    this.stopListening = undefined;
   }
 
   /** Look for due jobs now rather than at the next poll (a job was just created in this process). */
   wake(): void {
+    this.awake = true;
     this.wakeUp?.();
   }
 
   /** One turn of a worker: re-queue jobs of dead processes, then claim and run one due job. */
   async work(): Promise<boolean> {
+    this.awake = false;
     await this.requeueStale();
     const job = await this.claim();
     if (!job) return false;
@@ -145,7 +173,7 @@ export class JobQueue {
   /** Runs one queued job in this process, now (the command line), with its progress. */
   async runNow(id: string, onProgress?: (p: ValidateProgress) => void): Promise<JobStatus> {
     const job = await this.claim(id);
-    if (!job) throw new HubError('KRN_CONFLICT', `ingest job ${id} is not queued`);
+    if (!job) throw new HubError('ING_JOB_BAD_STATE', msg('ingest.jobNotQueued', { id }));
     await this.execute(job, onProgress);
     return this.get(id);
   }
@@ -158,18 +186,33 @@ export class JobQueue {
         // The database away for a moment: the next poll tries again.
         this.opts.logger?.warn({ err: e }, 'ingest queue: poll failed');
       }
-      if (!this.stopped) await this.nap();
+      if (!this.stopped) await this.nap(await this.untilDue().catch(() => this.opts.pollMs));
     }
   }
 
-  private nap(): Promise<void> {
+  /** Milliseconds until the next queued job is due (by the database's clock), at most pollMs. */
+  private async untilDue(): Promise<number> {
+    const row = await sql<{ wait: number | null }>`
+      select cast(extract(epoch from min(next_attempt_at) - now()) * 1000 as float8) as wait
+      from ingest.job where state = 'queued' and spec is not null`.execute(this.db);
+    const wait = row.rows[0]?.wait;
+    return wait === null || wait === undefined ? this.opts.pollMs : Math.min(this.opts.pollMs, Math.max(0, wait) + 10);
+  }
+
+  /** Sleeps `ms`, or until woken; a wake that came while the worker was busy is not lost. */
+  private nap(ms: number): Promise<void> {
+    if (this.awake || this.stopped) {
+      this.awake = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wakeUp = undefined;
+        this.awake = false;
         resolve();
       };
-      const timer = setTimeout(done, this.opts.pollMs);
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
@@ -231,7 +274,7 @@ export class JobQueue {
 
   /** Queued again after a backoff while attempts remain and the error may pass; failed otherwise. */
   private async failed(job: JobRow, e: unknown): Promise<void> {
-    const error = e instanceof Error ? e.message : String(e);
+    const error = jobErrorText(e);
     const retry = job.attempts < job.max_attempts && !(isHubError(e) && PERMANENT.has(e.code));
     const wait = Math.min(this.opts.backoffMs * 2 ** (job.attempts - 1), this.opts.maxBackoffMs);
     const q = this.db.updateTable('ingest.job').where('id', '=', job.id).where('state', 'in', ['running', 'failed']);
@@ -261,6 +304,12 @@ export class JobQueue {
    * Returns how many source jobs were queued again.
    */
   async requeueStale(): Promise<number> {
+    // A release (decided_by set) whose process died: nothing went in and its rows are still held,
+    // so the load waits for a decision again rather than failing or reading its source anew.
+    await sql`
+      update ingest.job set state = 'held', decided_by = null, decided_at = null, heartbeat_at = null
+      where state = 'running' and decided_by is not null
+        and heartbeat_at < now() - cast(${this.opts.staleMs} as integer) * interval '1 millisecond'`.execute(this.db);
     // An upload cannot be read again: its job fails, and the provider uploads the file anew.
     await sql`
       update ingest.job set state = 'failed', heartbeat_at = null, finished_at = now(),
@@ -280,7 +329,7 @@ export class JobQueue {
 
   async get(id: string): Promise<JobStatus> {
     const row = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
+    if (!row) throw new HubError('ING_JOB_NOT_FOUND', msg('ingest.noJob', { id }));
     return statusOf(row);
   }
 
@@ -331,5 +380,6 @@ function statusOf(row: JobRow): JobStatus {
     finishedAt: iso(row.finished_at),
     scheduleId: row.schedule_id,
     spec: (row.spec as SourceSpec | null) ?? null,
+    ...jobOutcome(row),
   };
 }

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { json, sql, type Database, type Kysely, type Selectable } from '../db/index.js';
-import { HubError, invalid, type Logger } from '../kernel/index.js';
+import { HubError, announce, invalid, type Logger, msg } from '../kernel/index.js';
 import type { JobQueue } from './queue.js';
 import { describeSource, type SourceSpec } from './sources.js';
 import type { IngestTables, JobState } from './tables.js';
@@ -9,6 +9,10 @@ import type { IngestTables, JobState } from './tables.js';
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 /** Shorter intervals would fill the queue faster than most sources change. */
 const MIN_INTERVAL_MS = 60_000;
+/** The longest a started scheduler sleeps without looking (changes wake it at once). */
+const MAX_SLEEP_MS = 60_000;
+/** Announced when a schedule is created, changed or made due, so that sleeping schedulers look again. */
+const CHANNEL = 'ingest_schedule';
 
 export interface Schedule {
   id: number;
@@ -51,16 +55,16 @@ export function nextRuns(cron: string, timezone = DEFAULT_TIMEZONE, n = 3, from 
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    throw invalid('timezone', `unknown time zone ${timezone}`);
+    throw invalid('timezone', msg('ingest.unknownZone', { zone: timezone }));
   }
   let runs: Date[];
   try {
     runs = new Cron(cron, { timezone, mode: '5-or-6-parts' }).nextRuns(Math.max(n, 2), from);
   } catch (e) {
-    throw invalid('cron', (e as Error).message);
+    throw invalid('cron', msg('ingest.badCron', { error: (e as Error).message }));
   }
   if (runs.length === 2 && runs[1]!.getTime() - runs[0]!.getTime() < MIN_INTERVAL_MS)
-    throw invalid('cron', 'fires more than once a minute');
+    throw invalid('cron', msg('ingest.cronTooOften'));
   return runs.slice(0, n);
 }
 
@@ -68,14 +72,20 @@ export function nextRuns(cron: string, timezone = DEFAULT_TIMEZONE, n = 3, from 
  * Schedules (ingest.schedule) turn into queued jobs when due. A tick claims due rows with
  * FOR UPDATE SKIP LOCKED and moves next_run_at on in the same transaction as the job insert,
  * so that however many hub processes tick, each due run enqueues exactly one job.
+ *
+ * A started scheduler does not poll: it sleeps until the earliest next run (by the database's
+ * clock), at most `tickMs`, and wakes at once when any process changes a schedule (NOTIFY).
  */
 export class Scheduler {
   private readonly db: Db;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
+  private started = false;
+  private again = false;
+  private stopListening: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     private readonly queue: JobQueue,
     private readonly opts: { tickMs?: number; logger?: Logger } = {},
   ) {
@@ -83,19 +93,63 @@ export class Scheduler {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.ticking ??= this.tick()
-        .catch((e: unknown) => this.opts.logger?.warn({ err: e }, 'ingest schedules: tick failed'))
-        .finally(() => (this.ticking = undefined));
-    }, this.opts.tickMs ?? 1000);
-    this.timer.unref();
+    if (this.started) return;
+    this.started = true;
+    // The first look only once listening: a change announced in between is then not missed.
+    this.stopListening = this.database
+      .listen(CHANNEL, () => this.soon(0))
+      .catch((e: unknown) => {
+        this.opts.logger?.warn({ err: e }, 'ingest schedules: cannot listen for changes; looking every tickMs');
+        return undefined;
+      })
+      .finally(() => this.soon(0));
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.started = false;
+    clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
+    await (
+      await this.stopListening
+    )?.();
+    this.stopListening = undefined;
+  }
+
+  /** The next tick in `ms` (replacing a later one); after each tick, the next is due when the next run is. */
+  private soon(ms: number): void {
+    if (!this.started) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.turn();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private turn(): void {
+    // A change announced while a tick runs is looked at right after it.
+    if (this.ticking) return void (this.again = true);
+    this.ticking = this.tick()
+      .catch((e: unknown) => this.opts.logger?.warn({ err: e }, 'ingest schedules: tick failed'))
+      .then(() => this.untilDue())
+      .catch(() => this.opts.tickMs ?? MAX_SLEEP_MS)
+      .then((wait) => {
+        this.ticking = undefined;
+        const now = this.again;
+        this.again = false;
+        if (now || !this.timer) this.soon(now ? 0 : wait);
+      });
+  }
+
+  /** Milliseconds until the earliest enabled schedule is due, at most tickMs. */
+  private async untilDue(): Promise<number> {
+    const max = this.opts.tickMs ?? MAX_SLEEP_MS;
+    const row = await sql<{ wait: number | null }>`
+      select cast(extract(epoch from min(next_run_at) - now()) * 1000 as float8) as wait
+      from ingest.schedule where enabled`.execute(this.db);
+    const wait = row.rows[0]?.wait;
+    return wait === null || wait === undefined ? max : Math.min(max, Math.max(0, wait) + 10);
   }
 
   /** Enqueues a job for every due schedule; returns the jobs' ids. */
@@ -166,6 +220,7 @@ export class Scheduler {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await announce(this.db, CHANNEL, String(row.id));
     return this.get(row.id);
   }
 
@@ -187,6 +242,7 @@ export class Scheduler {
       })
       .where('id', '=', id)
       .execute();
+    await announce(this.db, CHANNEL, String(id));
     return this.get(id);
   }
 
@@ -213,6 +269,7 @@ export class Scheduler {
       .set({ next_run_at: sql<Date>`now()` })
       .where('id', '=', id)
       .execute();
+    await announce(this.db, CHANNEL, String(id));
   }
 
   async row(id: number): Promise<Row> {
@@ -268,4 +325,4 @@ function scheduleOf(r: Row & { last_state: JobState | null; last_finished_at: Da
   };
 }
 
-const notFound = (id: number) => new HubError('KRN_NOT_FOUND', `no ingest schedule ${id}`);
+const notFound = (id: number) => new HubError('ING_SCHEDULE_NOT_FOUND', msg('ingest.noSchedule', { id }));

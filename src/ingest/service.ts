@@ -1,16 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { CatalogService, LoadOutcome, Resource } from '../catalog/index.js';
+import type { CatalogService, Resource } from '../catalog/index.js';
+import type { LoadOutcome, RecordRow, RecordStore } from '../records/index.js';
 import type { Database, Kysely, Transaction } from '../db/index.js';
-import { HubError, writeCsv } from '../kernel/index.js';
+import type { Actor } from '../access/index.js';
+import type { Ledger } from '../ledger/index.js';
+import {
+  HubError,
+  writeCsv,
+  fieldProblem,
+  english,
+  isMessage,
+  msg,
+  render,
+  withProblems,
+  type Language,
+  type MessageKey,
+  type Params,
+} from '../kernel/index.js';
+import { HeldRows } from './held.js';
+import { belowThreshold, jobOutcome, type JobOutcome, type Threshold } from './outcome.js';
 import { inBatches, parseSource, type FileLimits, type SourceFormat } from './parse.js';
 import { suggestMapping, type SavedMapping } from './mapping.js';
 import { Quarantine } from './quarantine.js';
+import { jobErrorText, storageFull } from './storage-full.js';
 import { loadQuality, qualityTrend, type LoadQuality, type QualityTrendPoint } from './quality-report.js';
 import { validBatches, type Reject, type RowChecker, type ValidateProgress } from './stages.js';
 import type { IngestTables, JobState } from './tables.js';
 
-export interface JobReport {
+export interface JobReport extends JobOutcome {
   id: string;
   resource: string;
   state: JobState;
@@ -57,6 +75,10 @@ export interface IngestHooks {
   afterLoad?: (resource: Resource, jobId: string) => Promise<void>;
   /** Whether the work built on a committed load (afterLoad, or its catch-up) is still to be done. */
   pending?: (resourceCode: string, jobId: string) => Promise<boolean>;
+  /** The quality threshold a resource's load is judged by (the quality module's rule set). */
+  threshold?: (resource: Resource) => Promise<Threshold>;
+  /** Where the release or discard of a held load is recorded. */
+  ledger?: Pick<Ledger, 'append'>;
 }
 
 export interface Lineage {
@@ -74,17 +96,20 @@ export interface Lineage {
 const INLINE_REJECTS = 1000;
 /** How often an upload's job says it is still running (JobQueue's staleness bound is 60 s). */
 const UPLOAD_BEAT_MS = 10_000;
-const DUPLICATE = 'duplicate key: an earlier row has the same key';
+const DUPLICATE = { reason: english(msg('ingest.duplicateKey')), code: 'ingest.duplicateKey' } as const;
 
 export class IngestService {
   private readonly db: Kysely<IngestTables>;
+  private readonly held: HeldRows;
 
   constructor(
     database: Database,
     private readonly catalog: CatalogService,
+    private readonly records: RecordStore,
     private readonly hooks: IngestHooks = {},
   ) {
     this.db = database.kysely.withTables<IngestTables>();
+    this.held = new HeldRows(database);
   }
 
   /** The job of a run given no job (an upload): source jobs are queued by JobQueue.enqueue. */
@@ -125,7 +150,10 @@ export class IngestService {
 
   private async runBatches(resource: Resource, rows: AsyncIterable<string[][]>, opts: RunOptions): Promise<JobReport> {
     const id = opts.jobId ?? (await this.createJob(resource, opts));
-    await this.start(id);
+    const threshold = (await this.hooks.threshold?.(resource)) ?? null;
+    const snapshot = opts.snapshot ?? false;
+    const holds = threshold?.action === 'hold';
+    await this.start(id, threshold, snapshot);
     const quarantine = new Quarantine(this.db, id);
     await quarantine.clear();
     const progress: ValidateProgress = { rowsRead: 0, rowsRejected: 0 };
@@ -134,19 +162,26 @@ export class IngestService {
     // died shows as such (JobQueue.requeueStale) instead of running for ever.
     const beat = opts.jobId ? undefined : setInterval(() => void this.beat(id).catch(() => {}), UPLOAD_BEAT_MS);
     try {
-      const checker = await this.hooks.checker?.(resource, { snapshot: opts.snapshot ?? false });
+      const checker = await this.hooks.checker?.(resource, { snapshot });
       const saved = await this.savedMapping(resource.code);
-      const batches = validBatches(rows, resource, quarantine.add, progress, { checker, saved });
-      await this.catalog.loadRecords(resource.id, id, batches, {
-        snapshot: opts.snapshot ?? false,
+      const valid = validBatches(rows, resource, quarantine.add, progress, { checker, saved });
+      // A resource that holds loads below its threshold has its rows judged before any go in.
+      const batches = holds ? await this.judge(resource, id, valid, quarantine, progress, threshold) : valid;
+      if (!batches) return await this.report(id);
+      await this.records.load(resource.id, id, batches, {
+        snapshot,
         beforeMerge: () => quarantine.drain(),
         onMerge: (trx, outcome) => this.merged(trx, id, resource.keyField, quarantine, progress, outcome),
       });
+      if (holds) await this.held.clear(id);
     } catch (e) {
       // The job keeps the reason; the caller still gets the error (a 400 for a bad file).
       await quarantine.drain().catch(() => {});
-      await this.failed(id, progress, e);
-      throw e;
+      if (holds) await this.held.clear(id).catch(() => {});
+      // A full disk is said in words (the resource kept its data); other errors as they came.
+      const failure = storageFull(e) ?? e;
+      await this.failed(id, progress, failure);
+      throw failure;
     } finally {
       if (timer) clearInterval(timer);
       clearInterval(beat);
@@ -178,13 +213,136 @@ export class IngestService {
       .execute();
   }
 
-  private async start(id: string): Promise<void> {
+  /**
+   * Rows of a resource that holds loads below its threshold: staged in ingest.held_row and
+   * judged once all are read. Below the threshold the job is held (undefined: nothing goes in);
+   * at or above it the staged rows are what the load takes.
+   */
+  private async judge(
+    resource: Resource,
+    id: string,
+    valid: AsyncIterable<RecordRow[]>,
+    quarantine: Quarantine,
+    progress: ValidateProgress,
+    threshold: Threshold,
+  ): Promise<AsyncIterable<RecordRow[]> | undefined> {
+    await this.held.stage(id, valid);
+    const duplicates = await this.held.dedupe(id);
+    quarantine.add(duplicates.map((d) => ({ row: d.sourceRow, field: resource.keyField, ...DUPLICATE })));
+    await quarantine.drain();
+    progress.rowsRejected += duplicates.length;
+    if (!belowThreshold(progress.rowsRead, progress.rowsRejected, threshold.minPassRate)) return this.held.batches(id);
+    await this.db
+      .updateTable('ingest.job')
+      .set({
+        state: 'held',
+        rows_read: progress.rowsRead,
+        rows_loaded: 0,
+        rows_rejected: progress.rowsRejected,
+        heartbeat_at: null,
+        finished_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+    return undefined;
+  }
+
+  /**
+   * A held load released by an officer of its provider (IngestScope authorizes): its rows go
+   * in as they would have at once (swap or upsert, one transaction), the job `succeeded` and
+   * still `below_threshold`, the release on the ledger. Refused unless the job is held.
+   */
+  async release(resource: Resource, id: string, by: Actor): Promise<JobReport> {
+    const job = await this.decide(id, 'running', by);
+    const progress: ValidateProgress = { rowsRead: job.rows_read, rowsRejected: job.rows_rejected };
+    const quarantine = new Quarantine(this.db, id);
+    const beat = setInterval(() => void this.beat(id).catch(() => {}), UPLOAD_BEAT_MS);
+    try {
+      await this.records.load(resource.id, id, this.held.batches(id), {
+        snapshot: job.snapshot,
+        onMerge: (trx, outcome) => this.merged(trx, id, resource.keyField, quarantine, progress, outcome),
+      });
+    } catch (e) {
+      // Nothing went in: the load waits again, for another try or a discard.
+      await this.db
+        .updateTable('ingest.job')
+        .set({ state: 'held', decided_by: null, decided_at: null, heartbeat_at: null })
+        .where('id', '=', id)
+        .execute();
+      throw e;
+    } finally {
+      clearInterval(beat);
+    }
+    await this.held.clear(id);
+    await this.recordDecision('release', resource, job, by);
+    this.follow(resource, id);
+    return this.report(id);
+  }
+
+  /** A held load discarded: its rows are dropped, the resource keeps its records, the discard on the ledger. */
+  async discard(resource: Resource, id: string, by: Actor): Promise<JobReport> {
+    const job = await this.decide(id, 'discarded', by);
+    await this.held.clear(id);
+    await this.recordDecision('discard', resource, job, by);
+    return this.report(id);
+  }
+
+  /** Takes a held job for a decision, in one statement: of two officers deciding at once, one wins. */
+  private async decide(id: string, state: 'running' | 'discarded', by: Actor) {
+    const job = await this.db
+      .updateTable('ingest.job')
+      .set({
+        state,
+        decided_by: by.username,
+        decided_at: new Date(),
+        heartbeat_at: state === 'running' ? new Date() : null,
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'held')
+      .returningAll()
+      .executeTakeFirst();
+    if (!job) throw new HubError('ING_JOB_BAD_STATE', msg('ingest.jobNotHeld', { id }));
+    return job;
+  }
+
+  private async recordDecision(
+    action: 'release' | 'discard',
+    resource: Resource,
+    job: { id: string; rows_read: number; rows_rejected: number; min_pass_rate: string | number | null },
+    by: Actor,
+  ): Promise<void> {
+    await this.hooks.ledger?.append({
+      kind: 'ingest.job.decided',
+      action,
+      job: job.id,
+      resource: resource.code,
+      rowsRead: job.rows_read,
+      rowsRejected: job.rows_rejected,
+      minPassRate: Number(job.min_pass_rate ?? 0),
+      actor: by.username,
+      org: by.org?.code ?? null,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async start(id: string, threshold: Threshold | null, snapshot: boolean): Promise<void> {
     const started = await this.db
       .updateTable('ingest.job')
-      .set({ state: 'running', started_at: new Date(), finished_at: null, error: null, heartbeat_at: new Date() })
+      .set({
+        state: 'running',
+        started_at: new Date(),
+        finished_at: null,
+        error: null,
+        heartbeat_at: new Date(),
+        min_pass_rate: threshold?.minPassRate ?? null,
+        below_action: threshold?.action ?? null,
+        snapshot,
+        decided_by: null,
+        decided_at: null,
+      })
       .where('id', '=', id)
       .executeTakeFirst();
-    if (Number(started.numUpdatedRows) === 0) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
+    if (Number(started.numUpdatedRows) === 0) throw new HubError('ING_JOB_NOT_FOUND', msg('ingest.noJob', { id }));
   }
 
   /** Inside the merge transaction: the job's outcome commits with the data, or neither does. */
@@ -197,7 +355,7 @@ export class IngestService {
     outcome: LoadOutcome,
   ): Promise<void> {
     const db = trx.withTables<IngestTables>();
-    const duplicates = outcome.duplicates.map((d) => ({ row: d.sourceRow, field: keyField, reason: DUPLICATE }));
+    const duplicates = outcome.duplicates.map((d) => ({ row: d.sourceRow, field: keyField, ...DUPLICATE }));
     await quarantine.writeIn(db, duplicates);
     progress.rowsRejected += duplicates.length;
     await db
@@ -222,7 +380,7 @@ export class IngestService {
         rows_read: progress.rowsRead,
         rows_loaded: 0,
         rows_rejected: progress.rowsRejected,
-        error: e instanceof Error ? e.message : String(e),
+        error: jobErrorText(e),
         finished_at: new Date(),
       })
       .where('id', '=', id)
@@ -234,7 +392,7 @@ export class IngestService {
    * accepted correction that changed it since. Undefined when the resource has no such record.
    */
   async lineage(resource: Resource, key: string): Promise<Lineage | undefined> {
-    const origin = await this.catalog.recordOrigin(resource.id, key);
+    const origin = await this.records.origin(resource.id, key);
     if (!origin) return undefined;
     const job = origin.jobId
       ? await this.db
@@ -279,11 +437,10 @@ export class IngestService {
     const fields = new Set(resource.fields.map((f) => f.name));
     const problems = Object.entries(columns)
       .filter(([, field]) => field !== null && !fields.has(field))
-      .map(([column, field]) => ({
-        field: `body/columns/${column}`,
-        reason: `${resource.code} has no field ${field}`,
-      }));
-    if (problems.length > 0) throw new HubError('KRN_VALIDATION', problems[0]!.reason, { problems });
+      .map(([column, field]) =>
+        fieldProblem(`body/columns/${column}`, msg('catalog.noField', { code: resource.code, field: field! })),
+      );
+    if (problems.length > 0) throw withProblems('ING_BAD_MAPPING', problems);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('ingest.column_mapping').where('resource_code', '=', resource.code).execute();
       const rows = Object.entries(columns).map(([column, field]) => ({
@@ -315,12 +472,12 @@ export class IngestService {
     return qualityTrend(this.db, resourceCode, limit);
   }
 
-  /** Every quarantined reason of a job, as CSV (row, field, reason), in row order. */
-  async rejectsCsv(id: string): Promise<string> {
+  /** Every quarantined reason of a job, as CSV (row, field, reason), in row order, in `language`. */
+  async rejectsCsv(id: string, language: Language = 'en'): Promise<string> {
     await this.report(id);
     const rows = await this.rejectRows(id);
     return writeCsv(
-      rows.map((r) => [r.row, r.field, r.reason]),
+      rows.map((r) => [r.row, r.field, reasonIn(r, language)]),
       ['row', 'field', 'reason'],
     );
   }
@@ -328,24 +485,31 @@ export class IngestService {
   private async rejectRows(id: string, limit?: number): Promise<Reject[]> {
     let q = this.db
       .selectFrom('ingest.reject')
-      .select(['row_number', 'field', 'reason'])
+      .select(['row_number', 'field', 'reason', 'reason_code', 'reason_params'])
       .where('job_id', '=', id)
       .where('severity', '=', 'reject')
       .orderBy('row_number')
       .orderBy('field');
     if (limit !== undefined) q = q.limit(limit);
-    return (await q.execute()).map((r) => ({ row: r.row_number, field: r.field, reason: r.reason }));
+    return (await q.execute()).map((r) => ({
+      row: r.row_number,
+      field: r.field,
+      reason: r.reason,
+      ...(r.reason_code && isMessage({ key: r.reason_code })
+        ? { code: r.reason_code as MessageKey, params: (parsedJson(r.reason_params) ?? {}) as Params }
+        : {}),
+    }));
   }
 
   private async phase(id: string, resourceCode: string, state: JobState): Promise<JobPhase> {
     if (state === 'queued' || state === 'running') return 'load';
-    if (state === 'failed') return 'done';
+    if (state === 'failed' || state === 'held' || state === 'discarded') return 'done';
     return (await this.hooks.pending?.(resourceCode, id)) ? 'base' : 'done';
   }
 
   async report(id: string): Promise<JobReport> {
     const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!job) throw new HubError('KRN_NOT_FOUND', `no ingest job ${id}`);
+    if (!job) throw new HubError('ING_JOB_NOT_FOUND', msg('ingest.noJob', { id }));
     const rejects = await this.rejectRows(id, INLINE_REJECTS);
     return {
       id: job.id,
@@ -360,6 +524,17 @@ export class IngestService {
       merge: job.merge,
       error: job.error,
       rejects,
+      ...jobOutcome(job),
     };
   }
+}
+
+/** A quarantined reason in `language`: rendered from its key, or as stored (rows from before keys). */
+export function reasonIn(r: Pick<Reject, 'reason' | 'code' | 'params'>, language: Language): string {
+  return r.code ? render({ key: r.code, ...(r.params ? { params: r.params } : {}) }, language) : r.reason;
+}
+
+/** jsonb as PGlite (a value) and pg (a value, or text for json columns) return it. */
+function parsedJson(v: unknown): unknown {
+  return typeof v === 'string' ? JSON.parse(v) : v;
 }

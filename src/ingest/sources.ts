@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { HubError } from '../kernel/index.js';
+import { invalidAs, msg, type Message } from '../kernel/index.js';
 import { databaseSource } from './database-source.js';
 import { httpSource } from './http-source.js';
 
@@ -90,8 +90,7 @@ export interface SourceContext {
 const SECRET_NAME = /authorization|cookie|token|secret|passw|apikey|api[-_]key|^key$|^sig(nature)?$|^pwd$/i;
 const DEFAULTS = { dbTimeoutSeconds: 600, httpTimeoutSeconds: 30, maxPages: 1000 };
 
-const bad = (field: string, reason: string) =>
-  new HubError('ING_BAD_SOURCE', `source/${field}: ${reason}`, { problems: [{ field: `source/${field}`, reason }] });
+const bad = (field: string, reason: Message) => invalidAs('ING_BAD_SOURCE', `source/${field}`, reason);
 
 /** The named connections configured in the environment: names, kinds and owners, never their URLs. */
 export function namedConnections(
@@ -163,33 +162,31 @@ export function openSource(spec: SourceSpec, ctx: SourceContext = {}): AsyncIter
 function resolveUrl(spec: SourceSpec, ctx: SourceContext): URL {
   const env = ctx.env ?? process.env;
   if (spec.connection) return connectionUrl(spec, env);
-  if (!spec.url) throw bad('url', 'give a url or a named connection');
+  if (!spec.url) throw bad('url', msg('source.urlOrConnection'));
   const url = parseUrl(spec.url, 'url');
   checkScheme(spec, url);
-  if (url.password || (url.username && spec.kind === 'http'))
-    throw bad('url', 'credentials belong in a named connection (QDH_SOURCE_<NAME>), not in the URL');
+  if (url.password || (url.username && spec.kind === 'http')) throw bad('url', msg('source.credentialsInUrl'));
   for (const name of url.searchParams.keys()) {
-    if (spec.kind === 'database' && name !== 'sslmode')
-      throw bad('url', `parameter ${name} is not allowed (only sslmode); use a named connection`);
+    if (spec.kind === 'database' && name !== 'sslmode') throw bad('url', msg('source.urlParameter', { name }));
     checkSecretName('url', name);
   }
   if (!ctx.trusted && !hostAllowed(url.hostname, env.QDH_INGEST_HOSTS))
-    throw bad('url', `host ${url.hostname} is not in QDH_INGEST_HOSTS; ask the operator for a named connection`);
+    throw bad('url', msg('source.hostNotAllowed', { host: url.hostname }));
   return url;
 }
 
 function connectionUrl(spec: SourceSpec, env: SourceEnv): URL {
   const configured = env[`QDH_SOURCE_${spec.connection!.toUpperCase()}`];
-  if (!configured) throw bad('connection', `no connection ${spec.connection} is configured`);
+  if (!configured) throw bad('connection', msg('source.noConnection', { name: spec.connection ?? '' }));
   const base = parseUrl(configured, 'connection');
   checkScheme(spec, base, 'connection');
   if (spec.kind === 'database') {
-    if (spec.url) throw bad('url', 'a database source takes a url or a connection, not both');
+    if (spec.url) throw bad('url', msg('source.urlAndConnection'));
     return base;
   }
   if (!spec.url) return base;
   const url = parseUrl(spec.url, 'url', base);
-  if (url.origin !== base.origin) throw bad('url', 'must stay on the connection’s host');
+  if (url.origin !== base.origin) throw bad('url', msg('source.sameHost'));
   for (const [k, v] of base.searchParams) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
   return url;
 }
@@ -198,18 +195,17 @@ function parseUrl(text: string, field: string, base?: URL): URL {
   try {
     return new URL(text, base);
   } catch {
-    throw bad(field, 'not a URL');
+    throw bad(field, msg('source.notUrl'));
   }
 }
 
 function checkScheme(spec: SourceSpec, url: URL, field = 'url'): void {
   const ok = spec.kind === 'database' ? /^postgres(ql)?:$/.test(url.protocol) : /^https?:$/.test(url.protocol);
-  if (!ok) throw bad(field, spec.kind === 'database' ? 'not a postgres:// URL' : 'not an http(s) URL');
+  if (!ok) throw bad(field, msg(spec.kind === 'database' ? 'source.notPostgresUrl' : 'source.notHttpUrl'));
 }
 
 function checkSecretName(field: string, name: string): void {
-  if (SECRET_NAME.test(name))
-    throw bad(`${field}/${name}`, 'credentials belong in a named connection (QDH_SOURCE_<NAME>), not in the spec');
+  if (SECRET_NAME.test(name)) throw bad(`${field}/${name}`, msg('source.credentialsInSpec'));
 }
 
 /** `*.jinan.gov.cn` matches any host under it; other entries match exactly. */
@@ -228,7 +224,7 @@ export function hostAllowed(host: string, list: string | undefined): boolean {
  */
 export function checkQuery(query: string): void {
   const start = /^\s*(?:(?:--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)\s*)*\(?\s*(select|with)\b/i;
-  if (!start.test(query)) throw bad('query', 'only a SELECT or WITH query may be run');
+  if (!start.test(query)) throw bad('query', msg('source.selectOnly'));
 }
 
 /** A connection's Authorization header, and user:password of an http URL as Basic (fetch refuses them in URLs). */

@@ -1,13 +1,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { checkValue, type Field, type RecordRow, type Resource } from '../catalog/index.js';
-import { HubError } from '../kernel/index.js';
+import { checkValue, type Field, type Resource } from '../catalog/index.js';
+import type { RecordRow } from '../records/index.js';
+import { HubError, fieldProblem, keyOf, msg, type MessageKey, type Params } from '../kernel/index.js';
 import { matchColumns, type SavedMapping } from './mapping.js';
 
 /** Why a row was not loaded. `row` counts lines as a spreadsheet does: the header is row 1. */
 export interface Reject {
   row: number;
   field: string;
+  /** In English, for logs and the stored report; `code` and `params` render it in the reader's language. */
   reason: string;
+  code?: MessageKey | undefined;
+  params?: Params | undefined;
 }
 
 // Stage 1 — parse — is parse.ts: CSV (UTF-8 or GBK), XLSX, JSON and NDJSON as rows of cells.
@@ -22,8 +26,8 @@ export function mapColumns(header: string[], fields: Field[], saved: SavedMappin
   });
   const missing = fields.filter((f) => f.required && !mapping.has(f)).map((f) => f.name);
   if (missing.length > 0) {
-    throw new HubError('ING_BAD_FILE', `the header lacks required columns: ${missing.join(', ')}`, {
-      problems: missing.map((m) => ({ field: `file/header/${m}`, reason: 'required column missing' })),
+    throw new HubError('ING_BAD_FILE', msg('ingest.missingColumns', { columns: missing }), {
+      problems: missing.map((m) => fieldProblem(`file/header/${m}`, msg('ingest.columnMissing'))),
     });
   }
   return mapping;
@@ -40,7 +44,7 @@ export function validateRow(
   for (const [field, i] of mapping) {
     const checked = checkValue(field, cells[i]);
     if (checked.ok) doc[field.name] = checked.value;
-    else rejects.push({ row, field: field.name, reason: checked.reason });
+    else rejects.push({ row, field: field.name, reason: checked.reason, ...keyOf(checked.message) });
   }
   return rejects.length > 0 ? { rejects } : { doc };
 }
@@ -98,7 +102,7 @@ export async function* validBatches(
     // letting timers or sockets run: every batch hands the event loop its turn, so requests go on.
     await nextTurn();
   }
-  if (!mapping) throw new HubError('ING_BAD_FILE', 'the file is empty: expected a header row');
+  if (!mapping) throw new HubError('ING_BAD_FILE', msg('ingest.emptyFile'));
 }
 
 /** Rows a quality rule of severity `reject` fails are taken out; warnings only count. */

@@ -1,6 +1,7 @@
 import type { Generated } from '../db/index.js';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+/** `held`: below its resource's threshold with action hold, waiting for release or discard. */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'held' | 'discarded';
 
 export type IngestTables = {
   'ingest.job': {
@@ -24,6 +25,20 @@ export type IngestTables = {
     heartbeat_at: Generated<Date | null>;
     created_at: Generated<Date>;
     schedule_id: Generated<number | null>;
+    // The outcome (006-outcome): the threshold the load was judged by, and a held load's decision.
+    /** numeric: read as a string (db/connect.ts). */
+    min_pass_rate: Generated<string | number | null>;
+    below_action: Generated<'warn' | 'hold' | null>;
+    snapshot: Generated<boolean>;
+    decided_by: Generated<string | null>;
+    decided_at: Generated<Date | null>;
+  };
+  /** The rows of a held load, validated, waiting for the decision. */
+  'ingest.held_row': {
+    job_id: string;
+    source_row: number;
+    key: string;
+    doc: Record<string, unknown>;
   };
   'ingest.schedule': {
     id: Generated<number>;
@@ -44,6 +59,8 @@ export type IngestTables = {
     row_number: number;
     field: string;
     reason: string;
+    reason_code: string | null;
+    reason_params: unknown;
     severity: Generated<'reject' | 'warn'>;
     rule: string | null;
   };

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   checkDeclared,
+  excel,
   HubError,
   inspectZip,
   readPart,
@@ -15,6 +16,7 @@ import {
   type UploadLimits,
   type ZipEntry,
   type ZipSource,
+  msg,
 } from '../kernel/index.js';
 
 export type XlsxLimits = Pick<
@@ -65,7 +67,7 @@ function atMost(maxBytes: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      done(seen > maxBytes ? tooLarge(`larger than ${maxBytes} bytes`) : null, chunk);
+      done(seen > maxBytes ? tooLarge(msg('file.largerThan', { max: maxBytes })) : null, chunk);
     },
   });
 }
@@ -77,7 +79,7 @@ async function* sheetValues(zip: ZipSource, limits: XlsxLimits): AsyncIterable<E
   const entries = new Map((await inspectZip(zip)).map((e) => [e.name, e]));
   const inMemory = IN_MEMORY.map((name) => entries.get(name)).filter((e): e is ZipEntry => e !== undefined);
   checkDeclared(inMemory, limits.maxInMemoryBytes);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(null as unknown as Readable, {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(null as unknown as Readable, {
     sharedStrings: 'cache',
     styles: 'cache',
     worksheets: 'emit',
@@ -88,15 +90,16 @@ async function* sheetValues(zip: ZipSource, limits: XlsxLimits): AsyncIterable<E
   if (entries.has(IN_MEMORY[2]!)) await reader._parseStyles(await part(IN_MEMORY[2]!));
   if (entries.has(IN_MEMORY[3]!)) for await (const s of reader._parseSharedStrings(await part(IN_MEMORY[3]!))) void s;
   const sheet = firstSheet(reader, entries);
-  if (!sheet) throw new HubError('ING_BAD_FILE', 'the workbook has no worksheet');
+  if (!sheet) throw new HubError('ING_BAD_FILE', msg('ingest.noWorksheet'));
   checkDeclared([...inMemory, sheet.entry], limits.xlsxMaxBytes);
   const text = checkDimension(await part(sheet.entry.name), limits);
   for (const { value } of reader._parseWorksheet(text, sheet.number)) {
     let rows = 0;
     for await (const row of value) {
       const values = (row.values as ExcelJS.CellValue[]).slice(1);
-      if (++rows > limits.maxRows) throw tooLarge(`more than ${limits.maxRows} rows`);
-      if (values.length > limits.maxColumns) throw tooLarge(`row ${row.number}: more than ${limits.maxColumns} cells`);
+      if (++rows > limits.maxRows) throw tooLarge(msg('file.moreRows', { max: limits.maxRows }));
+      if (values.length > limits.maxColumns)
+        throw tooLarge(msg('file.rowMoreCells', { row: row.number, max: limits.maxColumns }));
       yield values;
     }
   }
@@ -126,10 +129,9 @@ async function* checkDimension(text: Readable, limits: XlsxLimits): AsyncIterabl
       head += chunk;
       const m = DIMENSION.exec(head);
       if (m) {
-        if (Number(m[2]) > limits.maxRows)
-          throw tooLarge(`the sheet declares ${m[2]} rows, more than ${limits.maxRows}`);
+        if (Number(m[2]) > limits.maxRows) throw tooLarge(msg('file.sheetRows', { rows: m[2]!, max: limits.maxRows }));
         if (columnNumber(m[1]!) > limits.maxColumns)
-          throw tooLarge(`the sheet declares columns up to ${m[1]}, more than ${limits.maxColumns}`);
+          throw tooLarge(msg('file.sheetColumns', { column: m[1]!, max: limits.maxColumns }));
       }
       if (m || head.length > 65_536 || head.includes('<sheetData')) head = undefined;
     }

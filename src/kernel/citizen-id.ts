@@ -1,9 +1,11 @@
+import { refuse, type Refusal } from './messages/index.js';
+
 /**
  * Citizen ID numbers (公民身份号码, GB 11643-1999): 6-digit division, 8-digit birth date,
  * 3-digit sequence (odd = male), and an ISO 7064 MOD 11-2 check character. The old 15-digit
  * form (two-digit year, no check character) is recognised and upgraded.
  */
-export type IdCheck<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type IdCheck<T> = { ok: true; value: T } | Refusal;
 
 export interface CitizenIdInfo {
   /** Normalized 18-character form with an uppercase X. */
@@ -26,8 +28,8 @@ export function citizenIdCheckDigit(first17: string): string {
 export function checkCitizenId(raw: string): IdCheck<CitizenIdInfo> {
   const text = raw.trim().toUpperCase();
   if (/^\d{15}$/.test(text)) return checkEighteen(upgrade15(text), true);
-  if (text.length !== 18) return { ok: false, reason: 'must be 18 characters (or the old 15-digit form)' };
-  if (!/^\d{17}[\dX]$/.test(text)) return { ok: false, reason: 'must be 17 digits and a digit or X' };
+  if (text.length !== 18) return refuse('id.length');
+  if (!/^\d{17}[\dX]$/.test(text)) return refuse('id.chars');
   return checkEighteen(text, false);
 }
 
@@ -68,11 +70,11 @@ function upgrade15(id15: string): string {
 
 function checkEighteen(id: string, upgradedFrom15: boolean): IdCheck<CitizenIdInfo> {
   const division = id.slice(0, 6);
-  if (division.startsWith('0')) return { ok: false, reason: `division ${division} is not a division code` };
+  if (division.startsWith('0')) return refuse('id.division', { division });
   const birth = checkBirthDate(id.slice(6, 14));
   if (!birth.ok) return birth;
   const expected = citizenIdCheckDigit(id.slice(0, 17));
-  if (id[17] !== expected) return { ok: false, reason: `check digit should be ${expected}, got ${id[17]}` };
+  if (id[17] !== expected) return refuse('id.checkDigit', { expected, got: id[17]! });
   const gender = Number(id[16]) % 2 === 1 ? 'male' : 'female';
   return { ok: true, value: { id, division, birthDate: birth.value, gender, upgradedFrom15 } };
 }
@@ -82,8 +84,8 @@ function checkBirthDate(yyyymmdd: string): IdCheck<string> {
   const m = Number(yyyymmdd.slice(4, 6));
   const d = Number(yyyymmdd.slice(6, 8));
   const iso = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
-  if (!isCalendarDate(y, m, d)) return { ok: false, reason: `birth date ${iso} does not exist` };
-  if (y < 1900 || Date.UTC(y, m - 1, d) > Date.now()) return { ok: false, reason: `birth date ${iso} is out of range` };
+  if (!isCalendarDate(y, m, d)) return refuse('id.birthDateMissing', { date: iso });
+  if (y < 1900 || Date.UTC(y, m - 1, d) > Date.now()) return refuse('id.birthDateRange', { date: iso });
   return { ok: true, value: iso };
 }
 

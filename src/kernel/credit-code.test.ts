@@ -22,7 +22,10 @@ describe('unified social credit code (GB 32100)', () => {
   });
 
   it('rejects a wrong check character, a wrong organization code and forbidden letters', () => {
-    expect(checkCreditCode('91350100M000100Y44')).toEqual({ ok: false, reason: 'check character should be 3, got 4' });
+    expect(checkCreditCode('91350100M000100Y44')).toMatchObject({
+      ok: false,
+      reason: 'check character should be 3, got 4',
+    });
     expect(checkCreditCode('91350100M000100Y53')).toMatchObject({ ok: false, reason: /organization code/ });
     expect(checkCreditCode('91350100M000100I43')).toMatchObject({ ok: false, reason: /character I/ });
     expect(checkCreditCode('9135010')).toMatchObject({ ok: false, reason: /18 characters/ });

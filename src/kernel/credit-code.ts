@@ -1,4 +1,5 @@
 import type { IdCheck } from './citizen-id.js';
+import { refuse } from './messages/index.js';
 
 /**
  * Unified social credit codes (统一社会信用代码, GB 32100-2015): registration authority,
@@ -33,15 +34,15 @@ export function orgCodeCheckChar(body8: string): string {
 
 export function checkCreditCode(raw: string): IdCheck<CreditCodeInfo> {
   const code = raw.trim().toUpperCase();
-  if (code.length !== 18) return { ok: false, reason: 'must be 18 characters' };
+  if (code.length !== 18) return refuse('credit.length');
   const bad = [...code].find((c) => !CHARSET.includes(c));
-  if (bad !== undefined) return { ok: false, reason: `character ${bad} is not allowed (no I, O, Z, S, V)` };
+  if (bad !== undefined) return refuse('credit.char', { char: bad });
   const orgCode = code.slice(8, 17);
   if (!/^[0-9A-Z]{8}[0-9X]$/.test(orgCode) || orgCodeCheckChar(orgCode.slice(0, 8)) !== orgCode[8]) {
-    return { ok: false, reason: `embedded organization code ${orgCode} has a wrong check character` };
+    return refuse('credit.orgCode', { orgCode });
   }
   const expected = creditCodeCheckChar(code.slice(0, 17));
-  if (code[17] !== expected) return { ok: false, reason: `check character should be ${expected}, got ${code[17]}` };
+  if (code[17] !== expected) return refuse('credit.checkChar', { expected, got: code[17]! });
   return {
     ok: true,
     value: { code, registrationAuthority: code[0]!, entityType: code[1]!, division: code.slice(2, 8), orgCode },

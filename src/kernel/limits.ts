@@ -1,4 +1,5 @@
 import { HubError } from './errors.js';
+import { msg } from './messages/index.js';
 
 /**
  * What one upload may make the hub do, whatever its size on the wire: a few hundred kilobytes
@@ -55,7 +56,7 @@ export function uploadLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Uploa
     const text = env[name];
     if (text === undefined || text === '') continue;
     const value = Number(text);
-    if (!(value > 0)) throw new HubError('KRN_CONFIG', `${name} must be a positive number, got ${text}`);
+    if (!(value > 0)) throw new HubError('KRN_CONFIG', msg('config.positive', { name, value: text }));
     limits[key] = value * scale;
   }
   return limits;

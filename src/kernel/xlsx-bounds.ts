@@ -1,20 +1,30 @@
 import { Transform, type Readable } from 'node:stream';
+import type ExcelJS from 'exceljs';
 import { StringDecoder } from 'node:string_decoder';
-import { HubError } from './errors.js';
+import { HubError, fieldProblem } from './errors.js';
+import { msg, type Message } from './messages/index.js';
 import type { UploadLimits } from './limits.js';
 import { inspectZip, readZipEntry, zipFromBuffer, type ZipEntry, type ZipSource } from './zip.js';
 
-export const tooLarge = (reason: string) =>
-  new HubError('KRN_PAYLOAD_TOO_LARGE', `file: ${reason}`, { problems: [{ field: 'file', reason }] });
+/**
+ * exceljs, loaded on first use: it is ~0.4 s of every process's start (each `qdh` command, each
+ * hub), and most of them never touch a workbook.
+ */
+export async function excel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
+export const tooLarge = (reason: Message) =>
+  new HubError('KRN_PAYLOAD_TOO_LARGE', msg('file.tooLarge', { reason }), { problems: [fieldProblem('file', reason)] });
 
 /** Refuses, before anything inflates, parts declared larger than `each` or together than `total`. */
 export function checkDeclared(entries: ZipEntry[], total: number, each = total): void {
   let sum = 0;
   for (const e of entries) {
-    if (e.size > each) throw tooLarge(`${e.name} inflates to ${e.size} bytes, more than ${each}`);
+    if (e.size > each) throw tooLarge(msg('file.partTooLarge', { part: e.name, size: e.size, max: each }));
     sum += e.size;
   }
-  if (sum > total) throw tooLarge(`the workbook inflates to ${sum} bytes, more than ${total}`);
+  if (sum > total) throw tooLarge(msg('file.workbookTooLarge', { size: sum, max: total }));
 }
 
 /**
@@ -30,16 +40,16 @@ export function boundedXml(name: string, maxTextBytes: number): Transform {
   return new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _encoding, done) {
-      if (afterLt && chunk[0] === 0x21) return done(refused(name, DECLARATION));
+      if (afterLt && chunk[0] === 0x21) return done(refused(msg('file.partDeclaration', { part: name })));
       let from = 0;
       for (let lt = chunk.indexOf(0x3c); lt !== -1; lt = chunk.indexOf(0x3c, lt + 1)) {
         if (run + lt - from > maxTextBytes) break;
-        if (chunk[lt + 1] === 0x21) return done(refused(name, DECLARATION));
+        if (chunk[lt + 1] === 0x21) return done(refused(msg('file.partDeclaration', { part: name })));
         run = 0;
         from = lt + 1;
       }
       run += chunk.length - from;
-      if (run > maxTextBytes) return done(refused(name, `has a text or tag longer than ${maxTextBytes} bytes`));
+      if (run > maxTextBytes) return done(refused(msg('file.partLongText', { part: name, max: maxTextBytes })));
       afterLt = chunk[chunk.length - 1] === 0x3c;
       done(null, decoder.write(chunk));
     },
@@ -49,11 +59,9 @@ export function boundedXml(name: string, maxTextBytes: number): Transform {
   });
 }
 
-const DECLARATION = 'has a comment, CDATA or DTD';
-
-function refused(name: string, why: string): HubError {
-  return new HubError('KRN_VALIDATION', `file: ${name} ${why}`, {
-    problems: [{ field: 'file', reason: `${name} ${why}` }],
+function refused(why: Message): HubError {
+  return new HubError('KRN_VALIDATION', msg('file.tooLarge', { reason: why }), {
+    problems: [fieldProblem('file', why)],
   });
 }
 

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { HubError } from './errors.js';
+import { msg } from './messages/index.js';
 
 /**
  * Reading a zip (an XLSX workbook) without trusting it. The central directory is read first,
@@ -54,7 +55,7 @@ export async function zipFromFile(path: string): Promise<ZipSource & { close(): 
   };
 }
 
-const corrupt = (why: string) => new HubError('KRN_BAD_REQUEST', `file: not a readable zip/XLSX file (${why})`);
+const corrupt = (why: string) => new HubError('KRN_BAD_REQUEST', msg('file.notZip', { why }));
 
 /** The entries the central directory lists. */
 export async function inspectZip(zip: ZipSource): Promise<ZipEntry[]> {
@@ -67,9 +68,10 @@ export async function inspectZip(zip: ZipSource): Promise<ZipEntry[]> {
   const dirSize = tail.readUInt32LE(at + 12);
   const dirOffset = tail.readUInt32LE(at + 16);
   if (count === 0xffff || dirOffset === 0xffffffff) {
-    throw new HubError('KRN_PAYLOAD_TOO_LARGE', 'file: a ZIP64 workbook is larger than the hub takes');
+    throw new HubError('KRN_PAYLOAD_TOO_LARGE', msg('file.zip64'));
   }
-  if (count > MAX_ENTRIES) throw new HubError('KRN_PAYLOAD_TOO_LARGE', `file: more than ${MAX_ENTRIES} zip entries`);
+  if (count > MAX_ENTRIES)
+    throw new HubError('KRN_PAYLOAD_TOO_LARGE', msg('file.tooManyEntries', { max: MAX_ENTRIES }));
   if (dirOffset + dirSize > zip.size) throw corrupt('directory out of bounds');
   const dir = await zip.read(dirOffset, dirSize);
   const entries: ZipEntry[] = [];

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { Database, Kysely } from '../db/index.js';
-import { HubError, getSuite, type CryptoSuite, type SigningKey, type SuiteName } from '../kernel/index.js';
+import type { Database, Kysely, Selectable, Transaction } from '../db/index.js';
+import {
+  HubError,
+  getSuite,
+  type CryptoSuite,
+  type SigningKey,
+  type SuiteName,
+  fieldProblem,
+  lockForTransaction,
+  msg,
+} from '../kernel/index.js';
+import { ENTRY_VERSION, entryProblem, type NewEntry } from './entries.js';
 import { signHead, type SignedTreeHead } from './heads.js';
 import {
   consistencyPlan,
@@ -14,7 +24,8 @@ import {
   type HashExpr,
   type HashFn,
 } from './merkle.js';
-import { appendBatch, readNodes, type Frontier, type PendingLeaf } from './store.js';
+import { searchEntries, type EntrySearch } from './search.js';
+import { appendBatch, appendInTransaction, readNodes, type Frontier, type PendingLeaf } from './store.js';
 import type { LedgerTables } from './tables.js';
 
 export interface LedgerEntryRow {
@@ -49,6 +60,8 @@ export interface LedgerKey {
 /** Appends that wait together for one transaction; more would only lengthen the transaction. */
 const MAX_BATCH = 4000;
 const MAX_RANGE = 1000;
+/** A page of a search: an auditor reads pages, an export streams the rest. */
+const MAX_PAGE = 200;
 
 type Waiter = PendingLeaf & { resolve: (r: { index: number; leafHash: string }) => void; reject: (e: unknown) => void };
 
@@ -63,6 +76,7 @@ export class Ledger {
   private queue: Waiter[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private headIntervalMs = 0;
   private lastHead: SignedTreeHead | undefined;
   private closed = false;
   private frontier: Frontier | null = null;
@@ -78,22 +92,64 @@ export class Ledger {
     this.h = (d) => this.crypto.hash(d);
   }
 
-  /** Starts issuing a signed tree head every `intervalMs` while entries arrive. */
+  /**
+   * Issues a signed tree head `intervalMs` after entries this process appended, at most one per
+   * interval while they keep coming; a ledger that receives nothing runs no timer at all.
+   */
   startHeads(intervalMs: number): void {
-    this.timer = setInterval(() => void this.latestHead().catch(() => {}), intervalMs);
+    this.headIntervalMs = intervalMs;
+  }
+
+  private headSoon(): void {
+    if (!this.headIntervalMs || this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.latestHead().catch(() => {});
+    }, this.headIntervalMs);
     this.timer.unref();
   }
 
-  append(entry: Record<string, unknown>): Promise<{ index: number; leafHash: string }> {
+  /**
+   * Writes one entry, stamped with the schema version. An entry that is not one of the documented
+   * kinds is a programming error: it throws here and is never written, since a written entry stays.
+   */
+  append(entry: NewEntry): Promise<{ index: number; leafHash: string }> {
     if (this.closed) return Promise.reject(new Error('the ledger is closed'));
-    const text = canonicalize(entry);
+    const stamped = { ...entry, v: ENTRY_VERSION };
+    const problem = entryProblem(stamped);
+    if (problem !== undefined) throw new Error(`not written to the ledger: ${problem}`);
+    const text = canonicalize(stamped);
     if (text === undefined) return Promise.reject(new Error('entry is not JSON'));
     const hash = leafHash(this.h, Buffer.from(text, 'utf8'));
-    const subject = typeof entry.subject === 'string' ? entry.subject : null;
+    const subject = 'subject' in entry && typeof entry.subject === 'string' ? entry.subject : null;
     return new Promise((resolve, reject) => {
       this.queue.push({ text, leafHash: hash, subject, resolve, reject });
       this.flushing ??= this.flush();
     });
+  }
+
+  /**
+   * Writes entries inside the caller's transaction, so that a change and its entries commit
+   * together or not at all: a process killed between a change's commit and its append would
+   * otherwise leave a change the ledger never heard of. The ledger's state row stays locked
+   * until that transaction ends, so this is for rare changes (grants, demand steps), not reads.
+   */
+  async appendWithin<DB>(trx: Transaction<DB>, entries: NewEntry[]): Promise<number> {
+    if (this.closed) throw new Error('the ledger is closed');
+    const batch = entries.map((entry): PendingLeaf => {
+      const stamped = { ...entry, v: ENTRY_VERSION };
+      const problem = entryProblem(stamped);
+      if (problem !== undefined) throw new Error(`not written to the ledger: ${problem}`);
+      const text = canonicalize(stamped);
+      if (text === undefined) throw new Error('entry is not JSON');
+      const subject = 'subject' in entry && typeof entry.subject === 'string' ? entry.subject : null;
+      return { text, leafHash: leafHash(this.h, Buffer.from(text, 'utf8')), subject };
+    });
+    const { start } = await appendInTransaction(trx as unknown as Transaction<LedgerTables>, this.h, batch);
+    // The edge this process keeps is behind now: its next batch takes the locked path once.
+    this.frontier = null;
+    this.headSoon();
+    return start;
   }
 
   /** Drains the queue batch by batch: whatever arrived while one batch committed goes in the next. */
@@ -104,6 +160,7 @@ export class Ledger {
         const { start, frontier } = await appendBatch(this.db, this.h, batch, this.frontier);
         this.frontier = frontier;
         batch.forEach((w, i) => w.resolve({ index: start + i, leafHash: w.leafHash.toString('hex') }));
+        this.headSoon();
       } catch (e) {
         this.frontier = null;
         batch.forEach((w) => w.reject(e));
@@ -131,25 +188,41 @@ export class Ledger {
     if (this.lastHead?.treeSize === size) return this.lastHead;
     const stored = await this.db.selectFrom('ledger.head').selectAll().where('tree_size', '=', size).executeTakeFirst();
     if (stored) return (this.lastHead = toHead(stored, this.suite));
-    const root = await this.rootAt(size);
-    const head = signHead(this.crypto, this.key, {
-      treeSize: size,
-      rootHash: root.toString('hex'),
-      timestamp: Date.now(),
-      suite: this.suite,
+    return (this.lastHead = toHead(await this.signNewest(), this.suite));
+  }
+
+  /**
+   * Signs the head of the tree as it stands, one signer at a time across every hub process (an
+   * advisory lock held to commit): heads are stored in order of size with timestamps that never
+   * go back, whichever process signs. Appends and reads do not wait for it.
+   */
+  private signNewest(): Promise<Selectable<LedgerTables['ledger.head']>> {
+    return this.db.transaction().execute(async (trx) => {
+      await lockForTransaction(trx, 'ledger.head');
+      const { tree_size: size } = await trx
+        .selectFrom('ledger.state')
+        .select('tree_size')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      const newest = await trx
+        .selectFrom('ledger.head')
+        .selectAll()
+        .orderBy('tree_size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      // Signed by another process while this one waited for the lock.
+      if (newest && newest.tree_size >= size) return newest;
+      const root = await this.rootAt(size, trx);
+      const head = signHead(this.crypto, this.key, {
+        treeSize: size,
+        rootHash: root.toString('hex'),
+        timestamp: Math.max(Date.now(), Number(newest?.timestamp ?? 0)),
+        suite: this.suite,
+      });
+      const row = { tree_size: size, root_hash: root, timestamp: head.timestamp, signature: head.signature };
+      await trx.insertInto('ledger.head').values(row).execute();
+      return row;
     });
-    await this.db
-      .insertInto('ledger.head')
-      .values({ tree_size: size, root_hash: root, timestamp: head.timestamp, signature: head.signature })
-      .onConflict((oc) => oc.column('tree_size').doNothing())
-      .execute();
-    // Another process may have signed this size first: the stored head is the one that counts.
-    const row = await this.db
-      .selectFrom('ledger.head')
-      .selectAll()
-      .where('tree_size', '=', size)
-      .executeTakeFirstOrThrow();
-    return (this.lastHead = toHead(row, this.suite));
   }
 
   async heads(from = 0, to = Number.MAX_SAFE_INTEGER, limit = MAX_RANGE): Promise<SignedTreeHead[]> {
@@ -177,16 +250,17 @@ export class Ledger {
       : { suite: 'intl', algorithm: 'Ed25519', hash: 'SHA-256', publicKeyPem: this.key.publicKeyPem };
   }
 
-  async rootAt(size: number): Promise<Hash> {
+  async rootAt(size: number, db: Kysely<LedgerTables> | Transaction<LedgerTables> = this.db): Promise<Hash> {
     if (size === 0) return this.h(new Uint8Array());
-    return (await this.evaluateAll([rangeExpr(0, size)]))[0]!;
+    const expr = rangeExpr(0, size);
+    return evaluate(this.h, expr, await readNodes(db, nodesOf([expr])));
   }
 
   async inclusionProof(index: number, treeSize?: number): Promise<InclusionProof> {
     const size = await this.checkedSize(treeSize);
     if (!Number.isInteger(index) || index < 0 || index >= size) {
-      throw new HubError('LED_BAD_RANGE', `index ${index} is not in a tree of size ${size}`, {
-        problems: [{ field: 'index', reason: `must be 0 ≤ index < ${size}` }],
+      throw new HubError('LED_BAD_RANGE', msg('ledger.indexOutside', { index, size }), {
+        problems: [fieldProblem('index', msg('ledger.indexBound', { size }))],
       });
     }
     const plan = inclusionPlan(index, size);
@@ -206,15 +280,15 @@ export class Ledger {
       .where('leaf_hash', '=', Buffer.from(leafHashHex, 'hex'))
       .orderBy('idx')
       .executeTakeFirst();
-    if (!row) throw new HubError('LED_ENTRY_NOT_FOUND', `no entry with leaf hash ${leafHashHex}`);
+    if (!row) throw new HubError('LED_ENTRY_NOT_FOUND', msg('ledger.noLeaf', { hash: leafHashHex }));
     return row.idx;
   }
 
   async consistencyProof(first: number, second?: number): Promise<ConsistencyProof> {
     const size = await this.checkedSize(second);
     if (!Number.isInteger(first) || first < 1 || first > size) {
-      throw new HubError('LED_BAD_RANGE', `no consistency proof from ${first} to ${size}`, {
-        problems: [{ field: 'first', reason: `must be 1 ≤ first ≤ ${size}` }],
+      throw new HubError('LED_BAD_RANGE', msg('ledger.noConsistency', { first, size }), {
+        problems: [fieldProblem('first', msg('ledger.firstBound', { size }))],
       });
     }
     const proof = await this.evaluateAll(consistencyPlan(first, size));
@@ -223,8 +297,8 @@ export class Ledger {
 
   async entries(start: number, end: number): Promise<LedgerEntryRow[]> {
     if (!(start >= 0 && end >= start && end - start <= MAX_RANGE)) {
-      throw new HubError('LED_BAD_RANGE', `entries ${start}..${end}: at most ${MAX_RANGE} at a time`, {
-        problems: [{ field: 'end', reason: `0 ≤ start ≤ end ≤ start + ${MAX_RANGE}` }],
+      throw new HubError('LED_BAD_RANGE', msg('ledger.rangeTooLong', { start, end, max: MAX_RANGE }), {
+        problems: [fieldProblem('end', msg('ledger.rangeBound', { max: MAX_RANGE }))],
       });
     }
     const rows = await this.db
@@ -247,12 +321,65 @@ export class Ledger {
     return rows.map(toRow);
   }
 
+  /** A page of the newest entries matching `search`; `next` continues as `before` (docs/ledger.md). */
+  async search(search: EntrySearch, limit = 50): Promise<{ items: LedgerEntryRow[]; next: number | null }> {
+    const page = Math.max(1, Math.min(limit, MAX_PAGE));
+    const rows = await searchEntries(this.db, search, page + 1);
+    const items = rows.slice(0, page).map(toRow);
+    return { items, next: rows.length > page ? items[items.length - 1]!.index : null };
+  }
+
+  /** The indexes of the newest `max` entries matching `search`, newest first (an export's rows). */
+  async matchingIndexes(search: EntrySearch, max: number): Promise<number[]> {
+    return (await searchEntries(this.db, search, max, 'idx')).map((r) => r.idx);
+  }
+
+  /** The entries at these indexes, in the order given. */
+  async entriesAt(indexes: number[]): Promise<LedgerEntryRow[]> {
+    if (indexes.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('ledger.entry')
+      .select(['idx', 'entry', 'leaf_hash'])
+      .where('idx', 'in', indexes)
+      .execute();
+    const byIndex = new Map(rows.map((r) => [Number(r.idx), toRow(r)]));
+    return indexes.flatMap((i) => byIndex.get(i) ?? []);
+  }
+
+  /** Inclusion proofs of several entries in the tree of `treeSize`, from one read of stored hashes. */
+  async inclusionProofs(indexes: number[], treeSize: number): Promise<InclusionProof[]> {
+    const plans = indexes.map((index) => [{ node: { level: 0, index } }, ...inclusionPlan(index, treeSize)]);
+    const hashes = await this.evaluateAll(plans.flat());
+    let at = 0;
+    return plans.map((plan, i) => {
+      const [leaf, ...path] = hashes.slice(at, (at += plan.length));
+      return {
+        leafIndex: indexes[i]!,
+        treeSize,
+        leafHash: leaf!.toString('hex'),
+        auditPath: path.map((p) => p.toString('hex')),
+      };
+    });
+  }
+
+  /** Signed heads newest first, below tree size `before`. */
+  async recentHeads(limit: number, before = Number.MAX_SAFE_INTEGER): Promise<SignedTreeHead[]> {
+    const rows = await this.db
+      .selectFrom('ledger.head')
+      .selectAll()
+      .where('tree_size', '<', before)
+      .orderBy('tree_size', 'desc')
+      .limit(Math.min(limit, MAX_RANGE))
+      .execute();
+    return rows.map((r) => toHead(r, this.suite));
+  }
+
   hashFn(): HashFn {
     return this.h;
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.closed = true;
     while (this.flushing) await this.flushing;
   }
@@ -266,8 +393,8 @@ export class Ledger {
         : await this.size();
     const size = treeSize ?? current;
     if (!Number.isInteger(size) || size < 1 || size > current) {
-      throw new HubError('LED_BAD_RANGE', `tree size ${size} is not between 1 and ${current}`, {
-        problems: [{ field: 'treeSize', reason: `must be 1 ≤ treeSize ≤ ${current}` }],
+      throw new HubError('LED_BAD_RANGE', msg('ledger.treeSizeOutside', { size, current }), {
+        problems: [fieldProblem('treeSize', msg('ledger.treeSizeBound', { current }))],
       });
     }
     return size;
@@ -299,7 +426,7 @@ function toHead(
 /** Opens the ledger, creating its suite, signing key and subject key on first use. */
 export async function openLedger(
   database: Database,
-  opts: { suite?: SuiteName; headIntervalMs?: number } = {},
+  opts: { suite?: SuiteName; headIntervalMs?: number; secrets?: LedgerSecrets } = {},
 ): Promise<Ledger> {
   const db = database.kysely.withTables<LedgerTables>();
   const suite = opts.suite ?? 'gm';
@@ -317,21 +444,63 @@ export async function openLedger(
       .insertInto('ledger.key')
       .values({
         id: 1,
-        private_key: fresh.privateKey,
+        private_key: opts.secrets ? await opts.secrets.seal(Buffer.from(fresh.privateKey)) : fresh.privateKey,
         public_key_pem: fresh.publicKeyPem,
         public_key_hex: fresh.publicKeyHex ?? null,
-        subject_key: randomBytes(32),
+        subject_key: await sealSubjectKey(randomBytes(32), opts.secrets),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
   const key = await db.selectFrom('ledger.key').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  const { privateKey, subjectKey } = await openKeySecrets(db, key, opts.secrets);
   const ledger = new Ledger(
     db,
     state.suite,
-    { privateKey: key.private_key, publicKeyPem: key.public_key_pem, publicKeyHex: key.public_key_hex ?? undefined },
-    key.subject_key,
+    { privateKey, publicKeyPem: key.public_key_pem, publicKeyHex: key.public_key_hex ?? undefined },
+    subjectKey,
   );
   if (opts.headIntervalMs) ledger.startHeads(opts.headIntervalMs);
   return ledger;
+}
+
+/**
+ * Where the ledger's secrets are sealed at rest: the signing key's private half and the subject
+ * key (whose HMACs of citizen IDs are searchable only with it). The hub passes the key store's
+ * box for scope `ledger`; the public key and the signed heads stay as they are, so anyone still
+ * verifies with the published key.
+ */
+export interface LedgerSecrets {
+  seal(plain: Uint8Array): Promise<string>;
+  open(stored: string): Promise<Buffer>;
+  isSealed(stored: string): boolean;
+}
+
+async function sealSubjectKey(key: Buffer, secrets: LedgerSecrets | undefined): Promise<Buffer> {
+  return secrets ? Buffer.from(await secrets.seal(key)) : key;
+}
+
+/** The stored secrets opened; ones stored in clear (before encryption at rest) are sealed now, once. */
+async function openKeySecrets(
+  db: Kysely<LedgerTables>,
+  key: { private_key: string; subject_key: Buffer },
+  secrets: LedgerSecrets | undefined,
+): Promise<{ privateKey: string; subjectKey: Buffer }> {
+  if (!secrets) return { privateKey: key.private_key, subjectKey: key.subject_key };
+  const storedSubject = key.subject_key.toString('latin1');
+  const privateKey = secrets.isSealed(key.private_key)
+    ? (await secrets.open(key.private_key)).toString()
+    : key.private_key;
+  const subjectKey = secrets.isSealed(storedSubject) ? await secrets.open(storedSubject) : key.subject_key;
+  if (!secrets.isSealed(key.private_key) || !secrets.isSealed(storedSubject)) {
+    await db
+      .updateTable('ledger.key')
+      .set({
+        private_key: await secrets.seal(Buffer.from(privateKey)),
+        subject_key: await sealSubjectKey(subjectKey, secrets),
+      })
+      .where('id', '=', 1)
+      .execute();
+  }
+  return { privateKey, subjectKey };
 }

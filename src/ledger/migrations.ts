@@ -58,5 +58,59 @@ create trigger head_append_only before update or delete on ledger.head for each 
 create trigger entry_no_truncate before truncate on ledger.entry execute function ledger.refuse_change();
 `,
     },
+    {
+      // Search by kind, organization and time (docs/ledger.md, "Search"): indexes derived from the
+      // entries, so that a page of the newest matches costs the same in a log of any size.
+      id: '002-search',
+      sql: `
+-- The kind an entry is read as: its own, or for a legacy entry (no "v") the kind that replaced it (legacy.ts).
+create function ledger.kind_of(entry text) returns text language sql immutable parallel safe as $$
+  select case
+    when j ? 'v' then j->>'kind'
+    else case j->>'kind'
+      when 'access' then 'share.read'
+      when 'catalog.event' then 'catalog.resource.changed'
+      when 'quality.rules' then 'quality.rules.set'
+      when 'correction' then 'quality.correction.changed'
+      when 'grant' then case when j->>'action' = 'create' then 'share.grant.created' else 'share.grant.changed' end
+      when 'demand' then 'share.demand.changed'
+      when 'purpose' then 'purpose.added'
+      when 'base.event' then case when j->>'action' = 'resolve' then 'base.conflict.decided' else 'base.label.defined' end
+      when 'person' then case when j->>'action' = 'authority' then 'base.authority.set' end
+      when 'legal_entity' then case when j->>'action' = 'authority' then 'base.authority.set' end
+      else j->>'kind' end
+    end
+  from (select entry::jsonb as j) as e
+$$;
+-- The organizations an entry concerns: the actor's (org), a grant's or demand's consumer, a
+-- correction's provider, and the provider of a catalog resource it names (code <ORG>-<n>).
+create function ledger.orgs_of(entry text) returns text[] language sql immutable parallel safe as $$
+  select coalesce(array_agg(distinct o), '{}') from (select entry::jsonb as j) as e,
+    unnest(array[j->>'org', j->>'consumer', j->>'provider',
+                 substring(j->>'resource' from '^([A-Z][A-Z0-9]*)-[0-9]+$')]) as o
+   where o is not null
+$$;
+create index entry_kind on ledger.entry (ledger.kind_of(entry), idx);
+create index entry_created on ledger.entry (created_at, idx);
+-- One row per entry and organization it concerns; written with the entries by the trigger below.
+create table ledger.entry_org (
+  org text not null,
+  idx bigint not null,
+  kind text,
+  primary key (org, idx)
+);
+create index entry_org_kind on ledger.entry_org (org, kind, idx);
+insert into ledger.entry_org (org, idx, kind)
+  select o, e.idx, ledger.kind_of(e.entry) from ledger.entry e, unnest(ledger.orgs_of(e.entry)) as o;
+create function ledger.index_orgs() returns trigger language plpgsql as $$
+begin
+  insert into ledger.entry_org (org, idx, kind)
+    select o, a.idx, ledger.kind_of(a.entry) from added a, unnest(ledger.orgs_of(a.entry)) as o;
+  return null;
+end $$;
+create trigger entry_orgs after insert on ledger.entry referencing new table as added
+  for each statement execute function ledger.index_orgs();
+`,
+    },
   ],
 };

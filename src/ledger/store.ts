@@ -68,17 +68,27 @@ export async function appendBatch(
     const planned = plan(h, batch, cached.size, new Map(cached.nodes));
     if (await write(db, batch, planned)) return { start: cached.size, frontier: planned.frontier };
   }
-  return db.transaction().execute(async (trx) => {
-    const { tree_size: start } = await trx
-      .selectFrom('ledger.state')
-      .select('tree_size')
-      .where('id', '=', 1)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const planned = plan(h, batch, start, await readNodes(trx, frontier(start)));
-    await write(trx, batch, planned);
-    return { start, frontier: planned.frontier };
-  });
+  return db.transaction().execute((trx) => appendInTransaction(trx, h, batch));
+}
+
+/**
+ * Appends a batch inside a transaction the caller holds: the state row is locked until it ends,
+ * so the entries commit (or roll back) with whatever else that transaction changes.
+ */
+export async function appendInTransaction(
+  trx: Transaction<LedgerTables>,
+  h: HashFn,
+  batch: PendingLeaf[],
+): Promise<{ start: number; frontier: Frontier }> {
+  const { tree_size: start } = await trx
+    .selectFrom('ledger.state')
+    .select('tree_size')
+    .where('id', '=', 1)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const planned = plan(h, batch, start, await readNodes(trx, frontier(start)));
+  await write(trx, batch, planned);
+  return { start, frontier: planned.frontier };
 }
 
 interface Planned {

@@ -17,6 +17,8 @@ export type LedgerTables = {
     subject: string | null;
     created_at: Generated<Date>;
   };
+  /** Derived by a trigger from each appended entry: the organizations it concerns (search). */
+  'ledger.entry_org': { org: string; idx: number; kind: string | null };
   'ledger.node': { level: number; idx: number; hash: Buffer };
   'ledger.head': { tree_size: number; root_hash: Buffer; timestamp: number; signature: string };
 };

@@ -1,6 +1,6 @@
-import { authorize, type Actor } from '../access/index.js';
+import type { Actor } from '../access/index.js';
 import type { Database, Kysely } from '../db/index.js';
-import { HubError, invalid } from '../kernel/index.js';
+import { HubError, announce, invalid, msg } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { PURPOSE_CODE } from './migrations.js';
 import type { PurposeTables } from './tables.js';
@@ -12,8 +12,9 @@ export interface Purpose {
 }
 
 const CODE = new RegExp(PURPOSE_CODE);
-/** How long a process trusts its list; purposes are only ever added, and a miss reads again. */
+/** How long a process trusts its list; a safety net: an addition is announced to every process. */
 const CACHE_MS = 30_000;
+const CHANNEL = 'purpose_registry';
 
 /**
  * 用途登记: the purposes data may be read for, each a stable code with a Chinese name. Grants
@@ -25,10 +26,15 @@ export class Purposes {
   private known: { byCode: Map<string, Purpose>; until: number } | undefined;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     private readonly ledger: Ledger,
   ) {
     this.db = database.kysely.withTables<PurposeTables>();
+  }
+
+  /** Forgets the list when any process adds a purpose (or when a notification may have been missed). */
+  async start(): Promise<void> {
+    await this.database.listen(CHANNEL, () => (this.known = undefined));
   }
 
   async list(): Promise<Purpose[]> {
@@ -46,31 +52,30 @@ export class Purposes {
     const out: Purpose[] = [];
     for (const code of new Set(codes)) {
       const purpose = await this.find(code);
-      if (!purpose) throw invalid(at, `not a registered purpose: ${code}`);
+      if (!purpose) throw invalid(at, msg('purpose.notRegistered', { code }));
       out.push(purpose);
     }
-    if (out.length === 0) throw invalid(at, 'name at least one registered purpose');
+    if (out.length === 0) throw invalid(at, msg('purpose.atLeastOne'));
     return out;
   }
 
-  async add(actor: Actor | null, input: Purpose): Promise<Purpose> {
-    authorize(actor, 'purpose:manage');
-    if (!CODE.test(input.code)) throw invalid('code', `lowercase letters, digits and _, matching ${PURPOSE_CODE}`);
+  async add(actor: Actor, input: Purpose): Promise<Purpose> {
+    if (!CODE.test(input.code)) throw invalid('code', msg('purpose.badCode', { pattern: PURPOSE_CODE }));
     const taken = await this.db
       .selectFrom('purpose.purpose')
       .select('code')
       .where((eb) => eb.or([eb('code', '=', input.code), eb('name', '=', input.name)]))
       .executeTakeFirst();
-    if (taken) throw new HubError('KRN_CONFLICT', `purpose ${taken.code} already has this code or name`);
+    if (taken) throw new HubError('PUR_PURPOSE_EXISTS', msg('purpose.exists', { code: taken.code }));
     const purpose = { code: input.code, name: input.name, description: input.description };
     await this.db
       .insertInto('purpose.purpose')
       .values({ ...purpose, created_by: actor.username })
       .execute();
     this.known = undefined;
+    await announce(this.db, CHANNEL, purpose.code);
     await this.ledger.append({
-      kind: 'purpose',
-      action: 'add',
+      kind: 'purpose.added',
       ...purpose,
       actor: actor.username,
       at: new Date().toISOString(),

@@ -1,4 +1,6 @@
-import type { RecordRow, Resource } from '../catalog/index.js';
+import type { Resource } from '../catalog/index.js';
+import { english, keyOf, msg, type Message } from '../kernel/index.js';
+import type { RecordRow } from '../records/index.js';
 import { builtinRules, valueCheck, type Issue } from './checks.js';
 import type { QualityRule } from './rules.js';
 
@@ -23,7 +25,7 @@ interface RowRule {
   id: string;
   field: string;
   severity: Issue['severity'];
-  check: (doc: Record<string, unknown>) => string | null;
+  check: (doc: Record<string, unknown>) => Message | null;
 }
 
 /**
@@ -56,7 +58,14 @@ export function makeChecker(
         for (const rule of rowRules) {
           const reason = rule.check(r.doc);
           if (reason)
-            issues.push({ row: r.sourceRow, field: rule.field, rule: rule.id, severity: rule.severity, reason });
+            issues.push({
+              row: r.sourceRow,
+              field: rule.field,
+              rule: rule.id,
+              severity: rule.severity,
+              reason: english(reason),
+              ...keyOf(reason),
+            });
         }
       }
       for (const rule of referential) issues.push(...(await checkReferential(rule, rows, refs, lookup)));
@@ -69,7 +78,7 @@ export function makeChecker(
   };
 }
 
-function onValue(field: string, check: (value: unknown) => string | null) {
+function onValue(field: string, check: (value: unknown) => Message | null) {
   return (doc: Record<string, unknown>) => {
     const v = doc[field];
     return v === null || v === undefined ? null : check(v);
@@ -97,7 +106,7 @@ async function checkReferential(
   const present = new Set(found.map((f) => f.value));
   return values
     .filter(([, v]) => !present.has(v))
-    .map(([r]) => issue(rule, r, `no record of ${ref.code} has this ${rule.refField}`));
+    .map(([r]) => issue(rule, r, msg('quality.noReference', { code: ref.code, field: rule.refField! })));
 }
 
 /**
@@ -119,9 +128,9 @@ async function checkUnique(
   const issues: Issue[] = [];
   for (const [r, v] of values) {
     const reason = seen.has(v)
-      ? 'an earlier row of this load has the same value'
+      ? msg('quality.duplicateInLoad')
       : storedKeys.get(v)?.some((k) => k !== r.key)
-        ? 'a stored record has the same value'
+        ? msg('quality.duplicateStored')
         : null;
     if (reason) issues.push(issue(rule, r, reason));
     // A rejected duplicate is not loaded, so it does not count as seen; a warned one is.
@@ -130,6 +139,7 @@ async function checkUnique(
   return issues;
 }
 
-function issue(rule: QualityRule, r: RecordRow, reason: string): Issue {
-  return { row: r.sourceRow, field: rule.field, rule: rule.id!, severity: rule.severity, reason };
+function issue(rule: QualityRule, r: RecordRow, reason: Message): Issue {
+  const { field, severity } = rule;
+  return { row: r.sourceRow, field, rule: rule.id!, severity, reason: english(reason), ...keyOf(reason) };
 }

@@ -1,5 +1,13 @@
 import type { Field, Resource } from '../catalog/index.js';
-import { GENDER_NAME, chinaDate, citizenIdFacts } from '../kernel/index.js';
+import {
+  GENDER_NAME,
+  chinaDate,
+  citizenIdFacts,
+  msg,
+  type Message,
+  type MessageKey,
+  type Params,
+} from '../kernel/index.js';
 import type { QualityRule, Severity } from './rules.js';
 
 /** What a rule found wrong with one value of one row. `row` is the source row (header = 1). */
@@ -8,11 +16,14 @@ export interface Issue {
   field: string;
   rule: string;
   severity: Severity;
+  /** In English, for logs and stored reports; `code` and `params` render it in the reader's language. */
   reason: string;
+  code?: MessageKey;
+  params?: Params;
 }
 
 /** A check of one row's document: the reason it fails, or null. Reasons never quote the value. */
-export type DocCheck = (doc: Record<string, unknown>) => string | null;
+export type DocCheck = (doc: Record<string, unknown>) => Message | null;
 
 /** A rule that holds for every resource with the fields it needs, from the data elements. */
 export interface BuiltinRule {
@@ -29,17 +40,17 @@ const DAY = 86_400_000;
  * A check of one value for the rules that look at a value alone (regex, range, freshness);
  * undefined for the kinds that need other rows (unique, referential). `now` is the load time.
  */
-export function valueCheck(rule: QualityRule, now: Date): ((value: unknown) => string | null) | undefined {
+export function valueCheck(rule: QualityRule, now: Date): ((value: unknown) => Message | null) | undefined {
   switch (rule.kind) {
     case 'regex': {
       const re = new RegExp(rule.pattern!, 'u');
-      return (v) => (re.test(String(v)) ? null : `does not match the pattern ${rule.pattern}`);
+      return (v) => (re.test(String(v)) ? null : msg('quality.noMatch', { pattern: rule.pattern! }));
     }
     case 'range':
       return (v) => rangeReason(v, rule.min, rule.max);
     case 'freshness': {
       const oldest = chinaDate(new Date(now.getTime() - rule.maxAgeDays! * DAY));
-      return (v) => (String(v) < oldest ? `older than ${rule.maxAgeDays} days (before ${oldest})` : null);
+      return (v) => (String(v) < oldest ? msg('quality.olderThan', { days: rule.maxAgeDays!, date: oldest }) : null);
     }
     default:
       return undefined;
@@ -47,10 +58,10 @@ export function valueCheck(rule: QualityRule, now: Date): ((value: unknown) => s
 }
 
 /** Numbers compare as numbers, dates (YYYY-MM-DD) as strings, which orders them by time. */
-function rangeReason(v: unknown, min: number | string | undefined, max: number | string | undefined): string | null {
+function rangeReason(v: unknown, min: number | string | undefined, max: number | string | undefined): Message | null {
   const value = typeof min === 'number' || typeof max === 'number' ? Number(v) : String(v);
-  if (min !== undefined && value < min) return `below the minimum ${min}`;
-  if (max !== undefined && value > max) return `above the maximum ${max}`;
+  if (min !== undefined && value < min) return msg('quality.belowMin', { min });
+  if (max !== undefined && value > max) return msg('quality.aboveMax', { max });
   return null;
 }
 
@@ -71,7 +82,7 @@ export function builtinRules(resource: Resource): BuiltinRule[] {
       field: f.name,
       severity: 'reject',
       description: `${f.label}与${idField.label}中的出生日期一致`,
-      check: fromId(idField, f, (id) => id.birthDate, 'differs from the birth date in the citizen ID'),
+      check: fromId(idField, f, (id) => id.birthDate, msg('quality.birthDateDiffers')),
     });
   }
   for (const f of resource.fields.filter((x) => x.element === 'gender')) {
@@ -81,10 +92,7 @@ export function builtinRules(resource: Resource): BuiltinRule[] {
       severity: 'reject',
       description: `${f.label}与${idField.label}第 17 位（奇男偶女）一致`,
       // Only 男/女 are compared: other codes of GB/T 2261.1 (未知, 未说明) say nothing the ID could contradict.
-      check: fromId(idField, f, (id) => GENDER_NAME[id.gender], 'differs from the gender in the citizen ID', [
-        '男',
-        '女',
-      ]),
+      check: fromId(idField, f, (id) => GENDER_NAME[id.gender], msg('quality.genderDiffers'), ['男', '女']),
     });
   }
   return out;
@@ -100,7 +108,7 @@ function fromId(
   idField: Field,
   field: Field,
   expected: (id: { birthDate: string; gender: 'male' | 'female' }) => string,
-  reason: string,
+  reason: Message,
   comparable?: readonly string[],
 ): DocCheck {
   return (doc) => {

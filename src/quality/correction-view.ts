@@ -1,7 +1,7 @@
-import { hasRole, type Actor } from '../access/index.js';
+import type { Actor } from '../access/index.js';
 import type { Field, FieldValue, Resource } from '../catalog/index.js';
 import type { Selectable } from '../db/index.js';
-import { maskValue } from '../exchange/index.js';
+import { maskValue } from '../share/index.js';
 import { workingDaysBetween } from '../kernel/index.js';
 import type { CorrectionState, QualityTables, ReporterKind } from './tables.js';
 
@@ -37,10 +37,23 @@ export interface Correction {
   masked: boolean;
 }
 
-/** What a viewer is: who they are and, for a citizen, whose records are theirs. */
+/**
+ * What a viewer is, as the permission layer (AuthorizedCorrections) found it from the policy:
+ * who they are, whether they watch every correction, and, for a citizen, whose records are theirs.
+ */
 export interface Viewer {
   actor: Actor;
   citizenId: string | null;
+  seesAll: boolean;
+}
+
+/** A reporter: which records the policy lets them report on; the grant and the key are checked as data. */
+export interface Reporter extends Viewer {
+  anyRecord: boolean;
+  /** The records keyed by their own `citizenId`. */
+  ownRecords: boolean;
+  /** As holder of a grant on a resource of this provider. */
+  underGrant(provider: string): boolean;
 }
 
 /**
@@ -58,7 +71,7 @@ export function seesPlainly(v: Viewer, row: CorrectionRow): boolean {
 }
 
 export function mayView(v: Viewer, row: CorrectionRow): boolean {
-  return hasRole(v.actor, 'operator', 'auditor') || seesPlainly(v, row);
+  return v.seesAll || seesPlainly(v, row);
 }
 
 export function toCorrection(row: CorrectionRow, resource: Resource, v: Viewer, today: string): Correction {

@@ -1,9 +1,16 @@
-import { authorize, hasRole, type Actor } from '../access/index.js';
 import { checkValue, type CatalogService, type Field, type Resource, type TaskInbox } from '../catalog/index.js';
 import { json, type Database, type Kysely } from '../db/index.js';
-import { HubError, addWorkingDays, chinaDate, invalid } from '../kernel/index.js';
+import { HubError, addWorkingDays, chinaDate, invalid, msg } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
-import { mayView, toCorrection, type Correction, type CorrectionRow, type Viewer } from './correction-view.js';
+import type { RecordStore } from '../records/index.js';
+import {
+  mayView,
+  toCorrection,
+  type Correction,
+  type CorrectionRow,
+  type Reporter,
+  type Viewer,
+} from './correction-view.js';
 import type { CorrectionState, QualityTables, ReporterKind } from './tables.js';
 
 /** Working days a provider has to fix or answer a reported error (问题数据纠错时间压缩至2个工作日内). */
@@ -11,13 +18,12 @@ export const FIX_DAYS = 2;
 export const PAGE_SIZE = 50;
 
 export interface CorrectionDeps {
-  catalog: Pick<CatalogService, 'get' | 'findRecord' | 'correctValue'>;
+  catalog: Pick<CatalogService, 'get'>;
+  records: Pick<RecordStore, 'find' | 'correct'>;
   tasks: TaskInbox;
   ledger: Pick<Ledger, 'append' | 'subjectTag'>;
   /** The fields an active grant lets the organization read of the resource; null without one. */
   grantedFields(consumerOrg: string, resourceCode: string): Promise<ReadonlySet<string> | null>;
-  /** A citizen account's own ID number; null for other accounts. */
-  citizenIdOf(actor: Actor): Promise<string | null>;
   now: () => Date;
 }
 
@@ -66,26 +72,25 @@ export class Corrections {
     this.db = database.kysely.withTables<QualityTables>();
   }
 
-  async report(actor: Actor | null, input: CorrectionInput): Promise<Correction> {
-    const a = signedIn(actor);
-    authorize(a, 'quality:report');
+  /** Files a report; who `r` is and may report on is the permission layer's finding (AuthorizedCorrections). */
+  async report(r: Reporter, input: CorrectionInput): Promise<Correction> {
+    const a = r.actor;
     const resource = await this.deps.catalog.get(input.resource);
     if (resource.publishedAt === null)
-      throw new HubError('CAT_RESOURCE_NOT_FOUND', `no published resource ${input.resource}`);
+      throw new HubError('CAT_RESOURCE_NOT_FOUND', msg('catalog.noPublishedResource', { code: input.resource }));
     const field = resource.fields.find((f) => f.name === input.field);
-    if (!field) throw invalid('field', `${resource.code} has no field ${input.field}`);
-    if (field.name === resource.keyField)
-      throw invalid('field', 'the key itself cannot be corrected: it names the record');
-    const key = normalizeKey(resource, input.key ?? (await this.ownKey(a)));
-    const kind = await this.reporterKind(a, resource, key, field);
+    if (!field) throw invalid('field', msg('catalog.noField', { code: resource.code, field: input.field }));
+    if (field.name === resource.keyField) throw invalid('field', msg('quality.keyNotCorrectable'));
+    const key = normalizeKey(resource, input.key ?? ownKey(r));
+    const kind = await this.reporterKind(r, resource, key, field);
     const proposed =
       input.proposedValue === undefined || input.proposedValue === null ? null : input.proposedValue.trim();
     if (proposed !== null) {
       const checked = checkValue(field, proposed);
-      if (!checked.ok) throw invalid('proposedValue', checked.reason);
+      if (!checked.ok) throw invalid('proposedValue', checked.message, { label: field.label });
     }
-    if ((await this.deps.catalog.findRecord(resource.id, key)) === undefined) {
-      throw new HubError('QLT_RECORD_NOT_FOUND', `no record in ${resource.code} with this key`);
+    if ((await this.deps.records.find(resource.id, key)) === undefined) {
+      throw new HubError('QLT_RECORD_NOT_FOUND', msg('records.noRecordIn', { code: resource.code }));
     }
     const now = this.deps.now();
     const row = await this.db
@@ -120,19 +125,19 @@ export class Corrections {
       title: `处理纠错 #${row.id}：${resource.name} · ${field.label}`,
       dueDate: row.due_date,
     });
-    return this.recorded(row, resource, 'report', a);
+    return this.recorded(row, resource, 'report', r);
   }
 
   /** The provider's officers accept: `value` (else the proposed one) is written into the record. */
-  async accept(actor: Actor | null, id: number, opts: { value?: string | undefined } = {}): Promise<Correction> {
-    const a = signedIn(actor);
-    const row = await this.decidable(a, id);
+  async accept(v: Viewer, id: number, opts: { value?: string | undefined } = {}): Promise<Correction> {
+    const a = v.actor;
+    const row = await this.decidable(v, id);
     const resource = await this.deps.catalog.get(row.resource_code);
     const field = fieldOf(resource, row.field);
     const raw = opts.value ?? row.proposed_value;
-    if (raw === null) throw invalid('value', 'required: the report proposed no value');
+    if (raw === null) throw invalid('value', msg('quality.noProposedValue'));
     const checked = checkValue(field, raw);
-    if (!checked.ok) throw invalid('value', checked.reason);
+    if (!checked.ok) throw invalid('value', checked.message);
     const now = this.deps.now();
     const claimed = await this.decide(row, {
       state: 'accepted',
@@ -142,7 +147,7 @@ export class Corrections {
     });
     let previous: unknown;
     try {
-      ({ previous } = await this.deps.catalog.correctValue(resource.id, row.record_key, field.name, checked.value, id));
+      ({ previous } = await this.deps.records.correct(resource.id, row.record_key, field.name, checked.value, id));
     } catch (e) {
       // The record could not be changed: the correction is open again, as it was.
       await this.db
@@ -159,14 +164,14 @@ export class Corrections {
       .returningAll()
       .executeTakeFirstOrThrow();
     await this.closeTasks(id);
-    return this.recorded(done, resource, 'accept', a);
+    return this.recorded(done, resource, 'accept', v);
   }
 
-  async reject(actor: Actor | null, id: number, reason: string): Promise<Correction> {
-    const a = signedIn(actor);
-    const text = reason?.trim() ?? '';
-    if (text.length < 2) throw invalid('reason', 'required: say why the value is right as it is');
-    const row = await this.decidable(a, id);
+  /** The provider's officers reject with a reason (see `rejectReason`). */
+  async reject(v: Viewer, id: number, reason: string): Promise<Correction> {
+    const a = v.actor;
+    const text = rejectReason(reason);
+    const row = await this.decidable(v, id);
     const done = await this.decide(row, {
       state: 'rejected',
       decided_at: this.deps.now(),
@@ -174,21 +179,19 @@ export class Corrections {
       reject_reason: text,
     });
     await this.closeTasks(id);
-    return this.recorded(done, await this.deps.catalog.get(row.resource_code), 'reject', a);
+    return this.recorded(done, await this.deps.catalog.get(row.resource_code), 'reject', v);
   }
 
-  async get(actor: Actor | null, id: number): Promise<Correction> {
-    const viewer = await this.viewer(signedIn(actor));
+  async get(viewer: Viewer, id: number): Promise<Correction> {
     return (await this.describe([await this.visibleRow(viewer, id)], viewer))[0]!;
   }
 
   /** Operators and auditors see every correction; others those they reported, answer for, or are about them. */
-  async list(actor: Actor | null, filter: CorrectionFilter = {}): Promise<CorrectionPage> {
-    const viewer = await this.viewer(signedIn(actor));
+  async list(viewer: Viewer, filter: CorrectionFilter = {}): Promise<CorrectionPage> {
     const page = Math.max(1, filter.page ?? 1);
     const today = chinaDate(this.deps.now());
     let q = this.db.selectFrom('quality.correction');
-    if (!hasRole(viewer.actor, 'operator', 'auditor')) {
+    if (!viewer.seesAll) {
       const org = viewer.actor.org?.code ?? null;
       q = q.where((eb) =>
         eb.or([
@@ -261,32 +264,37 @@ export class Corrections {
    * a consumer whose organization holds an active grant covering the field. The provider's own
    * staff correct their data at the source, not by reporting it to themselves.
    */
-  private async reporterKind(a: Actor, resource: Resource, key: string, field: Field): Promise<ReporterKind> {
-    if (hasRole(a, 'operator')) return 'operator';
-    if (hasRole(a, 'citizen')) {
-      if ((await this.deps.citizenIdOf(a)) === key) return 'citizen';
-      throw new HubError('ACC_FORBIDDEN', 'a citizen reports errors in their own records only');
+  private async reporterKind(r: Reporter, resource: Resource, key: string, field: Field): Promise<ReporterKind> {
+    const a = r.actor;
+    if (r.anyRecord) return 'operator';
+    if (r.ownRecords) {
+      if (r.citizenId === key) return 'citizen';
+      throw new HubError('ACC_FORBIDDEN', msg('quality.citizenOwnOnly'));
     }
     const org = a.org?.code;
-    if (org && org !== resource.provider.code && hasRole(a, 'consumer', 'officer')) {
+    if (org && r.underGrant(resource.provider.code)) {
       const granted = await this.deps.grantedFields(org, resource.code);
       if (granted?.has(field.name)) return 'consumer';
     }
-    throw new HubError('ACC_FORBIDDEN', `${a.username} holds no grant on ${resource.code} covering ${field.name}`);
+    throw new HubError(
+      'ACC_FORBIDDEN',
+      msg('quality.noGrantOnField', { user: a.username, code: resource.code, field: field.label }),
+    );
   }
 
-  /** A citizen's own ID stands for a key left out; anyone else must give one. */
-  private async ownKey(a: Actor): Promise<string> {
-    const own = hasRole(a, 'citizen') ? await this.deps.citizenIdOf(a) : null;
-    if (own === null) throw invalid('key', 'required: the key of the record with the wrong value');
-    return own;
+  /** The provider answering for a correction the viewer may see, for the permission check before deciding. */
+  async provider(viewer: Viewer, id: number): Promise<string> {
+    return (await this.visibleRow(viewer, id)).provider_org;
   }
 
-  /** An open correction the caller may decide: only the provider's data officers do. */
-  private async decidable(a: Actor, id: number): Promise<CorrectionRow> {
-    const row = await this.visibleRow(await this.viewer(a), id);
-    authorize(a, 'quality:decide', { ownerOrg: row.provider_org });
-    if (row.state !== 'open') throw new HubError('QLT_ALREADY_DECIDED', `correction ${id} is ${row.state}`);
+  /** An open correction; whether the caller may decide it is checked before (AuthorizedCorrections). */
+  private async decidable(viewer: Viewer, id: number): Promise<CorrectionRow> {
+    const row = await this.visibleRow(viewer, id);
+    if (row.state !== 'open')
+      throw new HubError(
+        'QLT_ALREADY_DECIDED',
+        msg('quality.correctionDecided', { id, state: msg(`correctionState.${row.state}`) }),
+      );
     return row;
   }
 
@@ -299,7 +307,7 @@ export class Corrections {
       .where('state', '=', 'open')
       .returningAll()
       .executeTakeFirst();
-    if (!updated) throw new HubError('QLT_ALREADY_DECIDED', `correction ${row.id} was decided meanwhile`);
+    if (!updated) throw new HubError('QLT_ALREADY_DECIDED', msg('quality.correctionDecidedMeanwhile', { id: row.id }));
     return updated;
   }
 
@@ -310,9 +318,10 @@ export class Corrections {
   }
 
   /** On the ledger under the record's subject tag, so that the citizen concerned finds it; no values. */
-  private async recorded(row: CorrectionRow, resource: Resource, action: Action, a: Actor): Promise<Correction> {
+  private async recorded(row: CorrectionRow, resource: Resource, action: Action, viewer: Viewer): Promise<Correction> {
+    const a = viewer.actor;
     await this.deps.ledger.append({
-      kind: 'correction',
+      kind: 'quality.correction.changed',
       action,
       correction: row.id,
       resource: row.resource_code,
@@ -325,18 +334,14 @@ export class Corrections {
       org: a.org?.code ?? null,
       at: this.deps.now().toISOString(),
     });
-    const viewer = await this.viewer(a);
     return toCorrection(row, resource, viewer, chinaDate(this.deps.now()));
-  }
-
-  private async viewer(actor: Actor): Promise<Viewer> {
-    return { actor, citizenId: hasRole(actor, 'citizen') ? await this.deps.citizenIdOf(actor) : null };
   }
 
   /** The correction, or 404 when it does not exist or is none of the caller's business. */
   private async visibleRow(viewer: Viewer, id: number): Promise<CorrectionRow> {
     const row = await this.db.selectFrom('quality.correction').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row || !mayView(viewer, row)) throw new HubError('QLT_CORRECTION_NOT_FOUND', `no correction ${id}`);
+    if (!row || !mayView(viewer, row))
+      throw new HubError('QLT_CORRECTION_NOT_FOUND', msg('quality.noCorrection', { id }));
     return row;
   }
 
@@ -356,17 +361,25 @@ export class Corrections {
 function normalizeKey(resource: Resource, raw: string): string {
   const field = fieldOf(resource, resource.keyField);
   const checked = checkValue({ ...field, required: true, codeList: undefined } as Field, raw);
-  if (!checked.ok) throw invalid('key', checked.reason);
+  if (!checked.ok) throw invalid('key', checked.message);
   return String(checked.value);
 }
 
 function fieldOf(resource: Resource, name: string): Field {
   const field = resource.fields.find((f) => f.name === name);
-  if (!field) throw new HubError('CAT_BAD_STATE', `${resource.code} no longer has the field ${name}`);
+  if (!field) throw new HubError('QLT_FIELD_GONE', msg('quality.fieldGone', { code: resource.code, field: name }));
   return field;
 }
 
-function signedIn(actor: Actor | null): Actor {
-  if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
-  return actor;
+/** A citizen's own ID stands for a key left out; anyone else must give one. */
+function ownKey(r: Reporter): string {
+  if (!r.ownRecords || r.citizenId === null) throw invalid('key', msg('quality.keyRequired'));
+  return r.citizenId;
+}
+
+/** A rejection says why the value is right as it is. */
+export function rejectReason(reason: string | undefined): string {
+  const text = reason?.trim() ?? '';
+  if (text.length < 2) throw invalid('reason', msg('quality.rejectReasonRequired'));
+  return text;
 }

@@ -1,12 +1,18 @@
 export { qualityMigrations } from './migrations.js';
-export { QualityService, type QualityDeps, type RuleSet } from './service.js';
+export { QualityService, type QualityDeps } from './service.js';
+export type { RuleSet } from './rule-sets.js';
 export {
   QualityRuleSchema,
   QualityRulesSchema,
+  QualityThresholdSchema,
+  BELOW_THRESHOLD_ACTIONS,
+  DEFAULT_THRESHOLD,
   RULE_KINDS,
   SEVERITIES,
   checkRules,
   type QualityRule,
+  type QualityThreshold,
+  type BelowThresholdAction,
   type RuleKind,
   type Severity,
 } from './rules.js';

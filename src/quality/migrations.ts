@@ -49,5 +49,10 @@ create index correction_subject on quality.correction (record_key);
 create index correction_open_due on quality.correction (due_date) where state = 'open';
 `,
     },
+    {
+      id: '002-threshold',
+      // The quality threshold (rules.ts) is part of a rule-set version: null keeps the default.
+      sql: `alter table quality.rule_set add column threshold jsonb;`,
+    },
   ],
 };

@@ -90,7 +90,7 @@ describe('checkRules', () => {
       { field: 'name', kind: 'freshness', severity: 'warn', maxAgeDays: 3 },
       { field: 'name', kind: 'unique', severity: 'warn', pattern: 'x' },
     ]);
-    expect(out.problems).toEqual([
+    expect(out.problems).toMatchObject([
       { field: 'rules/0/field', reason: 'JNGAJ-0001 has no field nope' },
       { field: 'rules/1/field', reason: expect.stringContaining('number or date field') },
       { field: 'rules/2/min', reason: expect.stringContaining('must be a number') },
@@ -109,7 +109,7 @@ describe('checkRules', () => {
       { field: 'employer', kind: 'referential', severity: 'reject', refResource: 'JNSCJG-0001', refField: 'nope' },
       { field: 'employer', kind: 'referential', severity: 'reject', refResource: 'JNSCJG-0001' },
     ]);
-    expect(out.problems).toEqual([
+    expect(out.problems).toMatchObject([
       { field: 'rules/0/refResource', reason: 'no resource JNXX-0009' },
       { field: 'rules/1/refField', reason: 'JNSCJG-0001 has no field nope' },
       { field: 'rules/2/refField', reason: 'required for a referential rule' },
@@ -125,6 +125,8 @@ describe('checkRules', () => {
       { id: 'x', field: 'name', kind: 'unique', severity: 'warn' },
       { id: 'x', field: 'age', kind: 'range', severity: 'warn', min: 0 },
     ]);
-    expect(twice.problems).toEqual([{ field: 'rules/1/id', reason: 'id x is used twice' }]);
+    expect(twice.problems).toMatchObject([
+      { field: 'rules/1/id', reason: 'id x is used twice', code: 'quality.idTwice' },
+    ]);
   });
 });

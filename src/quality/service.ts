@@ -1,32 +1,26 @@
 import { authorize, type Actor } from '../access/index.js';
-import type { CatalogService, Resource } from '../catalog/index.js';
-import { json, type Database, type Kysely } from '../db/index.js';
-import { HubError, chinaDate, digestJson, isHubError } from '../kernel/index.js';
+import type { Resource } from '../catalog/index.js';
+import type { Database, Kysely } from '../db/index.js';
+import { chinaDate } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
+import type { RecordStore } from '../records/index.js';
 import { makeChecker, type CheckerOptions, type RowChecker } from './checker.js';
-import { builtinRules } from './checks.js';
+import { AuthorizedCorrections } from './authorized-corrections.js';
 import { Corrections, type CorrectionDeps, type CorrectionFilter, type CorrectionInput } from './corrections.js';
 import { correctionIndicators, type QualityIndicators } from './indicators.js';
-import { checkRules, type QualityRule, type Severity } from './rules.js';
+import { AuthorizedRuleSets } from './authorized-rule-sets.js';
+import { RuleSets, type RuleSet } from './rule-sets.js';
+import type { QualityThreshold } from './rules.js';
 import type { QualityTables } from './tables.js';
 
-export interface QualityDeps extends Omit<CorrectionDeps, 'catalog' | 'ledger' | 'now'> {
-  catalog: CorrectionDeps['catalog'] & Pick<CatalogService, 'findByField'>;
+export interface QualityDeps extends Omit<CorrectionDeps, 'records' | 'ledger' | 'now'> {
+  records: CorrectionDeps['records'] & Pick<RecordStore, 'findByField'>;
   ledger: CorrectionDeps['ledger'] & Pick<Ledger, 'suite'>;
   orgName(code: string): Promise<string | undefined>;
+  /** A citizen account's own ID number; null for other accounts. */
+  citizenIdOf(actor: Actor): Promise<string | null>;
   /** The clock (tests set it): due dates, overdue flags and freshness are read on it. */
   now?: () => Date;
-}
-
-/** The rules a resource's loads are checked by: the configured ones and those built in. */
-export interface RuleSet {
-  resource: string;
-  /** 0 until rules are first set; each change is a new version, kept whole. */
-  version: number;
-  rules: QualityRule[];
-  builtins: Array<{ id: string; field: string; severity: Severity; description: string }>;
-  setBy: string | null;
-  setAt: string | null;
 }
 
 /**
@@ -37,7 +31,9 @@ export interface RuleSet {
 export class QualityService {
   private readonly db: Kysely<QualityTables>;
   private readonly now: () => Date;
-  private readonly corrections: Corrections;
+  private readonly corrections: AuthorizedCorrections;
+  private readonly ruleSets: RuleSets;
+  private readonly authorizedRuleSets: AuthorizedRuleSets;
 
   constructor(
     database: Database,
@@ -45,70 +41,36 @@ export class QualityService {
   ) {
     this.db = database.kysely.withTables<QualityTables>();
     this.now = deps.now ?? (() => new Date());
-    this.corrections = new Corrections(database, { ...deps, now: this.now });
+    this.corrections = new AuthorizedCorrections(
+      new Corrections(database, { ...deps, now: this.now }),
+      deps.citizenIdOf,
+    );
+    this.ruleSets = new RuleSets(database, { ...deps, now: this.now });
+    this.authorizedRuleSets = new AuthorizedRuleSets(this.ruleSets, deps.catalog);
   }
 
   /** The current rule set of a resource. Callers decide who may read it (the catalog entry's readers). */
-  async rules(code: string): Promise<RuleSet> {
-    const resource = await this.deps.catalog.get(code);
-    const row = await this.db
-      .selectFrom('quality.rule_set')
-      .selectAll()
-      .where('resource_code', '=', resource.code)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return {
-      resource: resource.code,
-      version: row?.version ?? 0,
-      rules: row?.rules ?? [],
-      builtins: builtinRules(resource).map(({ id, field, severity, description }) => ({
-        id,
-        field,
-        severity,
-        description,
-      })),
-      setBy: row?.set_by ?? null,
-      setAt: row?.set_at.toISOString() ?? null,
-    };
+  rules(code: string): Promise<RuleSet> {
+    return this.ruleSets.rules(code);
   }
 
   /**
-   * Replaces a resource's configurable rules with a new version: the provider's data officers
-   * and the operators may. `baseVersion`, when given, must be the current one (no lost edits).
+   * Replaces a resource's configurable rules with a new version (the policy's quality:edit-rules);
+   * `threshold` undefined keeps the current threshold, null returns to the default.
    */
-  async setRules(code: string, input: unknown, by: Actor | null, baseVersion?: number): Promise<RuleSet> {
-    const resource = await this.deps.catalog.get(code);
-    authorize(by, 'quality:edit-rules', { ownerOrg: resource.provider.code });
-    const rules = await checkRules(resource, input, (c) => this.referable(resource, c));
-    const current = await this.rules(code);
-    if (baseVersion !== undefined && baseVersion !== current.version) {
-      throw new HubError(
-        'KRN_CONFLICT',
-        `the rules of ${code} are at version ${current.version}, not ${baseVersion}: reload`,
-      );
-    }
-    const version = current.version + 1;
-    try {
-      await this.db
-        .insertInto('quality.rule_set')
-        .values({ resource_code: resource.code, version, rules: json(rules), set_by: by.username })
-        .execute();
-    } catch (e) {
-      if ((e as { code?: string }).code === '23505') {
-        throw new HubError('KRN_CONFLICT', `the rules of ${code} were changed meanwhile: reload`);
-      }
-      throw e;
-    }
-    await this.deps.ledger.append({
-      kind: 'quality.rules',
-      resource: resource.code,
-      version,
-      digest: digestJson(this.deps.ledger.suite, rules),
-      actor: by.username,
-      at: this.now().toISOString(),
-    });
-    return this.rules(code);
+  setRules(
+    code: string,
+    input: unknown,
+    by: Actor | null,
+    baseVersion?: number,
+    threshold?: QualityThreshold | null,
+  ): Promise<RuleSet> {
+    return this.authorizedRuleSets.replace(by, code, input, baseVersion, threshold);
+  }
+
+  /** The threshold a resource's next load is held to (ingest's outcome and hold). */
+  async threshold(code: string): Promise<QualityThreshold> {
+    return (await this.rules(code)).threshold;
   }
 
   /**
@@ -125,7 +87,7 @@ export class QualityService {
         refs.set(r.refResource!, await this.deps.catalog.get(r.refResource!));
     }
     const lookup = (ref: Pick<Resource, 'id' | 'keyField'>, field: string, values: string[]) =>
-      this.deps.catalog.findByField(ref, field, values);
+      this.deps.records.findByField(ref, field, values);
     return makeChecker(resource, rules, refs, lookup, this.now(), opts);
   }
 
@@ -158,14 +120,9 @@ export class QualityService {
     return correctionIndicators(this.db, chinaDate(this.now()), this.deps.orgName);
   }
 
-  /** A resource a rule may refer to: a published one, or one of the same provider. */
-  private async referable(resource: Resource, code: string): Promise<Resource | undefined> {
-    try {
-      const ref = await this.deps.catalog.get(code);
-      return ref.publishedAt !== null || ref.provider.code === resource.provider.code ? ref : undefined;
-    } catch (e) {
-      if (isHubError(e) && e.code === 'CAT_RESOURCE_NOT_FOUND') return undefined;
-      throw e;
-    }
+  /** The indicators as a caller asks for them (the policy's quality:indicators), for HTTP and CLI alike. */
+  indicatorsFor(actor: Actor | null): Promise<QualityIndicators> {
+    authorize(actor, 'quality:indicators');
+    return this.indicators();
   }
 }

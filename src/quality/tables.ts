@@ -1,5 +1,5 @@
 import type { Generated } from '../db/index.js';
-import type { QualityRule } from './rules.js';
+import type { QualityRule, QualityThreshold } from './rules.js';
 
 export type CorrectionState = 'open' | 'accepted' | 'rejected';
 export type ReporterKind = 'citizen' | 'consumer' | 'operator';
@@ -9,6 +9,8 @@ export type QualityTables = {
     resource_code: string;
     version: number;
     rules: QualityRule[];
+    /** null: the default threshold (rules.ts DEFAULT_THRESHOLD). */
+    threshold: Generated<QualityThreshold | null>;
     set_by: string;
     set_at: Generated<Date>;
   };

@@ -2,14 +2,12 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { absorb } from '../../src/base/absorb.js';
 import type { BaseTables } from '../../src/base/tables.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { sql } from '../../src/db/index.js';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
 import { createLogger, makeCitizenId } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-const PASSWORD = 'base-chunks-test-password';
 const PEOPLE = 'JNGAJ-0001';
 /** As many as the stage's first chunk may hold, so that an absorb can take them in one. */
 const ROWS = 20_000;
@@ -26,8 +24,7 @@ describe.each(engines())('a large absorb on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 100 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     app = await buildApp(hub, { logger: createLogger('silent'), demo: true });
     const login = await app.inject({
       method: 'POST',
@@ -46,8 +43,8 @@ describe.each(engines())('a large absorb on $name', (engine) => {
   /** A load of ROWS people the base has never seen, not absorbed yet. */
   const loadPeople = async () => {
     const people = await hub.catalog.get(PEOPLE);
-    const [seeded] = await hub.catalog.jobsOfRecords(people.id);
-    const { value: batch } = await hub.catalog.recordsOfJob(people.id, seeded!, 1).next();
+    const [seeded] = await hub.records.jobs(people.id);
+    const { value: batch } = await hub.records.ofJob(people.id, seeded!, 1).next();
     const doc = batch![0]!.doc;
     const lines = Array.from({ length: ROWS }, (_, i) => {
       const born = `1931-01-${String(1 + Math.floor(i / 1000)).padStart(2, '0')}`;
@@ -101,7 +98,7 @@ describe.each(engines())('a large absorb on $name', (engine) => {
     async () => {
       const { people, jobId } = await loadPeople();
       // Read back a chunk's worth at a time: a chunk takes in whole batches.
-      const rows = hub.catalog.recordsOfJob(people.id, jobId, CHUNK);
+      const rows = hub.records.ofJob(people.id, jobId, CHUNK);
       const absorbing = absorb(hub.db, db(), people, jobId, rows, { chunk: CHUNK });
       let done = false;
       void absorbing.finally(() => (done = true)).catch(() => {});
@@ -122,7 +119,7 @@ describe.each(engines())('a large absorb on $name', (engine) => {
       expect((await get(`/api/v1/ingest/jobs/${jobId}`)).json().phase).toBe('done');
       const chunked = await state(jobId);
       await forget(jobId);
-      await absorb(hub.db, db(), people, jobId, hub.catalog.recordsOfJob(people.id, jobId, 10_000), { chunk: ROWS });
+      await absorb(hub.db, db(), people, jobId, hub.records.ofJob(people.id, jobId, 10_000), { chunk: ROWS });
       expect(await state(jobId)).toEqual(chunked);
     },
     240_000,

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/index.js';
 import type { Resource, ResourceInput } from '../../src/catalog/index.js';
 import { DEMO_LABELS } from '../../src/demo/base-sources.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
 import { JINAN, createLogger, makeCitizenId, makeCreditCode } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD, SEEDED_PEOPLE } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 const PASSWORD = 'base-test-password';
@@ -93,7 +92,7 @@ describe.each(engines())('base databases on $name', (engine) => {
     const job = await hub.ingest.runFile(r, Readable.from([csv]), { createdBy: officer.userId, source: `test:${org}` });
     expect(job).toMatchObject({ state: 'succeeded', rowsRejected: 0 });
     jobs.set(org, job.id);
-    return hub.base.absorb(r, job.id, hub.catalog.recordsOfJob(r.id, job.id));
+    return hub.base.absorb(r, job.id, hub.records.ofJob(r.id, job.id));
   };
   /** Everything the base holds, without timestamps: to compare states. */
   const state = async () => {
@@ -203,7 +202,7 @@ describe.each(engines())('base databases on $name', (engine) => {
   it.skipIf(engine.skip)('absorbing the same job again leaves the same state', async () => {
     const before = await state();
     const r = resources.get('JNWJW')!;
-    const again = await hub.base.absorb(r, jobs.get('JNWJW')!, hub.catalog.recordsOfJob(r.id, jobs.get('JNWJW')!));
+    const again = await hub.base.absorb(r, jobs.get('JNWJW')!, hub.records.ofJob(r.id, jobs.get('JNWJW')!));
     expect(again).toEqual({ subjects: 5, values: 20, conflicts: 3, departed: 0 });
     expect(await state()).toEqual(before);
   });
@@ -260,7 +259,7 @@ describe.each(engines())('base databases on $name', (engine) => {
       });
       // Absorbing the police's load again does not undo the review.
       const r = resources.get('JNGAJ')!;
-      await hub.base.absorb(r, jobs.get('JNGAJ')!, hub.catalog.recordsOfJob(r.id, jobs.get('JNGAJ')!));
+      await hub.base.absorb(r, jobs.get('JNGAJ')!, hub.records.ofJob(r.id, jobs.get('JNGAJ')!));
       expect(
         (await hub.base.subject('person', A, as('operator'))).elements.find((e) => e.element === 'address'),
       ).toMatchObject({ keptByConflict: id });
@@ -434,10 +433,9 @@ describe.each(engines())('demo base databases on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 1500 });
-    operator = await hub.access.authenticateToken((await hub.access.login('operator', PASSWORD)).token);
-  }, 120_000);
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
+    operator = await hub.access.authenticateToken((await hub.access.login('operator', SEEDED_PASSWORD)).token);
+  });
   afterAll(async () => hub?.close());
 
   it.skipIf(engine.skip)(
@@ -445,8 +443,10 @@ describe.each(engines())('demo base databases on $name', (engine) => {
     async () => {
       const overview = await hub.base.overview(operator);
       const bases = Object.fromEntries(overview.bases.map((b) => [b.kind, b]));
-      expect(bases.person!.subjects).toBeGreaterThan(1500); // three 残疾人证 holders are not in the police's data
-      expect(bases.legal_entity!.subjects).toBe(150);
+      // Some 残疾人证 holders are not in the police's data.
+      expect(bases.person!.subjects).toBeGreaterThan(SEEDED_PEOPLE);
+      // The demo registers a tenth as many enterprises as residents, and at least 50.
+      expect(bases.legal_entity!.subjects).toBe(Math.max(50, Math.round(SEEDED_PEOPLE / 10)));
       for (const l of overview.labels) expect(l.members, l.code).toBeGreaterThan(0);
       expect(overview.conflicts.open).toBeGreaterThan(0);
       for (const kind of ['person', 'legal_entity'] as const) {

@@ -2,18 +2,17 @@ import ExcelJS from 'exceljs';
 import Fastify, { type FastifyError } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../src/access/index.js';
-import { seedDemo } from '../../src/demo/index.js';
-import { DemandService, type Demand } from '../../src/exchange/demands.js';
+import { AuthorizedDemands } from '../../src/share/authorized-demands.js';
+import { DemandService, type Demand } from '../../src/share/demands.js';
 import { openHub, type Hub } from '../../src/http/index.js';
 import { sendProblem } from '../../src/http/problem.js';
 import { demandRoutes } from '../../src/http/routes/demands.js';
 import { addWorkingDays } from '../../src/kernel/index.js';
 import { engines } from '../databases.js';
 
-const PASSWORD = 'demands-test-password';
 const PERSON = 'JNGAJ-0001'; // 人口基础信息, conditional, provided by 市公安局
 const ENTERPRISE = 'JNSCJG-0001'; // 企业登记信息, unconditional, provided by 市市场监管局
-/** Demo users: role and organization, as seedDemo creates them. */
+/** Demo users: role and organization, as the demo city's seeding creates them. */
 const USERS: Record<string, { roles: Role[]; org: string | null }> = {
   operator: { roles: ['operator'], org: 'JNDSJ' },
   officer: { roles: ['officer'], org: 'JNGAJ' },
@@ -32,7 +31,7 @@ const at = (day: string) => new Date(`${day}T02:00:00Z`);
  */
 describe.each(engines())('demands on $name', (engine) => {
   let hub: Hub;
-  let demands: DemandService;
+  let demands: AuthorizedDemands;
   let clock = at('2026-09-01');
   const actors: Record<string, Actor> = {};
   let none: { code: string; provider: string };
@@ -42,8 +41,7 @@ describe.each(engines())('demands on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 20 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     const actorOf = async (username: string, roles: Role[], orgCode: string | null): Promise<Actor> => {
       const org = orgCode ? (await hub.access.findOrganization(orgCode))! : null;
       return {
@@ -67,25 +65,27 @@ describe.each(engines())('demands on $name', (engine) => {
       : await actorOf(`cdo_${none.provider.toLowerCase()}`, ['officer'], none.provider);
     personFields = (await hub.catalog.get(PERSON)).fields.map((f) => f.name);
     const operator = actors.operator!;
-    demands = new DemandService(hub.db, {
-      catalog: hub.catalog,
-      tasks: hub.officers,
-      ledger: hub.ledger,
-      orgName: async (code) => (await hub.access.listOrganizations()).find((o) => o.code === code)?.name,
-      purposes: hub.purposes,
-      publish: async (input) => {
-        const grant = await hub.exchange.createGrant(operator, {
-          consumer: input.consumer,
-          resource: input.resource,
-          fields: input.fields,
-          purposes: input.purposes,
-          demandId: input.demandId,
-        });
-        grants.set(grant.id, grant);
-        return { grantId: grant.id, serviceCode: `SVC-${input.resource}` };
-      },
-      now: () => clock,
-    });
+    demands = new AuthorizedDemands(
+      new DemandService(hub.db, {
+        catalog: hub.catalog,
+        tasks: hub.officers,
+        ledger: hub.ledger,
+        orgName: async (code) => (await hub.access.listOrganizations()).find((o) => o.code === code)?.name,
+        purposes: hub.purposes,
+        publish: async (input) => {
+          const grant = await hub.share.createGrant(operator, {
+            consumer: input.consumer,
+            resource: input.resource,
+            fields: input.fields,
+            purposes: input.purposes,
+            demandId: input.demandId,
+          });
+          grants.set(grant.id, grant);
+          return { grantId: grant.id, serviceCode: `SVC-${input.resource}` };
+        },
+        now: () => clock,
+      }),
+    );
   });
   afterAll(async () => {
     await hub?.close();
@@ -140,7 +140,7 @@ describe.each(engines())('demands on $name', (engine) => {
     });
     expect(await task('officer', 'demand.confirm', ref)).toHaveLength(0);
     expect(await task('officer', 'demand.publish', ref)).toMatchObject([{ dueDate: '2026-09-17' }]);
-    await expect(demands.confirm(as('officer'), filed.id)).rejects.toMatchObject({ code: 'CAT_BAD_STATE' });
+    await expect(demands.confirm(as('officer'), filed.id)).rejects.toMatchObject({ code: 'SHR_DEMAND_BAD_STATE' });
 
     clock = at('2026-09-10');
     const published = await demands.publish(as('officer'), filed.id);
@@ -152,12 +152,12 @@ describe.each(engines())('demands on $name', (engine) => {
       fields,
       purposes: [{ code: 'eligibility_check', name: '资格核验' }],
     });
-    const listed = await hub.exchange.listGrants(as('consumer'));
+    const listed = await hub.share.listGrants(as('consumer'));
     expect(listed.find((g) => g.id === published.grantId)).toMatchObject({ state: 'active' });
     expect(await task('officer', 'demand.publish', ref)).toHaveLength(0);
     expect(await demands.get(as('consumer'), filed.id)).toEqual(published);
 
-    const entries = (await ledgerTail(10)).filter((e) => e.kind === 'demand' && e.demand === filed.id);
+    const entries = (await ledgerTail(10)).filter((e) => e.kind === 'share.demand.changed' && e.demand === filed.id);
     expect(entries.map((e) => e.action)).toEqual(['file', 'confirm', 'publish']);
     expect(entries[2]).toMatchObject({ consumer: 'JNMZJ', resource: PERSON, actor: 'officer' });
   });
@@ -217,8 +217,8 @@ describe.each(engines())('demands on $name', (engine) => {
     const refused = await demands.refuse(as('officer'), filed.id, '用途不属于法定职责范围');
     expect(refused).toMatchObject({ state: 'refused', refusedReason: '用途不属于法定职责范围', overdue: false });
     expect(step(refused, 'confirm')).toMatchObject({ overdue: false, workingDaysLeft: null });
-    await expect(demands.publish(as('officer'), filed.id)).rejects.toMatchObject({ code: 'CAT_BAD_STATE' });
-    await expect(demands.confirm(as('officer'), filed.id)).rejects.toMatchObject({ code: 'CAT_BAD_STATE' });
+    await expect(demands.publish(as('officer'), filed.id)).rejects.toMatchObject({ code: 'SHR_DEMAND_BAD_STATE' });
+    await expect(demands.confirm(as('officer'), filed.id)).rejects.toMatchObject({ code: 'SHR_DEMAND_BAD_STATE' });
     expect(await task('officer', 'demand.confirm', String(filed.id))).toHaveLength(0);
   });
 
@@ -257,7 +257,9 @@ describe.each(engines())('demands on $name', (engine) => {
       const filed = await demands.file(as('consumer'), { ...input, legalBasis: '《社会救助暂行办法》第五十九条' });
       expect(filed).toMatchObject({ state: 'basis_review', legalBasis: '《社会救助暂行办法》第五十九条' });
       expect(await task('operator', 'demand.basis', String(filed.id))).toMatchObject([{ org: null }]);
-      await expect(demands.confirm(as('noneOfficer'), filed.id)).rejects.toMatchObject({ code: 'CAT_BAD_STATE' });
+      await expect(demands.confirm(as('noneOfficer'), filed.id)).rejects.toMatchObject({
+        code: 'SHR_DEMAND_BAD_STATE',
+      });
       await expect(demands.acceptBasis(as('consumer'), filed.id)).rejects.toMatchObject({ code: 'ACC_FORBIDDEN' });
 
       clock = at('2026-11-05');
@@ -274,7 +276,7 @@ describe.each(engines())('demands on $name', (engine) => {
       });
       const rejected = await demands.rejectBasis(as('operator'), other.id, '“工作需要”不是法律法规依据');
       expect(rejected).toMatchObject({ state: 'refused', refusedReason: '“工作需要”不是法律法规依据' });
-      const actions = (await ledgerTail(10)).filter((e) => e.kind === 'demand').map((e) => e.action);
+      const actions = (await ledgerTail(10)).filter((e) => e.kind === 'share.demand.changed').map((e) => e.action);
       expect(actions.slice(-4)).toEqual(['accept-basis', 'confirm', 'file', 'reject-basis']);
     },
   );
@@ -289,14 +291,14 @@ describe.each(engines())('demands on $name', (engine) => {
     await expect(demands.confirm(as('consumer'), filed.id)).rejects.toMatchObject({ code: 'ACC_FORBIDDEN' });
     await expect(demands.confirm(as('operator'), filed.id)).rejects.toMatchObject({ code: 'ACC_FORBIDDEN' });
     await expect(demands.publish(as('consumer'), filed.id)).rejects.toMatchObject({ code: 'ACC_FORBIDDEN' });
-    await expect(demands.get(as('officer_scjg'), filed.id)).rejects.toMatchObject({ code: 'KRN_NOT_FOUND' });
+    await expect(demands.get(as('officer_scjg'), filed.id)).rejects.toMatchObject({ code: 'SHR_DEMAND_NOT_FOUND' });
     await expect(demands.refuse(as('officer_scjg'), filed.id, '不是我们的')).rejects.toMatchObject({
-      code: 'KRN_NOT_FOUND',
+      code: 'SHR_DEMAND_NOT_FOUND',
     });
     expect((await demands.list(as('officer_scjg'))).map((d) => d.id)).not.toContain(filed.id);
     expect((await demands.get(as('auditor'), filed.id)).id).toBe(filed.id);
     expect((await demands.get(as('officer'), filed.id)).id).toBe(filed.id);
-    await expect(demands.get(as('consumer'), 999_999)).rejects.toMatchObject({ code: 'KRN_NOT_FOUND' });
+    await expect(demands.get(as('consumer'), 999_999)).rejects.toMatchObject({ code: 'SHR_DEMAND_NOT_FOUND' });
 
     const asProvider = await demands.list(as('officer'), { role: 'provider' });
     expect(asProvider.map((d) => d.id)).toContain(filed.id);

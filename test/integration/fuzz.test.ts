@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { createLogger, ERROR_CATALOGUE } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 import { hostileText, mutatedOf, textOf, valueOf, type Schema } from '../fuzz/arbitraries.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-const PASSWORD = 'fuzz-test-password';
 /**
  * Requests per operation and engine: enough to reach every schema branch now and then, bounded in
  * time. FUZZ_RUNS=200 FUZZ_SEED=… fuzzes harder and elsewhere, by hand.
@@ -24,6 +22,7 @@ const PUBLIC = [
   'POST /api/v1/auth/login',
   'GET /api/v1/ledger/head',
   'GET /api/v1/ledger/heads',
+  'GET /api/v1/ledger/heads/recent',
   'GET /api/v1/ledger/key',
   'GET /api/v1/ledger/proof/inclusion',
   'GET /api/v1/ledger/proof/consistency',
@@ -83,8 +82,7 @@ describe.each(engines())('routes under fuzzing on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://' });
-    await seedDemo(hub, { password: PASSWORD, people: 50 });
+    hub = await openHub({ ...(await engine.seededDatabase()) });
     app = await buildApp(hub, { logger: createLogger('silent'), demo: true });
     for (const role of ROLES) tokens[role] = await login(role);
     tokens.apiKey = (await call('consumer', 'POST', '/api/v1/auth/api-keys', { name: 'fuzz' })).json().key;

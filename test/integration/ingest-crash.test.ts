@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { sql } from '../../src/db/index.js';
 import { people } from '../../src/demo/people.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PEOPLE } from '../databases.js';
 
 const RESOURCE = 'JNGAJ-0001';
 const COLUMNS = ['citizen_id', 'name', 'gender', 'birth_date', 'division', 'address', 'phone'] as const;
@@ -33,12 +32,13 @@ describe.each(engines())('a load killed midway on $name', (engine) => {
   it.skipIf(engine.skip)(
     'keeps the previous data, then a re-run of the job loads the file, twice alike',
     async () => {
-      url = await engine.createDatabase();
-      let hub: Hub = await open();
-      await seedDemo(hub, { password: 'crash-test-password', people: 50 });
+      // On PGlite the copy of the seeded city goes into a data directory on disk, which the CLI opens next.
+      const seeded = await engine.seededDatabase();
+      url = seeded.databaseUrl;
+      let hub: Hub = await openHub({ ...seeded, dataDir, headIntervalMs: 100 });
       const resource = await hub.catalog.get(RESOURCE);
       const before = await keys(hub, resource.id);
-      expect(before).toHaveLength(50);
+      expect(before).toHaveLength(SEEDED_PEOPLE);
       await hub.close(); // PGlite belongs to one process at a time
 
       execFileSync('mkfifo', [fifo]);
@@ -86,7 +86,7 @@ describe.each(engines())('a load killed midway on $name', (engine) => {
         expect(second).toMatchObject({ state: 'succeeded', rowsLoaded: ROWS });
         expect((await hub.catalog.get(RESOURCE)).recordCount).toBe(ROWS);
         const some = lines[1234]!.split(',')[0]!;
-        expect(await hub.catalog.findRecord(after.id, some)).toMatchObject({ citizen_id: some });
+        expect(await hub.records.find(after.id, some)).toMatchObject({ citizen_id: some });
         expect(await stagingTables(hub)).toEqual([]);
       } finally {
         await hub.close();
@@ -119,13 +119,13 @@ async function writeHalfThenKill(child: ChildProcess, fifo: string, lines: strin
 }
 
 async function keys(hub: Hub, resourceId: number): Promise<string[]> {
-  const { rows } = await sql<{ key: string }>`select key from catalog.record
+  const { rows } = await sql<{ key: string }>`select key from records.record
     where resource_id = ${resourceId} order by key`.execute(hub.db.kysely);
   return rows.map((r) => r.key);
 }
 
 async function stagingTables(hub: Hub): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`select tablename as name from pg_tables
-    where schemaname = 'catalog' and tablename like 'stage_%'`.execute(hub.db.kysely);
+    where schemaname = 'records' and tablename like 'stage_%'`.execute(hub.db.kysely);
   return rows.map((r) => r.name);
 }

@@ -2,12 +2,10 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { createLogger, makeCitizenId } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-const PASSWORD = 'formats-test-password';
 const RESOURCE = 'JNRSJ-0001'; // 社会保险参保信息: 公民身份号码, 险种, 参保日期, 是否在保
 
 /** Uploads in every supported format through the API, on PGlite and PostgreSQL (#4, stage 1). */
@@ -18,8 +16,7 @@ describe.each(engines())('ingest formats on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 20 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     app = await buildApp(hub, { logger: createLogger('silent') });
     const res = await app.inject({
       method: 'POST',
@@ -51,7 +48,7 @@ describe.each(engines())('ingest formats on $name', (engine) => {
     });
   };
   const id = (n: number) => makeCitizenId('370102', '1960-01-01', 600 + n);
-  const stored = async (key: string) => hub.catalog.findRecord((await hub.catalog.get(RESOURCE)).id, key);
+  const stored = async (key: string) => hub.records.find((await hub.catalog.get(RESOURCE)).id, key);
 
   it.skipIf(engine.skip)('loads a GBK CSV with Chinese headers and values intact', async () => {
     const csv = `公民身份号码,险种,参保日期,是否在保\n${id(1)},城乡居民基本养老保险,2010-03-01,是\n${id(2)},职工基本养老保险,2011-13-01,否\n`;
@@ -63,7 +60,7 @@ describe.each(engines())('ingest formats on $name', (engine) => {
     const rejects = await app.inject({
       method: 'GET',
       url: `/api/v1/ingest/jobs/${res.json().id}/rejects`,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' },
     });
     expect(rejects.headers['content-type']).toContain('text/csv');
     expect(rejects.body).toBe('\ufeffrow,field,reason\n3,start_date,2011-13-01 does not exist\n');

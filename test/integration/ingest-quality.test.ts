@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { createLogger, makeCitizenId, makeCreditCode } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-const PASSWORD = 'ingest-quality-password';
 const PERSON = 'JNGAJ-0001'; // citizen_id, name, gender, birth_date, division, address, phone
 const HEADER = 'citizen_id,name,gender,birth_date,division,address,phone';
 
@@ -17,8 +15,7 @@ describe.each(engines())('ingest quality and lineage on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 20 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     app = await buildApp(hub, { logger: createLogger('silent') });
     const res = await app.inject({
       method: 'POST',

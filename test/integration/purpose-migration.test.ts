@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, migrate, sql, type Database } from '../../src/db/index.js';
-import { exchangeMigrations } from '../../src/exchange/index.js';
+import { shareMigrations } from '../../src/share/index.js';
 import { MIGRATIONS } from '../../src/hub/index.js';
 import { engines } from '../databases.js';
 
@@ -15,7 +15,8 @@ describe.each(engines())('purpose codes migration on $name', (engine) => {
   beforeAll(async () => {
     if (engine.skip) return;
     db = await connect({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://' });
-    const before = { ...exchangeMigrations, migrations: exchangeMigrations.migrations.slice(0, 2) };
+    // A database from before #12, when the module was still called `exchange`.
+    const before = { module: 'exchange', migrations: shareMigrations.migrations.slice(0, 2) };
     await migrate(db, [before]);
     await sql`
       insert into exchange.grant (consumer_org, resource_code, fields, purpose, created_by) values
@@ -34,7 +35,7 @@ describe.each(engines())('purpose codes migration on $name', (engine) => {
 
   it.skipIf(engine.skip)('turns free-text purposes into registered codes', async () => {
     const grants = await sql<{ resource_code: string; consumer_org: string; purposes: string[] }>`
-      select resource_code, consumer_org, purposes from exchange.grant order by id`.execute(db.kysely);
+      select resource_code, consumer_org, purposes from share.grant order by id`.execute(db.kysely);
     const legacy = await sql<{ code: string; name: string }>`
       select code, name from purpose.purpose where created_by = 'migration' order by code`.execute(db.kysely);
     expect(legacy.rows).toEqual([
@@ -48,7 +49,7 @@ describe.each(engines())('purpose codes migration on $name', (engine) => {
       ['statistics'],
     ]);
     const demand = await sql<{ purposes: string[]; purpose: string }>`
-      select purposes, purpose from exchange.demand`.execute(db.kysely);
+      select purposes, purpose from share.demand`.execute(db.kysely);
     expect(demand.rows).toEqual([{ purposes: ['legacy_2'], purpose: '走访慰问' }]);
   });
 });

@@ -2,7 +2,6 @@ import Fastify, { type FastifyError } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../src/access/index.js';
 import type { Resource } from '../../src/catalog/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { openHub, type Hub } from '../../src/http/index.js';
 import { sendProblem } from '../../src/http/problem.js';
 import { qualityRoutes } from '../../src/http/routes/quality.js';
@@ -10,7 +9,6 @@ import { addWorkingDays, makeCitizenId } from '../../src/kernel/index.js';
 import { QualityService, type Correction, type QualityRule } from '../../src/quality/index.js';
 import { engines } from '../databases.js';
 
-const PASSWORD = 'quality-test-password';
 const PERSON = 'JNGAJ-0001'; // 人口基础信息, provided by 市公安局; JNMZJ holds a grant on five of its fields
 const INSURANCE = 'JNRSJ-0001'; // 社会保险参保信息, provided by 市人社局
 const USERS: Record<string, { roles: Role[]; org: string | null }> = {
@@ -41,8 +39,7 @@ describe.each(engines())('quality on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 20 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     for (const [username, u] of Object.entries(USERS)) {
       const org = u.org ? (await hub.access.findOrganization(u.org))! : null;
       actors[username] = {
@@ -55,15 +52,16 @@ describe.each(engines())('quality on $name', (engine) => {
     }
     quality = new QualityService(hub.db, {
       catalog: hub.catalog,
+      records: hub.records,
       tasks: hub.officers,
       ledger: hub.ledger,
-      grantedFields: async (org, resource) => (await hub.exchange.grants.active(org, resource))?.fields ?? null,
+      grantedFields: async (org, resource) => (await hub.share.grants.active(org, resource))?.fields ?? null,
       citizenIdOf: (actor) => hub.access.citizenIdOf(actor),
       orgName: async (code) => (await hub.access.listOrganizations()).find((o) => o.code === code)?.name,
       now: () => clock,
     });
     person = await hub.catalog.get(PERSON);
-    people = (await hub.catalog.pageRecords(person, 1, 20)).items;
+    people = await hub.records.page(person.id, 1, 20);
     citizenId = (await hub.access.citizenIdOf(actors.citizen!))!;
   });
   afterAll(async () => {
@@ -121,12 +119,14 @@ describe.each(engines())('quality on $name', (engine) => {
       { field: 'name', kind: 'regex', severity: 'warn', pattern: '^\\p{Script=Han}{2,4}$' },
       { field: 'birth_date', kind: 'range', severity: 'reject', min: '1930-01-01' },
     ];
-    await expect(quality.setRules(PERSON, rules, as('operator'), 0)).rejects.toMatchObject({ code: 'KRN_CONFLICT' });
+    await expect(quality.setRules(PERSON, rules, as('operator'), 0)).rejects.toMatchObject({
+      code: 'QLT_VERSION_CONFLICT',
+    });
     const v2 = await quality.setRules(PERSON, rules, as('operator'), 1);
     expect(v2).toMatchObject({ version: 2, setBy: 'operator' });
     expect(v2.rules.map((r) => r.id)).toEqual(['unique.phone', 'regex.name', 'range.birth_date']);
     expect(await quality.rules(PERSON)).toEqual(v2);
-    const entry = (await ledgerTail(5)).find((e) => e.kind === 'quality.rules' && e.version === 2);
+    const entry = (await ledgerTail(5)).find((e) => e.kind === 'quality.rules.set' && e.version === 2);
     expect(entry).toMatchObject({
       resource: PERSON,
       actor: 'operator',
@@ -190,7 +190,7 @@ describe.each(engines())('quality on $name', (engine) => {
     }));
     clock = at('2026-09-01');
     const found = await (await quality.checker(insurance)).checkBatch(batch);
-    expect(found).toEqual([
+    expect(found).toMatchObject([
       {
         row: 3,
         field: 'citizen_id',
@@ -258,8 +258,8 @@ describe.each(engines())('quality on $name', (engine) => {
         overdue: false,
         workingDaysLeft: null,
       });
-      expect((await hub.catalog.findRecord(person.id, citizenId))!.name).toBe('张三丰');
-      expect(await hub.catalog.valueOrigin(person.id, citizenId)).toEqual({
+      expect((await hub.records.find(person.id, citizenId))!.name).toBe('张三丰');
+      expect(await hub.records.valueOrigin(person.id, citizenId)).toEqual({
         name: { correction: report.id, at: expect.any(String) },
       });
       expect(await task('officer', 'correction.fix', String(report.id))).toHaveLength(0);
@@ -267,7 +267,9 @@ describe.each(engines())('quality on $name', (engine) => {
 
       // On the ledger under the citizen's subject tag, without the values.
       const mineOnLedger = await hub.ledger.entriesBySubject(hub.ledger.subjectTag(citizenId));
-      const entries = mineOnLedger.map((e) => JSON.parse(e.entry)).filter((e) => e.kind === 'correction');
+      const entries = mineOnLedger
+        .map((e) => JSON.parse(e.entry))
+        .filter((e) => e.kind === 'quality.correction.changed');
       expect(entries.map((e) => e.action)).toEqual(['accept', 'report']);
       expect(JSON.stringify(entries)).not.toContain('张三丰');
 
@@ -329,12 +331,12 @@ describe.each(engines())('quality on $name', (engine) => {
       rejectReason: '出生日期与户籍档案一致，无需更正',
       newValue: null,
     });
-    expect((await hub.catalog.findRecord(person.id, String(someone.citizen_id)))!.birth_date).toBe(someone.birth_date);
-    expect(await hub.catalog.valueOrigin(person.id, String(someone.citizen_id))).toEqual({});
+    expect((await hub.records.find(person.id, String(someone.citizen_id)))!.birth_date).toBe(someone.birth_date);
+    expect(await hub.records.valueOrigin(person.id, String(someone.citizen_id))).toEqual({});
     await expect(quality.accept(as('officer'), report.id, { value: '1990-01-01' })).rejects.toMatchObject({
       code: 'QLT_ALREADY_DECIDED',
     });
-    const actions = (await ledgerTail(3)).filter((e) => e.kind === 'correction').map((e) => e.action);
+    const actions = (await ledgerTail(3)).filter((e) => e.kind === 'quality.correction.changed').map((e) => e.action);
     expect(actions.at(-1)).toBe('reject');
   });
 
@@ -389,7 +391,7 @@ describe.each(engines())('quality on $name', (engine) => {
 
   it.skipIf(engine.skip)('measures fix rate, fix time and timeliness per provider and city-wide', async () => {
     clock = at('2026-10-12');
-    const insured = (await hub.catalog.pageRecords(await hub.catalog.get(INSURANCE), 1, 1)).items[0]!;
+    const insured = (await hub.records.page((await hub.catalog.get(INSURANCE)).id, 1, 1))[0]!;
     await quality.report(as('operator'), {
       resource: INSURANCE,
       key: String(insured.citizen_id),

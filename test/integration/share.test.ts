@@ -3,13 +3,11 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
-import { extractWatermark, readCsvTable, Usage, visibleText } from '../../src/exchange/index.js';
-import { createLogger, makeCitizenId } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { readCsvTable, Usage } from '../../src/share/index.js';
+import { createLogger, isCitizenId, makeCitizenId } from '../../src/kernel/index.js';
+import { engines, growPopulation, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-const PASSWORD = 'share-test-password';
 const PERSON = 'DS-JNGAJ-0001';
 /** Values a spreadsheet would run as formulas (OWASP "CSV Injection"); ingest trims tab and CR away. */
 const DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(1,1)'];
@@ -31,9 +29,11 @@ describe.each(engines())('share on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    url = await engine.createDatabase();
-    hub = await openHub({ databaseUrl: url, dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 300 });
+    const seeded = await engine.seededDatabase();
+    url = seeded.databaseUrl;
+    hub = await openHub({ ...seeded, headIntervalMs: 100 });
+    // The watermark case exports 200 residents with 100 distinct names among them.
+    await growPopulation(hub, 300);
     app = await buildApp(hub, { logger: createLogger('silent'), demo: true });
     for (const username of ['operator', 'officer', 'officer_rsj', 'consumer', 'auditor', 'third_party']) {
       const res = await app.inject({
@@ -171,7 +171,7 @@ describe.each(engines())('share on $name', (engine) => {
     expect(grant.statusCode).toBe(201);
     const svc = await call('operator', 'POST', '/api/v1/services', { resource });
     expect(svc.statusCode).toBe(201);
-    const key = (await hub.catalog.pageRecords(await hub.catalog.get(resource), 1, 1)).items[0]![r.keyField];
+    const key = (await hub.records.page((await hub.catalog.get(resource)).id, 1, 1))[0]![r.keyField];
     return { id: grant.json().id as number, url: `/api/v1/services/DS-${resource}/records?purpose=${P}&key=${key}` };
   };
 
@@ -242,7 +242,7 @@ describe.each(engines())('share on $name', (engine) => {
           expect(res.headers['content-type']).toContain('application/problem+json');
           expect(res.json().code).toBe('SHR_PURPOSE_NOT_GRANTED');
         }
-        const refusals = (await ledgerSince(before)).filter((e) => e.kind === 'access');
+        const refusals = (await ledgerSince(before)).filter((e) => e.kind === 'share.read');
         expect(refusals).toHaveLength(5);
         for (const e of refusals)
           expect(e).toMatchObject({ outcome: 'denied', reason: 'purpose', purpose, org: 'JNMZJ' });
@@ -279,25 +279,35 @@ describe.each(engines())('share on $name', (engine) => {
     expect(open.map((a: { id: number }) => a.id)).not.toContain(id);
   });
 
-  it.skipIf(engine.skip)('marks a bulk CSV export so that a re-sorted, cut-down copy names who took it', async () => {
+  it.skipIf(engine.skip)('marks a CSV export, changing no value; a cut-down copy names who took it', async () => {
     const res = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&format=csv&pageSize=200`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const mark = /-([0-9A-Z]{12})\.csv/.exec(String(res.headers['content-disposition']))![1]!;
     const [header, ...rows] = readCsvTable(res.body);
     expect(header).toEqual(['citizen_id', 'name', 'gender', 'birth_date', 'division']);
-    expect(rows.length).toBe(200);
-    // The leaker sorts by name, drops the ID column and half the rows, and saves it again. (With
-    // 100 distinct names over the mark's 10 segments, a segment goes unread about once in 4 000.)
-    const keep = [1, 2, 3, 4];
-    const leaked = rows
-      .sort((a, b) => a[1]!.localeCompare(b[1]!))
-      .slice(0, 100)
-      .map((r) => keep.map((i) => r[i]!));
+    // 200 real rows and one decoy, whose ID fails its check digit (docs/watermark.md).
+    expect(rows.length).toBe(201);
+    const real = rows.filter((r) => isCitizenId(r[0]!));
+    expect(real.length).toBe(200);
+    // Every value of the real rows is byte-equal to the same records read as JSON (issue #14).
+    const json = await machine('GET', `/api/v1/services/${PERSON}/records?purpose=${P}&pageSize=200`);
+    const items = json.json().items as Array<Record<string, unknown>>;
+    const plain = items.map((r) => header!.map((c) => String(r[c] ?? '')));
+    const line = (r: string[]) => JSON.stringify(r);
+    expect(real.map(line).sort()).toEqual(plain.map(line).sort());
+    // The leaker keeps half of the rows and drops two columns, and saves it again.
+    const keep = [0, 1, 2];
+    const leaked = rows.slice(40, 140).map((r) => keep.map((i) => r[i]!));
     const table = [keep.map((i) => header![i]!), ...leaked];
-    const reading = extractWatermark(table, hub.exchange.watermarkSecret);
+    const reading = await hub.share.identifyExport(table);
     expect(reading.mark).toBe(mark);
-    expect(await hub.exchange.exportOf(mark)).toMatchObject({ consumer: 'JNMZJ', resource: 'JNGAJ-0001', rows: 200 });
+    expect(await hub.share.exportOf(mark)).toMatchObject({
+      consumer: 'JNMZJ',
+      consumerName: '济南市民政局',
+      resource: 'JNGAJ-0001',
+      rows: 201,
+    });
     // An auditor uploads the leaked copy and is told who took it.
     const csv = table.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(';')).join('\r\n');
     const boundary = '----qdhleak';
@@ -333,7 +343,7 @@ describe.each(engines())('share on $name', (engine) => {
     expect((await call('officer_rsj', 'POST', `/api/v1/demands/${demand.id}/confirm`)).json().state).toBe('confirmed');
     const published = (await call('officer_rsj', 'POST', `/api/v1/demands/${demand.id}/publish`)).json();
     expect(published).toMatchObject({ state: 'published', serviceCode: 'DS-JNRSJ-0001' });
-    const key = (await hub.catalog.pageRecords(await hub.catalog.get('JNRSJ-0001'), 1, 1)).items[0]!.citizen_id;
+    const key = (await hub.records.page((await hub.catalog.get('JNRSJ-0001')).id, 1, 1))[0]!.citizen_id;
     const read = await machine('GET', `/api/v1/services/DS-JNRSJ-0001/records?purpose=${P}&key=${key}`);
     expect(read.statusCode).toBe(200);
     expect(Object.keys(read.json().items[0]).sort()).toEqual(['active', 'citizen_id']);
@@ -346,21 +356,19 @@ describe.each(engines())('share on $name', (engine) => {
     async () => {
       const other = await openHub({ databaseUrl: url, headIntervalMs: 100 });
       try {
-        const grant = await hub.exchange.createGrant(await actorOf('operator'), {
+        const grant = await hub.share.createGrant(await actorOf('operator'), {
           consumer: 'JNMZJ',
           resource: 'JNSCJG-0001',
           fields: ['name'],
           purposes: [P],
         });
         const consumer = await actorOf('consumer');
-        const key = String(
-          (await hub.catalog.pageRecords(await hub.catalog.get('JNSCJG-0001'), 1, 1)).items[0]!.credit_code,
-        );
+        const key = String((await hub.records.page((await hub.catalog.get('JNSCJG-0001')).id, 1, 1))[0]!.credit_code);
         // The other process reads (and so caches) the grant, then this one revokes it.
-        expect((await other.exchange.serviceLookup(consumer, 'DS-JNSCJG-0001', key, P)).grant).toBe(grant.id);
-        await hub.exchange.grants.change(await actorOf('operator'), grant.id, 'revoke');
+        expect((await other.share.serviceLookup(consumer, 'DS-JNSCJG-0001', key, P)).grant).toBe(grant.id);
+        await hub.share.grants.change(await actorOf('operator'), grant.id, 'revoke');
         await expect
-          .poll(async () => (await other.exchange.grants.active('JNMZJ', 'JNSCJG-0001'))?.id ?? null, { timeout: 2000 })
+          .poll(async () => (await other.share.grants.active('JNMZJ', 'JNSCJG-0001'))?.id ?? null, { timeout: 2000 })
           .not.toBe(grant.id);
       } finally {
         await other.close();
@@ -443,18 +451,21 @@ describe.each(engines())('share on $name', (engine) => {
         const [header, ...rows] = cells(res.body);
         expect(header).toEqual(['owner_id', 'note', 'remark']);
         const expected = keys.map((_, i) => [note(i), remark(i)]).sort();
-        expect(rows.map((r) => [visibleText(r[1]!), visibleText(r[2]!)]).sort()).toEqual(
+        // Free text carries the mark as a trailing space; the decoy row's ID fails its check digit.
+        const real = rows.filter((r) => isCitizenId(r[0]!));
+        expect(real.map((r) => [r[1]!.trimEnd(), r[2]!.trimEnd()]).sort()).toEqual(
           expected.map((pair) => pair.map((v) => `'${v}`)),
         );
 
         const table = readCsvTable(res.body);
-        expect(extractWatermark(table, hub.exchange.watermarkSecret).mark).toBe(
+        expect((await hub.share.identifyExport(table)).mark).toBe(
           /-([0-9A-Z]{12})\.csv/.exec(String(res.headers['content-disposition']))![1],
         );
         expect(
           table
             .slice(1)
-            .map((r) => [visibleText(r[1]!), visibleText(r[2]!)])
+            .filter((r) => isCitizenId(r[0]!))
+            .map((r) => [r[1]!.trimEnd(), r[2]!.trimEnd()])
             .sort(),
         ).toEqual(expected);
       },

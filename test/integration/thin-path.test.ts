@@ -1,12 +1,10 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { createLogger, makeCitizenId } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-const PASSWORD = 'thin-path-password';
 
 /**
  * The foundation's thin path through every layer, on PGlite and on PostgreSQL: register a
@@ -20,8 +18,7 @@ describe.each(engines())('thin path on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 50 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     app = await buildApp(hub, { logger: createLogger('silent') });
     for (const u of ['operator', 'officer', 'consumer', 'citizen', 'auditor', 'third_party']) {
       const res = await app.inject({
@@ -200,7 +197,7 @@ describe.each(engines())('thin path on $name', (engine) => {
       expect(read.json().items).toEqual([{ owner_id: idGood, dogs: 1 }]);
 
       const entries = await hub.ledger.entriesBySubject(hub.ledger.subjectTag(idGood));
-      const kinds = entries.map((e) => JSON.parse(e.entry)).filter((e) => e.kind === 'access');
+      const kinds = entries.map((e) => JSON.parse(e.entry)).filter((e) => e.kind === 'share.read');
       expect(kinds.map((e) => e.outcome)).toEqual(expect.arrayContaining(['denied', 'allowed']));
       const allowed = kinds.find((e) => e.outcome === 'allowed');
       expect(allowed).toMatchObject({ actor: 'consumer', org: 'JNMZJ', resource: code, purpose: 'eligibility_check' });

@@ -1,13 +1,11 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
-import { seedDemo } from '../../src/demo/index.js';
 import { createLogger, DEFAULT_UPLOAD_LIMITS } from '../../src/kernel/index.js';
-import { engines } from '../databases.js';
+import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 import { deflatedText, hostileWorkbook } from '../zip-bomb.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-const PASSWORD = 'upload-limits-test-password';
 const RESOURCE = 'JNRSJ-0001';
 const B = '----qdhlimits';
 const SST = [
@@ -28,8 +26,7 @@ describe.each(engines())('upload limits on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
-    hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://', headIntervalMs: 100 });
-    await seedDemo(hub, { password: PASSWORD, people: 20 });
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     const limits = { ...DEFAULT_UPLOAD_LIMITS, bodyIdleMs: 400, bodyMinRate: 50 };
     app = await buildApp(hub, { logger: createLogger('silent'), limits });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import smCrypto from 'sm-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, migrate, sql, type Database } from '../../src/db/index.js';
@@ -6,6 +7,7 @@ import { buildApp, openHub, type Hub } from '../../src/http/index.js';
 import { createLogger, getSuite } from '../../src/kernel/index.js';
 import { ledgerMigrations, openLedger, verifyLedger, type Ledger, type LedgerTables } from '../../src/ledger/index.js';
 import { engines } from '../databases.js';
+import { probe } from './probe.js';
 import { checkConsistency, checkHeadSignature, checkInclusion, leaf, type Head } from './independent-verifier.js';
 
 describe('crypto suites against independent implementations', () => {
@@ -52,7 +54,7 @@ describe.each(engines())('ledger storage on $name', (engine) => {
   });
 
   it.skipIf(engine.skip)('group-commits concurrent appends with consecutive indexes and correct roots', async () => {
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => ledger.append({ kind: 'test', n: i })));
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => ledger.append(probe(i))));
     expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
     const rows = await ledger.entries(0, 300);
     const h = ledger.hashFn();
@@ -61,7 +63,8 @@ describe.each(engines())('ledger storage on $name', (engine) => {
       const { rootOf } = await import('../../src/ledger/merkle.js');
       expect((await ledger.rootAt(size)).equals(rootOf(h, leaves.slice(0, size))), `size ${size}`).toBe(true);
     }
-    expect(rows[5]!.entry).toBe('{"kind":"test","n":' + JSON.parse(rows[5]!.entry).n + '}');
+    // Stored as the exact canonical text that was hashed, stamped with the schema version.
+    expect(rows[5]!.entry).toBe(canonicalize({ ...probe(JSON.parse(rows[5]!.entry).name), v: 1 }));
   });
 
   it.skipIf(engine.skip)('interleaves the appends of two hub processes without a gap or a fork', async () => {
@@ -75,8 +78,8 @@ describe.each(engines())('ledger storage on $name', (engine) => {
       // one-statement claim refused and appends again under the lock.
       for (let round = 0; round < 4; round++) {
         const appends = Array.from({ length: 20 }, (_, i) => [
-          ledger.append({ kind: 'test', hub: 'a', round, i }),
-          other.append({ kind: 'test', hub: 'b', round, i }),
+          ledger.append(probe(`a ${round} ${i}`)),
+          other.append(probe(`b ${round} ${i}`)),
         ]).flat();
         for (const r of await Promise.all(appends)) indexes.push(r.index);
       }
@@ -189,7 +192,7 @@ describe.each(engines())('ledger over HTTP on $name', (engine) => {
     if (engine.skip) return;
     hub = await openHub({ databaseUrl: await engine.createDatabase(), dataDir: 'memory://' });
     app = await buildApp(hub, { logger: createLogger('silent') });
-    await Promise.all(Array.from({ length: 37 }, (_, i) => hub.ledger.append({ kind: 'test', n: i })));
+    await Promise.all(Array.from({ length: 37 }, (_, i) => hub.ledger.append(probe(i))));
   });
   afterAll(async () => {
     await app?.close();
@@ -209,7 +212,7 @@ describe.each(engines())('ledger over HTTP on $name', (engine) => {
     expect(checkInclusion('gm', Buffer.from(proof.leafHash, 'hex'), 20, 37, proof.auditPath, head.rootHash)).toBe(true);
     const byHash = await get(`/api/v1/ledger/proof/inclusion?leafHash=${proof.leafHash}&treeSize=37`);
     expect(byHash.leafIndex).toBe(20);
-    await Promise.all([hub.ledger.append({ kind: 'test', n: 100 }), hub.ledger.append({ kind: 'test', n: 101 })]);
+    await Promise.all([hub.ledger.append(probe(100)), hub.ledger.append(probe(101))]);
     const head2: Head = await get('/api/v1/ledger/head');
     const c = await get(`/api/v1/ledger/proof/consistency?first=37&second=${head2.treeSize}`);
     expect(c).toMatchObject({ first: 37, second: 39 });
@@ -234,10 +237,10 @@ describe('intl suite', () => {
     const db = await connect({ dataDir: 'memory://' });
     await migrate(db, [ledgerMigrations]);
     const ledger = await openLedger(db, { suite: 'intl' });
-    await ledger.append({ kind: 'test' });
+    await ledger.append(probe(0));
     const head = (await ledger.latestHead()) as Head;
     expect(head.suite).toBe('intl');
-    expect(head.rootHash).toBe(leaf('intl', '{"kind":"test"}').toString('hex'));
+    expect(head.rootHash).toBe(leaf('intl', canonicalize({ ...probe(0), v: 1 })!).toString('hex'));
     expect(checkHeadSignature(head, ledger.publicKey())).toBe(true);
     await ledger.close();
     const reopened = await openLedger(db, { suite: 'gm' });
@@ -255,7 +258,7 @@ describe('a head signed before the first entry', () => {
     expect((await ledger.latestHead()).treeSize).toBe(0);
     const k = db.kysely.withTables<LedgerTables>();
     expect(await verifyLedger(k)).toMatchObject({ ok: true, headsChecked: 1 });
-    await ledger.append({ kind: 'test' });
+    await ledger.append(probe(0));
     await ledger.latestHead();
     expect(await verifyLedger(k)).toMatchObject({ ok: true, entriesChecked: 1, problems: [] });
     await ledger.close();

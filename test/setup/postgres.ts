@@ -5,6 +5,7 @@
  * initdb in a temporary directory (as the `postgres` user when we are root, since PostgreSQL
  * refuses to run as root). The run creates a uniquely named database and drops it at the end,
  * so concurrent runs never see each other's data. Under CI=true a missing server is a failure.
+ * Its directory holds the demo city seeded once per engine for suites to copy (./seeded-demo.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
@@ -20,6 +21,8 @@ declare module 'vitest' {
     postgresAdminUrl: string;
     /** Prefix of this run's databases: each test file creates its own under it; teardown drops them all. */
     postgresPrefix: string;
+    /** This run's directory: the seeded demo city's dump and the markers of who seeds it. */
+    runDir: string;
   }
 }
 
@@ -27,6 +30,7 @@ let server: ChildProcess | undefined;
 let serverDir: string | undefined;
 let adminUrl: string | undefined;
 let prefix: string | undefined;
+let workDir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   adminUrl = process.env.TEST_DATABASE_URL ?? (await answers('postgres://postgres@127.0.0.1:5432/postgres'));
@@ -36,11 +40,13 @@ export async function setup(project: TestProject): Promise<void> {
     console.warn('[postgres] no server reachable and initdb not found: PostgreSQL suites are skipped');
     project.provide('postgresAdminUrl', '');
     project.provide('postgresPrefix', '');
-    return;
+  } else {
+    prefix = `qdh_test_${process.pid}_${Date.now().toString(36)}`;
+    project.provide('postgresAdminUrl', adminUrl);
+    project.provide('postgresPrefix', prefix);
   }
-  prefix = `qdh_test_${process.pid}_${Date.now().toString(36)}`;
-  project.provide('postgresAdminUrl', adminUrl);
-  project.provide('postgresPrefix', prefix);
+  workDir = mkdtempSync(join(tmpdir(), 'qdh-run-'));
+  project.provide('runDir', workDir);
 }
 
 export async function teardown(): Promise<void> {
@@ -50,6 +56,7 @@ export async function teardown(): Promise<void> {
     await new Promise((r) => server!.once('exit', r));
   }
   if (serverDir) rmSync(serverDir, { recursive: true, force: true });
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
 }
 
 async function dropRunDatabases(runPrefix: string): Promise<void> {

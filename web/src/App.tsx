@@ -1,50 +1,71 @@
-import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { MenuOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Spin, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { api, getToken, setToken, type User } from './api';
+import { client, getToken, ok, onTokenChange, setToken, useQuery, type User } from './api';
 import { LANG_KEY } from './i18n';
-import { hasRole, SessionContext, useSession } from './session';
-import { LoginPage } from './pages/Login';
+import { can, hasRole, SessionContext, useSession } from './session';
+import { LoginPage } from './auth/Login';
 
-const HomePage = lazy(() => import('./pages/Home'));
-const CatalogPage = lazy(() => import('./pages/Catalog'));
-const ResourcePage = lazy(() => import('./pages/Resource'));
-const RegisterPage = lazy(() => import('./pages/Register'));
-const EditResourcePage = lazy(() => import('./pages/EditResource'));
-const ReviewPage = lazy(() => import('./pages/Review'));
-const TasksPage = lazy(() => import('./pages/Tasks'));
-const AssetMapPage = lazy(() => import('./pages/AssetMap'));
-const IndicatorsPage = lazy(() => import('./pages/Indicators'));
-const GrantsPage = lazy(() => import('./pages/Grants'));
-const LedgerPage = lazy(() => import('./pages/Ledger'));
-const MyDataPage = lazy(() => import('./pages/MyData'));
-const DemandsPage = lazy(() => import('./pages/Demands'));
-const ServicesPage = lazy(() => import('./pages/Services'));
-const ServicePage = lazy(() => import('./pages/Service'));
-const MonitoringPage = lazy(() => import('./pages/Monitoring'));
-const BaseOverviewPage = lazy(() => import('./pages/base/BaseOverview'));
-const BaseConflictsPage = lazy(() => import('./pages/base/Conflicts'));
-const BaseSubjectPage = lazy(() => import('./pages/base/Subject'));
-const IngestJobsPage = lazy(() => import('./pages/ingest/Jobs'));
-const IngestSchedulesPage = lazy(() => import('./pages/ingest/Schedules'));
-const IngestQualityPage = lazy(() => import('./pages/ingest/Quality'));
-const CorrectionsPage = lazy(() => import('./pages/quality/Corrections'));
-const QualityRulesPage = lazy(() => import('./pages/quality/Rules'));
+const HomePage = lazy(() => import('./home/Home'));
+const CatalogPage = lazy(() => import('./catalog/Catalog'));
+const ResourcePage = lazy(() => import('./catalog/Resource'));
+const RegisterPage = lazy(() => import('./catalog/Register'));
+const EditResourcePage = lazy(() => import('./catalog/EditResource'));
+const ReviewPage = lazy(() => import('./catalog/Review'));
+const TasksPage = lazy(() => import('./catalog/Tasks'));
+const AssetMapPage = lazy(() => import('./catalog/AssetMap'));
+const IndicatorsPage = lazy(() => import('./catalog/Indicators'));
+const GrantsPage = lazy(() => import('./share/Grants'));
+const LedgerPage = lazy(() => import('./ledger/Ledger'));
+const MyDataPage = lazy(() => import('./ledger/MyData'));
+const DemandsPage = lazy(() => import('./share/Demands'));
+const ServicesPage = lazy(() => import('./share/Services'));
+const ServicePage = lazy(() => import('./share/Service'));
+const MonitoringPage = lazy(() => import('./platform/Monitoring'));
+const WatermarkPage = lazy(() => import('./platform/Watermark'));
+const BaseOverviewPage = lazy(() => import('./base/BaseOverview'));
+const BaseConflictsPage = lazy(() => import('./base/Conflicts'));
+const BaseSubjectPage = lazy(() => import('./base/Subject'));
+const IngestJobsPage = lazy(() => import('./ingest/Jobs'));
+const IngestSchedulesPage = lazy(() => import('./ingest/Schedules'));
+const IngestQualityPage = lazy(() => import('./ingest/Quality'));
+const CorrectionsPage = lazy(() => import('./quality/Corrections'));
+const QualityRulesPage = lazy(() => import('./quality/Rules'));
+const NotFoundPage = lazy(() => import('./ui/not-found'));
+const UsersPage = lazy(() => import('./platform/Users'));
+const OrganizationsPage = lazy(() => import('./platform/Organizations'));
+const ChangePasswordPage = lazy(() => import('./auth/ChangePassword'));
 
 export function App() {
   const { i18n } = useTranslation();
-  const [user, setUser] = useState<User | null>(null);
-  const [ready, setReady] = useState(!getToken());
-  useEffect(() => {
-    if (!getToken()) return;
-    api<User>('/api/v1/auth/me')
-      .then(setUser)
-      .catch(() => setToken(null))
-      .finally(() => setReady(true));
+  // Who the kept token belongs to; a token the server no longer accepts is dropped.
+  const me = useQuery(async () => {
+    if (!getToken()) return null;
+    try {
+      return await ok(client.GET('/api/v1/auth/me'));
+    } catch {
+      setToken(null);
+      return null;
+    }
   }, []);
+  // Logging in or out after that replaces what the token said.
+  const [changed, setUser] = useState<User | null>();
+  const user = changed === undefined ? (me.data ?? null) : changed;
+  // Tabs of one browser share the session (localStorage): a logout in one logs the others out,
+  // a login as someone else in one reloads the others as that user.
+  useEffect(
+    () =>
+      onTokenChange((token) => {
+        if (token === null) setUser(null);
+        else window.location.reload();
+      }),
+    [],
+  );
+  const ready = !me.loading || !getToken();
   if (!ready) return <Spin fullscreen />;
   return (
     <ConfigProvider
@@ -65,87 +86,95 @@ export function App() {
   );
 }
 
+/**
+ * The menu: each entry shows when the user may take its action (src/access/policy.ts, via useCan),
+ * or when `show` says so. Add a page here and its <Route> in Shell below.
+ */
+const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: User) => boolean }> = [
+  { key: '/', label: 'home' },
+  // A citizen's home lists their own records; the departments' internal catalog is not for them.
+  { key: '/catalog', label: 'catalog', can: ['catalog:read'], show: (u) => !onlyCitizen(u) },
+  { key: '/register', label: 'register', can: ['catalog:register'] },
+  { key: '/review', label: 'review', can: ['catalog:review'] },
+  { key: '/tasks', label: 'tasks', can: ['tasks:read'] },
+  { key: '/ingest/jobs', label: 'ingestJobs', can: ['ingest:read'] },
+  { key: '/ingest/schedules', label: 'ingestSchedules', can: ['ingest:schedule'] },
+  { key: '/ingest/quality', label: 'ingestQuality', can: ['ingest:read'] },
+  { key: '/asset-map', label: 'assetMap', can: ['catalog:read'], show: (u) => !onlyCitizen(u) },
+  { key: '/indicators', label: 'indicators', can: ['catalog:indicators'] },
+  { key: '/demands', label: 'demands', can: ['demand:file', 'demand:list-all'] },
+  { key: '/grants', label: 'grants', show: (u) => can(u, 'grant:list-all') || hasRole(u, 'officer', 'consumer') },
+  {
+    key: '/corrections',
+    label: 'corrections',
+    can: ['quality:read-all-corrections', 'quality:decide', 'quality:report-granted'],
+  },
+  { key: '/services', label: 'services', can: ['service:list'] },
+  { key: '/base', label: 'base.menu', can: ['base:read'] },
+  { key: '/monitoring', label: 'monitoring', can: ['monitoring:read'] },
+  { key: '/watermark', label: 'watermark.menu', can: ['monitoring:read'] },
+  { key: '/ledger', label: 'ledger', can: ['ledger:read-entries'] },
+  { key: '/mydata', label: 'mydata', can: ['ledger:read-own-entries'] },
+  { key: '/admin/users', label: 'admin.users', can: ['user:list'] },
+  { key: '/admin/orgs', label: 'admin.orgs', can: ['org:manage'] },
+  { key: '/password', label: 'admin.changePassword' },
+];
+
+const onlyCitizen = (user: User) => user.roles.every((r) => r === 'citizen');
+
+/** The menu entries `user` sees: any of an entry's actions permitted, and its `show` holding. */
+export function menuOf(user: User) {
+  return MENU.filter((m) => (!m.can || m.can.some((a) => can(user, a))) && (!m.show || m.show(user)));
+}
+
 function Shell() {
-  const { t, i18n } = useTranslation();
-  const { user, setUser } = useSession();
+  const { t } = useTranslation();
+  const { user } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const notOnlyCitizen = user!.roles.some((r) => r !== 'citizen');
-  const items = [
-    { key: '/', label: t('home') },
-    { key: '/catalog', label: t('catalog') },
-    hasRole(user, 'officer') && { key: '/register', label: t('register') },
-    hasRole(user, 'operator') && { key: '/review', label: t('review') },
-    hasRole(user, 'officer', 'operator') && { key: '/tasks', label: t('tasks') },
-    hasRole(user, 'officer', 'operator') && { key: '/ingest/jobs', label: t('ingestJobs') },
-    hasRole(user, 'officer', 'operator') && { key: '/ingest/schedules', label: t('ingestSchedules') },
-    hasRole(user, 'officer', 'operator') && { key: '/ingest/quality', label: t('ingestQuality') },
-    notOnlyCitizen && { key: '/asset-map', label: t('assetMap') },
-    notOnlyCitizen && { key: '/indicators', label: t('indicators') },
-    hasRole(user, 'operator', 'officer', 'consumer') && { key: '/demands', label: t('demands') },
-    hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/grants', label: t('grants') },
-    hasRole(user, 'operator', 'officer', 'consumer', 'auditor') && { key: '/corrections', label: t('corrections') },
-    hasRole(user, 'operator', 'officer', 'consumer', 'third_party', 'auditor') && {
-      key: '/services',
-      label: t('services'),
-    },
-    hasRole(user, 'operator', 'auditor') && { key: '/base', label: t('base.menu') },
-    hasRole(user, 'operator', 'auditor') && { key: '/monitoring', label: t('monitoring') },
-    hasRole(user, 'operator', 'auditor') && { key: '/ledger', label: t('ledger') },
-    hasRole(user, 'citizen') && { key: '/mydata', label: t('mydata') },
-  ].filter(Boolean) as Array<{ key: string; label: string }>;
+  // Phones (below antd's md, 768 px) get the menu in a drawer opened from the header.
+  const phone = !Grid.useBreakpoint().md;
+  const [drawer, setDrawer] = useState(false);
+  const items = menuOf(user!);
   const selected = items.filter((i) => i.key !== '/' && location.pathname.startsWith(i.key)).map((i) => i.key);
-  const switchLanguage = () => {
-    const next = i18n.language === 'en' ? 'zh-CN' : 'en';
-    localStorage.setItem(LANG_KEY, next);
-    void i18n.changeLanguage(next);
-  };
-  const logout = () => {
-    // Revoked on the server too, so a copy of the token left behind stops working; leaving never waits for it.
-    void api('/api/v1/auth/logout', { method: 'POST' }).catch(() => {});
-    setToken(null);
-    setUser(null);
-    navigate('/login');
-  };
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={selected.length ? selected : location.pathname === '/' ? ['/'] : []}
+      items={items.map((i) => ({
+        key: i.key,
+        label: <span data-testid={`menu-${i.key.slice(1) || 'home'}`}>{t(i.label)}</span>,
+      }))}
+      onClick={(e) => {
+        setDrawer(false);
+        navigate(e.key);
+      }}
+      style={{ height: '100%', borderInlineEnd: 'none' }}
+    />
+  );
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#10325a' }}>
-        <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }} data-testid="app-title">
-          {t('app')}
-        </Typography.Title>
-        <span style={{ color: '#a9bdd6', flex: 1 }}>{t('subtitle')}</span>
-        <Space>
-          <span style={{ color: '#fff' }} data-testid="current-user">
-            {user!.displayName}
-            {user!.org && <span style={{ color: '#a9bdd6' }}> · {user!.org.name}</span>}
-          </span>
-          {user!.roles.map((r) => (
-            <Tag key={r} color="gold">
-              {t(`role.${r}`)}
-            </Tag>
-          ))}
-          <Button size="small" onClick={switchLanguage} data-testid="language-switch">
-            {t('language')}
-          </Button>
-          <Button size="small" onClick={logout} data-testid="logout">
-            {t('logout')}
-          </Button>
-        </Space>
-      </Layout.Header>
+      <ShellHeader phone={phone} onMenu={() => setDrawer(true)} />
       <Layout>
-        <Layout.Sider width={200} theme="light">
-          <Menu
-            mode="inline"
-            selectedKeys={selected.length ? selected : ['/']}
-            items={items.map((i) => ({
-              ...i,
-              label: <span data-testid={`menu-${i.key.slice(1) || 'home'}`}>{i.label}</span>,
-            }))}
-            onClick={(e) => navigate(e.key)}
-            style={{ height: '100%' }}
-          />
-        </Layout.Sider>
-        <Layout.Content style={{ padding: 24 }}>
+        {phone ? (
+          <Drawer
+            open={drawer}
+            onClose={() => setDrawer(false)}
+            placement="left"
+            size={240}
+            title={t('app')}
+            styles={{ body: { padding: 0 } }}
+            rootClassName="qdh-nav-drawer"
+            data-testid="nav-drawer"
+          >
+            {menu}
+          </Drawer>
+        ) : (
+          <Layout.Sider width={200} theme="light">
+            {menu}
+          </Layout.Sider>
+        )}
+        <Layout.Content className="qdh-content">
           <Suspense fallback={<Spin />}>
             <Routes>
               <Route path="/" element={<HomePage />} />
@@ -167,12 +196,16 @@ function Shell() {
               <Route path="/services" element={<ServicesPage />} />
               <Route path="/services/:code" element={<ServicePage />} />
               <Route path="/monitoring" element={<MonitoringPage />} />
+              <Route path="/watermark" element={<WatermarkPage />} />
               <Route path="/base" element={<BaseOverviewPage />} />
               <Route path="/base/conflicts" element={<BaseConflictsPage />} />
               <Route path="/base/subject" element={<BaseSubjectPage />} />
               <Route path="/ledger" element={<LedgerPage />} />
               <Route path="/mydata" element={<MyDataPage />} />
-              <Route path="*" element={<Navigate to="/" replace />} />
+              <Route path="/admin/users" element={<UsersPage />} />
+              <Route path="/admin/orgs" element={<OrganizationsPage />} />
+              <Route path="/password" element={<ChangePasswordPage />} />
+              <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>
         </Layout.Content>
@@ -181,16 +214,55 @@ function Shell() {
   );
 }
 
-export function Page({ title, extra, children }: { title: ReactNode; extra?: ReactNode; children: ReactNode }) {
+/** The header: on a phone the menu button, the name, the language switch and 退出 — nothing that pushes them off. */
+function ShellHeader({ phone, onMenu }: { phone: boolean; onMenu: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { user, setUser } = useSession();
+  const navigate = useNavigate();
+  const switchLanguage = () => {
+    const next = i18n.language === 'en' ? 'zh-CN' : 'en';
+    localStorage.setItem(LANG_KEY, next);
+    void i18n.changeLanguage(next);
+  };
+  const logout = () => {
+    // Revoked on the server too, so a copy of the token left behind stops working; leaving never waits for it.
+    void client.POST('/api/v1/auth/logout').catch(() => {});
+    setToken(null);
+    setUser(null);
+    navigate('/login');
+  };
   return (
-    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {title}
-        </Typography.Title>
-        {extra}
-      </Space>
-      {children}
-    </Space>
+    <Layout.Header className="qdh-header">
+      {phone && (
+        <Button
+          type="text"
+          icon={<MenuOutlined />}
+          onClick={onMenu}
+          aria-label={t('shell.openMenu')}
+          data-testid="open-menu"
+          style={{ color: '#fff' }}
+        />
+      )}
+      <Typography.Title level={4} className="qdh-header-title" data-testid="app-title">
+        {t('app')}
+      </Typography.Title>
+      <span className="qdh-header-subtitle">{t('subtitle')}</span>
+      <span className="qdh-header-user" data-testid="current-user">
+        {user!.displayName}
+        {!phone && user!.org && <span style={{ color: '#a9bdd6' }}> · {user!.org.name}</span>}
+      </span>
+      {!phone &&
+        user!.roles.map((r) => (
+          <Tag key={r} color="gold" style={{ marginInlineEnd: 0 }}>
+            {t(`role.${r}`)}
+          </Tag>
+        ))}
+      <Button size="small" onClick={switchLanguage} data-testid="language-switch">
+        {t('language')}
+      </Button>
+      <Button size="small" onClick={logout} data-testid="logout">
+        {t('logout')}
+      </Button>
+    </Layout.Header>
   );
 }

@@ -35,6 +35,15 @@ export function OpenTag({ value }: { value: string }) {
   const { t } = useTranslation();
   return <Tag>{t(`open.${value}`)}</Tag>;
 }
+/** A field's type by its name (公民身份号码, 日期), the type's code on hover. */
+export function FieldTypeTag({ value }: { value: string }) {
+  const { t } = useTranslation();
+  return (
+    <Tooltip title={value}>
+      <Tag>{t(`fieldType.${value}`, { defaultValue: value })}</Tag>
+    </Tooltip>
+  );
+}
 export function SensitivityTag({ value }: { value: number }) {
   return <Tag color={SENSITIVITY_COLOR[value]}>{`L${value}`}</Tag>;
 }

@@ -1,7 +1,7 @@
 import { Select, Tag } from 'antd';
 import { useEffect, useState, type CSSProperties } from 'react';
 import { api } from './api';
-import type { PurposeRef } from './types';
+import type { PurposeRef } from './share/types';
 
 /**
  * 用途: the registered purposes grants allow and calls state (GET /api/v1/purposes). Asked once

@@ -2,9 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, TOKEN_TTL_S, type LoginAnswer, type LoginSource } from '../../access/index.js';
+import {
+  permissionsOf,
+  TOKEN_TTL_S,
+  type LoginAnswer,
+  type LoginSource,
+  type UserProfile,
+} from '../../access/index.js';
 import type { Hub } from '../../hub/index.js';
 import { requireActor } from '../auth.js';
+import { created } from '../created.js';
 
 /**
  * The browser's device cookie: a random name for the browser, recorded for each account it logs
@@ -21,6 +28,19 @@ const UserSchema = Type.Object({
   displayName: Type.String(),
   roles: Type.Array(Type.String()),
   org: Type.Union([Type.Object({ code: Type.String(), name: Type.String(), kind: Type.String() }), Type.Null()]),
+  permissions: Type.Array(Type.String(), {
+    description:
+      'the actions of the access policy (docs/access.md) the user may take somewhere; the server checks each request',
+  }),
+  scopes: Type.Record(
+    Type.String(),
+    Type.Array(Type.Union([Type.Literal('any'), Type.Literal('own'), Type.Literal('other'), Type.Literal('self')])),
+    {
+      description:
+        "where each permitted action holds: any target, the user's own organization, other organizations, themselves",
+    },
+  ),
+  citizenId: Type.Optional(Type.String({ description: "a citizen account's own ID (GET /auth/me only)" })),
 });
 
 const LoginAnswerSchema = Type.Object({
@@ -41,11 +61,14 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           summary: `Log in with user name and password; returns a signed token (${TOKEN_TTL_S / 3600} h) and its expiry`,
           description:
             'Failed logins slow down their source (429 with Retry-After), never lock the account; ' +
-            'a browser that logged into the account before is not held up by failures from elsewhere.',
+            'a browser that logged into the account before is not held up by failures from elsewhere. ' +
+            'After an operator set or reset the password the login is refused with 403 ' +
+            'ACC_PASSWORD_CHANGE_REQUIRED until it carries `newPassword`, which replaces the password.',
           body: Type.Object(
             {
               username: Type.String({ minLength: 1, maxLength: 64 }),
               password: Type.String({ minLength: 1, maxLength: 256 }),
+              newPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
             },
             { additionalProperties: false },
           ),
@@ -54,7 +77,8 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const from = sourceOf(request);
-        const answer = await hub.access.login(request.body.username, request.body.password, from.source);
+        const { username, password, newPassword } = request.body;
+        const answer = await hub.authorizedAccess.login(username, password, from.source, newPassword);
         return remembered(answer, from, reply);
       },
     );
@@ -96,7 +120,7 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         const from = sourceOf(request);
         const { currentPassword, newPassword } = request.body;
         return remembered(
-          await hub.access.changePassword(actor, currentPassword, newPassword, from.source),
+          await hub.authorizedAccess.changePassword(actor, currentPassword, newPassword, from.source),
           from,
           reply,
         );
@@ -120,10 +144,7 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             response: { 200: Type.Object({ username: Type.String(), disabled: Type.Boolean() }) },
           },
         },
-        async (request) => {
-          authorize(request.actor, 'user:manage');
-          return hub.access.setDisabled(request.params.username, disabled);
-        },
+        async (request) => hub.authorizedAccess.setDisabled(request.actor, request.params.username, disabled),
       );
     }
 
@@ -137,7 +158,11 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 200: UserSchema },
         },
       },
-      async (request) => hub.access.profile(requireActor(request).userId),
+      async (request) => {
+        const user = withPermissions(await hub.access.profile(requireActor(request).userId));
+        // Whose records are theirs: a citizen's home shows them (looked up for citizens only, in auth.ts).
+        return request.citizenId ? { ...user, citizenId: request.citizenId } : user;
+      },
     );
 
     app.post(
@@ -153,8 +178,7 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const actor = requireActor(request);
-        reply.status(201);
-        return hub.access.createApiKey(actor.userId, request.body.name);
+        return created(reply, await hub.access.createApiKey(actor.userId, request.body.name));
       },
     );
   };
@@ -169,6 +193,11 @@ function sourceOf(request: FastifyRequest): { source: LoginSource; newDevice: bo
   return { source: { address: request.ip, device }, newDevice: presented === undefined };
 }
 
+/** The user with what their roles let them do, so that the web app shows only that. */
+function withPermissions<U extends UserProfile>(user: U) {
+  return { ...user, ...permissionsOf(user.roles) };
+}
+
 function remembered(answer: LoginAnswer, from: { source: LoginSource; newDevice: boolean }, reply: FastifyReply) {
   if (from.newDevice) {
     const secure = reply.request.protocol === 'https' ? '; Secure' : '';
@@ -177,5 +206,5 @@ function remembered(answer: LoginAnswer, from: { source: LoginSource; newDevice:
       `${DEVICE_COOKIE}=${from.source.device}; Path=${DEVICE_PATH}; Max-Age=${DEVICE_MAX_AGE_S}; HttpOnly; SameSite=Strict${secure}`,
     );
   }
-  return answer;
+  return { ...answer, user: withPermissions(answer.user) };
 }

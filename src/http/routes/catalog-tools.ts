@@ -1,26 +1,19 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../access/index.js';
 import {
   CATEGORIES,
-  DATA_ELEMENTS,
   DataElementSchema,
   FieldInputSchema,
-  bindFields,
-  catalogIndicators,
-  catalogTemplate,
   literals,
   readCatalogWorkbook,
-  suggestLevel,
-  viewerOf,
   writeCatalogCsv,
   writeCatalogWorkbook,
 } from '../../catalog/index.js';
 import { chinaDate, type UploadLimits } from '../../kernel/index.js';
-import { assetMap } from '../../hub/asset-map.js';
-import type { Hub } from '../../hub/index.js';
+import { assetMap, type Hub } from '../../hub/index.js';
 import { readUpload } from '../upload.js';
 import { CatalogFilters } from './catalog.js';
+import { created } from '../created.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A catalog workbook is read whole into memory; thousands of entries fit well below this. */
@@ -29,6 +22,18 @@ const Rate = Type.Union([Type.Number(), Type.Null()]);
 const IndicatorFigures = {
   resources: Type.Integer(),
   published: Type.Integer(),
+  counts: Type.Object(
+    {
+      resources: Type.Integer(),
+      published: Type.Integer(),
+      mounted: Type.Integer(),
+      shareable: Type.Integer(),
+      openable: Type.Integer(),
+      decided: Type.Integer(),
+      onTime: Type.Integer(),
+    },
+    { description: "what the rates are quotients of (docs/indicators.md); the city's are the departments' added up" },
+  ),
   catalogRate: Rate,
   mountRate: Rate,
   timeliness: Rate,
@@ -39,6 +44,7 @@ const IndicatorFigures = {
 
 /** The catalog's tools around the entries: data elements, grading, spreadsheets, the asset map, indicators. */
 export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsyncTypebox {
+  const catalog = hub.authorizedCatalog;
   return async (app) => {
     app.get(
       '/data-elements',
@@ -50,10 +56,7 @@ export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPlugin
           response: { 200: Type.Object({ items: Type.Array(DataElementSchema) }) },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'catalog:read');
-        return { items: [...DATA_ELEMENTS] };
-      },
+      async (request) => ({ items: [...catalog.dataElements(request.actor)] }),
     );
 
     app.post(
@@ -76,25 +79,18 @@ export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPlugin
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'catalog:read');
-        const fields = bindFields(request.body.fields);
-        return {
-          level: suggestLevel({ ...request.body, fields }),
-          fields: fields.map((f) => ({ name: f.name, sensitivity: f.sensitivity })),
-        };
-      },
+      async (request) => catalog.suggest(request.actor, request.body),
     );
 
     app.get(
       '/template.xlsx',
       { schema: { tags: ['catalog'], summary: 'The catalog import template', security: [{ bearer: [] }] } },
       async (request, reply) => {
-        authorize(request.actor, 'catalog:read');
+        const template = await catalog.template(request.actor);
         return reply
           .type(XLSX)
           .header('content-disposition', 'attachment; filename="catalog-template.xlsx"')
-          .send(await catalogTemplate());
+          .send(template);
       },
     );
 
@@ -109,9 +105,8 @@ export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPlugin
         },
       },
       async (request, reply) => {
-        authorize(request.actor, 'catalog:export');
         const { format, ...query } = request.query;
-        const resources = await hub.catalog.listAll(query, viewerOf(request.actor));
+        const resources = await catalog.listAll(request.actor, query);
         const name = `catalog-${chinaDate(new Date())}.${format}`;
         reply.header('content-disposition', `attachment; filename="${name}"`);
         if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(writeCatalogCsv(resources));
@@ -134,13 +129,12 @@ export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPlugin
         },
       },
       async (request, reply) => {
-        const actor = request.actor;
-        authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
+        // Refused before the upload is read: a caller who may not register sends a workbook in vain.
+        catalog.registrar(request.actor);
         const { data } = await readUpload(request, MAX_WORKBOOK);
         const contents = await readCatalogWorkbook(data, limits);
-        const resources = await hub.catalog.registerAll(actor.org!.code, actor, contents);
-        reply.status(201);
-        return { resources: resources.map((r) => ({ code: r.code, name: r.name })) };
+        const resources = await catalog.registerAll(request.actor, contents);
+        return created(reply, { resources: resources.map((r) => ({ code: r.code, name: r.name })) });
       },
     );
 
@@ -152,12 +146,10 @@ export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPlugin
           summary: 'The data asset map: organizations, resources, fields, data elements, consumers',
           security: [{ bearer: [] }],
           querystring: Type.Object({ provider: CatalogFilters.provider }),
+          response: { 200: AssetMapSchema },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'catalog:read');
-        return assetMap(hub, viewerOf(request.actor), request.query.provider);
-      },
+      async (request) => assetMap(hub, catalog.reader(request.actor), request.query.provider),
     );
 
     app.get(
@@ -175,11 +167,36 @@ export function catalogToolRoutes(hub: Hub, limits: UploadLimits): FastifyPlugin
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'catalog:indicators');
-        const departments = (await hub.access.listOrganizations()).filter((o) => o.kind === 'department');
-        return catalogIndicators(hub.catalog.db, departments);
-      },
+      async (request) => catalog.indicators(request.actor),
     );
   };
 }
+
+const AssetMapSchema = Type.Object({
+  nodes: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.Union([
+        Type.Literal('org'),
+        Type.Literal('resource'),
+        Type.Literal('field'),
+        Type.Literal('element'),
+        Type.Literal('consumer'),
+      ]),
+      label: Type.String(),
+    }),
+  ),
+  links: Type.Array(
+    Type.Object({
+      source: Type.String(),
+      target: Type.String(),
+      kind: Type.Union([
+        Type.Literal('provides'),
+        Type.Literal('has'),
+        Type.Literal('binds'),
+        Type.Literal('element'),
+        Type.Literal('consumes'),
+      ]),
+    }),
+  ),
+});

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Id } from '../schemas.js';
-import type { FastifyRequest } from 'fastify';
-import { authorize, isAllowed, type Action, type Actor } from '../../access/index.js';
+import type { Actor } from '../../access/index.js';
 import {
   CATEGORIES,
   LEVELS,
@@ -14,13 +13,13 @@ import {
   STATUSES,
   VersionEventSchema,
   literals,
-  viewerOf,
   type Resource,
   type Transition,
 } from '../../catalog/index.js';
 
-import { HubError } from '../../kernel/index.js';
+import { invalid, msg } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
+import { created } from '../created.js';
 
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,16}-\\d{4,}$' }) });
 const RecordsQuery = Type.Object({
@@ -58,37 +57,11 @@ const Permissions = Type.Object({
 });
 const ResourceView = Type.Evaluate(Type.Intersect([ResourceSchema, Permissions]));
 
-/**
- * The resource as the caller reads it (catalog/visibility.ts): the working copy for its provider's
- * officers and operators, else the last published version; 404 for one never published.
- */
-export async function visibleResource(hub: Hub, request: FastifyRequest, code: string): Promise<Resource> {
-  authorize(request.actor, 'catalog:read');
-  return hub.catalog.read(code, viewerOf(request.actor));
-}
-
-function withPermissions(actor: Actor | null, r: Resource) {
-  const owner = { ownerOrg: r.provider.code };
-  const may = (action: Action) => isAllowed(actor, action, owner);
-  return {
-    ...r,
-    canEdit: may('catalog:edit') && ['draft', 'returned', 'published'].includes(r.status),
-    canSubmit: may('catalog:submit') && ['draft', 'returned'].includes(r.status),
-    canReview: may('catalog:review') && r.status === 'submitted',
-    canPublish: may('catalog:publish') && r.status === 'approved',
-    canBrowse: may('records:browse'),
-    canUpload: may('ingest:upload'),
-  };
-}
-
-const STEPS: Record<Transition, Action> = {
-  submit: 'catalog:submit',
-  approve: 'catalog:review',
-  return: 'catalog:review',
-  publish: 'catalog:publish',
-};
+const TRANSITIONS: readonly Transition[] = ['submit', 'approve', 'return', 'publish'];
 
 export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
+  const catalog = hub.authorizedCatalog;
+  const withPermissions = (actor: Actor | null, r: Resource) => ({ ...r, ...catalog.permissions(actor, r) });
   return async (app) => {
     app.get(
       '/resources',
@@ -111,10 +84,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'catalog:read');
-        return hub.catalog.list(request.query, viewerOf(request.actor));
-      },
+      async (request) => catalog.list(request.actor, request.query),
     );
 
     app.post(
@@ -129,11 +99,8 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const actor = request.actor;
-        authorize(actor, 'catalog:register', { ownerOrg: actor?.org?.code });
-        const resource = await hub.catalog.register(actor.org!.code, actor, request.body);
-        reply.status(201);
-        return withPermissions(actor, resource);
+        const resource = await catalog.register(request.actor, request.body);
+        return created(reply, withPermissions(request.actor, resource));
       },
     );
 
@@ -148,7 +115,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 200: ResourceView },
         },
       },
-      async (request) => withPermissions(request.actor, await visibleResource(hub, request, request.params.code)),
+      async (request) => withPermissions(request.actor, await catalog.read(request.actor, request.params.code)),
     );
 
     app.put(
@@ -166,14 +133,13 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const current = await visibleResource(hub, request, request.params.code);
-        authorize(request.actor, 'catalog:edit', { ownerOrg: current.provider.code });
         const { baseVersion, ...input } = request.body;
-        return withPermissions(request.actor, await hub.catalog.edit(current.code, request.actor, input, baseVersion));
+        const edited = await catalog.edit(request.actor, request.params.code, input, baseVersion);
+        return withPermissions(request.actor, edited);
       },
     );
 
-    for (const step of Object.keys(STEPS) as Transition[]) {
+    for (const step of TRANSITIONS) {
       app.post(
         `/resources/:code/${step}`,
         {
@@ -189,13 +155,9 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
         async (request) => {
-          const current = await visibleResource(hub, request, request.params.code);
-          authorize(request.actor, STEPS[step], { ownerOrg: current.provider.code });
           const reason = (request.body as { reason?: string } | undefined)?.reason;
-          return withPermissions(
-            request.actor,
-            await hub.catalog.transition(current.code, request.actor, step, reason),
-          );
+          const moved = await catalog.transition(request.actor, request.params.code, step, reason);
+          return withPermissions(request.actor, moved);
         },
       );
     }
@@ -212,8 +174,10 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const r = await visibleResource(hub, request, request.params.code);
-        return { items: await hub.catalog.versions(r.code, viewerOf(request.actor)) };
+        const items = await catalog.versions(request.actor, request.params.code);
+        // Who did it, by name: the page shows the display name with the login as a detail.
+        const names = await hub.access.displayNames(items.map((e) => e.actor));
+        return { items: items.map((e) => ({ ...e, actorName: names.get(e.actor) ?? e.actor })) };
       },
     );
 
@@ -229,11 +193,8 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const r = await visibleResource(hub, request, request.params.code);
-        return withPermissions(
-          request.actor,
-          await hub.catalog.atVersion(r.code, request.params.version, viewerOf(request.actor)),
-        );
+        const { code, version } = request.params;
+        return withPermissions(request.actor, await catalog.atVersion(request.actor, code, version));
       },
     );
 
@@ -253,13 +214,11 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const { key, purpose, page, pageSize } = request.query;
-        if (key === undefined) return hub.exchange.browse(request.actor, request.params.code, page, pageSize);
+        if (key === undefined) return hub.share.browse(request.actor, request.params.code, page, pageSize);
         if (!purpose) {
-          throw new HubError('KRN_VALIDATION', 'purpose: required when looking up a key', {
-            problems: [{ field: 'querystring/purpose', reason: 'required when looking up a key' }],
-          });
+          throw invalid('querystring/purpose', msg('share.purposeForKey'));
         }
-        return hub.exchange.lookup(request.actor, request.params.code, key, purpose);
+        return hub.share.lookup(request.actor, request.params.code, key, purpose);
       },
     );
   };

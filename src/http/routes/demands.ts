@@ -3,8 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams as Id } from '../schemas.js';
 import { literals } from '../../catalog/index.js';
 import { chinaDate } from '../../kernel/index.js';
-import type { DemandService } from '../../exchange/index.js';
+import type { AuthorizedDemands } from '../../share/index.js';
 import { PurposeCodes, PurposeRef } from './purposes.js';
+import { created } from '../created.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const STATES = ['basis_review', 'filed', 'confirmed', 'refused', 'published'] as const;
@@ -37,6 +38,9 @@ const DemandSchema = Type.Object({
   grantId: Nullable(Type.Integer()),
   serviceCode: Nullable(Type.String()),
   overdue: Type.Boolean({ description: 'an open step is past its due date (China time)' }),
+  assignedTo: Type.Union([Org, Type.Null()], {
+    description: 'the department the operators assigned a demand for data not yet in the catalog to',
+  }),
 });
 
 const DemandInputSchema = Type.Object(
@@ -55,6 +59,18 @@ const DemandInputSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const OrgCode = Type.String({ pattern: '^[A-Z0-9]{2,16}$', description: 'organization code' });
+const Assignment = Type.Object({ org: OrgCode }, { additionalProperties: false });
+const Fulfilment = Type.Object(
+  {
+    resource: Type.String({
+      pattern: '^[A-Z0-9]{2,16}-\\d{4,}$',
+      description: 'the published resource registered for it',
+    }),
+    fields: Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { minItems: 1, maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
 const Reason = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 1000 }) }, { additionalProperties: false });
 const Filter = Type.Object({
   state: Type.Optional(literals(STATES)),
@@ -62,7 +78,7 @@ const Filter = Type.Object({
 });
 
 /** 供需对接: demands with working-day deadlines, their steps and the ledger (台账) as XLSX. */
-export function demandRoutes(hub: { demands: DemandService }): FastifyPluginAsyncTypebox {
+export function demandRoutes(hub: { demands: AuthorizedDemands }): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['share'];
     const security = [{ bearer: [] }];
@@ -81,11 +97,7 @@ export function demandRoutes(hub: { demands: DemandService }): FastifyPluginAsyn
           response: { 201: DemandSchema },
         },
       },
-      async (request, reply) => {
-        const demand = await hub.demands.file(request.actor, request.body);
-        reply.status(201);
-        return demand;
-      },
+      async (request, reply) => created(reply, await hub.demands.file(request.actor, request.body)),
     );
 
     app.get(
@@ -140,6 +152,40 @@ export function demandRoutes(hub: { demands: DemandService }): FastifyPluginAsyn
         async (request) => hub.demands[run](request.actor, request.params.id),
       );
     }
+
+    app.post(
+      '/demands/:id/assign',
+      {
+        schema: {
+          tags,
+          summary: 'Operators assign a demand for data not yet in the catalog to the department that should provide it',
+          description:
+            'The department has 5 working days to register a resource for it and confirm (fulfil), or to refuse.',
+          security,
+          params: Id,
+          body: Assignment,
+          response: { 200: DemandSchema },
+        },
+      },
+      async (request) => hub.demands.assign(request.actor, request.params.id, request.body.org),
+    );
+
+    app.post(
+      '/demands/:id/fulfil',
+      {
+        schema: {
+          tags,
+          summary:
+            'The assigned department confirms a demand for data not yet in the catalog with the resource it registered',
+          description: "The resource must be published and the department's own; the grant will hold the fields given.",
+          security,
+          params: Id,
+          body: Fulfilment,
+          response: { 200: DemandSchema },
+        },
+      },
+      async (request) => hub.demands.fulfil(request.actor, request.params.id, request.body),
+    );
 
     for (const [path, summary, run] of [
       ['refuse', "The provider's officers refuse, with a reason", 'refuse'],

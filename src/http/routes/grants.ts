@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../schemas.js';
 import type { Hub } from '../../hub/index.js';
 import { PurposeCodes, PurposeRef } from './purposes.js';
+import { created } from '../created.js';
 
 const GrantSchema = Type.Object({
   id: Type.Integer(),
@@ -31,7 +32,7 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 200: Type.Array(GrantSchema) },
         },
       },
-      async (request) => hub.exchange.listGrants(request.actor),
+      async (request) => hub.share.listGrants(request.actor),
     );
 
     app.post(
@@ -64,11 +65,7 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 201: GrantSchema },
         },
       },
-      async (request, reply) => {
-        const grant = await hub.exchange.createGrant(request.actor, request.body);
-        reply.status(201);
-        return grant;
-      },
+      async (request, reply) => created(reply, await hub.share.createGrant(request.actor, request.body)),
     );
 
     for (const action of ['suspend', 'resume', 'revoke'] as const) {
@@ -83,7 +80,7 @@ export function grantRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             response: { 200: GrantSchema },
           },
         },
-        async (request) => hub.exchange.grants.change(request.actor, request.params.id, action),
+        async (request) => hub.share.grants.change(request.actor, request.params.id, action),
       );
     }
   };

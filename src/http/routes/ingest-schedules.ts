@@ -1,20 +1,11 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams as Id } from '../schemas.js';
-import { isAllowed } from '../../access/index.js';
+import type { Actor } from '../../access/index.js';
 import { literals } from '../../catalog/index.js';
-import { DEFAULT_TIMEZONE, namedConnections, SourceSpecSchema } from '../../ingest/index.js';
+import { DEFAULT_TIMEZONE, SourceSpecSchema } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
-import { requireActor } from '../auth.js';
-import {
-  checkSpecFor,
-  JOB_STATES,
-  MaxAttempts,
-  Nullable,
-  ownedResource,
-  ResourceCode,
-  visibleResources,
-} from './ingest-scope.js';
+import { JOB_STATES, MaxAttempts, Nullable, ResourceCode } from './ingest-scope.js';
 
 const Cron = Type.String({
   minLength: 9,
@@ -78,9 +69,9 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
     const tags = ['ingest'];
     const security = [{ bearer: [] }];
     /** The schedule, once the caller may manage its resource's schedules. */
-    const owned = async (actor: Parameters<typeof ownedResource>[1], id: number) => {
+    const owned = async (actor: Actor | null, id: number) => {
       const s = await hub.schedules.row(id);
-      await ownedResource(hub, actor, 'ingest:schedule', s.resource_code);
+      await hub.ingestScope.resource(actor, 'ingest:schedule', s.resource_code);
       return s;
     };
 
@@ -96,7 +87,7 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const resources = await visibleResources(hub, request.actor, request.query.resource);
+        const resources = await hub.ingestScope.resources(request.actor, request.query.resource);
         return { items: await hub.schedules.list({ resources }) };
       },
     );
@@ -114,8 +105,8 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const input = request.body;
-        await ownedResource(hub, request.actor, 'ingest:schedule', input.resource);
-        checkSpecFor(request.actor!, input.source);
+        await hub.ingestScope.resource(request.actor, 'ingest:schedule', input.resource);
+        hub.ingestScope.checkSource(request.actor, input.source);
         const schedule = await hub.schedules.create({ ...input, spec: input.source, createdBy: request.actor!.userId });
         return reply.code(201).send(schedule);
       },
@@ -183,14 +174,7 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        const actor = requireActor(request);
-        return {
-          items: namedConnections().filter((c) =>
-            isAllowed(actor, 'ingest:use-connection', { ownerOrg: c.org ?? undefined }),
-          ),
-        };
-      },
+      async (request) => ({ items: hub.ingestScope.connections(request.actor) }),
     );
   };
 }

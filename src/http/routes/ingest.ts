@@ -1,21 +1,14 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize, type Actor } from '../../access/index.js';
-import { HubError, type UploadLimits } from '../../kernel/index.js';
-import { formatOf, SourceSpecSchema } from '../../ingest/index.js';
+import type { Actor } from '../../access/index.js';
+import type { FastifyRequest } from 'fastify';
+import { HubError, type UploadLimits, invalid, languageOf, msg } from '../../kernel/index.js';
+import { formatOf, OUTCOMES, reasonIn, SourceSpecSchema, type JobOutcome, type Reject } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
 import { literals } from '../../catalog/index.js';
 import { uploadParts } from '../multipart.js';
 import { ingestScheduleRoutes } from './ingest-schedules.js';
-import {
-  checkSpecFor,
-  JOB_STATES,
-  MaxAttempts,
-  Nullable,
-  ownedResource,
-  ResourceCode,
-  visibleResources,
-} from './ingest-scope.js';
+import { JOB_STATES, MaxAttempts, Nullable, ResourceCode } from './ingest-scope.js';
 
 /** Where a job is in the queue (source jobs); an upload runs at once and has none of it. */
 const QueueFields = {
@@ -30,6 +23,26 @@ const QueueFields = {
   spec: Nullable(SourceSpecSchema),
 };
 
+/** How a load went (src/ingest/outcome.ts), the threshold it was judged by, and a held load's decision. */
+const OutcomeFields = {
+  outcome: Type.Unsafe<(typeof OUTCOMES)[number]>({
+    type: 'string',
+    enum: [...OUTCOMES],
+    description:
+      'loaded (every row), loaded_with_rejects, below_threshold (went in below the quality threshold), ' +
+      'held (waits for release or discard), discarded, failed; queued or running before it ends',
+  }),
+  threshold: Nullable(
+    Type.Object({
+      minPassRate: Type.Number({ description: 'percent of rows read that must be accepted' }),
+      action: literals(['warn', 'hold'] as const),
+    }),
+  ),
+  decidedBy: Nullable(Type.String({ description: 'who released or discarded a held load' })),
+  decidedAt: Nullable(Type.String({ format: 'date-time' })),
+  mayDecide: Type.Boolean({ description: 'the caller may release or discard this held load' }),
+};
+
 const JobStatusSchema = Type.Object({
   id: Type.String(),
   resource: Type.String(),
@@ -40,6 +53,7 @@ const JobStatusSchema = Type.Object({
   qualityScore: Nullable(Type.Number()),
   error: Nullable(Type.String()),
   ...QueueFields,
+  ...OutcomeFields,
 });
 
 const JobInputSchema = Type.Object(
@@ -51,7 +65,7 @@ type JobInput = Static<typeof JobInputSchema>;
 const JobSchema = Type.Object({
   id: Type.String(),
   resource: Type.String(),
-  state: Type.String({ enum: ['queued', 'running', 'succeeded', 'failed'] }),
+  state: literals(JOB_STATES),
   phase: Type.Optional(
     Type.String({
       enum: ['load', 'base', 'done'],
@@ -63,14 +77,27 @@ const JobSchema = Type.Object({
   rowsRejected: Type.Integer(),
   qualityScore: Type.Union([Type.Number(), Type.Null()], { description: 'percent of rows read that passed' }),
   error: Type.Union([Type.String(), Type.Null()]),
+  merge: Type.Optional(
+    Type.Union([literals(['swap', 'upsert'] as const), Type.Null()], {
+      description: 'how the rows went in: swapped in whole (a snapshot or a first load), or merged by key',
+    }),
+  ),
   rejects: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), reason: Type.String() })),
   ...Type.Partial(Type.Object(QueueFields)).properties,
+  ...OutcomeFields,
 });
+
+/** Jobs with `mayDecide`: true on the held ones the caller may release or discard. */
+async function withDecide<J extends { resource: string } & JobOutcome>(hub: Hub, actor: Actor | null, jobs: J[]) {
+  const held = jobs.filter((j) => j.outcome === 'held').map((j) => j.resource);
+  const allowed = held.length > 0 ? await hub.ingestScope.mayDecide(actor, held) : new Set<string>();
+  return jobs.map((j) => ({ ...j, mayDecide: j.outcome === 'held' && allowed.has(j.resource) }));
+}
 
 /** A source job, queued for a worker of any hub process; it runs up to `maxAttempts` times (default 3). */
 async function enqueueJob(hub: Hub, actor: Actor | null, input: JobInput) {
-  const resource = await ownedResource(hub, actor, 'ingest:run', input.resource);
-  checkSpecFor(actor!, input.source);
+  const resource = await hub.ingestScope.resource(actor, 'ingest:run', input.resource);
+  hub.ingestScope.checkSource(actor, input.source);
   const id = await hub.jobs.enqueue({
     resource: resource.code,
     spec: input.source,
@@ -108,11 +135,10 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         const actor = request.actor;
         if (!request.isMultipart()) {
           if (request.headers['content-type']?.startsWith('application/json') !== true)
-            throw new HubError(
-              'KRN_BAD_REQUEST',
-              'send multipart/form-data with resource and file, or JSON with resource and source',
-            );
-          return reply.code(202).send(await enqueueJob(hub, actor, request.body as JobInput));
+            throw new HubError('KRN_BAD_REQUEST', msg('ingest.sendUploadOrSource'));
+          return reply
+            .code(202)
+            .send({ ...(await enqueueJob(hub, actor, request.body as JobInput)), mayDecide: false });
         }
         let resourceCode: string | undefined;
         for await (const part of uploadParts(request)) {
@@ -121,22 +147,18 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
             continue;
           }
           if (!resourceCode) {
-            throw new HubError('KRN_VALIDATION', 'resource: send the resource field before the file', {
-              problems: [{ field: 'body/resource', reason: 'required before the file part' }],
-            });
+            throw invalid('body/resource', msg('ingest.resourceBeforeFile'));
           }
-          const resource = await hub.catalog.get(resourceCode);
-          authorize(actor, 'ingest:upload', { ownerOrg: resource.provider.code });
-          return hub.ingest.runFile(resource, part.file, {
-            createdBy: actor.userId,
+          const resource = await hub.ingestScope.resource(actor, 'ingest:upload', resourceCode);
+          const report = await hub.ingest.runFile(resource, part.file, {
+            createdBy: actor!.userId,
             source: `upload:${part.filename}`,
             format: formatOf(part.filename),
             limits,
           });
+          return inLanguage(request, (await withDecide(hub, actor, [report]))[0]!);
         }
-        throw new HubError('KRN_VALIDATION', 'file: no file part in the upload', {
-          problems: [{ field: 'body/file', reason: 'required' }],
-        });
+        throw invalid('body/file', msg('ingest.noFilePart'));
       },
     );
 
@@ -153,10 +175,43 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
       },
       async (request) => {
         const report = await hub.ingest.report(request.params.id);
-        await ownedResource(hub, request.actor, 'ingest:read', report.resource);
-        return { ...(await hub.jobs.get(report.id)), ...report };
+        await hub.ingestScope.resource(request.actor, 'ingest:read', report.resource);
+        return inLanguage(
+          request,
+          (await withDecide(hub, request.actor, [{ ...(await hub.jobs.get(report.id)), ...report }]))[0]!,
+        );
       },
     );
+
+    for (const decision of ['release', 'discard'] as const) {
+      app.post(
+        `/jobs/:id/${decision}`,
+        {
+          schema: {
+            tags: ['ingest'],
+            summary:
+              decision === 'release'
+                ? "Release a load held below its resource's quality threshold: its rows replace or update the records"
+                : "Discard a load held below its resource's quality threshold: the resource keeps its records",
+            description:
+              "The provider's data officers only; recorded on the ledger (ingest.job.decided). 409 unless the job is held.",
+            security: [{ bearer: [] }],
+            params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+            response: { 200: JobSchema },
+          },
+        },
+        async (request) => {
+          const actor = request.actor;
+          const report = await hub.ingest.report(request.params.id);
+          const resource = await hub.ingestScope.resource(actor, 'ingest:decide-held', report.resource);
+          const decided = await hub.ingest[decision](resource, report.id, actor!);
+          return inLanguage(
+            request,
+            (await withDecide(hub, actor, [{ ...(await hub.jobs.get(report.id)), ...decided }]))[0]!,
+          );
+        },
+      );
+    }
 
     app.get(
       '/jobs',
@@ -177,8 +232,9 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
       },
       async (request) => {
         const q = request.query;
-        const resources = await visibleResources(hub, request.actor, q.resource);
-        return hub.jobs.list({ resources, state: q.state, page: q.page, pageSize: q.pageSize });
+        const resources = await hub.ingestScope.resources(request.actor, q.resource);
+        const page = await hub.jobs.list({ resources, state: q.state, page: q.page, pageSize: q.pageSize });
+        return { ...page, items: await withDecide(hub, request.actor, page.items) };
       },
     );
 
@@ -194,12 +250,11 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
       },
       async (request, reply) => {
         const report = await hub.ingest.report(request.params.id);
-        const resource = await hub.catalog.get(report.resource);
-        authorize(request.actor, 'records:browse', { ownerOrg: resource.provider.code });
+        await hub.ingestScope.resource(request.actor, 'records:browse', report.resource);
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="rejects-${report.id}.csv"`)
-          .send(await hub.ingest.rejectsCsv(report.id));
+          .send(await hub.ingest.rejectsCsv(report.id, languageOf(request.headers['accept-language'])));
       },
     );
 
@@ -216,6 +271,8 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
           response: {
             200: Type.Object({
               jobId: Type.String(),
+              outcome: OutcomeFields.outcome,
+              threshold: OutcomeFields.threshold,
               resource: Type.String(),
               finishedAt: Nullable(Type.String({ format: 'date-time' })),
               rowsRead: Type.Integer(),
@@ -243,7 +300,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
       },
       async (request) => {
         const report = await hub.ingest.report(request.params.id);
-        const resource = await ownedResource(hub, request.actor, 'ingest:read', report.resource);
+        const resource = await hub.ingestScope.resource(request.actor, 'ingest:read', report.resource);
         return hub.ingest.quality(resource, report.id);
       },
     );
@@ -273,7 +330,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         },
       },
       async (request) => {
-        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.query.resource);
+        const resource = await hub.ingestScope.resource(request.actor, 'ingest:read', request.query.resource);
         return hub.ingest.qualityTrend(resource.code, request.query.limit);
       },
     );
@@ -312,9 +369,13 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         },
       },
       async (request) => {
-        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.query.resource);
+        const resource = await hub.ingestScope.resource(request.actor, 'ingest:read', request.query.resource);
         const lineage = await hub.ingest.lineage(resource, request.query.key);
-        if (!lineage) throw new HubError('KRN_NOT_FOUND', `no record ${request.query.key} in ${resource.code}`);
+        if (!lineage)
+          throw new HubError(
+            'REC_RECORD_NOT_FOUND',
+            msg('records.noRecordKeyIn', { key: request.query.key, code: resource.code }),
+          );
         return lineage;
       },
     );
@@ -340,7 +401,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         },
       },
       async (request) => {
-        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.query.resource);
+        const resource = await hub.ingestScope.resource(request.actor, 'ingest:read', request.query.resource);
         return { resource: resource.code, columns: await hub.ingest.savedMapping(resource.code) };
       },
     );
@@ -357,7 +418,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         },
       },
       async (request) => {
-        const resource = await ownedResource(hub, request.actor, 'ingest:run', request.body.resource);
+        const resource = await hub.ingestScope.resource(request.actor, 'ingest:run', request.body.resource);
         const columns = await hub.ingest.saveMapping(resource, request.body.columns, request.actor!.userId);
         return { resource: resource.code, columns };
       },
@@ -394,11 +455,20 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         },
       },
       async (request) => {
-        const resource = await ownedResource(hub, request.actor, 'ingest:read', request.body.resource);
+        const resource = await hub.ingestScope.resource(request.actor, 'ingest:read', request.body.resource);
         return hub.ingest.suggestMapping(resource, request.body.header, request.body.sample);
       },
     );
 
     await app.register(ingestScheduleRoutes(hub));
+  };
+}
+
+/** A report's quarantined reasons in the language the request asks for (Accept-Language). */
+function inLanguage<T extends { rejects: Reject[] }>(request: FastifyRequest, report: T): T {
+  const language = languageOf(request.headers['accept-language']);
+  return {
+    ...report,
+    rejects: report.rejects.map((r) => ({ row: r.row, field: r.field, reason: reasonIn(r, language) })),
   };
 }

@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../schemas.js';
-import { authorize } from '../../access/index.js';
-import { ANOMALY, decodeCsvBytes, extractWatermark, readCsvTable } from '../../exchange/index.js';
 import { readUpload } from '../upload.js';
 import type { Hub } from '../../hub/index.js';
 
@@ -27,24 +25,20 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             service: Type.Optional(Type.String({ maxLength: 40 })),
             consumer: Type.Optional(Type.String({ maxLength: 16 })),
           }),
+          response: { 200: UsageSchema },
         },
       },
       async (request) => {
-        authorize(request.actor, 'monitoring:read');
-        await hub.exchange.usage.flush();
         const q = request.query;
         const to = q.to ? new Date(q.to) : new Date(Date.now() + 60_000);
         const from = q.from ? new Date(q.from) : new Date(to.getTime() - 24 * HOUR);
-        return {
-          thresholds: ANOMALY,
-          points: await hub.exchange.monitoring.series({
-            from,
-            to,
-            bucket: q.bucket,
-            ...(q.service ? { service: q.service } : {}),
-            ...(q.consumer ? { consumer: q.consumer } : {}),
-          }),
-        };
+        return hub.monitoring.usage(request.actor, {
+          from,
+          to,
+          bucket: q.bucket,
+          ...(q.service ? { service: q.service } : {}),
+          ...(q.consumer ? { consumer: q.consumer } : {}),
+        });
       },
     );
 
@@ -56,13 +50,10 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           summary: 'Anomalies: bulk pulls at night, a consumer pulling far more than its history',
           security: [{ bearer: [] }],
           querystring: Type.Object({ open: Type.Optional(Type.Boolean()) }),
+          response: { 200: Type.Object({ items: Type.Array(AlertSchema) }) },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'monitoring:read');
-        await hub.exchange.usage.flush();
-        return { items: await hub.exchange.monitoring.alerts(request.query.open ? { open: true } : {}) };
-      },
+      async (request) => ({ items: await hub.monitoring.alerts(request.actor, request.query.open === true) }),
     );
 
     app.post(
@@ -76,8 +67,7 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        authorize(request.actor, 'alerts:acknowledge');
-        await hub.exchange.monitoring.acknowledge(request.params.id, request.actor.username);
+        await hub.monitoring.acknowledge(request.actor, request.params.id);
         return reply.status(204).send();
       },
     );
@@ -90,15 +80,69 @@ export function monitoringRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           summary: 'Name the export a leaked CSV file came from, by its watermark (auditors, operators)',
           consumes: ['multipart/form-data'],
           security: [{ bearer: [] }],
+          response: { 200: IdentificationSchema },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'monitoring:read');
-        const { data } = await readUpload(request, MAX_LEAK);
-        const table = readCsvTable(decodeCsvBytes(data));
-        const reading = extractWatermark(table, hub.exchange.watermarkSecret);
-        return { ...reading, export: reading.mark === null ? null : await hub.exchange.exportOf(reading.mark) };
-      },
+      async (request) => hub.monitoring.identify(request.actor, async () => (await readUpload(request, MAX_LEAK)).data),
     );
   };
 }
+
+/** What a leaked file shows (docs/watermark.md): the export it names, if any, and the evidence. */
+const IdentificationSchema = Type.Object({
+  mark: Type.Union([Type.String(), Type.Null()]),
+  confidence: Type.Number(),
+  votes: Type.Number(),
+  rows: Type.Number(),
+  candidates: Type.Number(),
+  evidence: Type.Union([
+    Type.Object({
+      decoys: Type.Number(),
+      order: Type.Object({ agree: Type.Number(), pairs: Type.Number() }),
+      spacing: Type.Object({ agree: Type.Number(), cells: Type.Number() }),
+      chance: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
+  export: Type.Union([
+    Type.Object({
+      mark: Type.String(),
+      consumer: Type.String(),
+      consumerName: Type.Union([Type.String(), Type.Null()]),
+      resource: Type.String(),
+      resourceName: Type.Union([Type.String(), Type.Null()]),
+      rows: Type.Number(),
+      createdBy: Type.String(),
+      createdByName: Type.Union([Type.String(), Type.Null()]),
+      createdAt: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+});
+
+const UsageSchema = Type.Object({
+  thresholds: Type.Object({ nightRows: Type.Number(), spikeFactor: Type.Number(), spikeFloor: Type.Number() }),
+  points: Type.Array(
+    Type.Object({
+      at: Type.String(),
+      service: Type.String(),
+      consumer: Type.String(),
+      calls: Type.Number(),
+      rows: Type.Number(),
+      errors: Type.Number(),
+      avgLatencyMs: Type.Number(),
+      maxLatencyMs: Type.Number(),
+    }),
+  ),
+});
+
+const AlertSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  consumer: Type.String(),
+  service: Type.Union([Type.String(), Type.Null()]),
+  /** What tripped the alert; its shape depends on the kind. */
+  detail: Type.Unknown(),
+  at: Type.String(),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+});

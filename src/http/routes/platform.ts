@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../access/index.js';
-import type { Hub } from '../../hub/index.js';
+import { platformStats, type Hub } from '../../hub/index.js';
 
 /** Organizations and the headline figures every home page shows. */
 export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
@@ -26,10 +25,7 @@ export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'org:read');
-        return hub.access.listOrganizations();
-      },
+      async (request) => hub.authorizedAccess.organizations(request.actor),
     );
 
     app.get(
@@ -50,21 +46,7 @@ export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'stats:read');
-        const [counts, orgs, grants, head] = await Promise.all([
-          hub.catalog.countAll(),
-          hub.access.listOrganizations(),
-          hub.exchange.listGrants(request.actor),
-          hub.ledger.latestHead(),
-        ]);
-        return {
-          ...counts,
-          organizations: orgs.length,
-          grants: grants.filter((g) => g.state === 'active').length,
-          ledgerSize: head.treeSize,
-        };
-      },
+      async (request) => platformStats(hub, request.actor),
     );
 
     app.get(
@@ -93,10 +75,7 @@ export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'tasks:read');
-        return { items: await hub.officers.inbox(request.actor) };
-      },
+      async (request) => ({ items: await hub.authorizedAccess.inbox(request.actor) }),
     );
 
     const Person = Type.Object({ username: Type.String(), displayName: Type.String() });
@@ -118,10 +97,7 @@ export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 200: OfficersSchema },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'org:read');
-        return hub.officers.officers(request.params.code);
-      },
+      async (request) => hub.authorizedAccess.officers(request.actor, request.params.code),
     );
 
     app.put(
@@ -143,8 +119,8 @@ export function platformRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        authorize(request.actor, 'officers:manage');
-        return hub.officers.setOfficers(request.params.code, request.body.chief, request.body.stewards);
+        const { chief, stewards } = request.body;
+        return hub.authorizedAccess.setOfficers(request.actor, request.params.code, chief, stewards);
       },
     );
   };

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../access/index.js';
 import { PURPOSE_CODE } from '../../purpose/index.js';
 import type { Hub } from '../../hub/index.js';
+import { created } from '../created.js';
 
 /** A registered purpose as grants, demands and services show it. */
 export const PurposeRef = Type.Object({ code: Type.String(), name: Type.String() });
@@ -28,10 +28,7 @@ export function purposeRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 200: Type.Array(PurposeSchema) },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'purpose:read');
-        return hub.purposes.list();
-      },
+      async (request) => hub.authorizedPurposes.list(request.actor),
     );
 
     app.post(
@@ -53,13 +50,9 @@ export function purposeRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const purpose = await hub.purposes.add(request.actor, {
-          code: request.body.code,
-          name: request.body.name.trim(),
-          description: request.body.description.trim(),
-        });
-        reply.status(201);
-        return purpose;
+        const { code, name, description } = request.body;
+        const purpose = { code, name: name.trim(), description: description.trim() };
+        return created(reply, await hub.authorizedPurposes.add(request.actor, purpose));
       },
     );
   };

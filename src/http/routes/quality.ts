@@ -1,11 +1,10 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams as Id } from '../schemas.js';
-import { authorize } from '../../access/index.js';
 import { literals } from '../../catalog/index.js';
 import type { Hub } from '../../hub/index.js';
-import { QualityRuleSchema, QualityRulesSchema, SEVERITIES } from '../../quality/index.js';
-import { visibleResource } from './catalog.js';
+import { QualityRuleSchema, QualityRulesSchema, QualityThresholdSchema, SEVERITIES } from '../../quality/index.js';
+import { created } from '../created.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Org = Type.Object({ code: Type.String(), name: Type.String() });
@@ -24,6 +23,8 @@ const RuleSetSchema = Type.Object({
       description: Type.String(),
     }),
   ),
+  threshold: QualityThresholdSchema,
+  thresholdIsDefault: Type.Boolean({ description: 'none set: the default, warn below 95 %' }),
   setBy: Nullable(Type.String()),
   setAt: Nullable(Type.String({ format: 'date-time' })),
 });
@@ -103,7 +104,7 @@ export function qualityRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const resource = await visibleResource(hub, request, request.params.code);
+        const resource = await hub.authorizedCatalog.read(request.actor, request.params.code);
         return hub.quality.rules(resource.code);
       },
     );
@@ -114,19 +115,30 @@ export function qualityRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: "Replace the configurable rules (the provider's officers, operators); a new version",
-          description: 'A bad rule is a 400 naming `rules/<i>/<param>`. `baseVersion` guards against lost edits.',
+          description:
+            'A bad rule is a 400 naming `rules/<i>/<param>`. `baseVersion` guards against lost edits. ' +
+            '`threshold` (minimum pass rate, warn or hold below it) is versioned with the rules.',
           security,
           params: Code,
           body: Type.Object(
-            { rules: QualityRulesSchema, baseVersion: Type.Optional(Type.Integer({ minimum: 0 })) },
+            {
+              rules: QualityRulesSchema,
+              baseVersion: Type.Optional(Type.Integer({ minimum: 0 })),
+              threshold: Type.Optional(
+                Type.Union([QualityThresholdSchema, Type.Null()], {
+                  description: 'the quality threshold; left out keeps the current one, null the default',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 200: RuleSetSchema },
         },
       },
       async (request) => {
-        const resource = await visibleResource(hub, request, request.params.code);
-        return hub.quality.setRules(resource.code, request.body.rules, request.actor, request.body.baseVersion);
+        const resource = await hub.authorizedCatalog.read(request.actor, request.params.code);
+        const { rules, baseVersion, threshold } = request.body;
+        return hub.quality.setRules(resource.code, rules, request.actor, baseVersion, threshold);
       },
     );
 
@@ -142,11 +154,7 @@ export function qualityRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: { 201: CorrectionSchema },
         },
       },
-      async (request, reply) => {
-        const correction = await hub.quality.report(request.actor, request.body);
-        reply.status(201);
-        return correction;
-      },
+      async (request, reply) => created(reply, await hub.quality.report(request.actor, request.body)),
     );
 
     app.get(
@@ -231,10 +239,7 @@ export function qualityRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'quality:indicators');
-        return hub.quality.indicators();
-      },
+      async (request) => hub.quality.indicatorsFor(request.actor),
     );
   };
 }

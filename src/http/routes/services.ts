@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize, hasRole, type Actor } from '../../access/index.js';
-import { MAX_BATCH, serviceOpenApi, type DataService } from '../../exchange/index.js';
-import { HubError } from '../../kernel/index.js';
+import { MAX_BATCH } from '../../share/index.js';
+import { invalid, msg } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
 import { PurposeRef } from './purposes.js';
+import { created } from '../created.js';
 
 const ServiceCode = Type.Object({ code: Type.String({ pattern: '^DS-[A-Z0-9]{2,16}-\\d{4,}$' }) });
 // Not a pattern: a call stating a purpose it may not is refused by the read path, and recorded.
@@ -31,40 +31,9 @@ const ServiceView = Type.Object({
 
 /**
  * 数据服务: `/api/v1/services`. Machine clients call them with an API key; every read goes
- * through the exchange's one read path (grant, quota, mask, ledger) — these routes only parse.
+ * through the share's one read path (grant, quota, mask, ledger) — these routes only parse.
  */
 export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginAsyncTypebox {
-  /** The services a caller may call, with what it sees of each; a sample key for demo accounts. */
-  const callable = async (actor: Actor) => {
-    const all = await hub.exchange.services.list();
-    const registered = await hub.purposes.list();
-    const out = [];
-    for (const s of all) {
-      const resource = await hub.catalog.get(s.resource.code);
-      const vis = await hub.exchange.visibility(actor, resource);
-      if (!vis && !hasRole(actor, 'auditor')) continue;
-      // Only to a caller who may see the key plainly: a sample key is a real subject's key.
-      const seesKey = vis?.visible.has(s.keyField) && !vis.masked.has(s.keyField);
-      const sample = opts.demo && seesKey ? await sampleKey(s) : undefined;
-      out.push({
-        ...s,
-        fields: [...(vis?.visible ?? [])],
-        masked: [...(vis?.masked ?? [])],
-        purposes: (vis ? registered.filter((p) => vis.purposes?.has(p.code) ?? true) : []).map(({ code, name }) => ({
-          code,
-          name,
-        })),
-        ...(sample ? { sampleKey: sample } : {}),
-      });
-    }
-    return out;
-  };
-  const sampleKey = async (s: DataService) => {
-    const resource = await hub.catalog.get(s.resource.code);
-    const doc = (await hub.catalog.pageRecords(resource, 1, 1)).items[0];
-    return doc ? String(doc[s.keyField]) : undefined;
-  };
-
   return async (app) => {
     app.get(
       '/',
@@ -76,10 +45,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
           response: { 200: Type.Array(ServiceView) },
         },
       },
-      async (request) => {
-        authorize(request.actor, 'service:list');
-        return callable(request.actor);
-      },
+      async (request) => hub.services.list(request.actor, opts.demo),
     );
 
     app.post(
@@ -93,12 +59,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
           response: { 201: Type.Omit(ServiceView, ['fields', 'masked', 'purposes', 'sampleKey']) },
         },
       },
-      async (request, reply) => {
-        const resource = await hub.catalog.get(request.body.resource);
-        authorize(request.actor, 'service:publish', { ownerOrg: resource.provider.code });
-        reply.status(201);
-        return hub.exchange.services.publish(resource.code, request.actor.username);
-      },
+      async (request, reply) => created(reply, await hub.services.publish(request.actor, request.body.resource)),
     );
 
     app.get(
@@ -111,14 +72,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
           params: ServiceCode,
         },
       },
-      async (request) => {
-        authorize(request.actor, 'service:list');
-        const resource = await hub.exchange.services.resourceOf(request.params.code);
-        const service = (await hub.exchange.services.list([resource.code]))[0]!;
-        const vis = await hub.exchange.visibility(request.actor, resource);
-        if (!vis) throw new HubError('SHR_NO_GRANT', `no active grant on ${resource.code}`);
-        return serviceOpenApi(service, resource, vis.visible, vis.masked, vis.purposes);
-      },
+      async (request) => hub.services.openApi(request.actor, request.params.code),
     );
 
     app.get(
@@ -154,11 +108,11 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
         const { key, purpose, page, pageSize, format, ...rest } = query;
         const code = request.params.code;
         const why = purpose as string | undefined;
-        if (key !== undefined) return hub.exchange.serviceLookup(request.actor, code, String(key), why);
+        if (key !== undefined) return hub.share.serviceLookup(request.actor, code, String(key), why);
         const filters: Record<string, string> = {};
         for (const [name, value] of Object.entries(rest)) filters[FILTER.exec(name)![1]!] = String(value);
         if (format === 'csv') {
-          const out = await hub.exchange.serviceExport(request.actor, code, filters, Number(pageSize), why);
+          const out = await hub.share.serviceExport(request.actor, code, filters, Number(pageSize), why);
           return reply
             .type('text/csv; charset=utf-8')
             .header('content-disposition', `attachment; filename="${code}-${out.mark}.csv"`)
@@ -166,11 +120,9 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
             .send(out.csv);
         }
         if (Number(pageSize) > 1000) {
-          throw new HubError('KRN_VALIDATION', 'pageSize: at most 1000 as JSON', {
-            problems: [{ field: 'querystring/pageSize', reason: 'at most 1000 as JSON; use format=csv for bulk' }],
-          });
+          throw invalid('querystring/pageSize', msg('share.pageSizeJson', { max: 1000 }));
         }
-        return hub.exchange.serviceFilter(request.actor, code, filters, Number(page), Number(pageSize), why);
+        return hub.share.serviceFilter(request.actor, code, filters, Number(page), Number(pageSize), why);
       },
     );
 
@@ -192,7 +144,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
         },
       },
       async (request) =>
-        hub.exchange.serviceBatch(request.actor, request.params.code, request.body.keys, request.body.purpose),
+        hub.share.serviceBatch(request.actor, request.params.code, request.body.keys, request.body.purpose),
     );
   };
 }

@@ -7,3 +7,4 @@ export {
   type SigningKey,
   type SuiteName,
 } from './suite.js';
+export { fieldCipher, sm4Block, SealBroken, type FieldCipher } from './field-cipher.js';

@@ -1,0 +1,80 @@
+import type { Texts } from '../kernel/index.js';
+import type { Action } from './policy.js';
+
+/**
+ * Each action of the policy in words, for refusals ("officer 无权查阅基础库"): people read what
+ * they tried to do, not `base:read`. zh-CN reads after 无权, en after "may not".
+ * action-labels.test.ts fails when an action of POLICY has no label here.
+ */
+export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
+  'catalog:read': { 'zh-CN': '查看数据资源目录', en: 'read the catalog' },
+  'catalog:register': { 'zh-CN': '登记数据资源', en: 'register a resource' },
+  'catalog:read-drafts': { 'zh-CN': '查看未发布的数据资源', en: 'read unpublished resources' },
+  'catalog:edit': { 'zh-CN': '修改数据资源', en: 'edit a resource' },
+  'catalog:submit': { 'zh-CN': '提交数据资源审核', en: 'submit a resource for review' },
+  'catalog:review': { 'zh-CN': '审核数据资源', en: 'review a resource' },
+  'catalog:publish': { 'zh-CN': '发布数据资源', en: 'publish a resource' },
+  'catalog:export': { 'zh-CN': '导出数据资源目录', en: 'export the catalog' },
+  'catalog:indicators': { 'zh-CN': '查看目录指标', en: 'read the catalog indicators' },
+  'officers:manage': { 'zh-CN': '管理数据官', en: 'manage data officers' },
+  'tasks:read': { 'zh-CN': '查看待办事项', en: 'read the tasks' },
+  'tasks:read-platform': { 'zh-CN': '查看平台待办事项', en: 'read the platform’s tasks' },
+  'records:browse': { 'zh-CN': '浏览数据记录', en: 'browse the records' },
+  'records:read-all-fields': { 'zh-CN': '查看记录的全部信息项', en: 'read every field of the records' },
+  'records:read-masked-fields': { 'zh-CN': '查看脱敏信息项', en: 'read masked fields' },
+  'records:lookup': { 'zh-CN': '按主键查询记录', en: 'look up records by key' },
+  'ingest:upload': { 'zh-CN': '上传数据', en: 'upload data' },
+  'ingest:run': { 'zh-CN': '运行数据归集', en: 'run a load' },
+  'ingest:read': { 'zh-CN': '查看归集任务', en: 'read the loads' },
+  'ingest:schedule': { 'zh-CN': '设置归集计划', en: 'schedule loads' },
+  'ingest:list-all': { 'zh-CN': '查看全部归集任务', en: 'list every load' },
+  'ingest:decide-held': { 'zh-CN': '处理暂缓入库的归集', en: 'decide on a held load' },
+  'ingest:use-connection': { 'zh-CN': '使用数据源连接', en: 'use a source connection' },
+  'grant:manage': { 'zh-CN': '管理共享授权', en: 'manage grants' },
+  'grant:list-all': { 'zh-CN': '查看全部共享授权', en: 'list every grant' },
+  'purpose:read': { 'zh-CN': '查看用途', en: 'read the purposes' },
+  'purpose:manage': { 'zh-CN': '管理用途', en: 'manage the purposes' },
+  'service:list': { 'zh-CN': '查看数据服务', en: 'list data services' },
+  'service:list-all': { 'zh-CN': '查看全部数据服务', en: 'list every data service' },
+  'service:publish': { 'zh-CN': '发布数据服务', en: 'publish a data service' },
+  'monitoring:read': { 'zh-CN': '查看共享监测', en: 'read the monitoring' },
+  'alerts:acknowledge': { 'zh-CN': '确认告警', en: 'acknowledge alerts' },
+  'org:read': { 'zh-CN': '查看机构', en: 'read the organizations' },
+  'org:manage': { 'zh-CN': '管理机构', en: 'manage organizations' },
+  'user:manage': { 'zh-CN': '管理用户', en: 'manage users' },
+  'user:list': { 'zh-CN': '查看用户列表', en: 'list the users' },
+  'user:assign-roles': { 'zh-CN': '分配用户角色', en: 'assign roles' },
+  'user:reset-password': { 'zh-CN': '重置用户密码', en: 'reset passwords' },
+  'ledger:read-entries': { 'zh-CN': '查看泉城链条目', en: 'read the ledger entries' },
+  'ledger:read-own-entries': { 'zh-CN': '查看本人的泉城链条目', en: 'read their own ledger entries' },
+  'ledger:search-subject': { 'zh-CN': '按主体检索泉城链', en: 'search the ledger by subject' },
+  'stats:read': { 'zh-CN': '查看统计', en: 'read the statistics' },
+  'demand:file': { 'zh-CN': '提交数据需求', en: 'file a demand' },
+  'demand:read': { 'zh-CN': '查看数据需求', en: 'read the demand' },
+  'demand:list-all': { 'zh-CN': '查看全部数据需求', en: 'list every demand' },
+  'demand:review-basis': { 'zh-CN': '审核需求依据', en: 'review a demand’s basis' },
+  'demand:answer': { 'zh-CN': '答复数据需求', en: 'answer a demand' },
+  'demand:assign': { 'zh-CN': '分派数据需求', en: 'assign a demand' },
+  'demand:confirm': { 'zh-CN': '确认数据需求', en: 'confirm a demand' },
+  'demand:refuse': { 'zh-CN': '拒绝数据需求', en: 'refuse a demand' },
+  'demand:publish': { 'zh-CN': '发布需求的数据', en: 'publish a demand’s data' },
+  'demand:export': { 'zh-CN': '导出数据需求', en: 'export the demands' },
+  'base:read': { 'zh-CN': '查阅基础库', en: 'read the base databases' },
+  'base:read-subjects': { 'zh-CN': '查阅基础库中的主体', en: 'read subjects of the base databases' },
+  'base:review': { 'zh-CN': '处理基础库冲突', en: 'review base conflicts' },
+  'base:govern': { 'zh-CN': '治理基础库', en: 'govern the base databases' },
+  'quality:edit-rules': { 'zh-CN': '修改质量规则', en: 'edit quality rules' },
+  'quality:indicators': { 'zh-CN': '查看质量指标', en: 'read the quality indicators' },
+  'quality:report': { 'zh-CN': '报告数据错误', en: 'report a data error' },
+  'quality:report-any-record': { 'zh-CN': '对任意记录报告错误', en: 'report errors in any record' },
+  'quality:report-granted': { 'zh-CN': '对授权范围内的记录报告错误', en: 'report errors in granted records' },
+  'quality:report-own-record': { 'zh-CN': '对本人的记录报告错误', en: 'report errors in their own records' },
+  'quality:decide': { 'zh-CN': '处理纠错', en: 'decide on a correction' },
+  'quality:read-all-corrections': { 'zh-CN': '查看全部纠错', en: 'read every correction' },
+  'quality:read-own-corrections': { 'zh-CN': '查看本人的纠错', en: 'read their own corrections' },
+};
+
+/** The action in words; an action without a label (none should lack one) shows its code. */
+export function actionLabel(action: Action): Texts {
+  return ACTION_LABELS[action] ?? { 'zh-CN': action, en: action };
+}

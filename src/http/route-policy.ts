@@ -1,0 +1,230 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Action } from '../access/index.js';
+
+/**
+ * Where the organization that answers for a route's target comes from, for the policy's
+ * own/other comparison (`Target.ownerOrg` in src/access/authorize.ts):
+ * - `none`: the rule does not look at an organization;
+ * - `caller`: the caller's own organization (it registers for it, or lists what it holds);
+ * - `resource`: the provider of the resource the request names (`:code`, `?resource=` or body `resource`);
+ * - `job`, `schedule`, `correction`: the provider of the resource the job, schedule or correction is about;
+ * - `demand`: both parties of the demand, its consumer and its resource's provider;
+ * - `demand-provider`: the provider of the demand's resource alone;
+ * - `org`: the organization the path names (`/orgs/:code/…`);
+ * - `subject`: no organization — whether the caller is the person the key names.
+ */
+export type TargetSource =
+  'none' | 'caller' | 'resource' | 'job' | 'schedule' | 'correction' | 'demand' | 'demand-provider' | 'org' | 'subject';
+
+/**
+ * How one HTTP operation is guarded:
+ * - `public`: anyone, marked `config: { public: true }` on the route (src/http/public-routes.ts);
+ * - `account`: any signed-in caller, acting on its own account or reading a list the service
+ *   narrows to what the caller may see;
+ * - `action`: the policy action that guards it — or several, any of which lets the caller in —
+ *   and where its target organization comes from.
+ *   `hides`: a caller the policy denies is told the target does not exist (404), not 403, so
+ *   that ids of other organizations' demands and corrections cannot be probed.
+ *   `deniedAs`: the 403 code a denied caller receives where it is not ACC_FORBIDDEN — a refusal
+ *   the data path records on the ledger with its own code.
+ */
+export type RoutePolicy =
+  | { public: true }
+  | { account: true }
+  | { action: Action | readonly Action[]; target: TargetSource; hides?: true; deniedAs?: 'SHR_NO_GRANT' };
+
+const open = { public: true } as const;
+const account = { account: true } as const;
+const rule = (
+  action: Action | readonly Action[],
+  target: TargetSource = 'none',
+  more: { hides?: true; deniedAs?: 'SHR_NO_GRANT' } = {},
+) => ({ action, target, ...more }) as const;
+
+/**
+ * Every HTTP operation of the hub, keyed "METHOD /path/{param}" as the OpenAPI document names it.
+ * `checkRoutePolicy` refuses to start a hub with a route missing here, and the authorization
+ * matrix test (test/integration/authz-matrix.test.ts) drives each entry against the policy.
+ */
+export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
+  'GET /healthz': open,
+  'GET /metrics': open,
+  'GET /api/openapi.json': open,
+
+  'POST /api/v1/auth/login': open,
+  'POST /api/v1/auth/logout': account,
+  'POST /api/v1/auth/password': account,
+  'GET /api/v1/auth/me': account,
+  'POST /api/v1/auth/api-keys': account,
+  'POST /api/v1/auth/users/{username}/disable': rule('user:manage'),
+  'POST /api/v1/auth/users/{username}/enable': rule('user:manage'),
+
+  'GET /api/v1/admin/users': rule('user:list'),
+  'POST /api/v1/admin/users': rule(['user:manage', 'user:assign-roles']),
+  'PATCH /api/v1/admin/users/{username}': rule('user:manage'),
+  'POST /api/v1/admin/users/{username}/reset-password': rule('user:reset-password'),
+  'GET /api/v1/admin/orgs': rule('user:list'),
+  'POST /api/v1/admin/orgs': rule('org:manage'),
+  'PATCH /api/v1/admin/orgs/{code}': rule('org:manage'),
+
+  'GET /api/v1/orgs': rule('org:read'),
+  'GET /api/v1/stats': rule('stats:read'),
+  'GET /api/v1/tasks': rule('tasks:read'),
+  'GET /api/v1/orgs/{code}/officers': rule('org:read', 'org'),
+  'PUT /api/v1/orgs/{code}/officers': rule('officers:manage', 'org'),
+
+  'GET /api/v1/catalog/resources': rule('catalog:read'),
+  'POST /api/v1/catalog/resources': rule('catalog:register', 'caller'),
+  'GET /api/v1/catalog/resources/{code}': rule('catalog:read', 'resource'),
+  'PUT /api/v1/catalog/resources/{code}': rule('catalog:edit', 'resource'),
+  'POST /api/v1/catalog/resources/{code}/submit': rule('catalog:submit', 'resource'),
+  'POST /api/v1/catalog/resources/{code}/approve': rule('catalog:review', 'resource'),
+  'POST /api/v1/catalog/resources/{code}/return': rule('catalog:review', 'resource'),
+  'POST /api/v1/catalog/resources/{code}/publish': rule('catalog:publish', 'resource'),
+  'GET /api/v1/catalog/resources/{code}/versions': rule('catalog:read', 'resource'),
+  'GET /api/v1/catalog/resources/{code}/versions/{version}': rule('catalog:read', 'resource'),
+  // Without `key` a page of the provider's records; with `key` one subject, as the data services answer.
+  'GET /api/v1/catalog/resources/{code}/records': rule('records:browse', 'resource'),
+  'GET /api/v1/catalog/data-elements': rule('catalog:read'),
+  'POST /api/v1/catalog/suggest': rule('catalog:read'),
+  'GET /api/v1/catalog/template.xlsx': rule('catalog:read'),
+  'GET /api/v1/catalog/export': rule('catalog:export'),
+  'POST /api/v1/catalog/import': rule('catalog:register', 'caller'),
+  'GET /api/v1/catalog/asset-map': rule('catalog:read'),
+  'GET /api/v1/catalog/indicators': rule('catalog:indicators'),
+
+  'POST /api/v1/ingest/jobs': rule('ingest:upload', 'resource'),
+  // Without `?resource=`: every job for operators, the caller's organization's for its officers.
+  'GET /api/v1/ingest/jobs': rule('ingest:read', 'caller'),
+  'GET /api/v1/ingest/jobs/{id}': rule('ingest:read', 'job'),
+  'GET /api/v1/ingest/jobs/{id}/rejects': rule('records:browse', 'job'),
+  'GET /api/v1/ingest/jobs/{id}/quality': rule('ingest:read', 'job'),
+  'POST /api/v1/ingest/jobs/{id}/release': rule('ingest:decide-held', 'job'),
+  'POST /api/v1/ingest/jobs/{id}/discard': rule('ingest:decide-held', 'job'),
+  'GET /api/v1/ingest/quality-trend': rule('ingest:read', 'resource'),
+  'GET /api/v1/ingest/lineage': rule('ingest:read', 'resource'),
+  'GET /api/v1/ingest/mapping': rule('ingest:read', 'resource'),
+  'PUT /api/v1/ingest/mapping': rule('ingest:run', 'resource'),
+  'POST /api/v1/ingest/mapping/suggest': rule('ingest:read', 'resource'),
+  'GET /api/v1/ingest/schedules': rule('ingest:read', 'caller'),
+  'POST /api/v1/ingest/schedules': rule('ingest:schedule', 'resource'),
+  'PATCH /api/v1/ingest/schedules/{id}': rule('ingest:schedule', 'schedule'),
+  'DELETE /api/v1/ingest/schedules/{id}': rule('ingest:schedule', 'schedule'),
+  'POST /api/v1/ingest/schedules/{id}/run': rule('ingest:schedule', 'schedule'),
+  // Lists the named connections the caller may use (ingest:use-connection, each by its owner).
+  'GET /api/v1/ingest/connections': account,
+
+  'GET /api/v1/base/{kind}/subjects/{key}': rule('base:read-subjects', 'subject'),
+  'GET /api/v1/base/labels': rule('base:read'),
+  'PUT /api/v1/base/labels/{code}': rule('base:govern'),
+  'GET /api/v1/base/labels/{code}/members': rule('base:read-subjects'),
+  'GET /api/v1/base/conflicts': rule('base:read-subjects'),
+  'POST /api/v1/base/conflicts/{id}/resolve': rule('base:review'),
+  'POST /api/v1/base/conflicts/{id}/dismiss': rule('base:review'),
+  'GET /api/v1/base/authority': rule('base:read'),
+  'PUT /api/v1/base/authority': rule('base:govern'),
+  'GET /api/v1/base/accuracy': rule('base:read'),
+  'GET /api/v1/base/overview': rule('base:read'),
+
+  // Every grant for operators and auditors (grant:list-all); an organization's own otherwise.
+  'GET /api/v1/grants/': account,
+  'POST /api/v1/grants/': rule('grant:manage'),
+  'POST /api/v1/grants/{id}/suspend': rule('grant:manage'),
+  'POST /api/v1/grants/{id}/resume': rule('grant:manage'),
+  'POST /api/v1/grants/{id}/revoke': rule('grant:manage'),
+  'GET /api/v1/purposes/': rule('purpose:read'),
+  'POST /api/v1/purposes/': rule('purpose:manage'),
+
+  'GET /api/v1/services/': rule('service:list'),
+  'POST /api/v1/services/': rule('service:publish', 'resource'),
+  'GET /api/v1/services/{code}/openapi.json': rule('service:list'),
+  'GET /api/v1/services/{code}/records': rule('records:lookup', 'none', { deniedAs: 'SHR_NO_GRANT' }),
+  'POST /api/v1/services/{code}/records/batch': rule('records:lookup', 'none', { deniedAs: 'SHR_NO_GRANT' }),
+  'GET /api/v1/monitoring/usage': rule('monitoring:read'),
+  'GET /api/v1/monitoring/alerts': rule('monitoring:read'),
+  'POST /api/v1/monitoring/alerts/{id}/acknowledge': rule('alerts:acknowledge'),
+  'POST /api/v1/monitoring/exports/identify': rule('monitoring:read'),
+
+  'POST /api/v1/demands': rule('demand:file', 'caller'),
+  // Every demand for operators and auditors (demand:list-all); those the caller's organization is party to otherwise.
+  'GET /api/v1/demands': account,
+  'GET /api/v1/demands/ledger.xlsx': rule('demand:export'),
+  'GET /api/v1/demands/{id}': rule('demand:read', 'demand', { hides: true }),
+  'POST /api/v1/demands/{id}/confirm': rule('demand:confirm', 'demand-provider', { hides: true }),
+  'POST /api/v1/demands/{id}/fulfil': rule('demand:confirm', 'demand-provider', { hides: true }),
+  'POST /api/v1/demands/{id}/refuse': rule('demand:refuse', 'demand-provider', { hides: true }),
+  'POST /api/v1/demands/{id}/publish': rule('demand:publish', 'demand-provider', { hides: true }),
+  'POST /api/v1/demands/{id}/assign': rule('demand:assign', 'none', { hides: true }),
+  'POST /api/v1/demands/{id}/accept-basis': rule('demand:review-basis', 'none', { hides: true }),
+  'POST /api/v1/demands/{id}/reject-basis': rule('demand:review-basis', 'none', { hides: true }),
+
+  'GET /api/v1/resources/{code}/quality-rules': rule('catalog:read', 'resource'),
+  'PUT /api/v1/resources/{code}/quality-rules': rule('quality:edit-rules', 'resource'),
+  // Operators report on any record, consumers and officers on other organizations' (their grant is
+  // then checked as data), a citizen on the records about them.
+  'POST /api/v1/corrections': rule(
+    ['quality:report-any-record', 'quality:report-granted', 'quality:report-own-record'],
+    'resource',
+  ),
+  // Every correction for operators and auditors; those the caller reported, answers for or is the subject of otherwise.
+  'GET /api/v1/corrections': account,
+  'GET /api/v1/corrections/{id}': account,
+  'POST /api/v1/corrections/{id}/accept': rule('quality:decide', 'correction', { hides: true }),
+  'POST /api/v1/corrections/{id}/reject': rule('quality:decide', 'correction', { hides: true }),
+  'GET /api/v1/quality/indicators': rule('quality:indicators'),
+
+  'GET /api/v1/ledger/head': open,
+  'GET /api/v1/ledger/heads': open,
+  'GET /api/v1/ledger/heads/recent': open,
+  'GET /api/v1/ledger/key': open,
+  'GET /api/v1/ledger/proof/inclusion': open,
+  'GET /api/v1/ledger/proof/consistency': open,
+  // With `?subject=me` a citizen's own entries; a caller who is no citizen is refused.
+  'GET /api/v1/ledger/entries': rule('ledger:read-entries'),
+  'GET /api/v1/ledger/search': rule('ledger:read-entries'),
+  'GET /api/v1/ledger/export': rule('ledger:read-entries'),
+};
+
+/** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */
+export function routeKey(method: string, url: string): string {
+  return `${method} ${url.replace(/:(\w+)/g, '{$1}')}`;
+}
+
+/**
+ * Refuses to start a hub whose routes and ROUTE_POLICY disagree: a route without an entry (unless
+ * public — the docs UI and web app files are), an entry without a route, or a public mark on
+ * one side only. Checked when the app is ready, after every plugin has set its routes' config.
+ */
+export function checkRoutePolicy(app: FastifyInstance): void {
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  app.addHook('onReady', async () => {
+    const problems = routePolicyProblems(routes);
+    if (problems.length > 0) throw new Error(`route policy (src/http/route-policy.ts): ${problems.join('; ')}`);
+  });
+}
+
+function routePolicyProblems(routes: readonly RouteOptions[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const route of routes) {
+    for (const method of [route.method].flat()) {
+      // HEAD runs the GET route's handler and hooks; OPTIONS is the CORS preflight, public in isPublicRoute.
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      const key = routeKey(method, route.url);
+      seen.add(key);
+      const entry = ROUTE_POLICY[key];
+      const isPublic = route.config?.public === true;
+      if (entry === undefined && !isPublic) problems.push(`${key} has no entry`);
+      else if (entry !== undefined && 'public' in entry !== isPublic) {
+        problems.push(
+          `${key} is ${isPublic ? '' : 'not '}marked public on the route but ${isPublic ? 'not ' : ''}here`,
+        );
+      }
+    }
+  }
+  for (const key of Object.keys(ROUTE_POLICY)) if (!seen.has(key)) problems.push(`${key} has no route`);
+  return problems;
+}

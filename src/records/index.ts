@@ -1,0 +1,13 @@
+export { recordsMigrations } from './migrations.js';
+export { RecordStore, type RecordCounts, type RecordOrigin } from './store.js';
+export type { RecordRow, LoadOptions, LoadOutcome } from './load.js';
+export type { CorrectionMarks, RecordTables } from './tables.js';
+export {
+  PLAIN_CODECS,
+  RecordCodec,
+  recordCodecs,
+  resourceScope,
+  type RecordCodecs,
+  type SealedShape,
+  type SealingKeys,
+} from './codec.js';

@@ -1,0 +1,262 @@
+import type { Database, Kysely, Transaction } from '../db/index.js';
+import { copyText, sql } from '../db/index.js';
+import {
+  hasOwnPartition,
+  isEmpty,
+  lowerShield,
+  DEFAULT_OWN_PARTITION_ROWS,
+  MERGE_LOCK,
+  ownPartition,
+  raiseShield,
+  shieldState,
+} from './layout.js';
+import type { RecordTables } from './tables.js';
+
+/**
+ * Loading a resource's records: stage, then merge.
+ *
+ *  stage — every batch is streamed by COPY into a table of its own beside the live data
+ *          (`records.stage_<job>`), outside any transaction, so a crash at any moment leaves only
+ *          that table behind and the live rows as they were;
+ *  key   — a primary key on the staged keys, and the table analyzed; when a key came twice,
+ *          the later rows are taken out and returned as duplicates (the caller quarantines them);
+ *  place — where the rows go (layout.ts, docs/records.md): a resource with a partition of its
+ *          own keeps it; an empty resource whose load reaches the threshold gets one, its shield
+ *          on the shared partition validated first; every other resource lives in the shared one;
+ *  merge — one transaction: a full snapshot, or a first load into an empty resource, replaces
+ *          the resource's rows — by swapping the staged table in as its partition when it has
+ *          (or now gets) one of its own, by delete and insert in the shared partition — and
+ *          otherwise rows are inserted or updated by key. The new record count and the caller's
+ *          `onMerge` run in the same transaction, so that the count and the job's outcome commit
+ *          with the data or not at all.
+ * Re-running the same job drops what an earlier, interrupted run staged and starts again.
+ */
+
+/** One validated record ready to load: its subject key, its typed values, and where it came from. */
+export interface RecordRow {
+  key: string;
+  doc: Record<string, unknown>;
+  sourceRow: number;
+}
+
+export interface LoadOptions {
+  /** The load is the whole resource: keys it does not contain are removed. */
+  snapshot?: boolean;
+  /**
+   * After staging, before the merge transaction: work of the caller's that must land first —
+   * on PGlite nothing may await the one connection from inside the transaction.
+   */
+  beforeMerge?: () => Promise<void>;
+  onMerge?: (trx: Transaction<object>, outcome: LoadOutcome) => Promise<void>;
+}
+
+export interface LoadOutcome {
+  /** Rows of this load now in the resource (staged rows less duplicates). */
+  loaded: number;
+  /** Rows whose key an earlier row of the same load already had. */
+  duplicates: Array<{ key: string; sourceRow: number }>;
+  /** 'swap' (the load replaced the resource's data whole) or 'upsert' (merged by key). */
+  merge: 'swap' | 'upsert';
+}
+
+/** Where the count of a resource's records is kept, written in the merge transaction. */
+export type WriteCount = (trx: Transaction<object>, resourceId: number, count: number) => Promise<void>;
+
+const COLUMNS = ['resource_id', 'key', 'doc', 'job_id', 'source_row'] as const;
+
+export function stageName(jobId: string): string {
+  return `stage_${jobId.replace(/[^0-9a-f]/gi, '').toLowerCase()}`;
+}
+
+export async function loadRecords(
+  database: Database,
+  writeCount: WriteCount,
+  resourceId: number,
+  jobId: string,
+  batches: AsyncIterable<RecordRow[]>,
+  opts: LoadOptions = {},
+  ownPartitionRows = DEFAULT_OWN_PARTITION_ROWS,
+): Promise<LoadOutcome> {
+  const db = database.kysely.withTables<RecordTables>();
+  const stage = stageName(jobId);
+  await sql`drop table if exists records.${sql.raw(stage)}`.execute(db);
+  let promoting = false;
+  try {
+    await sql`create table records.${sql.raw(stage)} (like records.record including defaults,
+      check (resource_id = ${sql.lit(resourceId)}))`.execute(db);
+    const staged = { rows: 0 };
+    await database.copyIn(`records.${stage}`, COLUMNS, copyLines(resourceId, jobId, batches, staged));
+    const duplicates = await uniqueKeys(db, stage);
+    const loaded = staged.rows - duplicates.length;
+    const snapshot = opts.snapshot ?? false;
+    const large = loaded >= ownPartitionRows;
+    promoting = await prepareSwap(db, resourceId, large, snapshot);
+    await opts.beforeMerge?.();
+    const outcome = await db.transaction().execute(async (trx) => {
+      const { merge, count } = await mergeStaged(trx, resourceId, stage, loaded, snapshot, large);
+      // Others narrow the transaction to their own tables (withTables), not to ours.
+      const theirs = trx as unknown as Transaction<object>;
+      await writeCount(theirs, resourceId, count);
+      const result: LoadOutcome = { loaded, merge, duplicates };
+      await opts.onMerge?.(theirs, result);
+      return result;
+    });
+    promoting = false;
+    return outcome;
+  } finally {
+    await sql`drop table if exists records.${sql.raw(stage)}`.execute(db).catch(() => {});
+    // A promotion that did not merge leaves no shield behind for a resource still without its partition.
+    if (promoting) await dropOrphanShield(db, resourceId).catch(() => {});
+  }
+}
+
+/**
+ * Before the merge, outside its transaction: a merge that will attach a partition for the
+ * resource needs its shield validated (layout.ts), which reads the shared partition, so that is
+ * done here where it holds up no one. Returns whether a promotion was prepared (the resource had
+ * no partition of its own); whether it happens is decided again under the merge lock.
+ */
+async function prepareSwap(
+  db: Kysely<RecordTables>,
+  resourceId: number,
+  large: boolean,
+  snapshot: boolean,
+): Promise<boolean> {
+  if (await hasOwnPartition(db, resourceId)) {
+    if ((await shieldState(db, resourceId)) !== 'valid' && (snapshot || (await isEmpty(db, resourceId)))) {
+      await raiseShield(db, resourceId);
+    }
+    return false;
+  }
+  if (!large || !(await isEmpty(db, resourceId))) return false;
+  return raiseShield(db, resourceId);
+}
+
+async function dropOrphanShield(db: Kysely<RecordTables>, resourceId: number): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MERGE_LOCK}, ${resourceId}::int)`.execute(conn);
+    try {
+      if (!(await hasOwnPartition(conn, resourceId))) await lowerShield(conn, resourceId);
+    } finally {
+      await sql`select pg_advisory_unlock(${MERGE_LOCK}, ${resourceId}::int)`.execute(conn);
+    }
+  });
+}
+
+async function* copyLines(
+  resourceId: number,
+  jobId: string,
+  batches: AsyncIterable<RecordRow[]>,
+  staged: { rows: number },
+) {
+  const prefix = `${resourceId}\t`;
+  const suffix = `\t${copyText(jobId)}\t`;
+  for await (const batch of batches) {
+    let text = '';
+    for (const r of batch) {
+      text += prefix + copyText(r.key) + '\t' + copyText(JSON.stringify(r.doc)) + suffix + r.sourceRow + '\n';
+    }
+    staged.rows += batch.length;
+    yield text;
+  }
+}
+
+/**
+ * The primary key the partition needs. Duplicate keys are rare (a dirty file), so the key is
+ * tried first and the staged rows searched for them only when it fails.
+ */
+async function uniqueKeys(db: Kysely<RecordTables>, stage: string): Promise<LoadOutcome['duplicates']> {
+  // A primary key, not just a unique index: attaching the table as a partition then adopts it as
+  // the partition's share of records.record's key, where a plain index would be built again.
+  const index = sql`alter table records.${sql.raw(stage)}
+    add constraint ${sql.raw(`${stage}_key`)} primary key (resource_id, key)`;
+  // Statistics before the staged rows go live: a swapped-in partition has none, and without
+  // autovacuum (PGlite, or the minute before it runs) every read of it would be planned blind.
+  const analyze = sql`analyze records.${sql.raw(stage)}`;
+  try {
+    await index.execute(db);
+    await analyze.execute(db);
+    return [];
+  } catch (e) {
+    if ((e as { code?: string }).code !== '23505') throw e;
+  }
+  const { rows } = await sql<{ key: string; source_row: number }>`
+    delete from records.${sql.raw(stage)} s
+    using (select ctid, row_number() over (partition by key order by source_row) as n
+           from records.${sql.raw(stage)}) d
+    where s.ctid = d.ctid and d.n > 1
+    returning s.key, s.source_row`.execute(db);
+  await index.execute(db);
+  await analyze.execute(db);
+  return rows.map((r) => ({ key: r.key, sourceRow: r.source_row })).sort((a, b) => a.sourceRow - b.sourceRow);
+}
+
+/**
+ * Swaps the staged rows in, replaces the resource's rows with them or upserts them; returns how
+ * and the resource's record count after. Under the resource's merge lock, so that the place
+ * decided here (own partition, promotion, shared) holds until commit.
+ */
+async function mergeStaged(
+  trx: Transaction<RecordTables>,
+  resourceId: number,
+  stage: string,
+  staged: number,
+  snapshot: boolean,
+  large: boolean,
+): Promise<{ merge: LoadOutcome['merge']; count: number }> {
+  // One load of a resource merges at a time; readers are not held up.
+  await sql`select pg_advisory_xact_lock(${MERGE_LOCK}, ${resourceId}::int)`.execute(trx);
+  if (await hasOwnPartition(trx, resourceId)) {
+    if (!snapshot && !(await isEmpty(trx, resourceId))) return upsert(trx, resourceId, stage);
+    await swapIn(trx, resourceId, stage, true);
+    return { merge: 'swap', count: staged };
+  }
+  const shield = await shieldState(trx, resourceId);
+  // A valid shield proves the shared partition holds none of the resource's rows: it is empty.
+  if (large && shield === 'valid') {
+    await swapIn(trx, resourceId, stage, false);
+    return { merge: 'swap', count: staged };
+  }
+  // A shield left by a promotion that never merged would refuse the rows their place.
+  if (shield !== 'absent') await lowerShield(trx, resourceId);
+  if (!snapshot && !(await isEmpty(trx, resourceId))) return upsert(trx, resourceId, stage);
+  await trx.deleteFrom('records.record').where('resource_id', '=', resourceId).execute();
+  await sql`insert into records.record (resource_id, key, doc, job_id, source_row)
+    select resource_id, key, doc, job_id, source_row from ${sql.raw(`records.${stage}`)}`.execute(trx);
+  return { merge: 'swap', count: staged };
+}
+
+/**
+ * The staged table becomes the resource's partition (its old one, if any, detached and dropped).
+ * The attach is proven by the shield without reading the shared partition; it and the detach
+ * lock the tables they change until commit, a moment since neither reads any rows.
+ */
+async function swapIn(trx: Transaction<RecordTables>, resourceId: number, stage: string, replace: boolean) {
+  const live = sql.raw(`records.${ownPartition(resourceId)}`);
+  const staging = sql.raw(`records.${stage}`);
+  if (replace) await sql`alter table records.record detach partition ${live}`.execute(trx);
+  await sql`alter table records.record attach partition ${staging} for values in (${sql.lit(resourceId)})`.execute(trx);
+  if (replace) await sql`drop table ${live}`.execute(trx);
+  await sql`alter table ${staging} rename to ${sql.raw(ownPartition(resourceId))}`.execute(trx);
+  // Its index too, so that a later run of the same job may stage under the same names.
+  await sql`alter index ${sql.raw(`records.${stage}_key`)} rename to ${sql.raw(`${ownPartition(resourceId)}_key`)}`.execute(
+    trx,
+  );
+}
+
+/** Rows inserted or updated by key; a record written again loses its correction marks. */
+async function upsert(
+  trx: Transaction<RecordTables>,
+  resourceId: number,
+  stage: string,
+): Promise<{ merge: LoadOutcome['merge']; count: number }> {
+  await sql`
+    insert into records.record (resource_id, key, doc, job_id, source_row)
+    select resource_id, key, doc, job_id, source_row from ${sql.raw(`records.${stage}`)}
+    on conflict (resource_id, key) do update
+      set doc = excluded.doc, job_id = excluded.job_id, source_row = excluded.source_row, loaded_at = now(),
+          corrected = '{}'`.execute(trx);
+  const { rows } = await sql<{ n: string }>`
+    select count(*) as n from records.record where resource_id = ${resourceId}`.execute(trx);
+  return { merge: 'upsert', count: Number(rows[0]!.n) };
+}

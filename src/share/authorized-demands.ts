@@ -1,0 +1,120 @@
+import { authorize, isAllowed, type Actor } from '../access/index.js';
+import { HubError, msg } from '../kernel/index.js';
+import type {
+  Demand,
+  DemandAnswer,
+  DemandFilter,
+  DemandInput,
+  DemandParties,
+  DemandScope,
+  DemandService,
+} from './demands.js';
+
+/**
+ * The demands as callers reach them (HTTP and CLI): every method asks the access policy whether
+ * the actor may, then calls the `DemandService` method of the same name. A demand the actor's
+ * organization has no part in is answered 404, as if it did not exist.
+ */
+export class AuthorizedDemands {
+  constructor(private readonly demands: DemandService) {}
+
+  async file(actor: Actor | null, input: DemandInput): Promise<Demand> {
+    authorize(actor, 'demand:file', { ownerOrg: actor?.org?.code });
+    const { org } = actor;
+    // The rule holds only for an actor of the organization the demand is filed for.
+    if (org === null) throw new HubError('ACC_FORBIDDEN', msg('access.noOrgOf', { user: actor.username }));
+    // Without a target: whoever reads every organization's drafts is told a resource is unpublished.
+    return this.demands.file({ ...actor, org }, input, isAllowed(actor, 'catalog:read-drafts'));
+  }
+
+  /** Operators assign a demand for data not yet in the catalog to the department that should provide it. */
+  async assign(actor: Actor | null, id: number, org: string): Promise<Demand> {
+    const a = signedIn(actor);
+    await this.visible(a, id);
+    authorize(a, 'demand:assign');
+    return this.demands.assign(a, id, org);
+  }
+
+  async acceptBasis(actor: Actor | null, id: number): Promise<Demand> {
+    const a = signedIn(actor);
+    await this.visible(a, id);
+    authorize(a, 'demand:review-basis');
+    return this.demands.acceptBasis(a, id);
+  }
+
+  async rejectBasis(actor: Actor | null, id: number, reason: string): Promise<Demand> {
+    const a = signedIn(actor);
+    await this.visible(a, id);
+    authorize(a, 'demand:review-basis');
+    return this.demands.rejectBasis(a, id, reason);
+  }
+
+  /**
+   * A demand naming no resource yet has no provider to confirm it until the operators assign
+   * it: the service refuses it by its state. The assigned department answers with a resource.
+   */
+  async confirm(actor: Actor | null, id: number, answer?: DemandAnswer): Promise<Demand> {
+    const a = signedIn(actor);
+    const { provider } = await this.visible(a, id);
+    if (provider !== null) authorize(a, 'demand:confirm', { ownerOrg: provider });
+    return this.demands.confirm(a, id, answer);
+  }
+
+  /** The assigned department confirms a demand for data not yet in the catalog with the resource it registered. */
+  async fulfil(actor: Actor | null, id: number, answer: DemandAnswer): Promise<Demand> {
+    return this.confirm(actor, id, answer);
+  }
+
+  async refuse(actor: Actor | null, id: number, reason: string): Promise<Demand> {
+    const a = signedIn(actor);
+    const { provider } = await this.visible(a, id);
+    if (provider === null) authorize(a, 'demand:answer');
+    else authorize(a, 'demand:refuse', { ownerOrg: provider });
+    return this.demands.refuse(a, id, reason);
+  }
+
+  async publish(actor: Actor | null, id: number): Promise<Demand> {
+    const a = signedIn(actor);
+    const { provider } = await this.visible(a, id);
+    if (provider !== null) authorize(a, 'demand:publish', { ownerOrg: provider });
+    return this.demands.publish(a, id);
+  }
+
+  async get(actor: Actor | null, id: number): Promise<Demand> {
+    await this.visible(signedIn(actor), id);
+    return this.demands.get(id);
+  }
+
+  async list(actor: Actor | null, filter: DemandFilter = {}): Promise<Demand[]> {
+    return this.demands.list(scopeOf(actor), filter);
+  }
+
+  async ledgerXlsx(actor: Actor | null, filter: DemandFilter = {}): Promise<Buffer> {
+    authorize(actor, 'demand:export');
+    return this.demands.ledgerXlsx(scopeOf(actor), filter);
+  }
+
+  /** Work that needs no caller: flagging overdue steps. */
+  async flagOverdue(): Promise<number> {
+    return this.demands.flagOverdue();
+  }
+
+  /** The demand's parties, or 404 when it does not exist or is none of the actor's business. */
+  private async visible(actor: Actor, id: number): Promise<DemandParties> {
+    const parties = await this.demands.parties(id);
+    const ownerOrg = parties.provider === null ? [parties.consumer] : [parties.consumer, parties.provider];
+    if (!isAllowed(actor, 'demand:read', { ownerOrg }))
+      throw new HubError('SHR_DEMAND_NOT_FOUND', msg('share.noDemand', { id }));
+    return parties;
+  }
+}
+
+function scopeOf(actor: Actor | null): DemandScope {
+  const a = signedIn(actor);
+  return { org: a.org?.code ?? null, all: isAllowed(a, 'demand:list-all') };
+}
+
+function signedIn(actor: Actor | null): Actor {
+  if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
+  return actor;
+}

@@ -1,0 +1,37 @@
+export { shareMigrations } from './migrations.js';
+export { ShareService, MAX_BATCH, type Lookup, type Visibility } from './service.js';
+export { Grants, type Grant, type GrantInput, type ActiveGrant } from './grants.js';
+export { DataServices, serviceCodeOf, serviceOpenApi, type DataService } from './services.js';
+export { Usage, ANOMALY } from './usage.js';
+export { Monitoring, type UsagePoint, type Alert } from './monitoring.js';
+export { maskValue, projectRecord } from './masking.js';
+export { recordedRead, type Admission, type ReadRequest, type ReadSteps, type Refusal } from './recorded-read.js';
+export { AuthorizedDemands } from './authorized-demands.js';
+export { AuthorizedMonitoring } from './authorized-monitoring.js';
+export { AuthorizedServices, type CallableService } from './authorized-services.js';
+export {
+  DemandService,
+  CONFIRM_DAYS,
+  PUBLISH_DAYS,
+  type Demand,
+  type DemandDeps,
+  type DemandInput,
+  type DemandFilter,
+  type DemandScope,
+  type DemandStep,
+} from './demands.js';
+export {
+  readCsvTable,
+  decodeCsvBytes,
+  embedWatermark,
+  freeTextFields,
+  identifyWatermark,
+  newMark,
+  scoreWatermark,
+  type Candidate,
+  type Evidence,
+  type ExportShape,
+  type WatermarkReading,
+} from './watermark.js';
+export type { ExportRecord, Identification } from './service.js';
+export type { ShareTables, GrantState, DemandState } from './tables.js';

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEEDED_PASSWORD as PASSWORD } from '../databases.js';
+import { haveChromium, login, settled, startBrowserCity, type BrowserCity } from './harness.js';
+
+/**
+ * #14, names not codes: where people expect names the pages show them — organizations by name
+ * (not JNMZJ), fields by label (not citizen_id), quality rules by what they check (not
+ * `builtin.id-gender.gender`), a version's changes field by field (not JSON), people by name.
+ */
+describe.skipIf(!haveChromium)('names, not codes, in Chromium', () => {
+  let city: BrowserCity;
+
+  beforeAll(async () => {
+    city = await startBrowserCity();
+  });
+  afterAll(async () => {
+    await city?.close();
+  });
+
+  /** How long a page may take to show what it loads (a page's own wait is 20 s too). */
+  const WAIT = { timeout: 20_000 };
+  /** An organization code standing alone (a resource code like JNMZJ-0001 names a resource, shown as its detail). */
+  const ORG_CODE = /\bJN[A-Z]{2,5}\b(?!-)/;
+
+  it('shows grants, a resource’s versions and its quality rules by names and labels', async () => {
+    const token = (
+      (await (
+        await fetch(`${city.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'operator', password: PASSWORD }),
+        })
+      ).json()) as { token: string }
+    ).token;
+    const search = (await (
+      await fetch(`${city.url}/api/v1/catalog/resources?q=${encodeURIComponent('人口基础信息')}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { items: Array<{ code: string; name: string }> };
+    const person = search.items.find((r) => r.name === '人口基础信息')!;
+    expect(person).toBeDefined();
+
+    const page = await login(city, 'operator');
+
+    // Grants: 民政局 by name, the granted fields by label (公民身份号码), no code in sight.
+    await page.goto(`${city.url}/grants`);
+    const grants = page.getByTestId('grants-table');
+    await expect.poll(() => grants.innerText(), WAIT).toContain('公民身份号码');
+    const grantsText = await grants.innerText();
+    expect(grantsText).toContain('民政局');
+    expect(grantsText).not.toMatch(ORG_CODE);
+    expect(grantsText).not.toContain('citizen_id');
+    expect(grantsText).not.toMatch(/\bbirth_date\b/);
+
+    // Versions: each change by the field's label and readable values, the author by name.
+    await page.goto(`${city.url}/catalog/${person.code}`);
+    await page.getByTestId('tab-versions').click();
+    const versions = page.getByTestId('versions');
+    await versions.getByTestId('diff-row').first().waitFor();
+    await expect.poll(() => versions.innerText(), WAIT).toContain('信息项「公民身份号码」');
+    const versionsText = await versions.innerText();
+    expect(versionsText).not.toContain('citizen_id');
+    expect(versionsText).not.toMatch(/[{}]|"name"|"label"/);
+    expect(versionsText).toMatch(/数据专管员|平台运营|数据官/);
+
+    // Quality rules: the built-in cross-checks by what they compare, fields by label.
+    await page.goto(`${city.url}/catalog/${person.code}/quality`);
+    await page.getByTestId('builtin-rule').first().waitFor();
+    await settled(page);
+    const rulesText = await page.locator('main').innerText();
+    expect(rulesText).toContain('与公民身份号码中的性别一致');
+    expect(rulesText).not.toContain('builtin.');
+    expect(rulesText).not.toContain('citizen_id');
+
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  haveChromium,
+  login,
+  OUT,
+  PHONE,
+  pick,
+  startBrowserCity,
+  type BrowserCity,
+  type WatchedPage,
+  apiAs,
+} from './harness.js';
+
+const PERSON = 'JNGAJ-0001'; // 人口基础信息, provided by 市公安局 (the `officer`)
+const ENTERPRISE = 'JNSCJG-0001'; // 企业登记信息, provided by 市市场监管局
+
+/**
+ * Dead ends of issue #14 in Chromium, at 1440 and 390 px: a third party applies for a resource
+ * from its page and finds the form filled in with it; an officer adopts a correction and the
+ * statistics above the list move without a reload; the operators assign a demand for data not
+ * in the catalog, and the department finds it by clicking the task's row.
+ */
+describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
+  let city: BrowserCity;
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    city = await startBrowserCity();
+  });
+  afterAll(async () => {
+    await city?.close();
+  });
+
+  const api = (username: string) => apiAs(city, username);
+
+  const open = async (username: string, viewport = DESKTOP) => {
+    const page = await login(city, username, { viewport });
+    pages.push(page);
+    return page;
+  };
+  const card = (page: WatchedPage, key: string) =>
+    page.getByTestId(`correction-indicator-${key}`).locator('.ant-statistic-content');
+
+  it('has no dead ends in applying, correcting and routing demands, at 1440 and 390 px', async () => {
+    // A third party applies from the resource's page: the form is about that resource.
+    for (const viewport of [DESKTOP, PHONE]) {
+      const bank = await open('third_party', viewport);
+      await bank.goto(`${city.url}/catalog/${ENTERPRISE}`);
+      const apply = bank.getByTestId('demand-open');
+      await expect.poll(() => apply.innerText()).toContain('申请使用');
+      await apply.click();
+      const about = bank.getByTestId('demand-form-resource');
+      await expect.poll(() => about.innerText()).toContain('企业登记信息');
+      expect(await about.innerText()).toContain('市场监督管理局');
+      await bank.getByTestId('demand-field-name').waitFor();
+      await bank.screenshot({ path: join(OUT, `share-apply-${viewport.width}.png`) });
+      if (viewport === DESKTOP) {
+        await bank.getByTestId('demand-field-name').check();
+        await pick(bank, 'demand-purposes', '统计分析');
+        const purposes = bank.getByTestId('demand-purposes').locator('.ant-select-selection-item');
+        expect(await purposes.innerText()).toContain('统计分析');
+        await bank.getByTestId('demand-purpose').fill('对公开户前核验企业登记信息');
+        await bank.getByTestId('demand-submit').click();
+        // A refusal would show beside the fields: fail with its text rather than on a timeout.
+        const outcome = async () =>
+          (await bank.getByTestId('demand-error').count())
+            ? await bank.getByTestId('demand-error').innerText()
+            : await bank.getByTestId('demand-created').count();
+        await expect.poll(outcome).toBe(1);
+        await expect.poll(() => bank.getByTestId('demand-created').innerText()).toContain('已确认');
+      }
+    }
+
+    // An officer adopts a correction: 待处理 and 整改率 follow at once, at both widths.
+    const operator = await api('operator');
+    // The provider's officer reads the keys unmasked; the operator reports on any record.
+    const people = (await (
+      await api('officer')
+    )('GET', `/catalog/resources/${PERSON}/records?pageSize=2`)) as {
+      items: Array<Record<string, string>>;
+    };
+    for (const viewport of [DESKTOP, PHONE]) {
+      const key = people.items[viewport === DESKTOP ? 0 : 1]!.citizen_id!;
+      const { id } = (await operator('POST', '/corrections', {
+        resource: PERSON,
+        key,
+        field: 'name',
+        claimedValue: '错名',
+        proposedValue: '更正名',
+      })) as { id: number };
+      const officer = await open('officer', viewport);
+      await officer.goto(`${city.url}/corrections?state=open&id=${id}`);
+      await officer.getByTestId(`correction-accept-${id}`).waitFor();
+      const openBefore = Number(await card(officer, 'correctionOpen').innerText());
+      const fixBefore = await card(officer, 'correctionFixRate').innerText();
+      expect(openBefore).toBeGreaterThan(0);
+      await officer.getByTestId(`correction-accept-${id}`).click();
+      await officer.getByTestId('correction-accept-ok').click();
+      await expect.poll(async () => Number(await card(officer, 'correctionOpen').innerText())).toBe(openBefore - 1);
+      expect(await card(officer, 'correctionFixRate').innerText()).not.toBe(fixBefore);
+    }
+
+    // A demand for data not in the catalog: the operator assigns it by the department's name…
+    const consumer = await api('consumer');
+    const demand = (await consumer('POST', '/demands', {
+      need: '灵活就业人员社保缴费记录',
+      purposes: ['statistics'],
+      purpose: '统计分析灵活就业情况',
+    })) as { id: number };
+    const ops = await open('operator');
+    await ops.goto(`${city.url}/demands?tab=all&id=${demand.id}`);
+    await ops.getByTestId(`demand-assign-${demand.id}`).click();
+    await pick(ops, 'assign-org', '济南市人力资源和社会保障局');
+    await ops.getByTestId('assign-ok').click();
+    await expect.poll(() => ops.getByTestId(`demand-assigned-${demand.id}`).innerText()).toContain('人力资源');
+    await ops.screenshot({ path: join(OUT, 'share-assigned.png') });
+
+    // …and the department finds it in its tasks: clicking the row opens the demand to answer.
+    for (const viewport of [DESKTOP, PHONE]) {
+      const rsj = await open('officer_rsj', viewport);
+      await rsj.goto(`${city.url}/tasks`);
+      const row = rsj.locator('tr', { hasText: `#${demand.id}` }).first();
+      await row.locator('td').nth(1).click();
+      await rsj.waitForURL(new RegExp(`/demands\\?tab=provider&id=${demand.id}$`));
+      await rsj.getByTestId(`demand-fulfil-${demand.id}`).waitFor();
+      if (viewport === DESKTOP) {
+        await rsj.getByTestId(`demand-fulfil-${demand.id}`).click();
+        await rsj.getByTestId('fulfil-resource').waitFor();
+        await rsj.screenshot({ path: join(OUT, 'share-fulfil.png') });
+        await rsj.keyboard.press('Escape');
+      }
+    }
+
+    // The indicators page says what each figure is.
+    const auditor = await open('auditor', PHONE);
+    await auditor.goto(`${city.url}/indicators`);
+    await expect
+      .poll(() => auditor.getByTestId('indicator-definitions').innerText())
+      .toContain('已发布资源 ÷ 已登记资源');
+    await auditor.screenshot({ path: join(OUT, 'share-indicators-390.png'), fullPage: true });
+
+    for (const page of pages) expect(page.problems, page.url()).toEqual([]);
+  }, 240_000);
+});

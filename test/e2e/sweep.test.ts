@@ -1,0 +1,221 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  haveChromium,
+  login,
+  OUT,
+  PHONE,
+  startBrowserCity,
+  type BrowserCity,
+  type WatchedPage,
+} from './harness.js';
+
+/**
+ * The page sweep: every demo role visits every page of its menu and the detail pages it can reach
+ * (the routes of web/src/App.tsx), at desktop and at phone width, and every page must fit the
+ * screen's width, raise no page or console error (a refused request is a console error: a page
+ * must not ask for what the role may not read), and show no English in the zh-CN interface.
+ */
+const ROLES = ['operator', 'officer', 'consumer', 'auditor', 'citizen', 'third_party'] as const;
+type Role = (typeof ROLES)[number];
+
+/** The routes with a parameter or under a menu entry, and the roles that reach them from a page. */
+const DETAIL_ROUTES: Array<{ path: string; roles: readonly Role[] }> = [
+  { path: '/catalog/JNGAJ-0001', roles: ROLES },
+  { path: '/catalog/JNGAJ-0001/edit', roles: ['officer'] },
+  { path: '/catalog/JNGAJ-0001/quality', roles: ['operator', 'officer'] },
+  { path: '/services/DS-JNGAJ-0001', roles: ['operator', 'officer', 'consumer', 'auditor', 'third_party'] },
+  { path: '/base/conflicts', roles: ['operator', 'auditor'] },
+  { path: '/base/subject', roles: ['operator', 'auditor'] },
+];
+
+/** What the citizen's menu holds, no more: their home (their own records) and who used their data. */
+const CITIZEN_MENU = ['menu-home', 'menu-mydata'];
+
+/** Product names and formats that stay Latin in a Chinese interface. */
+const ALLOWED_LATIN = /\b(OpenAPI|API Key|JSON|CSV|XLSX|Excel|HTTP|HTTPS|URL|SM2|SM3|SHA-256|Merkle)\b/g;
+
+/**
+ * The visible text of the page that looks English: two consecutive Latin words of three letters or
+ * more, outside code, kbd, pre and elements marked data-allow-latin. Run in the page (a string:
+ * this Node project does not load the DOM's types).
+ */
+const ENGLISH_IN_PAGE = `(() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
+    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+    const text = node.textContent.replace(${ALLOWED_LATIN.toString()}, ' ');
+    const m = /\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.exec(text);
+    if (m) found.push(node.textContent.trim().slice(0, 80));
+  }
+  return [...new Set(found)];
+})()`;
+
+const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
+
+describe.skipIf(!haveChromium)('page sweep: every role, every page, desktop and phone', () => {
+  let city: BrowserCity;
+  beforeAll(async () => {
+    city = await startBrowserCity();
+    mkdirSync(join(OUT, 'phone'), { recursive: true });
+  });
+  afterAll(async () => {
+    await city?.close();
+  });
+
+  for (const [name, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`fits, raises no error and speaks Chinese on every page at ${viewport.width} px`, async () => {
+      const failures: string[] = [];
+      for (const role of ROLES) {
+        const page = await login(city, role, { viewport });
+        const watch = inFlight(page);
+        const visit = async (what: string, go: () => Promise<void>) => {
+          page.problems.length = 0;
+          try {
+            await go();
+            await quiet(page, watch);
+            failures.push(...(await check(page, viewport.width)).map((f) => `${role} ${what}: ${f}`));
+          } catch (e) {
+            // A page that cannot be reached is reported with the others; the sweep goes on from home.
+            failures.push(`${role} ${what}: ${(e as Error).message.split('\n')[0]}`);
+            await page.goto(city.url);
+            await page.getByTestId('current-user').waitFor();
+            return;
+          }
+          if (name === 'phone') {
+            const file = `${role}${what.replace(/[^\w-]+/g, '_')}.png`;
+            await page.screenshot({ path: join(OUT, 'phone', file), fullPage: true });
+          }
+        };
+
+        const menu = await menuEntries(page, name === 'phone');
+        // The citizen sees their own things only (and, like everyone, the password page).
+        if (role === 'citizen' && menu.filter((m) => m !== 'menu-password').join() !== CITIZEN_MENU.join()) {
+          failures.push(`citizen menu: ${menu.join(', ')}`);
+        }
+        for (const entry of menu) {
+          await visit(`/${entry.slice('menu-'.length)}`, async () => {
+            if (name === 'phone') await page.getByTestId('open-menu').click();
+            await page.getByTestId(entry).click();
+            // The drawer closes after a choice.
+            if (name === 'phone') await drawerClosed(page);
+          });
+        }
+        for (const route of DETAIL_ROUTES.filter((r) => r.roles.includes(role))) {
+          await visit(route.path, async () => {
+            await page.goto(`${city.url}${route.path}`);
+            await page.getByTestId('current-user').waitFor();
+          });
+        }
+        await visit('/no-such-page', async () => {
+          await page.goto(`${city.url}/no-such-page`);
+          await page.getByTestId('not-found').waitFor();
+        });
+        if (role === 'operator') {
+          await visit('/mydata', async () => {
+            await page.goto(`${city.url}/mydata`);
+            await page.getByTestId('mydata-not-citizen').waitFor();
+          });
+        }
+        await page.close();
+      }
+      expect(failures).toEqual([]);
+    }, 600_000);
+  }
+
+  it('keeps a dialog submitted empty open, its missing fields marked, with no error', async () => {
+    const failures: string[] = [];
+    for (const [role, dialogs] of Object.entries(DIALOGS)) {
+      const page = await login(city, role);
+      for (const [path, opener, ...steps] of dialogs) {
+        page.problems.length = 0;
+        try {
+          await page.goto(`${city.url}${path}`);
+          for (const id of [opener, ...steps]) await page.getByTestId(id).click();
+          await page.locator('.ant-modal-footer .ant-btn-primary:visible').click();
+          await page.locator('.ant-form-item-explain-error:visible').first().waitFor();
+        } catch (e) {
+          failures.push(`${role} ${path} ${opener}: ${(e as Error).message.split('\n')[0]}`);
+        }
+        failures.push(...page.problems.map((p) => `${role} ${path} ${opener}: ${p}`));
+      }
+      await page.close();
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+/** Dialogs with required fields, by role: the page, the button that opens each, then any tab to pick. */
+const DIALOGS: Record<string, Array<[string, string, ...string[]]>> = {
+  operator: [
+    ['/grants', 'grant-new'],
+    ['/ingest/schedules', 'new-schedule'],
+    ['/ingest/jobs', 'new-job', 'new-job-source'],
+  ],
+  consumer: [
+    ['/catalog/JNGAJ-0001', 'demand-open'],
+    ['/demands', 'demand-free-open'],
+  ],
+  citizen: [['/mydata', 'correction-report-open']],
+};
+
+/** The menu's entries by test id, read from the drawer on a phone (closed again after). */
+async function menuEntries(page: WatchedPage, phone: boolean): Promise<string[]> {
+  if (phone) await page.getByTestId('open-menu').click();
+  const entries = page.locator('.ant-menu [data-testid^="menu-"]');
+  await entries.first().waitFor();
+  const ids = await Promise.all((await entries.all()).map(async (e) => (await e.getAttribute('data-testid'))!));
+  if (phone) {
+    await page.locator('.ant-drawer-close').click();
+    await drawerClosed(page);
+  }
+  return ids;
+}
+
+/** The navigation drawer has closed and finished moving out. */
+async function drawerClosed(page: WatchedPage): Promise<void> {
+  await page.locator('.qdh-nav-drawer .ant-drawer-content-wrapper').waitFor({ state: 'hidden' });
+}
+
+/** Requests the page has open, so that a check waits until the page has its data. */
+function inFlight(page: WatchedPage): Set<unknown> {
+  const open = new Set<unknown>();
+  page.on('request', (r) => open.add(r));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+  return open;
+}
+
+/** Waits until no request is open and no spinner spins, twice in a row; says which when it times out. */
+async function quiet(page: WatchedPage, open: Set<unknown>): Promise<void> {
+  let before = '';
+  await expect
+    .poll(
+      async () => {
+        const spinning = await page.locator('.ant-spin-spinning, .ant-skeleton-active').count();
+        const now = `${open.size} requests open, ${spinning} spinners`;
+        const still = now === before ? now : 'changing';
+        before = now;
+        return still;
+      },
+      { interval: 100, timeout: 20_000 },
+    )
+    .toBe('0 requests open, 0 spinners');
+}
+
+async function check(page: WatchedPage, width: number): Promise<string[]> {
+  const failures = [...page.problems];
+  const [scrollWidth, innerWidth] = (await page.evaluate(OVERFLOW)) as [number, number];
+  if (scrollWidth > innerWidth + 1) failures.push(`${scrollWidth} px wide at ${width} px`);
+  const english = (await page.evaluate(ENGLISH_IN_PAGE)) as string[];
+  if (english.length > 0) failures.push(`English: ${english.join(' | ')}`);
+  return failures;
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, openHub, type Hub } from '../../src/http/index.js';
+import { checkCitizenId, createLogger, makeCitizenId } from '../../src/kernel/index.js';
+import { readEntry, type ShareReadEntry } from '../../src/ledger/index.js';
+import { SEEDED_PASSWORD, engines } from '../databases.js';
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+const PERSON = 'DS-JNGAJ-0001';
+const RESOURCE = 'JNGAJ-0001';
+/** A purpose the demo grant of 民政局 allows, and one it does not. */
+const P = 'social_assistance';
+const NOT_GRANTED = 'statistics';
+
+/**
+ * Every HTTP route that returns personal or non-open data goes through share's one recorded read:
+ * each is driven here, and the ledger must grow by exactly one `share.read` entry per subject it
+ * returned, one per key of a refused keyed read, and one for a refused page.
+ */
+describe.each(engines())('the recorded read on $name', (engine) => {
+  let hub: Hub;
+  let app: App;
+  const tokens: Record<string, string> = {};
+  let keys: string[] = [];
+
+  beforeAll(async () => {
+    if (engine.skip) return;
+    hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
+    app = await buildApp(hub, { logger: createLogger('silent'), demo: true });
+    for (const username of ['operator', 'officer', 'consumer', 'auditor', 'third_party']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username, password: SEEDED_PASSWORD },
+      });
+      tokens[username] = res.json().token;
+    }
+    const page = await call('officer', 'GET', `/api/v1/catalog/resources/${RESOURCE}/records?page=1&pageSize=3`);
+    keys = page.json().items.map((r: { citizen_id: string }) => r.citizen_id);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await hub?.close();
+  });
+
+  const call = (user: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+    app.inject({ method, url, payload, headers: { authorization: `Bearer ${tokens[user]}` } });
+
+  /** Runs a request and returns its status and the share.read entries it appended. */
+  async function recorded(request: () => ReturnType<typeof call>) {
+    const before = await hub.ledger.size();
+    const res = await request();
+    const after = await hub.ledger.size();
+    const rows = after > before ? await hub.ledger.entries(before, after) : [];
+    const reads = rows.map((r) => readEntry(r.entry)).filter((e) => e?.kind === 'share.read') as ShareReadEntry[];
+    expect(reads).toHaveLength(rows.length);
+    return { res, reads };
+  }
+  const tag = (key: string) => hub.ledger.subjectTag(key);
+
+  it.skipIf(engine.skip)('a data-service lookup: one entry for its subject, allowed', async () => {
+    const { res, reads } = await recorded(() =>
+      call('consumer', 'GET', `/api/v1/services/${PERSON}/records?purpose=${P}&key=${keys[0]}`),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(reads).toMatchObject([{ op: 'service.lookup', outcome: 'allowed', subject: tag(keys[0]!), rows: 1 }]);
+  });
+
+  it.skipIf(engine.skip)('a batch: one entry per key, found or not', async () => {
+    const missing = makeCitizenId('370102', '1950-01-01', 999);
+    const { res, reads } = await recorded(() =>
+      call('consumer', 'POST', `/api/v1/services/${PERSON}/records/batch`, {
+        keys: [keys[0], keys[1], missing],
+        purpose: P,
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(reads.map((r) => r.subject).sort()).toEqual([keys[0]!, keys[1]!, missing].map(tag).sort());
+  });
+
+  /** The rows of an exported CSV whose key is a citizen ID that passes its check. */
+  const realRows = (csv: string) =>
+    csv
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((line) => line.split(',').some((cell) => /^\d{17}[\dX]$/.test(cell) && checkCitizenId(cell).ok)).length;
+
+  it.skipIf(engine.skip)('a filter and an export: one entry per subject returned', async () => {
+    for (const format of ['json', 'csv']) {
+      const { res, reads } = await recorded(() =>
+        call('consumer', 'GET', `/api/v1/services/${PERSON}/records?purpose=${P}&format=${format}&pageSize=5`),
+      );
+      expect(res.statusCode).toBe(200);
+      const returned = format === 'json' ? res.json().items.length : realRows(res.body);
+      expect(returned).toBeGreaterThan(0);
+      // The export's decoy rows (watermark) are keyed by IDs that fail their check: no subject is read.
+      if (format === 'csv') expect(Number(res.headers['x-export-rows'])).toBeGreaterThanOrEqual(returned);
+      expect(reads).toHaveLength(returned);
+      expect(new Set(reads.map((r) => r.subject)).size).toBe(returned);
+    }
+  });
+
+  it.skipIf(engine.skip)('browsing a resource: one entry per record of the page', async () => {
+    const { res, reads } = await recorded(() =>
+      call('operator', 'GET', `/api/v1/catalog/resources/${RESOURCE}/records?page=1&pageSize=4`),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(reads).toHaveLength(res.json().items.length);
+    expect(reads.every((r) => r.op === 'browse' && r.outcome === 'allowed')).toBe(true);
+  });
+
+  it.skipIf(engine.skip)('the demo sample keys: one entry per key shown', async () => {
+    const { res, reads } = await recorded(() => call('consumer', 'GET', '/api/v1/services'));
+    expect(res.statusCode).toBe(200);
+    const samples = res.json().filter((s: { sampleKey?: string }) => s.sampleKey);
+    expect(samples.length).toBeGreaterThan(0);
+    expect(reads.map((r) => r.subject).sort()).toEqual(
+      samples.map((s: { sampleKey: string }) => tag(s.sampleKey)).sort(),
+    );
+    expect(reads.every((r) => r.op === 'sample')).toBe(true);
+  });
+
+  it.skipIf(engine.skip)('a base subject view: one entry for its subject', async () => {
+    const { res, reads } = await recorded(() => call('operator', 'GET', `/api/v1/base/person/subjects/${keys[0]}`));
+    expect(res.statusCode).toBe(200);
+    expect(reads).toMatchObject([{ op: 'base.subject', outcome: 'allowed', subject: tag(keys[0]!) }]);
+  });
+
+  it.skipIf(engine.skip)('refusals: one entry per key of a keyed read, one for a page', async () => {
+    const purpose = await recorded(() =>
+      call('consumer', 'GET', `/api/v1/services/${PERSON}/records?purpose=${NOT_GRANTED}&key=${keys[0]}`),
+    );
+    expect(purpose.res.statusCode).toBe(403);
+    expect(purpose.reads).toMatchObject([{ outcome: 'denied', reason: 'purpose', subject: tag(keys[0]!) }]);
+
+    const noGrant = await recorded(() =>
+      call('third_party', 'POST', `/api/v1/services/${PERSON}/records/batch`, { keys: keys.slice(0, 2), purpose: P }),
+    );
+    expect(noGrant.res.statusCode).toBe(403);
+    expect(noGrant.reads).toHaveLength(2);
+    expect(noGrant.reads.every((r) => r.outcome === 'denied')).toBe(true);
+
+    const browse = await recorded(() => call('consumer', 'GET', `/api/v1/catalog/resources/${RESOURCE}/records`));
+    expect(browse.res.statusCode).toBe(403);
+    expect(browse.reads).toMatchObject([{ op: 'browse', outcome: 'denied', reason: 'forbidden', subject: null }]);
+
+    const base = await recorded(() => call('consumer', 'GET', `/api/v1/base/person/subjects/${keys[0]}`));
+    expect(base.res.statusCode).toBe(403);
+    expect(base.reads).toMatchObject([{ op: 'base.subject', outcome: 'denied', subject: tag(keys[0]!) }]);
+  });
+});

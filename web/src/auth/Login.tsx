@@ -1,0 +1,77 @@
+import { Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { ApiError, client, ok, setToken, useSubmit } from '../api';
+import { ProblemAlert } from '../ui/problem-alert';
+import { useSession } from '../session';
+import { NewPasswordFields, PasswordRules } from './password-fields';
+
+interface Values {
+  username: string;
+  password: string;
+  newPassword?: string;
+  newPasswordAgain?: string;
+}
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { setUser } = useSession();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<Values>();
+  // An operator set the password: the next submit must carry the user's own new one.
+  const [mustChange, setMustChange] = useState(false);
+  // A refusal shows in zh by its code; a 429 also says when to try again (its Retry-After).
+  const login = useSubmit(async ({ username, password, newPassword }: Values) => {
+    try {
+      const body = { username, password, ...(mustChange && newPassword ? { newPassword } : {}) };
+      const { token, user } = await ok(client.POST('/api/v1/auth/login', { body }));
+      setToken(token);
+      setUser(user);
+      navigate('/');
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.code === 'ACC_PASSWORD_CHANGE_REQUIRED' && !mustChange) {
+        setMustChange(true);
+        return;
+      }
+      throw e;
+    }
+  });
+  return (
+    <div
+      style={{
+        minHeight: '100vh',
+        display: 'grid',
+        placeItems: 'center',
+        background: 'linear-gradient(135deg,#10325a,#1d4e89 60%,#3f7cbf)',
+      }}
+    >
+      <Card style={{ width: 380, maxWidth: '92vw' }}>
+        <Typography.Title level={3} style={{ marginTop: 0 }}>
+          {mustChange ? t('admin.mustChangeTitle') : t('app')}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" data-testid={mustChange ? 'must-change' : undefined}>
+          {mustChange ? t('admin.mustChangeHelp') : t('subtitle')}
+        </Typography.Paragraph>
+        {login.problem && <ProblemAlert problem={login.problem} testId="login-error" style={{ marginBottom: 16 }} />}
+        <Form form={form} layout="vertical" onFinish={login.run}>
+          <Form.Item name="username" label={t('username')} rules={[{ required: true }]} hidden={mustChange}>
+            <Input autoComplete="username" data-testid="username" />
+          </Form.Item>
+          <Form.Item name="password" label={t('password')} rules={[{ required: true }]} hidden={mustChange}>
+            <Input.Password autoComplete="current-password" data-testid="password" />
+          </Form.Item>
+          {mustChange && (
+            <>
+              <PasswordRules changing />
+              <NewPasswordFields />
+            </>
+          )}
+          <Button type="primary" htmlType="submit" block loading={login.busy} data-testid="login-submit">
+            {mustChange ? t('admin.setAndLogin') : t('login')}
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}

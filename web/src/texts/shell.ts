@@ -1,0 +1,41 @@
+/** Texts of the shell work, merged into i18n.ts's dictionaries; en mirrors zh key for key. */
+export const zh = {
+  'shell.openMenu': '打开菜单',
+  'shell.notFound': '页面不存在',
+  'shell.notFoundDetail': '没有这个地址的页面：',
+  'shell.backHome': '返回首页',
+  'shell.myId': '我的身份号码',
+  'shell.myIdHelp': '本页按此号码列出各部门登记的您的数据；查看记入泉城链。',
+  'shell.noCitizenId': '账号尚未绑定身份号码，请联系平台运营人员。',
+  'shell.myRecords': '我的数据',
+  'shell.myRecordsEmpty': '各部门尚未登记您的数据。',
+  'shell.valueFrom': '来源',
+  'shell.whoUsedCount': '被使用 {{count}} 次',
+  'shell.whoUsedOpen': '查看谁使用了我的数据',
+  'shell.myCorrectionsCount': '我的纠错 {{count}} 件',
+  'shell.openTasks': '待办任务',
+  'shell.openTasksGo': '处理待办',
+  'shell.shortcuts': '常用功能',
+  'shell.notCitizen': '“我的数据”仅供市民账号使用：其中列出的是本人数据被谁使用。',
+} satisfies Record<string, string>;
+
+export const en: typeof zh = {
+  'shell.openMenu': 'Open the menu',
+  'shell.notFound': 'Page not found',
+  'shell.notFoundDetail': 'There is no page at this address:',
+  'shell.backHome': 'Back to home',
+  'shell.myId': 'My ID number',
+  'shell.myIdHelp':
+    'This page lists the data departments hold about you under this number; viewing it is recorded on the ledger.',
+  'shell.noCitizenId': 'This account has no ID number bound yet; please ask the platform operators.',
+  'shell.myRecords': 'My data',
+  'shell.myRecordsEmpty': 'No department holds data about you yet.',
+  'shell.valueFrom': 'Source',
+  'shell.whoUsedCount': 'Used {{count}} times',
+  'shell.whoUsedOpen': 'See who used my data',
+  'shell.myCorrectionsCount': '{{count}} corrections reported',
+  'shell.openTasks': 'Open tasks',
+  'shell.openTasksGo': 'Handle tasks',
+  'shell.shortcuts': 'Shortcuts',
+  'shell.notCitizen': '"My data" is for citizen accounts: it lists who used the holder\'s own data.',
+};
