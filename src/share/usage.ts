@@ -22,6 +22,8 @@ interface Tally {
 }
 
 const MINUTE = 60_000;
+/** The most quota units one process leases in one statement (see `fromLease`). */
+const LEASE_MAX = 1000;
 const HOUR = 60 * MINUTE;
 
 /**
@@ -32,8 +34,9 @@ const HOUR = 60 * MINUTE;
  * double-count them.
  *
  * Quotas and rates: on PostgreSQL (any number of hub processes) the database is the one
- * counter — one atomic upsert per call admits it or not, exact across processes (docs/share.md,
- * "Quotas across processes"). On PGlite, one process's database, they are counted in memory.
+ * counter — one atomic upsert per call admits it or not, never beyond the quota across processes;
+ * a quota without a rate is leased from it a share at a time (docs/share.md, "Quotas across
+ * processes"). On PGlite, one process's database, they are counted in memory.
  */
 export class Usage {
   private readonly db: Kysely<ShareTables>;
@@ -41,6 +44,8 @@ export class Usage {
   private pending = new Map<string, Tally>();
   private readonly today = new Map<string, { day: string; calls: number }>();
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
+  /** Quota units this process has taken from the shared counter and not used yet, per service and consumer. */
+  private readonly leases = new Map<string, { day: string; quota: number; left: number }>();
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private flushing: Promise<void> = Promise.resolve();
@@ -102,6 +107,9 @@ export class Usage {
    * A call the rate refuses does not count against the quota.
    */
   private async admitShared(grant: ActiveGrant, service: string, consumer: string): Promise<void> {
+    if (grant.ratePerSecond === null && grant.dailyQuota !== null) {
+      if (await this.fromLease(grant.dailyQuota, service, consumer)) return;
+    }
     const t = this.now().getTime();
     const rate = grant.ratePerSecond;
     const quota = grant.dailyQuota;
@@ -136,6 +144,41 @@ export class Usage {
     const outcome = rows[0]!;
     if (!outcome.rated) throw await this.rateExceeded(grant.id, rate!, interval, t);
     if (!outcome.counted) throw this.quotaUsed(quota!);
+  }
+
+  /**
+   * A quota without a rate is admitted from units this process leased from the shared counter:
+   * one statement takes up to an eighth of what is left of the day's quota (at most LEASE_MAX,
+   * at least 1), and the calls that follow spend them without a round trip. Nothing is ever
+   * admitted beyond the quota, since units are counted when leased; what a process leased and
+   * did not use by midnight is lost, and near the end of a quota (fewer than 16 left) a lease is
+   * a single unit, so the count stays exact where it is tight. False when there is no lease to
+   * take (the day's first call, a counter emptied by a crash, or the quota used up): the
+   * per-call statement then decides, and says why.
+   */
+  private async fromLease(quota: number, service: string, consumer: string): Promise<boolean> {
+    const key = `${service}|${consumer}`;
+    const day = chinaDate(this.now());
+    const lease = this.leases.get(key);
+    if (lease && lease.day === day && lease.quota === quota && lease.left > 0) {
+      lease.left--;
+      return true;
+    }
+    const { rows } = await sql<{ taken: number }>`
+      update share.quota_use q set calls = q.calls + t.n
+      from (select least(${LEASE_MAX}, greatest(1, (${quota} - calls) / 8))::int as n from share.quota_use
+            where service_code = ${service} and consumer_org = ${consumer} and day = cast(${day} as date)
+              and calls < ${quota}
+            for update) t
+      where q.service_code = ${service} and q.consumer_org = ${consumer} and q.day = cast(${day} as date)
+      returning t.n as taken`.execute(this.db);
+    const taken = rows[0]?.taken ?? 0;
+    if (taken === 0) return false;
+    // Concurrent calls of this process may each have leased: their units add up, none is dropped.
+    const now = this.leases.get(key);
+    if (now && now.day === day && now.quota === quota) now.left += taken - 1;
+    else this.leases.set(key, { day, quota, left: taken - 1 });
+    return true;
   }
 
   /** Retry-After from the grant's arrival time: when the bucket holds one token again. */

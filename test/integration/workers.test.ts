@@ -87,6 +87,31 @@ describe.skipIf(postgres.skip)('several hub processes over one PostgreSQL databa
     await call(1, 'operator', 'POST', `/api/v1/grants/${id}/revoke`);
   });
 
+  it('leases a large quota a share at a time and still admits exactly the quota in total', async () => {
+    // 200: leases of up to an eighth of what is left, where 7 above goes one unit at a time.
+    const quota = 200;
+    const { id, path } = await grantAndPublish('JNSCJG-0001', { dailyQuota: quota });
+    // The day's count is per service and consumer: the calls of the case above count already.
+    const used = async () =>
+      (
+        await sql<{ calls: number }>`select calls from share.quota_use
+          where service_code = 'DS-JNSCJG-0001' and consumer_org = 'JNMZJ'`.execute(hubs[0]!.db.kysely)
+      ).rows[0]?.calls ?? 0;
+    const before = await used();
+    const codes: number[] = [];
+    // In waves, alternating hubs, until both are refused: each spends what it leased, none beyond the quota.
+    while (codes.slice(-4).filter((c) => c === 429).length < 4) {
+      codes.push(
+        ...(await Promise.all(Array.from({ length: 8 }, (_, i) => machine(i % 2, path).then((r) => r.statusCode)))),
+      );
+      expect(codes.filter((c) => c === 200).length).toBeLessThanOrEqual(quota - before);
+    }
+    expect(codes.filter((c) => c === 200)).toHaveLength(quota - before);
+    expect(codes.every((c) => c === 200 || c === 429)).toBe(true);
+    expect(await used()).toBe(quota);
+    await call(1, 'operator', 'POST', `/api/v1/grants/${id}/revoke`);
+  });
+
   it('never admits more than the rate across both', async () => {
     const rate = 4;
     const { id, path } = await grantAndPublish('JNRSJ-0001', { ratePerSecond: rate });
