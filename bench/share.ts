@@ -24,7 +24,8 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { people } from '../src/demo/people.js';
 import { seedDemo } from '../src/demo/index.js';
-import { openHub } from '../src/http/index.js';
+import { openHub, type Hub } from '../src/http/index.js';
+import { copyText } from '../src/db/index.js';
 import { checkpoint, createDatabase, fmt } from './lib.js';
 
 const ROWS = Number(process.env.SHARE_ROWS ?? 1_000_000);
@@ -35,18 +36,24 @@ const WARMUP = Number(process.env.SHARE_WARMUP ?? 2);
 /** Database connections of a phase in all: each of its processes has its share. */
 const POOL = 16;
 
-async function load(url: string): Promise<{ resourceId: number; keys: string[] }> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const { rows } = await client.query<{ id: number }>("select id from catalog.resource where code = 'JNGAJ-0001'");
-  const resourceId = rows[0]!.id;
+/**
+ * The people as the hub stores them (sensitivity-4 fields sealed, the key column a blind index: the
+ * resource's own codec), by COPY into a partition of the resource's own, as a large resource's
+ * first load gives it. Returns the lookup keys twice: plaintext for the hub (its callers' keys),
+ * and as stored for the bare server, which reads the very same rows and opens nothing.
+ */
+async function load(hub: Hub, url: string): Promise<{ resourceId: number; keys: string[]; storedKeys: string[] }> {
+  const resource = await hub.catalog.get('JNGAJ-0001');
+  const resourceId = resource.id;
+  const codec = await hub.records.codecOf(resourceId);
   const keys: string[] = [];
   const lines = (function* () {
     let buf = '';
     let i = 0;
     for (const p of people(ROWS, 7)) {
       if (i++ % 100 === 0) keys.push(p.citizen_id);
-      buf += `${resourceId}\t${p.citizen_id}\t${JSON.stringify(p).replace(/\\/g, '\\\\')}\n`;
+      const { key, doc } = codec.sealRow({ key: p.citizen_id, doc: { ...p }, sourceRow: i });
+      buf += `${resourceId}\t${copyText(key)}\t${copyText(JSON.stringify(doc))}\n`;
       if (buf.length > 1 << 16) {
         yield buf;
         buf = '';
@@ -54,8 +61,9 @@ async function load(url: string): Promise<{ resourceId: number; keys: string[] }
     }
     yield buf;
   })();
-  // A partition of its own, as a large resource's first load gives it; this bench loads by COPY
-  // instead. The demo's few rows go first: they may sit in a shared default partition.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // The demo's few rows go first: they may sit in the shared default partition.
   await client.query('delete from records.record where resource_id = $1', [resourceId]);
   await client.query(
     `create table if not exists records.record_r${resourceId} partition of records.record for values in (${resourceId})`,
@@ -67,7 +75,7 @@ async function load(url: string): Promise<{ resourceId: number; keys: string[] }
   await client.query('update catalog.resource set record_count = $1 where id = $2', [ROWS, resourceId]);
   await client.query('analyze records.record');
   await client.end();
-  return { resourceId, keys };
+  return { resourceId, keys, storedKeys: keys.map((k) => codec.storedKey(k)) };
 }
 
 interface Load {
@@ -290,7 +298,7 @@ try {
   const hub = await openHub({ databaseUrl: target.url, poolSize: POOL });
   await seedDemo(hub, { password: 'bench-password', people: 100 });
   const t0 = performance.now();
-  const { resourceId, keys } = await load(target.url);
+  const { resourceId, keys, storedKeys } = await load(hub, target.url);
   console.log(`loaded ${fmt(ROWS)} person records with COPY in ${fmt((performance.now() - t0) / 1000, 1)} s`);
   const consumer = await hub.access.findUserId('consumer');
   const { key: apiKey } = await hub.access.createApiKey(consumer, 'bench');
@@ -316,7 +324,7 @@ try {
   const auth = { 'x-api-key': apiKey };
   const run = (kind: 'bare' | 'hub', processes: number) =>
     kind === 'bare'
-      ? phase('bare', processes, target.url, resourceId, bareLookup, keys, {})
+      ? phase('bare', processes, target.url, resourceId, bareLookup, storedKeys, {})
       : phase('hub', processes, target.url, resourceId, hubLookup, keys, auth);
   const one = { bare: await run('bare', 1), hub: await run('hub', 1) };
   const two = { bare: await run('bare', 2), hub: await run('hub', 2) };

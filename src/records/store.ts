@@ -1,7 +1,7 @@
 import type { CompiledQuery, Database, Kysely } from '../db/index.js';
 import { createQueryId, json, sql, transactionRetrying } from '../db/index.js';
 import { HubError, msg } from '../kernel/index.js';
-import { PLAIN_CODECS, resealRecords, type RecordCodecs } from './codec.js';
+import { PLAIN_CODECS, resealRecords, type RecordCodec, type RecordCodecs } from './codec.js';
 import { ownPartitionRowsFrom } from './layout.js';
 import { loadRecords, type LoadOptions, type LoadOutcome, type RecordRow, type WriteCount } from './load.js';
 import type { CorrectionMarks, RecordTables } from './tables.js';
@@ -102,6 +102,11 @@ export class RecordStore {
     if (this.replicaTables?.of !== replica)
       this.replicaTables = { of: replica, db: replica.withTables<RecordTables>() };
     return this.replicaTables.db;
+  }
+
+  /** How the resource's records are sealed at rest (for a bulk path of its own: a benchmark's COPY). */
+  codecOf(resourceId: number): Promise<RecordCodec> {
+    return this.codecs.of(resourceId);
   }
 
   /** One subject's record, or undefined. */
