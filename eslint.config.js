@@ -37,7 +37,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '^(\\.\\./)+(access|base|catalog|db|demo|hub|ingest|kernel|ledger|purpose|quality|records|share|portal|vault|cockpit|cascade)/(?!index\\.js$)',
+                '^(\\.\\./)+(access|base|catalog|db|demo|hub|ingest|kernel|keys|ledger|ops|purpose|quality|records|share)/(?!index\\.js$)',
               message: 'Import another module through its index.js only.',
             },
             {
