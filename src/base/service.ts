@@ -235,6 +235,8 @@ export class BaseService {
           pageSize: filter.pageSize,
         }),
         rows: (p) => p.items.length,
+        // Each subject on the page is read (its values shown for review): one entry each, as for members.
+        subjectsOf: ({ items }) => items.map((c) => c.subject),
       },
     );
   }

@@ -1,3 +1,4 @@
+import { sql } from '../../src/db/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
 import { checkCitizenId, createLogger, makeCitizenId } from '../../src/kernel/index.js';
@@ -124,6 +125,17 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     const { res, reads } = await recorded(() => call('operator', 'GET', `/api/v1/base/person/subjects/${keys[0]}`));
     expect(res.statusCode).toBe(200);
     expect(reads).toMatchObject([{ op: 'base.subject', outcome: 'allowed', subject: tag(keys[0]!) }]);
+  });
+
+  it.skipIf(engine.skip)('a page of base conflicts: one entry per subject shown for review', async () => {
+    const { res, reads } = await recorded(() => call('operator', 'GET', '/api/v1/base/conflicts?pageSize=5'));
+    expect(res.statusCode).toBe(200);
+    const shown = res.json().items as Array<{ id: number }>;
+    const { rows } = await sql<{ subject: string }>`select distinct subject_key as subject from base.conflict
+      where id = any(${shown.map((c) => c.id)}::bigint[])`.execute(hub.db.kysely);
+    const subjects = rows.map((r) => tag(r.subject)).sort();
+    expect(reads.map((r) => r.subject).sort()).toEqual(subjects.length > 0 ? subjects : [null]);
+    expect(reads.every((r) => r.op === 'base.conflicts' && r.outcome === 'allowed')).toBe(true);
   });
 
   it.skipIf(engine.skip)('refusals: one entry per key of a keyed read, one for a page', async () => {
