@@ -289,6 +289,6 @@ function printSchedule(s: Schedule): void {
   const local = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: s.timezone, hour12: false });
   console.log(
     `#${s.id}  ${s.resource}  ${s.cron}  ${s.enabled ? 'enabled' : 'disabled'}  ${s.source}` +
-      `  next: ${s.nextRunAt ? local(s.nextRunAt) : '—'}  last job: ${s.lastJob ? `${s.lastJob.state} ${s.lastJob.id}` : '—'}`,
+      `  next: ${s.nextRunAt ? local(s.nextRunAt) : '—'}  last job: ${s.lastJob ? `${s.lastJob.outcome} ${s.lastJob.id}` : '—'}`,
   );
 }

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { json, sql, type Database, type Kysely, type Selectable } from '../db/index.js';
 import { HubError, announce, invalid, type Logger, msg } from '../kernel/index.js';
+import { outcomeOf, type Outcome } from './outcome.js';
 import type { JobQueue } from './queue.js';
 import { describeSource, type SourceSpec } from './sources.js';
 import type { IngestTables, JobState } from './tables.js';
@@ -27,7 +28,8 @@ export interface Schedule {
   nextRunAt: string | null;
   /** The next few run times, for people to check the cron expression against. */
   nextRuns: string[];
-  lastJob: { id: string; state: JobState; finishedAt: string | null } | null;
+  /** The last job it queued, with how that load went (outcome.ts), as the jobs list says it. */
+  lastJob: { id: string; state: JobState; outcome: Outcome; finishedAt: string | null } | null;
   createdAt: string;
 }
 
@@ -291,7 +293,13 @@ export class Scheduler {
       .selectFrom('ingest.schedule as s')
       .leftJoin('ingest.job as j', 'j.id', 's.last_job_id')
       .selectAll('s')
-      .select(['j.state as last_state', 'j.finished_at as last_finished_at'])
+      .select([
+        'j.state as last_state',
+        'j.finished_at as last_finished_at',
+        'j.rows_read as last_rows_read',
+        'j.rows_rejected as last_rows_rejected',
+        'j.min_pass_rate as last_min_pass_rate',
+      ])
       .orderBy('s.id', 'desc')
       .limit(500);
     if (filter.resources) q = q.where('s.resource_code', 'in', filter.resources);
@@ -300,7 +308,15 @@ export class Scheduler {
   }
 }
 
-function scheduleOf(r: Row & { last_state: JobState | null; last_finished_at: Date | null }): Schedule {
+type ListedRow = Row & {
+  last_state: JobState | null;
+  last_finished_at: Date | null;
+  last_rows_read: number | null;
+  last_rows_rejected: number | null;
+  last_min_pass_rate: string | number | null;
+};
+
+function scheduleOf(r: ListedRow): Schedule {
   let runs: string[] = [];
   try {
     runs = r.enabled ? nextRuns(r.cron, r.timezone, 3).map((d) => d.toISOString()) : [];
@@ -318,11 +334,20 @@ function scheduleOf(r: Row & { last_state: JobState | null; last_finished_at: Da
     maxAttempts: r.max_attempts,
     nextRunAt: r.next_run_at?.toISOString() ?? null,
     nextRuns: runs,
-    lastJob: r.last_job_id
-      ? { id: r.last_job_id, state: r.last_state ?? 'queued', finishedAt: r.last_finished_at?.toISOString() ?? null }
-      : null,
+    lastJob: r.last_job_id ? lastJobOf(r, r.last_job_id) : null,
     createdAt: r.created_at.toISOString(),
   };
+}
+
+function lastJobOf(r: ListedRow, id: string): NonNullable<Schedule['lastJob']> {
+  const state = r.last_state ?? 'queued';
+  const outcome = outcomeOf({
+    state,
+    rowsRead: r.last_rows_read ?? 0,
+    rowsRejected: r.last_rows_rejected ?? 0,
+    minPassRate: r.last_min_pass_rate === null ? null : Number(r.last_min_pass_rate),
+  });
+  return { id, state, outcome, finishedAt: r.last_finished_at?.toISOString() ?? null };
 }
 
 const notFound = (id: number) => new HubError('ING_SCHEDULE_NOT_FOUND', msg('ingest.noSchedule', { id }));

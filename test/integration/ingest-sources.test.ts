@@ -307,11 +307,18 @@ describe.each(engines())('ingest sources on $name', (engine) => {
       const after = (await call('GET', `/schedules?resource=${RESOURCE}`))
         .json()
         .items.find((s: { id: number }) => s.id === schedule.id);
-      expect(after.lastJob).toMatchObject({ id: fired[0], state: 'queued' });
+      expect(after.lastJob).toMatchObject({ id: fired[0], state: 'queued', outcome: 'queued' });
       expect(after.nextRunAt).toBe(schedule.nextRuns[0]);
       expect(await new Scheduler(hub.db, queue).tick()).toEqual([]);
       await queue.work();
-      expect(await job(fired[0]!)).toMatchObject({ state: 'succeeded', scheduleId: schedule.id, maxAttempts: 3 });
+      const done = await job(fired[0]!);
+      expect(done).toMatchObject({ state: 'succeeded', scheduleId: schedule.id, maxAttempts: 3 });
+      // The schedules list says how its last load went as the jobs list does, not just that it ran.
+      const listed = (await call('GET', `/schedules?resource=${RESOURCE}`))
+        .json()
+        .items.find((s: { id: number }) => s.id === schedule.id);
+      expect(listed.lastJob).toMatchObject({ state: 'succeeded', outcome: done.outcome });
+      expect(done.outcome).toMatch(/^loaded/);
     },
   );
 

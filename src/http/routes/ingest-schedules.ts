@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams as Id } from '../schemas.js';
 import type { Actor } from '../../access/index.js';
 import { literals } from '../../catalog/index.js';
-import { DEFAULT_TIMEZONE, SourceSpecSchema } from '../../ingest/index.js';
+import { DEFAULT_TIMEZONE, OUTCOMES, SourceSpecSchema } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
 import { JOB_STATES, MaxAttempts, Nullable, ResourceCode } from './ingest-scope.js';
 
@@ -33,6 +33,7 @@ const ScheduleSchema = Type.Object({
     Type.Object({
       id: Type.String(),
       state: literals(JOB_STATES),
+      outcome: literals(OUTCOMES),
       finishedAt: Nullable(Type.String({ format: 'date-time' })),
     }),
   ),

@@ -8,7 +8,7 @@ import { client, ok, useAction, useQuery, type Answer, type Item } from '../api'
 import { Page } from '../ui/page';
 import { FormModal } from '../ui/form-modal';
 import { ProblemAlert } from '../ui/problem-alert';
-import { JobStateTag } from './Jobs';
+import { JobOutcomeTag } from './Outcome';
 import { SourceFields, specOf, type SourceValues } from './SourceForm';
 
 const TIMEZONE = 'Asia/Shanghai';
@@ -131,7 +131,7 @@ export default function SchedulesPage() {
             render: (j: Schedule['lastJob'], s) =>
               j ? (
                 <Link to={`/ingest/jobs?resource=${s.resource}`}>
-                  <JobStateTag state={j.state} />
+                  <JobOutcomeTag outcome={j.outcome} />
                 </Link>
               ) : (
                 '—'
