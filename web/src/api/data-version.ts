@@ -19,6 +19,9 @@ const subscribe = (listener: () => void) => {
   return () => void listeners.delete(listener);
 };
 
+/** The change counter now, for a cache outside React that must not outlive a change (organization names). */
+export const dataVersion = (): number => version;
+
 /** The current change counter; a component that reads it renders again when it moves. */
 export function useDataVersion(): number {
   return useSyncExternalStore(subscribe, () => version);

@@ -1,3 +1,4 @@
+import type { Answer } from './types';
 import i18next from 'i18next';
 
 /** The hub's HTTP API from the browser: the token lives in localStorage, errors are RFC 9457 problems. */
@@ -23,18 +24,8 @@ export class ApiError extends Error {
   }
 }
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  roles: string[];
-  org: { code: string; name: string; kind: string } | null;
-  /** The policy's actions the user may take somewhere, and where (useCan in session.tsx reads them). */
-  permissions: string[];
-  scopes: Record<string, Array<'any' | 'own' | 'other' | 'self'>>;
-  /** A citizen account's own ID (from /auth/me only). */
-  citizenId?: string;
-}
+/** The signed-in user as GET /auth/me answers (the server's schema, generated): roles, organization, permissions. */
+export type User = Answer<'/api/v1/auth/me'>;
 
 /**
  * The token is kept in localStorage, so that a second tab of the same browser is the same session

@@ -12,7 +12,7 @@ export {
 } from './http';
 export { client, ok } from './client';
 export { useQuery, type Query } from './use-query';
-export { dataChanged, useDataVersion } from './data-version';
+export { dataChanged, dataVersion, useDataVersion } from './data-version';
 export { useSubmit, type Submit } from './use-submit';
 export { useAction, problemText, type Action, type ActionOptions } from './use-action';
 export type { components, paths } from './schema';

@@ -31,6 +31,7 @@ import {
   type Answer,
   type Item,
 } from '../api';
+import { can, useSession } from '../session';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
 import { UploadJob } from './Mapping';
@@ -428,7 +429,10 @@ function NewJobModal(props: {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<SourceValues>();
-  const [mode, setMode] = useState<'upload' | 'source'>('upload');
+  const { user } = useSession();
+  // An upload is its own department's (ingest:upload); an operator only queues loads from sources.
+  const mayUpload = can(user, 'ingest:upload');
+  const [mode, setMode] = useState<'upload' | 'source'>(mayUpload ? 'upload' : 'source');
   const submit = useSubmit(async (v: SourceValues) => {
     await ok(
       client.POST('/api/v1/ingest/jobs', {
@@ -455,11 +459,15 @@ function NewJobModal(props: {
         activeKey={mode}
         onChange={(k) => setMode(k as 'upload' | 'source')}
         items={[
-          {
-            key: 'upload',
-            label: <span data-testid="new-job-upload">{t('newJobUpload')}</span>,
-            children: <UploadJob resource={props.resource} onLoaded={(report) => props.onQueued(report.id)} />,
-          },
+          ...(mayUpload
+            ? [
+                {
+                  key: 'upload',
+                  label: <span data-testid="new-job-upload">{t('newJobUpload')}</span>,
+                  children: <UploadJob resource={props.resource} onLoaded={(report) => props.onQueued(report.id)} />,
+                },
+              ]
+            : []),
           {
             key: 'source',
             label: <span data-testid="new-job-source">{t('newJobSource')}</span>,
