@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { client, getToken, ok, onTokenChange, setToken, useQuery, type User } from './api';
 import { LANG_KEY } from './i18n';
-import { can, hasRole, SessionContext, useSession } from './session';
+import { can, SessionContext, useSession } from './session';
 import { LoginPage } from './auth/Login';
 
 const HomePage = lazy(() => import('./home/Home'));
@@ -103,7 +103,9 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/asset-map', label: 'assetMap', can: ['catalog:read'], show: (u) => !onlyCitizen(u) },
   { key: '/indicators', label: 'indicators', can: ['catalog:indicators'] },
   { key: '/demands', label: 'demands', can: ['demand:file', 'demand:list-all'] },
-  { key: '/grants', label: 'grants', show: (u) => can(u, 'grant:list-all') || hasRole(u, 'officer', 'consumer') },
+  // Every grant for those who list them all; otherwise those the caller's organization gives or holds —
+  // the organizations that may file demands, which is how a grant comes to them.
+  { key: '/grants', label: 'grants', can: ['grant:list-all', 'demand:file'] },
   {
     key: '/corrections',
     label: 'corrections',

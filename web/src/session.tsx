@@ -8,7 +8,6 @@ export interface Session {
 
 export const SessionContext = createContext<Session>({ user: null, setUser: () => {} });
 export const useSession = () => useContext(SessionContext);
-export const hasRole = (user: User | null, ...roles: string[]) => !!user && roles.some((r) => user.roles.includes(r));
 
 /**
  * What an action is done to, as the server's policy compares it: the organizations that answer

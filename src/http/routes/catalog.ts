@@ -20,6 +20,7 @@ import {
 import { invalid, msg } from '../../kernel/index.js';
 import type { Hub } from '../../hub/index.js';
 import { created } from '../created.js';
+import { LookupSchema, RecordSchema } from './services.js';
 
 const Code = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,16}-\\d{4,}$' }) });
 const RecordsQuery = Type.Object({
@@ -34,6 +35,14 @@ const RecordsQuery = Type.Object({
   page: Type.Integer({ minimum: 1, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
 });
+/** Without `key`, a page of the resource's records; with it, one subject, as the data services answer. */
+const RecordsAnswer = Type.Union([
+  Type.Object({
+    items: Type.Array(RecordSchema),
+    total: Type.Integer({ description: "the resource's record count" }),
+  }),
+  LookupSchema,
+]);
 
 /** The search filters, shared by the list and the export. Enumerations are checked here, at the edge. */
 export const CatalogFilters = {
@@ -210,6 +219,7 @@ export function catalogRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           security: [{ bearer: [] }],
           params: Code,
           querystring: RecordsQuery,
+          response: { 200: RecordsAnswer },
         },
       },
       async (request) => {

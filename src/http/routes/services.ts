@@ -30,6 +30,35 @@ const ServiceView = Type.Object({
 });
 
 /**
+ * One record as the caller sees it: its fields by name, those outside the caller's grant left
+ * out and masked ones masked. The fields are each resource's own, so their values are not typed here.
+ */
+export const RecordSchema = Type.Record(Type.String(), Type.Unknown());
+
+/** What a read of records by key answers (src/share/service.ts, `Lookup`). */
+export const LookupSchema = Type.Object({
+  items: Type.Array(RecordSchema),
+  fields: Type.Array(Type.String(), { description: 'the fields the caller sees, masked ones included' }),
+  grant: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the grant the read was made under; null for the provider and operators',
+  }),
+});
+
+/** By `key`, one subject; by filters, a page of records with whether there are more. */
+const ServiceAnswer = Type.Object({
+  ...LookupSchema.properties,
+  page: Type.Optional(Type.Integer({ description: 'with filters: the page' })),
+  pageSize: Type.Optional(Type.Integer({ description: 'with filters: the page size' })),
+  hasMore: Type.Optional(Type.Boolean({ description: 'with filters: whether a next page has records' })),
+});
+
+/** Up to MAX_BATCH subjects: those found, and the keys without a record. */
+const BatchAnswer = Type.Object({
+  ...LookupSchema.properties,
+  notFound: Type.Array(Type.String(), { description: 'keys without a record, normalized' }),
+});
+
+/**
  * 数据服务: `/api/v1/services`. Machine clients call them with an API key; every read goes
  * through the share's one read path (grant, quota, mask, ledger) — these routes only parse.
  */
@@ -101,6 +130,14 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
             },
             { patternProperties: { [FILTER.source]: Type.String({ maxLength: 200 }) }, additionalProperties: false },
           ),
+          response: {
+            200: {
+              content: {
+                'application/json': { schema: ServiceAnswer },
+                'text/csv': { schema: Type.String({ description: 'with `format=csv`: the watermarked export' }) },
+              },
+            },
+          },
         },
       },
       async (request, reply) => {
@@ -141,6 +178,7 @@ export function serviceRoutes(hub: Hub, opts: { demo: boolean }): FastifyPluginA
             },
             { additionalProperties: false },
           ),
+          response: { 200: BatchAnswer },
         },
       },
       async (request) =>

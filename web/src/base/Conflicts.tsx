@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { client, ok, useQuery } from '../api';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import { namesOf, useOrgs } from '../catalog/orgs';
 import { ProblemAlert } from '../ui/problem-alert';
 import {
@@ -25,7 +25,7 @@ export default function ConflictsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { user } = useSession();
-  const canReview = hasRole(user, 'operator');
+  const canReview = can(user, 'base:review');
   const orgs = namesOf(useOrgs());
   const [state, setState] = useState<ConflictState>('open');
   const [kind, setKind] = useState<BaseKind | undefined>();

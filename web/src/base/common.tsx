@@ -1,7 +1,7 @@
 import { Segmented, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 
 import type { ConflictState, Origin } from './types';
 
@@ -39,7 +39,7 @@ export function BaseNav() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const { user } = useSession();
-  if (!hasRole(user, 'operator', 'auditor')) return null;
+  if (!can(user, 'base:read')) return null;
   return (
     <Segmented
       data-testid="base-nav"

@@ -25,7 +25,11 @@ function columnsOf(resource: Resource, keys?: string[]) {
 export function Browse({ resource }: { resource: Resource }) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
-  const browse = useQuery(() => ok<RecordsPage>(records(resource.code, { page, pageSize: 10 })), [resource.code, page]);
+  // Without a key the route answers a page of records.
+  const browse = useQuery(
+    async () => (await ok(records(resource.code, { page, pageSize: 10 }))) as RecordsPage,
+    [resource.code, page],
+  );
   const data = browse.data ?? { items: [], total: 0 };
   return (
     <Card title={`${t('records')} (${data.total})`}>
@@ -51,7 +55,8 @@ export function Lookup({ resource }: { resource: Resource }) {
   const lookup = useSubmit(async (v: { key: string; purpose: string }) => {
     setResult(null);
     // A page is required by the query's schema; a lookup by key ignores it.
-    setResult(await ok<LookupResult>(records(resource.code, { ...v, page: 1, pageSize: 10 })));
+    // With a key it answers that subject, with the fields the caller sees.
+    setResult((await ok(records(resource.code, { ...v, page: 1, pageSize: 10 }))) as LookupResult);
   });
   return (
     <Card title={t('lookup')}>

@@ -4,16 +4,19 @@ import { Link, useNavigate } from 'react-router-dom';
 import { client, ok, useQuery } from '../api';
 import { ProblemAlert } from '../ui/problem-alert';
 import { Page } from '../ui/page';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import type { Task } from './types';
 
 /** Today as YYYY-MM-DD in local time, to compare with due dates. */
 const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 
-/** Where a task is done: a demand's or a correction's row (refs `12`, `12/confirm`, `12/operators`), else the resource's page. */
-const linkOf = (task: Task, operator: boolean) =>
+/**
+ * Where a task is done: a demand's or a correction's row (refs `12`, `12/confirm`, `12/operators`), else the
+ * resource's page. A demand's row is on the tab of every demand for those who list them all, else on the provider's.
+ */
+const linkOf = (task: Task, listsAll: boolean) =>
   task.kind.startsWith('demand.')
-    ? `/demands?tab=${operator ? 'all' : 'provider'}&id=${task.ref.split('/')[0]}`
+    ? `/demands?tab=${listsAll ? 'all' : 'provider'}&id=${task.ref.split('/')[0]}`
     : task.kind.startsWith('correction.')
       ? `/corrections?state=open&id=${task.ref.split('/')[0]}`
       : `/catalog/${task.ref}`;
@@ -22,7 +25,7 @@ const linkOf = (task: Task, operator: boolean) =>
 export default function TasksPage() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const operator = hasRole(user, 'operator');
+  const listsAll = can(user, 'demand:list-all');
   const navigate = useNavigate();
   const tasks = useQuery(async () => (await ok(client.GET('/api/v1/tasks'))).items, []);
   const now = today();
@@ -39,7 +42,7 @@ export default function TasksPage() {
         // The whole row opens the thing to act on, not only its title.
         onRow={(task) => ({
           onClick: (e) => {
-            if (!(e.target as HTMLElement).closest('a')) navigate(linkOf(task, operator));
+            if (!(e.target as HTMLElement).closest('a')) navigate(linkOf(task, listsAll));
           },
           style: { cursor: 'pointer' },
           'data-testid': `task-row-${task.id}`,
@@ -49,7 +52,7 @@ export default function TasksPage() {
             title: t('task'),
             dataIndex: 'title',
             render: (title: string, task) => (
-              <Link to={linkOf(task, operator)} data-testid={`task-${task.id}`}>
+              <Link to={linkOf(task, listsAll)} data-testid={`task-${task.id}`}>
                 {title}
               </Link>
             ),
@@ -64,9 +67,9 @@ export default function TasksPage() {
             dataIndex: 'ref',
             render: (ref: string, task) =>
               task.kind.startsWith('demand.') ? (
-                <Link to={linkOf(task, operator)}>{t('demandNo', { id: ref.split('/')[0] })}</Link>
+                <Link to={linkOf(task, listsAll)}>{t('demandNo', { id: ref.split('/')[0] })}</Link>
               ) : task.kind.startsWith('correction.') ? (
-                <Link to={linkOf(task, operator)}>{t('correctionNo', { id: ref.split('/')[0] })}</Link>
+                <Link to={linkOf(task, listsAll)}>{t('correctionNo', { id: ref.split('/')[0] })}</Link>
               ) : (
                 <Link to={`/catalog/${ref}`}>{ref}</Link>
               ),

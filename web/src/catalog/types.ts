@@ -25,15 +25,10 @@ export type Rates = Omit<IndicatorRow, 'code' | 'name'>;
 export type Org = Item<Answer<'/api/v1/orgs'>>;
 /** A CSV upload's job: what was read, loaded and rejected (row, field, reason). */
 export type JobReport = Answer<'/api/v1/ingest/jobs', 'post'>;
-// The records route declares no answer schema, as a consumer's columns depend on the grant; these are
-// its two answers as src/share/service.ts gives them.
-export type RecordRow = Record<string, unknown>;
-export interface RecordsPage {
-  items: RecordRow[];
-  total: number;
-}
-export interface LookupResult {
-  items: RecordRow[];
-  fields: string[];
-}
+/** The records route's two answers: without `key` a page of records, with it one subject. */
+type RecordsAnswer = Answer<'/api/v1/catalog/resources/{code}/records'>;
+export type RecordsPage = Extract<RecordsAnswer, { total: number }>;
+export type LookupResult = Extract<RecordsAnswer, { fields: string[] }>;
+/** One record: its fields by name, as many as the caller sees (a consumer's depend on its grant). */
+export type RecordRow = Item<RecordsPage['items']>;
 export type SearchQuery = paths['/api/v1/catalog/resources']['get']['parameters']['query'];

@@ -5,7 +5,7 @@ import { client, ok, useQuery } from '../api';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
 import { Chart } from '../chart';
-import { can, hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import { CitizenHome } from './CitizenHome';
 
 /** Each role's home: a citizen's own data; for the others the hub's figures and what waits for them. */
@@ -20,7 +20,8 @@ function WorkHome() {
   const navigate = useNavigate();
   const counts = useQuery(() => ok(client.GET('/api/v1/stats')), []);
   const stats = counts.data;
-  const chart = hasRole(user, 'operator', 'officer', 'auditor');
+  // Records per resource: for those who browse records (operators, providers' officers) or watch their use (auditors).
+  const chart = can(user, 'records:browse') || can(user, 'monitoring:read');
   const listed = useQuery(
     async () =>
       chart

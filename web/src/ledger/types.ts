@@ -2,6 +2,8 @@
 import type { Answer, Item } from '../api';
 
 export type Head = Answer<'/api/v1/ledger/head'>;
+/** The public key that signs the heads. */
+export type HeadKey = Answer<'/api/v1/ledger/key'>;
 export type LedgerEntry = Item<Answer<'/api/v1/ledger/entries'>>;
 /** An entry read as its documented kind (docs/ledger.md). */
 export type LedgerRecord = NonNullable<LedgerEntry['record']>;

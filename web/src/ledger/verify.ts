@@ -1,4 +1,5 @@
 import { sm2, sm3 } from 'sm-crypto-v2';
+import type { Head, HeadKey } from './types';
 
 /**
  * The browser checks an inclusion proof itself (RFC 9162 §2.1.3.2), with SM3 or SHA-256, so an
@@ -80,25 +81,12 @@ export async function consistencyHolds(
   return sn === 0 && hex(fr) === firstRoot && hex(sr) === secondRoot;
 }
 
-export interface SignedHead {
-  treeSize: number;
-  rootHash: string;
-  timestamp: number;
-  suite: string;
-  signature: string;
-}
-export interface HeadKey {
-  publicKeyPem: string;
-  publicKeyHex?: string;
-  sm2UserId?: string;
-}
-
 /**
  * Whether the head's signature verifies under the ledger's key (docs/ledger.md, "Signed tree
  * heads"): SM2 with SM3 and the user id, or Ed25519 where the browser's Web Crypto has it;
  * null when this browser cannot check it.
  */
-export async function headSignatureHolds(head: SignedHead, key: HeadKey): Promise<boolean | null> {
+export async function headSignatureHolds(head: Head, key: HeadKey): Promise<boolean | null> {
   // RFC 8785 JSON of the four fields: keys sorted, no whitespace; all are plain strings and integers.
   const message = `{"rootHash":${JSON.stringify(head.rootHash)},"suite":${JSON.stringify(head.suite)},"timestamp":${head.timestamp},"treeSize":${head.treeSize}}`;
   const signature = Uint8Array.from(atob(head.signature), (c) => c.charCodeAt(0));

@@ -7,7 +7,7 @@ import { useSearchParams } from 'react-router-dom';
 import { client, ok, useQuery, type User } from '../api';
 import { Page } from '../ui/page';
 import { ResourceName } from '../labels';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import { localDate, ReasonModal } from '../share/common';
 import { FormModal } from '../ui/form-modal';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -18,9 +18,9 @@ import { OrgName } from '../ui/names';
 const TABS = ['open', 'overdue', 'accepted', 'rejected'] as const;
 type TabKey = (typeof TABS)[number];
 
-/** Only the provider's data officers answer a correction, and only while it is open. */
+/** Only the provider's data officers answer a correction (quality:decide, own), and only while it is open. */
 const mayDecide = (user: User | null, c: Correction) =>
-  c.state === 'open' && hasRole(user, 'officer') && user?.org?.code === c.resource.provider.code;
+  c.state === 'open' && can(user, 'quality:decide', { ownerOrg: c.resource.provider.code });
 
 /** 纠错: reported wrong values, by state; the provider's officers accept (with a value) or reject (with a reason). */
 export default function CorrectionsPage() {
@@ -147,7 +147,7 @@ export default function CorrectionsPage() {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('correctionsHint')}
       </Typography.Paragraph>
-      {hasRole(user, 'operator', 'officer', 'auditor', 'consumer') && <IndicatorCards />}
+      {can(user, 'quality:indicators') && <IndicatorCards />}
       <Tabs
         activeKey={tab}
         onChange={(k) => setParams({ state: k })}

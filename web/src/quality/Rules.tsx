@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { client, ok, useQuery, useSubmit } from '../api';
 import { Page } from '../ui/page';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import type { Field } from '../catalog/types';
 import { ProblemAlert } from '../ui/problem-alert';
 import { ruleName } from '../ui/rule-name';
@@ -99,7 +99,7 @@ export default function RulesPage() {
 
   const resource = loaded.data?.resource;
   if (!resource || !ruleSet || !threshold) return problem ? <ProblemAlert problem={problem} /> : null;
-  const canEdit = hasRole(user, 'operator') || (hasRole(user, 'officer') && user?.org?.code === resource.provider.code);
+  const canEdit = can(user, 'quality:edit-rules', { ownerOrg: resource.provider.code });
   const set = (row: number, change: Partial<Draft>) =>
     setDrafts((ds) => ds.map((d) => (d.row === row ? { ...d, ...change } : d)));
   const nextRow = () => Math.max(-1, ...drafts.map((d) => d.row)) + 1;

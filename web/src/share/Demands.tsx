@@ -9,7 +9,7 @@ import { client, download, ok, problemText, problemOf, query, useAction, useQuer
 import { Page } from '../ui/page';
 import { ResourceName } from '../labels';
 import { PurposeTags } from '../purposes';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import type { Demand, DemandState } from './types';
 import { DemandStateTag, DemandSteps, FieldTags, localDate, ReasonModal } from './common';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -29,22 +29,30 @@ const ROLE: Record<TabKey, 'consumer' | 'provider' | undefined> = {
   all: undefined,
 };
 
-/** What the caller may do to a demand now, as the hub decides it (by role and organization). */
+/**
+ * What the caller may do to a demand now, as the hub decides it (src/share/authorized-demands.ts):
+ * the policy's action for each step, on the demand's provider — its resource's, else the
+ * department the operators assigned it to.
+ */
 function actionsFor(user: User | null, d: Demand): Array<Action | ReasonAction | DialogAction> {
-  const operator = hasRole(user, 'operator');
-  const providerOfficer = hasRole(user, 'officer') && !!d.resource && d.resource.provider.code === user?.org?.code;
-  const assignedOfficer = hasRole(user, 'officer') && !!d.assignedTo && d.assignedTo.code === user?.org?.code;
+  const provider = { ownerOrg: d.resource?.provider.code ?? d.assignedTo?.code ?? [] };
+  const may = (action: string) => can(user, action, provider);
+  const steps = (...pairs: Array<[boolean, Action | ReasonAction | DialogAction]>) =>
+    pairs.flatMap(([allowed, step]) => (allowed ? [step] : []));
   switch (d.state) {
     case 'basis_review':
-      return operator ? ['accept-basis', 'reject-basis'] : [];
+      return can(user, 'demand:review-basis') ? ['accept-basis', 'reject-basis'] : [];
     case 'filed':
       // Not in the catalog: the operators assign it (again, if need be) or refuse it; once
       // assigned, that department answers it with a resource it registered, or refuses it.
-      if (!d.resource && d.assignedTo) return assignedOfficer ? ['fulfil', 'refuse'] : operator ? ['assign'] : [];
-      if (!d.resource) return operator ? ['assign', 'refuse'] : [];
-      return providerOfficer ? ['confirm', 'refuse'] : [];
+      if (!d.resource && d.assignedTo) {
+        const answers = steps([may('demand:confirm'), 'fulfil'], [may('demand:refuse'), 'refuse']);
+        return answers.length > 0 ? answers : steps([can(user, 'demand:assign'), 'assign']);
+      }
+      if (!d.resource) return steps([can(user, 'demand:assign'), 'assign'], [can(user, 'demand:answer'), 'refuse']);
+      return steps([may('demand:confirm'), 'confirm'], [may('demand:refuse'), 'refuse']);
     case 'confirmed':
-      return d.resource && (providerOfficer || operator) ? ['publish'] : [];
+      return d.resource && may('demand:publish') ? ['publish'] : [];
     default:
       return [];
   }
@@ -72,12 +80,14 @@ export default function DemandsPage() {
     () =>
       [
         user?.org && { key: 'mine' as const, label: t('demandsMine') },
-        hasRole(user, 'officer') && { key: 'provider' as const, label: t('demandsToHandle') },
-        hasRole(user, 'operator', 'auditor') && { key: 'all' as const, label: t('demandsAll') },
+        // The demands to answer: for those who confirm demands for their organization (its officers).
+        can(user, 'demand:confirm') && { key: 'provider' as const, label: t('demandsToHandle') },
+        can(user, 'demand:list-all') && { key: 'all' as const, label: t('demandsAll') },
       ].filter(Boolean) as Array<{ key: TabKey; label: string }>,
     [user, t],
   );
-  const fallback: TabKey = hasRole(user, 'officer') ? 'provider' : hasRole(user, 'operator') ? 'all' : 'mine';
+  // Where the caller's work is: demands to answer, else every demand for those who route them.
+  const fallback: TabKey = can(user, 'demand:confirm') ? 'provider' : can(user, 'demand:assign') ? 'all' : 'mine';
   const asked = params.get('tab') as TabKey | null;
   const tab = tabs.find((x) => x.key === asked)?.key ?? tabs.find((x) => x.key === fallback)?.key ?? tabs[0]?.key;
   const highlight = Number(params.get('id')) || undefined;

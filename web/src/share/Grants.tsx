@@ -8,7 +8,7 @@ import { client, ok, useAction, useQuery } from '../api';
 import { Page } from '../ui/page';
 import { ResourceName } from '../labels';
 import { PurposeSelect, PurposeTags } from '../purposes';
-import { hasRole, useSession } from '../session';
+import { can, useSession } from '../session';
 import type { Field } from '../catalog/types';
 import type { Grant, GrantState } from './types';
 import { FieldTags, GrantStateTag, localDate } from './common';
@@ -23,7 +23,7 @@ export default function GrantsPage() {
   const { t } = useTranslation();
   const { user } = useSession();
   const [creating, setCreating] = useState(false);
-  const operator = hasRole(user, 'operator');
+  const manages = can(user, 'grant:manage');
   const grants = useQuery(() => ok(client.GET('/api/v1/grants/')), []);
   // Fields by their labels (公民身份号码), the field name only on hover.
   const labels = useFieldLabels((grants.data ?? []).map((g) => g.resource.code));
@@ -61,14 +61,14 @@ export default function GrantsPage() {
     <Page
       title={t('grants')}
       extra={
-        operator && (
+        manages && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="grant-new">
             {t('newGrant')}
           </Button>
         )
       }
     >
-      {operator && (
+      {manages && (
         <NewGrant
           open={creating}
           onClose={() => setCreating(false)}
@@ -145,7 +145,7 @@ export default function GrantsPage() {
             onFilter: (v, g) => g.state === v,
             render: (s: GrantState) => <GrantStateTag value={s} />,
           },
-          ...(operator ? [{ title: '', key: 'actions', render: (_: unknown, g: Grant) => actions(g) }] : []),
+          ...(manages ? [{ title: '', key: 'actions', render: (_: unknown, g: Grant) => actions(g) }] : []),
         ]}
       />
     </Page>

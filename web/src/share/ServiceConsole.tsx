@@ -61,7 +61,7 @@ export function ServiceConsole({ service, fields }: { service: DataService; fiel
   const filters = () => (filterField && filterValue.trim() ? { [`f.${filterField}`]: filterValue.trim() } : {});
 
   // The request as sent is what the console shows, so it is written out here rather than built by the
-  // typed client; the route declares no response schema (see ServiceAnswer), and filters are `f.<field>`.
+  // typed client, whose query types do not name the filters (`f.<field>`); the answer is typed from the routes.
   const caller = useSubmit(async (c: Call) => {
     exporter.clear();
     const started = performance.now();
@@ -300,7 +300,10 @@ function AnswerView({
       ),
       render: (v: unknown) => (v === null || v === undefined ? '' : String(v)),
     }));
-  const page = body.page;
+  // A filter's answer is paged; a batch's names the keys without a record.
+  const page = 'page' in body ? body.page : undefined;
+  const hasMore = 'hasMore' in body && body.hasMore === true;
+  const notFound = 'notFound' in body ? body.notFound : [];
   const json = JSON.stringify(body, null, 2);
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="console-answer">
@@ -314,10 +317,10 @@ function AnswerView({
           {body.grant !== null && ` · ${t('grantNo', { id: body.grant })}`}
         </Typography.Text>
       </Space>
-      {body.notFound && body.notFound.length > 0 && (
+      {notFound.length > 0 && (
         <Typography.Text type="warning" data-testid="console-not-found">
           {t('notFoundKeys')}:{' '}
-          {body.notFound.map((k) => (
+          {notFound.map((k) => (
             <Tag key={k}>{k}</Tag>
           ))}
         </Typography.Text>
@@ -363,13 +366,13 @@ function AnswerView({
           },
         ]}
       />
-      {onPage && page !== undefined && (page > 1 || body.hasMore) && (
+      {onPage && page !== undefined && (page > 1 || hasMore) && (
         <Space>
           <Button size="small" disabled={page <= 1} onClick={() => onPage(page - 1)}>
             {t('prevPage')}
           </Button>
           <Typography.Text>{t('pageNo', { page })}</Typography.Text>
-          <Button size="small" disabled={!body.hasMore} onClick={() => onPage(page + 1)} data-testid="console-next">
+          <Button size="small" disabled={!hasMore} onClick={() => onPage(page + 1)} data-testid="console-next">
             {t('nextPage')}
           </Button>
         </Space>

@@ -10,16 +10,6 @@ export type DemandState = Demand['state'];
 export type DemandStep = Item<Demand['steps']>;
 export type DemandStepName = DemandStep['step'];
 export type DataService = Item<Answer<'/api/v1/services/'>>;
-/**
- * What a service call answers: by key, batch (with `notFound`) or filter (with paging). The route
- * declares no response schema, as its records carry each resource's own fields and it also answers CSV.
- */
-export interface ServiceAnswer {
-  items: Array<Record<string, unknown>>;
-  fields: string[];
-  grant: number | null;
-  notFound?: string[];
-  page?: number;
-  pageSize?: number;
-  hasMore?: boolean;
-}
+/** What a service call answers: by key or filter (with paging), or a batch of keys (with `notFound`). */
+export type ServiceAnswer =
+  Answer<'/api/v1/services/{code}/records'> | Answer<'/api/v1/services/{code}/records/batch', 'post'>;
