@@ -19,6 +19,7 @@ export {
   type SourceSpec,
   type SourceContext,
 } from './sources.js';
+export { jobErrorIn, type JobError } from './job-error.js';
 export { JobQueue, type JobStatus, type QueueOptions, type EnqueueInput } from './queue.js';
 export {
   Scheduler,

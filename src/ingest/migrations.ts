@@ -136,5 +136,21 @@ alter table ingest.reject add column reason_code text;
 alter table ingest.reject add column reason_params jsonb;
 `,
     },
+    {
+      id: '008-error-keys',
+      // A failed job keeps its error's code (src/kernel/errors.ts) and message (key and params),
+      // so that the jobs page reads in the language of whoever looks (job-error.ts); `error` stays,
+      // as text for the log. Errors the hub itself wrote before get their keys; others keep their text.
+      sql: `
+alter table ingest.job add column error_code text;
+alter table ingest.job add column error_detail jsonb;
+update ingest.job set error_code = 'KRN_INTERNAL', error_detail = '{"key":"ingest.processStopped"}'
+  where error = 'the hub process running it stopped';
+update ingest.job set error_code = 'KRN_INTERNAL', error_detail = '{"key":"ingest.processStoppedUpload"}'
+  where error = 'the hub process running it stopped: upload the file again';
+update ingest.job set error_code = 'ING_STORAGE_FULL', error_detail = '{"key":"ingest.storageFull"}'
+  where error like '% / the database ran out of storage space%';
+`,
+    },
   ],
 };

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../catalog/index.js';
 import { json, sql, type Database, type Kysely, type Selectable } from '../db/index.js';
-import { HubError, announce, isHubError, type Logger, msg } from '../kernel/index.js';
+import { HubError, announce, english, isHubError, type Logger, msg } from '../kernel/index.js';
 import type { JobReport } from './service.js';
 import { jobOutcome, type JobOutcome } from './outcome.js';
 import { describeSource, openSource, type SourceContext, type SourceSpec } from './sources.js';
 import type { ValidateProgress } from './stages.js';
-import { jobErrorText } from './storage-full.js';
+import { NO_JOB_ERROR, jobErrorOf, storedJobError, type JobError } from './job-error.js';
 import type { IngestTables, JobState } from './tables.js';
 
 /** What the queue needs from the rest of the hub: the pipeline, and a resource by code. */
@@ -37,7 +37,7 @@ export interface QueueOptions {
 }
 
 /** A job as lists and the jobs page show it: counts, its outcome, and where it is in the queue. */
-export interface JobStatus extends JobOutcome {
+export interface JobStatus extends JobOutcome, JobError {
   id: string;
   resource: string;
   source: string;
@@ -46,7 +46,6 @@ export interface JobStatus extends JobOutcome {
   rowsLoaded: number;
   rowsRejected: number;
   qualityScore: number | null;
-  error: string | null;
   attempts: number;
   maxAttempts: number;
   nextAttemptAt: string | null;
@@ -75,6 +74,10 @@ const DEFAULTS = { pollMs: 30_000, heartbeatMs: 5000, staleMs: 60_000, backoffMs
 
 /** Announced when a job becomes due to run now, so that idle workers in every process look at once. */
 const CHANNEL = 'ingest_job';
+
+/** What a job whose process died says (the same in migration 008 for jobs from before). */
+const STOPPED = msg('ingest.processStopped');
+const STOPPED_UPLOAD = msg('ingest.processStoppedUpload');
 
 /** Errors that will come again however often the job runs: no retry for them. */
 const PERMANENT = new Set(['ING_BAD_SOURCE', 'ING_BAD_FILE', 'CAT_RESOURCE_NOT_FOUND', 'KRN_VALIDATION']);
@@ -115,7 +118,7 @@ export class JobQueue {
         source: describeSource(input.spec),
         state: 'queued',
         created_by: input.createdBy,
-        error: null,
+        ...NO_JOB_ERROR,
         finished_at: null,
         spec: json(input.spec),
         max_attempts: input.maxAttempts ?? 1,
@@ -274,20 +277,22 @@ export class JobQueue {
 
   /** Queued again after a backoff while attempts remain and the error may pass; failed otherwise. */
   private async failed(job: JobRow, e: unknown): Promise<void> {
-    const error = jobErrorText(e);
+    const error = jobErrorOf(e);
+    // An unexpected error's own words go to the log; the job says that it was unexpected.
+    if (!isHubError(e)) this.opts.logger?.error({ err: e, job: job.id }, 'ingest job failed on an unexpected error');
     const retry = job.attempts < job.max_attempts && !(isHubError(e) && PERMANENT.has(e.code));
     const wait = Math.min(this.opts.backoffMs * 2 ** (job.attempts - 1), this.opts.maxBackoffMs);
     const q = this.db.updateTable('ingest.job').where('id', '=', job.id).where('state', 'in', ['running', 'failed']);
     if (!retry) {
       await q
-        .set({ state: 'failed', error, heartbeat_at: null, finished_at: sql<Date>`coalesce(finished_at, now())` })
+        .set({ state: 'failed', ...error, heartbeat_at: null, finished_at: sql<Date>`coalesce(finished_at, now())` })
         .execute();
       return;
     }
     await q
       .set({
         state: 'queued',
-        error,
+        ...error,
         next_attempt_at: sql<Date>`now() + cast(${wait} as integer) * interval '1 millisecond'`,
         heartbeat_at: null,
         finished_at: null,
@@ -313,7 +318,7 @@ export class JobQueue {
     // An upload cannot be read again: its job fails, and the provider uploads the file anew.
     await sql`
       update ingest.job set state = 'failed', heartbeat_at = null, finished_at = now(),
-        error = 'the hub process running it stopped: upload the file again'
+        error = ${english(STOPPED_UPLOAD)}, error_code = 'KRN_INTERNAL', error_detail = ${json(STOPPED_UPLOAD)}
       where state = 'running' and spec is null
         and heartbeat_at < now() - cast(${this.opts.staleMs} as integer) * interval '1 millisecond'`.execute(this.db);
     const result = await sql`
@@ -321,7 +326,7 @@ export class JobQueue {
         state = case when attempts < max_attempts then 'queued' else 'failed' end,
         next_attempt_at = now(), heartbeat_at = null,
         finished_at = case when attempts < max_attempts then null else now() end,
-        error = 'the hub process running it stopped'
+        error = ${english(STOPPED)}, error_code = 'KRN_INTERNAL', error_detail = ${json(STOPPED)}
       where state = 'running' and spec is not null
         and heartbeat_at < now() - cast(${this.opts.staleMs} as integer) * interval '1 millisecond'`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
@@ -371,7 +376,7 @@ function statusOf(row: JobRow): JobStatus {
     rowsRejected: row.rows_rejected,
     qualityScore:
       row.rows_read === 0 ? null : Math.round((1000 * (row.rows_read - row.rows_rejected)) / row.rows_read) / 10,
-    error: row.error,
+    ...storedJobError(row),
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     nextAttemptAt: row.state === 'queued' ? iso(row.next_attempt_at) : null,

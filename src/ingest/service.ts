@@ -23,12 +23,13 @@ import { belowThreshold, jobOutcome, type JobOutcome, type Threshold } from './o
 import { inBatches, parseSource, type FileLimits, type SourceFormat } from './parse.js';
 import { suggestMapping, type SavedMapping } from './mapping.js';
 import { Quarantine } from './quarantine.js';
-import { jobErrorText, storageFull } from './storage-full.js';
+import { storageFull } from './storage-full.js';
+import { NO_JOB_ERROR, jobErrorOf, storedJobError, type JobError } from './job-error.js';
 import { loadQuality, qualityTrend, type LoadQuality, type QualityTrendPoint } from './quality-report.js';
 import { validBatches, type Reject, type RowChecker, type ValidateProgress } from './stages.js';
 import type { IngestTables, JobState } from './tables.js';
 
-export interface JobReport extends JobOutcome {
+export interface JobReport extends JobOutcome, JobError {
   id: string;
   resource: string;
   state: JobState;
@@ -44,7 +45,6 @@ export interface JobReport extends JobOutcome {
   qualityScore: number | null;
   /** How the rows went in: the staged table swapped in whole, or merged by key. */
   merge: 'swap' | 'upsert' | null;
-  error: string | null;
   rejects: Reject[];
 }
 
@@ -123,7 +123,7 @@ export class IngestService {
         source: opts.source,
         state: 'queued',
         created_by: opts.createdBy,
-        error: null,
+        ...NO_JOB_ERROR,
         finished_at: null,
       })
       .execute();
@@ -332,7 +332,7 @@ export class IngestService {
         state: 'running',
         started_at: new Date(),
         finished_at: null,
-        error: null,
+        ...NO_JOB_ERROR,
         heartbeat_at: new Date(),
         min_pass_rate: threshold?.minPassRate ?? null,
         below_action: threshold?.action ?? null,
@@ -380,7 +380,7 @@ export class IngestService {
         rows_read: progress.rowsRead,
         rows_loaded: 0,
         rows_rejected: progress.rowsRejected,
-        error: jobErrorText(e),
+        ...jobErrorOf(e),
         finished_at: new Date(),
       })
       .where('id', '=', id)
@@ -522,7 +522,7 @@ export class IngestService {
       qualityScore:
         job.rows_read === 0 ? null : Math.round((1000 * (job.rows_read - job.rows_rejected)) / job.rows_read) / 10,
       merge: job.merge,
-      error: job.error,
+      ...storedJobError(job),
       rejects,
       ...jobOutcome(job),
     };

@@ -1,4 +1,4 @@
-import { HubError, isHubError, msg, render } from '../kernel/index.js';
+import { HubError, msg } from '../kernel/index.js';
 
 /**
  * A load that PostgreSQL could not store for want of space: SQLSTATE 53100 (disk_full, ENOSPC),
@@ -16,15 +16,4 @@ export function storageFull(error: unknown): HubError | undefined {
     if (full) return new HubError('ING_STORAGE_FULL', msg('ingest.storageFull'), { cause: error });
   }
   return undefined;
-}
-
-/**
- * What a failed job keeps as its error: the error's text; a full disk in Chinese and English,
- * since the job's one text is read by operators of either language long after the request.
- */
-export function jobErrorText(e: unknown): string {
-  if (isHubError(e) && e.code === 'ING_STORAGE_FULL' && e.detail) {
-    return `${render(e.detail, 'zh-CN')} / ${render(e.detail, 'en')}`;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -12,7 +12,11 @@ export type IngestTables = {
     rows_read: Generated<number>;
     rows_loaded: Generated<number>;
     rows_rejected: Generated<number>;
+    /** The error as text, for the log; people read error_code and error_detail (job-error.ts). */
     error: string | null;
+    error_code: Generated<string | null>;
+    /** jsonb: the error's message, `{ key, params }` of the message catalogue. */
+    error_detail: Generated<unknown>;
     created_by: number;
     started_at: Generated<Date>;
     finished_at: Date | null;

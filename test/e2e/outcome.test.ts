@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)('load outcomes in Chromium', () => {
     // The detail says it in words, with who released it.
     await page.getByTestId(`job-detail-${held.id}`).click();
     const summary = page.getByTestId('job-outcome-summary');
-    await expect.poll(() => summary.innerText(), WAIT).toContain('已由 officer');
+    await expect.poll(() => summary.innerText(), WAIT).toContain('已由 数据专管员');
     expect(await page.getByTestId('job-drawer').innerText()).toContain('质量阈值');
 
     // The operator sees the outcome, never the buttons of a decision that is not theirs.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/http/index.js';
 import { sql } from '../../src/db/index.js';
+import { msg, render } from '../../src/kernel/index.js';
 
 import { engines } from '../databases.js';
 import { openSeededApp, type App } from '../seeded-app.js';
@@ -207,6 +208,9 @@ describe.each(engines())('ingest outcomes on $name', (engine) => {
       rowsRejected: 3,
       merge: 'swap',
       decidedBy: 'officer',
+      // Names where people read them: who released it, and the resource, beside their codes.
+      decidedByName: '数据专管员（市公安局）',
+      resourceName: REGISTRATION.name,
       mayDecide: false,
     });
     // The snapshot replaced the records: its five tags, and none of before.
@@ -253,16 +257,23 @@ describe.each(engines())('ingest outcomes on $name', (engine) => {
     expect(clean.outcome).toBe('loaded');
   });
 
-  it.skipIf(engine.skip)('says failed and queued too, and returns to the default threshold', async () => {
-    const bad = await app.inject({
+  /** An upload of a file without the resource's columns, as the officer: a job that fails (ING_BAD_FILE). */
+  const uploadWithoutColumns = (language = 'zh-CN') =>
+    app.inject({
       method: 'POST',
       url: '/api/v1/ingest/jobs',
       payload:
         `--b\r\nContent-Disposition: form-data; name="resource"\r\n\r\n${code}\r\n` +
         `--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\nnothing,here\n1,2\r\n--b--\r\n`,
-      headers: { authorization: `Bearer ${tokens.officer}`, 'content-type': 'multipart/form-data; boundary=b' },
+      headers: {
+        authorization: `Bearer ${tokens.officer}`,
+        'content-type': 'multipart/form-data; boundary=b',
+        'accept-language': language,
+      },
     });
-    expect(bad.statusCode).toBe(400);
+
+  it.skipIf(engine.skip)('says failed and queued too, and returns to the default threshold', async () => {
+    expect((await uploadWithoutColumns()).statusCode).toBe(400);
     const listed = (await call('officer', 'GET', `/ingest/jobs?resource=${code}&state=failed`)).json().items as Job[];
     expect(listed[0]).toMatchObject({ state: 'failed', outcome: 'failed' });
 
@@ -280,6 +291,104 @@ describe.each(engines())('ingest outcomes on $name', (engine) => {
     expect(warned.outcome).toBe('below_threshold');
   });
 
+  /** A job as the route answers it to a reader of `language`, and as the list does: they must agree. */
+  const readIn = async (id: string, language: string) => {
+    const headers = { authorization: `Bearer ${tokens.officer}`, 'accept-language': language };
+    const detail = await app.inject({ method: 'GET', url: `/api/v1/ingest/jobs/${id}`, headers });
+    expect(detail.statusCode, detail.body).toBe(200);
+    const list = await app.inject({ method: 'GET', url: `/api/v1/ingest/jobs?resource=${code}&pageSize=100`, headers });
+    const listed = (list.json().items as Array<{ id: string; error: string | null; errorCode: string | null }>).find(
+      (j) => j.id === id,
+    )!;
+    const job = detail.json() as { error: string | null; errorCode: string | null; resourceName: string | null };
+    expect({ error: listed.error, errorCode: listed.errorCode }).toEqual({
+      error: job.error,
+      errorCode: job.errorCode,
+    });
+    return job;
+  };
+  const stored = async (id: string) =>
+    (
+      await sql<{ error: string | null; error_code: string | null; error_detail: unknown }>`
+        select error, error_code, error_detail from ingest.job where id = ${id}`.execute(hub.db.kysely)
+    ).rows[0]!;
+  const detailOf = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const lastFailed = async () =>
+    (
+      await sql<{ id: string }>`select id from ingest.job where resource_code = ${code} and state = 'failed'
+        order by created_at desc limit 1`.execute(hub.db.kysely)
+    ).rows[0]!.id;
+
+  it.skipIf(engine.skip)(
+    "keeps a failed job's error as a code and a message, read in the reader's language",
+    async () => {
+      // A file without the resource's columns: ING_BAD_FILE, its message keyed, whoever ran it.
+      expect((await uploadWithoutColumns('en')).statusCode).toBe(400);
+      const badFile = await lastFailed();
+      const missing = msg('ingest.missingColumns', { columns: ['tag', 'dogs'] });
+      expect(await stored(badFile)).toMatchObject({ error_code: 'ING_BAD_FILE' });
+      expect(detailOf((await stored(badFile)).error_detail)).toEqual(missing);
+      expect(await readIn(badFile, 'zh-CN')).toMatchObject({
+        error: render(missing, 'zh-CN'),
+        errorCode: 'ING_BAD_FILE',
+        resourceName: REGISTRATION.name,
+      });
+      expect(await readIn(badFile, 'en')).toMatchObject({ error: render(missing, 'en'), errorCode: 'ING_BAD_FILE' });
+
+      // A full disk (PostgreSQL's SQLSTATE 53100): in words, in each reader's language.
+      const resource = await hub.catalog.get(code);
+      const full = Object.assign(new Error('could not extend file "base/5/16384": No space left on device'), {
+        code: '53100',
+      });
+      await expect(
+        hub.ingest.run(resource, failingRows(full), { createdBy: 1, source: 'test:full.csv' }),
+      ).rejects.toMatchObject({ code: 'ING_STORAGE_FULL' });
+      const fullJob = await lastFailed();
+      expect(detailOf((await stored(fullJob)).error_detail)).toEqual({ key: 'ingest.storageFull' });
+      const fullZh = await readIn(fullJob, 'zh-CN');
+      expect(fullZh).toMatchObject({
+        error: render(msg('ingest.storageFull'), 'zh-CN'),
+        errorCode: 'ING_STORAGE_FULL',
+      });
+      expect(fullZh.error).toMatch(/^数据库存储空间已满/);
+      expect(await readIn(fullJob, 'en')).toMatchObject({
+        error: expect.stringMatching(/^the database ran out of storage space/),
+        errorCode: 'ING_STORAGE_FULL',
+      });
+
+      // Anything else is unexpected: KRN_INTERNAL, said as such; its own English words stay for the log.
+      const boom = new Error('boom: relation "x" does not exist');
+      await expect(hub.ingest.run(resource, failingRows(boom), { createdBy: 1, source: 'test:boom.csv' })).rejects.toBe(
+        boom,
+      );
+      const boomJob = await lastFailed();
+      expect(await stored(boomJob)).toMatchObject({ error: boom.message, error_code: 'KRN_INTERNAL' });
+      const boomZh = await readIn(boomJob, 'zh-CN');
+      expect(boomZh).toMatchObject({ error: render(msg('ingest.unexpected'), 'zh-CN'), errorCode: 'KRN_INTERNAL' });
+      const boomEn = await readIn(boomJob, 'en');
+      expect(boomEn).toMatchObject({ error: render(msg('ingest.unexpected'), 'en'), errorCode: 'KRN_INTERNAL' });
+      expect(boomEn.error).not.toContain('boom');
+
+      // An upload whose process died: failed by the hub that finds it, keyed too.
+      const orphan = await upload(csv(1, 0, 40));
+      await sql`update ingest.job set state = 'running', heartbeat_at = now() - interval '1 hour', spec = null
+      where id = ${orphan.id}`.execute(hub.db.kysely);
+      await hub.jobs.requeueStale();
+      expect(await readIn(orphan.id, 'zh-CN')).toMatchObject({
+        error: '执行该任务的中枢进程已停止：请重新上传文件',
+        errorCode: 'KRN_INTERNAL',
+      });
+      expect((await readIn(orphan.id, 'en')).error).toBe('the hub process running it stopped: upload the file again');
+
+      // A job that failed before codes were kept reads as it was written; a new run clears the error.
+      await sql`update ingest.job set error = 'an old reason', error_code = null, error_detail = null
+      where id = ${boomJob}`.execute(hub.db.kysely);
+      expect(await readIn(boomJob, 'zh-CN')).toMatchObject({ error: 'an old reason', errorCode: null });
+      const ok = await hub.ingest.run(resource, rowsOf(csv(1, 0, 41)), { createdBy: 1, source: 'x', jobId: boomJob });
+      expect(ok).toMatchObject({ state: 'succeeded', error: null, errorCode: null, errorDetail: null });
+    },
+  );
+
   async function ledgerEntries(): Promise<Array<Record<string, unknown>>> {
     const size = await hub.ledger.size();
     return (await hub.ledger.entries(Math.max(0, size - 200), size)).map(
@@ -287,6 +396,13 @@ describe.each(engines())('ingest outcomes on $name', (engine) => {
     );
   }
 });
+
+/** A source that fails after its header and one row, with `error`. */
+async function* failingRows(error: Error): AsyncIterable<string[]> {
+  yield ['tag', 'dogs'];
+  yield ['T90', '1'];
+  throw error;
+}
 
 async function* rowsOf(text: string): AsyncIterable<string[]> {
   for (const line of text.trim().split('\n')) yield line.split(',');

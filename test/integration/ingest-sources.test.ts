@@ -77,7 +77,18 @@ beforeAll(async () => {
   process.env.QDH_SOURCE_GAJDB = 'postgres://nobody@127.0.0.1:1/none';
   process.env.QDH_SOURCE_GAJDB_ORG = 'JNGAJ';
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(async () => {
+  // Test files may share a worker process (vitest --no-isolate): leave its environment as it was.
+  for (const name of [
+    'QDH_INGEST_HOSTS',
+    'QDH_SOURCE_RSJDB',
+    'QDH_SOURCE_RSJDB_ORG',
+    'QDH_SOURCE_GAJDB',
+    'QDH_SOURCE_GAJDB_ORG',
+  ])
+    delete process.env[name];
+  await new Promise<void>((r) => server.close(() => r()));
+});
 
 /** Sources, jobs with retries, schedules and concurrent workers (#4), on PGlite and PostgreSQL. */
 describe.each(engines())('ingest sources on $name', (engine) => {
@@ -179,6 +190,7 @@ describe.each(engines())('ingest sources on $name', (engine) => {
         state: 'failed',
         attempts: 1,
         error: expect.stringMatching(/read-only/),
+        errorCode: 'ING_BAD_SOURCE',
       });
       const c = new pg.Client({ connectionString: sourceUrl });
       await c.connect();
@@ -246,11 +258,18 @@ describe.each(engines())('ingest sources on $name', (engine) => {
       attempts: 1,
       maxAttempts: 2,
       error: expect.stringMatching(/page 1 .*HTTP 500/),
+      errorCode: 'ING_SOURCE_FAILED',
     });
     expect(Date.parse(waiting.nextAttemptAt)).toBeGreaterThan(Date.parse(waiting.createdAt));
     await new Promise((r) => setTimeout(r, 120));
     await queue.work();
-    expect(await job(jobId)).toMatchObject({ state: 'succeeded', attempts: 2, rowsLoaded: 6, error: null });
+    expect(await job(jobId)).toMatchObject({
+      state: 'succeeded',
+      attempts: 2,
+      rowsLoaded: 6,
+      error: null,
+      errorCode: null,
+    });
   });
 
   it.skipIf(engine.skip)('gives up after maxAttempts and queues again a job whose process died', async () => {
@@ -265,7 +284,11 @@ describe.each(engines())('ingest sources on $name', (engine) => {
       db,
     );
     expect(await newQueue(hub, { staleMs: 60_000 }).requeueStale()).toBe(1);
-    expect(await job(orphan)).toMatchObject({ state: 'queued', error: 'the hub process running it stopped' });
+    expect(await job(orphan)).toMatchObject({
+      state: 'queued',
+      error: 'the hub process running it stopped',
+      errorCode: 'KRN_INTERNAL',
+    });
     await queue.work();
     expect(await job(orphan)).toMatchObject({ state: 'succeeded', attempts: 2 });
   });

@@ -731,6 +731,7 @@ const zh = {
   'lineageKind.correction': '纠错',
   correctionNo: '纠错 #{{id}}',
   rowNo: '第 {{row}} 行',
+  cronTooOften: '（触发频率超过每分钟一次）',
 };
 
 const en: typeof zh = {
@@ -1468,6 +1469,7 @@ const en: typeof zh = {
   'lineageKind.correction': 'Correction',
   correctionNo: 'Correction #{{id}}',
   rowNo: 'row {{row}}',
+  cronTooOften: '(more than once a minute)',
 };
 
 export const LANG_KEY = 'qdh.lang';

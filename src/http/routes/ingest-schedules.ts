@@ -5,7 +5,7 @@ import type { Actor } from '../../access/index.js';
 import { literals } from '../../catalog/index.js';
 import { DEFAULT_TIMEZONE, OUTCOMES, SourceSpecSchema } from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
-import { JOB_STATES, MaxAttempts, Nullable, ResourceCode } from './ingest-scope.js';
+import { JOB_STATES, MaxAttempts, Nullable, ResourceCode, resourceNames } from './ingest-scope.js';
 
 const Cron = Type.String({
   minLength: 9,
@@ -21,6 +21,7 @@ const TimeZone = Type.String({
 const ScheduleSchema = Type.Object({
   id: Type.Integer(),
   resource: Type.String(),
+  resourceName: Nullable(Type.String({ description: "the resource's name; null when it no longer exists" })),
   spec: SourceSpecSchema,
   source: Type.String(),
   cron: Type.String(),
@@ -62,6 +63,15 @@ const SchedulePatchSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/** Schedules with the names of their resources, for pages that show a resource by its name. */
+async function named<S extends { resource: string }>(hub: Hub, schedules: S[]) {
+  const names = await resourceNames(
+    hub,
+    schedules.map((s) => s.resource),
+  );
+  return schedules.map((s) => ({ ...s, resourceName: names.get(s.resource) ?? null }));
+}
+
 const QueuedSchema = Type.Object({ id: Type.String(), state: literals(JOB_STATES) });
 
 /** 聚: schedules that queue source jobs by cron, and the named connections a caller may use. */
@@ -89,7 +99,7 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const resources = await hub.ingestScope.resources(request.actor, request.query.resource);
-        return { items: await hub.schedules.list({ resources }) };
+        return { items: await named(hub, await hub.schedules.list({ resources })) };
       },
     );
 
@@ -109,7 +119,7 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         await hub.ingestScope.resource(request.actor, 'ingest:schedule', input.resource);
         hub.ingestScope.checkSource(request.actor, input.source);
         const schedule = await hub.schedules.create({ ...input, spec: input.source, createdBy: request.actor!.userId });
-        return reply.code(201).send(schedule);
+        return reply.code(201).send((await named(hub, [schedule]))[0]!);
       },
     );
 
@@ -127,7 +137,7 @@ export function ingestScheduleRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         await owned(request.actor, request.params.id);
-        return hub.schedules.update(request.params.id, request.body);
+        return (await named(hub, [await hub.schedules.update(request.params.id, request.body)]))[0]!;
       },
     );
 

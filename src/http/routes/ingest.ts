@@ -3,12 +3,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Actor } from '../../access/index.js';
 import type { FastifyRequest } from 'fastify';
 import { HubError, type UploadLimits, invalid, languageOf, msg } from '../../kernel/index.js';
-import { formatOf, OUTCOMES, reasonIn, SourceSpecSchema, type JobOutcome, type Reject } from '../../ingest/index.js';
+import {
+  formatOf,
+  jobErrorIn,
+  OUTCOMES,
+  reasonIn,
+  SourceSpecSchema,
+  type JobError,
+  type JobOutcome,
+  type Reject,
+} from '../../ingest/index.js';
 import type { Hub } from '../../hub/index.js';
 import { literals } from '../../catalog/index.js';
 import { uploadParts } from '../multipart.js';
 import { ingestScheduleRoutes } from './ingest-schedules.js';
-import { JOB_STATES, MaxAttempts, Nullable, ResourceCode } from './ingest-scope.js';
+import { JOB_STATES, MaxAttempts, Nullable, ResourceCode, resourceNames } from './ingest-scope.js';
 
 /** Where a job is in the queue (source jobs); an upload runs at once and has none of it. */
 const QueueFields = {
@@ -38,20 +47,37 @@ const OutcomeFields = {
       action: literals(['warn', 'hold'] as const),
     }),
   ),
-  decidedBy: Nullable(Type.String({ description: 'who released or discarded a held load' })),
+  decidedBy: Nullable(Type.String({ description: 'who released or discarded a held load (their login)' })),
+  decidedByName: Nullable(Type.String({ description: 'their display name' })),
   decidedAt: Nullable(Type.String({ format: 'date-time' })),
   mayDecide: Type.Boolean({ description: 'the caller may release or discard this held load' }),
 };
 
+/** Why a job failed (or its last attempt did), rendered in the request's language, and the error's code. */
+const ErrorFields = {
+  error: Nullable(
+    Type.String({ description: "why the job failed, or why its last attempt did, in the request's language" }),
+  ),
+  errorCode: Nullable(
+    Type.String({
+      description:
+        'the code of that error (docs/errors.md); null without one, and on jobs failed before codes were kept',
+    }),
+  ),
+};
+
+const ResourceName = Nullable(Type.String({ description: "the resource's name; null when it no longer exists" }));
+
 const JobStatusSchema = Type.Object({
   id: Type.String(),
   resource: Type.String(),
+  resourceName: ResourceName,
   state: literals(JOB_STATES),
   rowsRead: Type.Integer(),
   rowsLoaded: Type.Integer(),
   rowsRejected: Type.Integer(),
   qualityScore: Nullable(Type.Number()),
-  error: Nullable(Type.String()),
+  ...ErrorFields,
   ...QueueFields,
   ...OutcomeFields,
 });
@@ -65,6 +91,7 @@ type JobInput = Static<typeof JobInputSchema>;
 const JobSchema = Type.Object({
   id: Type.String(),
   resource: Type.String(),
+  resourceName: ResourceName,
   state: literals(JOB_STATES),
   phase: Type.Optional(
     Type.String({
@@ -76,7 +103,7 @@ const JobSchema = Type.Object({
   rowsLoaded: Type.Integer(),
   rowsRejected: Type.Integer(),
   qualityScore: Type.Union([Type.Number(), Type.Null()], { description: 'percent of rows read that passed' }),
-  error: Type.Union([Type.String(), Type.Null()]),
+  ...ErrorFields,
   merge: Type.Optional(
     Type.Union([literals(['swap', 'upsert'] as const), Type.Null()], {
       description: 'how the rows went in: swapped in whole (a snapshot or a first load), or merged by key',
@@ -87,11 +114,36 @@ const JobSchema = Type.Object({
   ...OutcomeFields,
 });
 
-/** Jobs with `mayDecide`: true on the held ones the caller may release or discard. */
-async function withDecide<J extends { resource: string } & JobOutcome>(hub: Hub, actor: Actor | null, jobs: J[]) {
+/**
+ * Jobs as the caller reads them: the error in the request's language with its code, the names of
+ * the resource and of whoever decided a held load beside their codes, and `mayDecide` — true on
+ * the held ones the caller may release or discard.
+ */
+async function answered<J extends { resource: string } & JobOutcome & JobError>(
+  hub: Hub,
+  request: FastifyRequest,
+  jobs: J[],
+) {
+  const actor = request.actor;
+  const language = languageOf(request.headers['accept-language']);
   const held = jobs.filter((j) => j.outcome === 'held').map((j) => j.resource);
   const allowed = held.length > 0 ? await hub.ingestScope.mayDecide(actor, held) : new Set<string>();
-  return jobs.map((j) => ({ ...j, mayDecide: j.outcome === 'held' && allowed.has(j.resource) }));
+  const resources = await resourceNames(
+    hub,
+    jobs.map((j) => j.resource),
+  );
+  const people = await hub.access.displayNames(jobs.flatMap((j) => (j.decidedBy ? [j.decidedBy] : [])));
+  return jobs.map((j) => {
+    // The message leaves rendered: the answer has `error` in words and `errorCode`.
+    const { errorDetail: _rendered, ...job } = j;
+    return {
+      ...job,
+      resourceName: resources.get(j.resource) ?? null,
+      error: jobErrorIn(j, language),
+      decidedByName: j.decidedBy ? (people.get(j.decidedBy) ?? null) : null,
+      mayDecide: j.outcome === 'held' && allowed.has(j.resource),
+    };
+  });
 }
 
 /** A source job, queued for a worker of any hub process; it runs up to `maxAttempts` times (default 3). */
@@ -136,9 +188,8 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         if (!request.isMultipart()) {
           if (request.headers['content-type']?.startsWith('application/json') !== true)
             throw new HubError('KRN_BAD_REQUEST', msg('ingest.sendUploadOrSource'));
-          return reply
-            .code(202)
-            .send({ ...(await enqueueJob(hub, actor, request.body as JobInput)), mayDecide: false });
+          const queued = await enqueueJob(hub, actor, request.body as JobInput);
+          return reply.code(202).send((await answered(hub, request, [queued]))[0]!);
         }
         let resourceCode: string | undefined;
         for await (const part of uploadParts(request)) {
@@ -156,7 +207,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
             format: formatOf(part.filename),
             limits,
           });
-          return inLanguage(request, (await withDecide(hub, actor, [report]))[0]!);
+          return inLanguage(request, (await answered(hub, request, [report]))[0]!);
         }
         throw invalid('body/file', msg('ingest.noFilePart'));
       },
@@ -178,7 +229,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         await hub.ingestScope.resource(request.actor, 'ingest:read', report.resource);
         return inLanguage(
           request,
-          (await withDecide(hub, request.actor, [{ ...(await hub.jobs.get(report.id)), ...report }]))[0]!,
+          (await answered(hub, request, [{ ...(await hub.jobs.get(report.id)), ...report }]))[0]!,
         );
       },
     );
@@ -207,7 +258,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
           const decided = await hub.ingest[decision](resource, report.id, actor!);
           return inLanguage(
             request,
-            (await withDecide(hub, actor, [{ ...(await hub.jobs.get(report.id)), ...decided }]))[0]!,
+            (await answered(hub, request, [{ ...(await hub.jobs.get(report.id)), ...decided }]))[0]!,
           );
         },
       );
@@ -234,7 +285,7 @@ export function ingestRoutes(hub: Hub, limits: UploadLimits): FastifyPluginAsync
         const q = request.query;
         const resources = await hub.ingestScope.resources(request.actor, q.resource);
         const page = await hub.jobs.list({ resources, state: q.state, page: q.page, pageSize: q.pageSize });
-        return { ...page, items: await withDecide(hub, request.actor, page.items) };
+        return { ...page, items: await answered(hub, request, page.items) };
       },
     );
 

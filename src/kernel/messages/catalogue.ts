@@ -305,6 +305,15 @@ export const MESSAGES = {
     zh: '数据库存储空间已满：本次载入未写入任何数据，资源保留原有数据；请运维人员腾出空间后重新载入',
     en: 'the database ran out of storage space: nothing of this load went in and the resource keeps its previous data; load it again once the operators have made room',
   },
+  'ingest.unexpected': {
+    zh: '归集因意外错误中止，未写入任何数据；详情已记入服务日志',
+    en: 'the load stopped on an unexpected error and nothing of it went in; the server log has the details',
+  },
+  'ingest.processStopped': { zh: '执行该任务的中枢进程已停止', en: 'the hub process running it stopped' },
+  'ingest.processStoppedUpload': {
+    zh: '执行该任务的中枢进程已停止：请重新上传文件',
+    en: 'the hub process running it stopped: upload the file again',
+  },
   'ingest.noJob': { zh: '没有归集任务 {id}', en: 'no ingest job {id}' },
   'ingest.jobNotQueued': { zh: '归集任务 {id} 不在排队中', en: 'ingest job {id} is not queued' },
   'ingest.jobNotHeld': { zh: '归集任务 {id} 不在暂缓入库状态', en: 'ingest job {id} is not held' },

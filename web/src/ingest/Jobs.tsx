@@ -6,7 +6,6 @@ import {
   Drawer,
   Form,
   Input,
-  Modal,
   Progress,
   Select,
   Space,
@@ -19,19 +18,11 @@ import {
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import {
-  client,
-  download,
-  ok,
-  problemOf,
-  problemText,
-  query,
-  useQuery,
-  useSubmit,
-  type Answer,
-  type Item,
-} from '../api';
+import { client, download, ok, problemOf, problemText, query, useQuery, type Answer, type Item } from '../api';
+import { ResourceName } from '../labels';
 import { can, useSession } from '../session';
+import { FormModal } from '../ui/form-modal';
+import { Named, useFieldLabels } from '../ui/names';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
 import { UploadJob } from './Mapping';
@@ -51,6 +42,7 @@ type JobFigures = Pick<
   | 'rowsLoaded'
   | 'rowsRejected'
   | 'error'
+  | 'errorCode'
   | 'attempts'
   | 'maxAttempts'
   | 'nextAttemptAt'
@@ -186,7 +178,7 @@ export default function JobsPage() {
           {
             title: t('resource'),
             dataIndex: 'resource',
-            render: (code: string) => <Link to={`/catalog/${code}`}>{code}</Link>,
+            render: (_: string, job) => <JobResource job={job} />,
           },
           {
             title: t('jobSource'),
@@ -263,12 +255,35 @@ function JobStateCell({ job }: { job: JobFigures }) {
         </Typography.Text>
       )}
       {job.error && (
-        <Typography.Text type="danger" style={{ fontSize: 12, maxWidth: 260 }} ellipsis={{ tooltip: job.error }}>
+        <Typography.Text
+          type="danger"
+          style={{ fontSize: 12, maxWidth: 260 }}
+          ellipsis={{ tooltip: <JobErrorTip error={job.error} code={job.errorCode} /> }}
+          data-testid="job-error"
+          data-code={job.errorCode ?? undefined}
+        >
           {job.error}
         </Typography.Text>
       )}
     </Space>
   );
+}
+
+/** Why a job failed, as the hub words it in the page's language, and the error's code beneath. */
+function JobErrorTip({ error, code }: { error: string; code: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div>{error}</div>
+      {code && <div style={{ opacity: 0.7, fontSize: 12 }}>{t('technicalCode', { code })}</div>}
+    </>
+  );
+}
+
+/** A job's resource by its name, its code beneath; the code alone for a resource that is gone. */
+function JobResource({ job }: { job: Pick<JobDetail, 'id' | 'resource' | 'resourceName'> }) {
+  if (!job.resourceName) return <Link to={`/catalog/${job.resource}`}>{job.resource}</Link>;
+  return <ResourceName code={job.resource} name={job.resourceName} testId={`job-resource-${job.id}`} />;
 }
 
 /** Rows so far and rows/s; a source has no known size, so a running bar moves rather than fills. */
@@ -312,6 +327,8 @@ function JobDrawer({
   );
   const { problem, refetch } = answer;
   const job: JobDetail | null = answer.data ?? null;
+  // The quarantine names fields by their labels, their names on hover.
+  const labels = useFieldLabels(job ? [job.resource] : [])[job?.resource ?? ''] ?? {};
   // Again a second after each answer while the job may still change.
   const running = !!job && live(job);
   useEffect(() => {
@@ -336,7 +353,9 @@ function JobDrawer({
         <Space orientation="vertical" style={{ width: '100%' }}>
           <OutcomeSummary job={job} onDecided={decided} />
           <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
-            <Descriptions.Item label={t('resource')}>{job.resource}</Descriptions.Item>
+            <Descriptions.Item label={t('resource')}>
+              <JobResource job={job} />
+            </Descriptions.Item>
             <Descriptions.Item label={t('state')}>
               <JobStateCell job={job} />
             </Descriptions.Item>
@@ -397,7 +416,12 @@ function JobDrawer({
                       data-testid="job-rejects"
                       columns={[
                         { title: t('row'), dataIndex: 'row', width: 80 },
-                        { title: t('field'), dataIndex: 'field', width: 160 },
+                        {
+                          title: t('field'),
+                          dataIndex: 'field',
+                          width: 160,
+                          render: (f: string) => <Named name={labels[f] ?? f} code={f} />,
+                        },
                         { title: t('reason'), dataIndex: 'reason' },
                       ]}
                     />
@@ -433,55 +457,64 @@ function NewJobModal(props: {
   // An upload is its own department's (ingest:upload); an operator only queues loads from sources.
   const mayUpload = can(user, 'ingest:upload');
   const [mode, setMode] = useState<'upload' | 'source'>(mayUpload ? 'upload' : 'source');
-  const submit = useSubmit(async (v: SourceValues) => {
-    await ok(
+  // Each opening starts with no file chosen, and with the resource the page is filtered by; nothing
+  // of the dialog is drawn (nor its lists fetched) before its first opening.
+  const [opening, setOpening] = useState(props.open ? 1 : 0);
+  const [wasOpen, setWasOpen] = useState(props.open);
+  if (props.open !== wasOpen) {
+    setWasOpen(props.open);
+    if (props.open) setOpening((n) => n + 1);
+  }
+  useEffect(() => {
+    if (props.open && props.resource) form.setFieldsValue({ resource: props.resource });
+  }, [props.open, props.resource, form]);
+  const submit = (v: SourceValues) =>
+    ok(
       client.POST('/api/v1/ingest/jobs', {
         body: { resource: v.resource, source: specOf(v), maxAttempts: v.maxAttempts },
       }),
     );
+  const queued = () => {
     void message.success(t('jobQueued'));
-    form.resetFields();
     props.onQueued();
-  });
+  };
+  // Upload or source: the tabs head whichever the dialog shows, once.
+  const tabs = (
+    <Tabs
+      activeKey={mode}
+      onChange={(k) => setMode(k as 'upload' | 'source')}
+      items={[
+        ...(mayUpload ? [{ key: 'upload', label: <span data-testid="new-job-upload">{t('newJobUpload')}</span> }] : []),
+        { key: 'source', label: <span data-testid="new-job-source">{t('newJobSource')}</span> },
+      ]}
+    />
+  );
+  // An upload sends itself (UploadJob has its own button): the dialog shows it in place of the form.
+  const upload = mode === 'upload' && opening > 0 && (
+    <>
+      {tabs}
+      <UploadJob key={opening} resource={props.resource} onLoaded={(report) => props.onQueued(report.id)} />
+    </>
+  );
   return (
-    <Modal
+    <FormModal
       open={props.open}
       title={t('newJob')}
+      form={form}
+      onSubmit={submit}
+      onDone={queued}
       onCancel={props.onClose}
-      onOk={() => form.submit()}
-      okText={t('submit')}
-      confirmLoading={submit.busy}
       width={mode === 'upload' ? 880 : 640}
-      footer={mode === 'upload' ? null : undefined}
-      destroyOnHidden
+      problemTestId="job-problem"
+      done={upload}
+      doneFooter={[
+        <Button key="close" onClick={props.onClose}>
+          {t('close')}
+        </Button>,
+      ]}
     >
-      <Tabs
-        activeKey={mode}
-        onChange={(k) => setMode(k as 'upload' | 'source')}
-        items={[
-          ...(mayUpload
-            ? [
-                {
-                  key: 'upload',
-                  label: <span data-testid="new-job-upload">{t('newJobUpload')}</span>,
-                  children: <UploadJob resource={props.resource} onLoaded={(report) => props.onQueued(report.id)} />,
-                },
-              ]
-            : []),
-          {
-            key: 'source',
-            label: <span data-testid="new-job-source">{t('newJobSource')}</span>,
-            children: (
-              <>
-                <Form form={form} layout="vertical" onFinish={submit.run} initialValues={{ resource: props.resource }}>
-                  <SourceFields />
-                </Form>
-                {submit.problem && <ProblemAlert problem={submit.problem} testId="job-problem" />}
-              </>
-            ),
-          },
-        ]}
-      />
-    </Modal>
+      {mode === 'source' && tabs}
+      {opening > 0 && <SourceFields />}
+    </FormModal>
   );
 }

@@ -54,18 +54,21 @@ export function ThresholdText({ threshold }: { threshold: Threshold }) {
   );
 }
 
-interface OutcomeJob {
-  id: string;
-  outcome: Outcome;
-  threshold: Threshold;
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsRejected: number;
-  qualityScore: number | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  mayDecide: boolean;
-}
+/** What the outcome of a job is told from, as the job's route answers it (a listed job has the same). */
+type OutcomeJob = Pick<
+  Answer<'/api/v1/ingest/jobs/{id}'>,
+  | 'id'
+  | 'outcome'
+  | 'threshold'
+  | 'rowsRead'
+  | 'rowsLoaded'
+  | 'rowsRejected'
+  | 'qualityScore'
+  | 'decidedBy'
+  | 'decidedByName'
+  | 'decidedAt'
+  | 'mayDecide'
+>;
 
 /** The outcome of one job in words, with release and discard for whom may decide a held load. */
 export function OutcomeSummary({ job, onDecided }: { job: OutcomeJob; onDecided: () => unknown }) {
@@ -78,7 +81,8 @@ export function OutcomeSummary({ job, onDecided }: { job: OutcomeJob; onDecided:
     rejected: job.rowsRejected.toLocaleString(),
     score: job.qualityScore ?? '—',
     min: job.threshold?.minPassRate ?? '—',
-    by: job.decidedBy ?? '',
+    // Who decided, by name: the login only for an account that is gone.
+    by: job.decidedByName ?? job.decidedBy ?? '',
     at,
   });
   return (

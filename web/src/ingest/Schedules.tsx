@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { client, ok, useAction, useQuery, type Answer, type Item } from '../api';
+import { ResourceName } from '../labels';
 import { Page } from '../ui/page';
 import { FormModal } from '../ui/form-modal';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -31,24 +32,28 @@ const inZone = (iso: string | Date, timeZone = TIMEZONE) =>
 
 /**
  * The next runs of a cron expression, computed in the browser with the same library as the hub,
- * so that the person typing it sees what it means; null with the reason when it is not valid.
+ * so that the person typing it sees what it means; otherwise why it is not valid: too often, or
+ * the library's reason (in English).
  */
-function preview(cron: string): { runs: Date[] } | { error: string } {
+function preview(cron: string): { runs: Date[] } | { error: 'tooOften' | { library: string } } {
   try {
     const runs = new Cron(cron.trim(), { timezone: TIMEZONE, mode: '5-or-6-parts' }).nextRuns(3);
-    if (runs.length > 1 && runs[1]!.getTime() - runs[0]!.getTime() < 60_000)
-      return { error: 'more than once a minute' };
+    if (runs.length > 1 && runs[1]!.getTime() - runs[0]!.getTime() < 60_000) return { error: 'tooOften' };
     return { runs };
   } catch (e) {
-    return { error: (e as Error).message };
+    return { error: { library: (e as Error).message } };
   }
 }
 
 function CronHint({ cron }: { cron?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!cron?.trim()) return <span>{t('cronHint')}</span>;
   const p = preview(cron);
-  if ('error' in p) return <Typography.Text type="danger">{t('cronInvalid', { reason: p.error })}</Typography.Text>;
+  if ('error' in p) {
+    // The library words its reasons in English: an English page shows them, a Chinese one does not.
+    const reason = p.error === 'tooOften' ? t('cronTooOften') : i18n.language === 'en' ? `(${p.error.library})` : '';
+    return <Typography.Text type="danger">{t('cronInvalid', { reason })}</Typography.Text>;
+  }
   return (
     <span data-testid="cron-preview">
       {t('nextRuns')}: {p.runs.map((d) => inZone(d)).join('；')}
@@ -100,7 +105,16 @@ export default function SchedulesPage() {
         data-testid="schedules-table"
         columns={[
           { title: '#', dataIndex: 'id', width: 60 },
-          { title: t('resource'), dataIndex: 'resource', render: (c: string) => <Link to={`/catalog/${c}`}>{c}</Link> },
+          {
+            title: t('resource'),
+            dataIndex: 'resource',
+            render: (c: string, s) =>
+              s.resourceName ? (
+                <ResourceName code={c} name={s.resourceName} testId={`schedule-resource-${s.id}`} />
+              ) : (
+                <Link to={`/catalog/${c}`}>{c}</Link>
+              ),
+          },
           {
             title: t('jobSource'),
             dataIndex: 'source',
