@@ -70,6 +70,7 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'quality:report-granted': { 'zh-CN': '对授权范围内的记录报告错误', en: 'report errors in granted records' },
   'quality:report-own-record': { 'zh-CN': '对本人的记录报告错误', en: 'report errors in their own records' },
   'quality:decide': { 'zh-CN': '处理纠错', en: 'decide on a correction' },
+  'quality:read-corrections': { 'zh-CN': '查看纠错', en: 'read corrections' },
   'quality:read-all-corrections': { 'zh-CN': '查看全部纠错', en: 'read every correction' },
   'quality:read-own-corrections': { 'zh-CN': '查看本人的纠错', en: 'read their own corrections' },
 };

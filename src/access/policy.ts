@@ -119,7 +119,9 @@ export const POLICY = {
   'quality:report-granted': [other('consumer', 'officer')],
   'quality:report-own-record': [self('citizen')],
   'quality:decide': [own('officer')],
-  // Operators and auditors watch every correction (masked); others see those they are party to.
+  // Anyone signed in reads the corrections they are party to (the service narrows the list); a key
+  // shown in clear is a recorded read. Operators and auditors watch every correction (masked).
+  'quality:read-corrections': [any(...EVERY_ROLE)],
   'quality:read-all-corrections': [any('operator', 'auditor')],
   'quality:read-own-corrections': [self('citizen')],
 } as const satisfies Record<string, readonly Grant[]>;

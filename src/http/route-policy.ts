@@ -30,16 +30,33 @@ export type TargetSource =
  */
 export type RoutePolicy =
   | { public: true }
-  | { account: true }
-  | { action: Action | readonly Action[]; target: TargetSource; hides?: true; deniedAs?: 'SHR_NO_GRANT' };
+  | { account: true; recorded?: true }
+  | {
+      action: Action | readonly Action[];
+      target: TargetSource;
+      hides?: true;
+      deniedAs?: 'SHR_NO_GRANT';
+      recorded?: true;
+    };
+
+/** What a rule may add: see RoutePolicy, and `recorded` below. */
+interface RuleMarks {
+  hides?: true;
+  deniedAs?: 'SHR_NO_GRANT';
+  /**
+   * The answer can hold personal or non-open data, so the handler reads it through share's one
+   * recorded read (src/share/recorded-read.ts). The authorization matrix test fails on a route
+   * not marked so whose answer holds a citizen ID in clear, and the recorded-read test drives
+   * every route marked so and counts its ledger entries.
+   */
+  recorded?: true;
+}
 
 const open = { public: true } as const;
 const account = { account: true } as const;
-const rule = (
-  action: Action | readonly Action[],
-  target: TargetSource = 'none',
-  more: { hides?: true; deniedAs?: 'SHR_NO_GRANT' } = {},
-) => ({ action, target, ...more }) as const;
+const rule = (action: Action | readonly Action[], target: TargetSource = 'none', more: RuleMarks = {}) =>
+  ({ action, target, ...more }) as const;
+const recorded = { recorded: true } as const;
 
 /**
  * Every HTTP operation of the hub, keyed "METHOD /path/{param}" as the OpenAPI document names it.
@@ -84,7 +101,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/catalog/resources/{code}/versions': rule('catalog:read', 'resource'),
   'GET /api/v1/catalog/resources/{code}/versions/{version}': rule('catalog:read', 'resource'),
   // Without `key` a page of the provider's records; with `key` one subject, as the data services answer.
-  'GET /api/v1/catalog/resources/{code}/records': rule('records:browse', 'resource'),
+  'GET /api/v1/catalog/resources/{code}/records': rule('records:browse', 'resource', recorded),
   'GET /api/v1/catalog/data-elements': rule('catalog:read'),
   'POST /api/v1/catalog/suggest': rule('catalog:read'),
   'GET /api/v1/catalog/template.xlsx': rule('catalog:read'),
@@ -114,11 +131,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // Lists the named connections the caller may use (ingest:use-connection, each by its owner).
   'GET /api/v1/ingest/connections': account,
 
-  'GET /api/v1/base/{kind}/subjects/{key}': rule('base:read-subjects', 'subject'),
+  'GET /api/v1/base/{kind}/subjects/{key}': rule('base:read-subjects', 'subject', recorded),
   'GET /api/v1/base/labels': rule('base:read'),
   'PUT /api/v1/base/labels/{code}': rule('base:govern'),
-  'GET /api/v1/base/labels/{code}/members': rule('base:read-subjects'),
-  'GET /api/v1/base/conflicts': rule('base:read-subjects'),
+  'GET /api/v1/base/labels/{code}/members': rule('base:read-subjects', 'none', recorded),
+  'GET /api/v1/base/conflicts': rule('base:read-subjects', 'none', recorded),
   'POST /api/v1/base/conflicts/{id}/resolve': rule('base:review'),
   'POST /api/v1/base/conflicts/{id}/dismiss': rule('base:review'),
   'GET /api/v1/base/authority': rule('base:read'),
@@ -135,11 +152,15 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/purposes/': rule('purpose:read'),
   'POST /api/v1/purposes/': rule('purpose:manage'),
 
-  'GET /api/v1/services/': rule('service:list'),
+  // In the demo, each service's sample key is a real subject's: a recorded read of that subject.
+  'GET /api/v1/services/': rule('service:list', 'none', recorded),
   'POST /api/v1/services/': rule('service:publish', 'resource'),
   'GET /api/v1/services/{code}/openapi.json': rule('service:list'),
-  'GET /api/v1/services/{code}/records': rule('records:lookup', 'none', { deniedAs: 'SHR_NO_GRANT' }),
-  'POST /api/v1/services/{code}/records/batch': rule('records:lookup', 'none', { deniedAs: 'SHR_NO_GRANT' }),
+  'GET /api/v1/services/{code}/records': rule('records:lookup', 'none', { deniedAs: 'SHR_NO_GRANT', ...recorded }),
+  'POST /api/v1/services/{code}/records/batch': rule('records:lookup', 'none', {
+    deniedAs: 'SHR_NO_GRANT',
+    ...recorded,
+  }),
   'GET /api/v1/monitoring/usage': rule('monitoring:read'),
   'GET /api/v1/monitoring/alerts': rule('monitoring:read'),
   'POST /api/v1/monitoring/alerts/{id}/acknowledge': rule('alerts:acknowledge'),
@@ -167,10 +188,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
     'resource',
   ),
   // Every correction for operators and auditors; those the caller reported, answers for or is the subject of otherwise.
-  'GET /api/v1/corrections': account,
-  'GET /api/v1/corrections/{id}': account,
-  'POST /api/v1/corrections/{id}/accept': rule('quality:decide', 'correction', { hides: true }),
-  'POST /api/v1/corrections/{id}/reject': rule('quality:decide', 'correction', { hides: true }),
+  'GET /api/v1/corrections': rule('quality:read-corrections', 'none', recorded),
+  'GET /api/v1/corrections/{id}': rule('quality:read-corrections', 'none', recorded),
+  // The decision's own ledger entry names the subject whose key the answer shows.
+  'POST /api/v1/corrections/{id}/accept': rule('quality:decide', 'correction', { hides: true, ...recorded }),
+  'POST /api/v1/corrections/{id}/reject': rule('quality:decide', 'correction', { hides: true, ...recorded }),
   'GET /api/v1/quality/indicators': rule('quality:indicators'),
 
   'GET /api/v1/ledger/head': open,

@@ -36,6 +36,7 @@ export const READ_OPS = [
   'base.subject',
   'base.members',
   'base.conflicts',
+  'correction.view',
 ] as const;
 export type ReadOp = (typeof READ_OPS)[number];
 

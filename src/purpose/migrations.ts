@@ -2,6 +2,8 @@ import type { ModuleMigrations } from '../db/index.js';
 
 /** Lowercase letters, digits and `_`: safe in a URL, a log line and a ledger entry as it is. */
 export const PURPOSE_CODE = '^[a-z][a-z0-9_]{1,39}$';
+/** The system purpose under which providers and operators browse, check and correct their data. */
+export const GOVERNANCE = 'data_governance';
 
 export const purposeMigrations: ModuleMigrations = {
   module: 'purpose',

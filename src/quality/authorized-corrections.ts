@@ -1,5 +1,7 @@
 import { authorize, isAllowed, type Actor } from '../access/index.js';
 import { HubError } from '../kernel/index.js';
+import { GOVERNANCE } from '../purpose/index.js';
+import { recordedRead, type ReadLedger, type Subject } from '../share/index.js';
 import type { Correction, Reporter, Viewer } from './correction-view.js';
 import {
   rejectReason,
@@ -18,6 +20,7 @@ export class AuthorizedCorrections {
     private readonly corrections: Corrections,
     /** A citizen account's own ID number; null for other accounts. */
     private readonly citizenIdOf: (actor: Actor) => Promise<string | null>,
+    private readonly ledger: ReadLedger,
   ) {}
 
   async report(actor: Actor | null, input: CorrectionInput): Promise<Correction> {
@@ -44,16 +47,46 @@ export class AuthorizedCorrections {
   }
 
   async get(actor: Actor | null, id: number): Promise<Correction> {
-    return this.corrections.get(await this.viewer(signedIn(actor)), id);
+    const viewer = await this.viewer(signedIn(actor));
+    const [one] = await this.shown(viewer, async () => [await this.corrections.get(viewer, id)]);
+    return one!;
   }
 
   async list(actor: Actor | null, filter: CorrectionFilter = {}): Promise<CorrectionPage> {
-    return this.corrections.list(await this.viewer(signedIn(actor)), filter);
+    const viewer = await this.viewer(signedIn(actor));
+    let page: CorrectionPage | undefined;
+    await this.shown(viewer, async () => (page = await this.corrections.list(viewer, filter)).items);
+    return page!;
   }
 
   /** Work that needs no caller: flagging overdue corrections. */
   flagOverdue(now?: Date): Promise<number> {
     return this.corrections.flagOverdue(now);
+  }
+
+  /**
+   * Corrections read through share's recorded read: a record key shown in clear (to its provider,
+   * its reporter or its subject) is a read of that subject, one ledger entry each before the
+   * answer leaves; a page showing none is one entry for the page.
+   */
+  private shown(viewer: Viewer, fetch: () => Promise<Correction[]>): Promise<Correction[]> {
+    const request = {
+      actor: viewer.actor,
+      action: 'quality:read-corrections' as const,
+      op: 'correction.view' as const,
+      resource: 'quality:corrections',
+      purpose: GOVERNANCE,
+      subjects: null,
+    };
+    return recordedRead(this.ledger, request, {
+      admit: async () => ({ context: null }),
+      fetch,
+      // Masked already, as each viewer may see it (correction-view.ts).
+      mask: (items) => items,
+      rows: (items) => items.length,
+      subjectsOf: (items) =>
+        items.filter((c) => !c.masked).map((c): Subject => ({ key: c.key, resource: c.resource.code })),
+    });
   }
 
   /** Only the provider's data officers decide; a correction the caller may not see is a 404 first. */

@@ -44,6 +44,7 @@ export class QualityService {
     this.corrections = new AuthorizedCorrections(
       new Corrections(database, { ...deps, now: this.now }),
       deps.citizenIdOf,
+      deps.ledger,
     );
     this.ruleSets = new RuleSets(database, { ...deps, now: this.now });
     this.authorizedRuleSets = new AuthorizedRuleSets(this.ruleSets, deps.catalog);

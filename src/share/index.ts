@@ -5,7 +5,15 @@ export { DataServices, serviceCodeOf, serviceOpenApi, type DataService } from '.
 export { Usage, ANOMALY } from './usage.js';
 export { Monitoring, type UsagePoint, type Alert } from './monitoring.js';
 export { maskValue, projectRecord } from './masking.js';
-export { recordedRead, type Admission, type ReadRequest, type ReadSteps, type Refusal } from './recorded-read.js';
+export {
+  recordedRead,
+  type Admission,
+  type ReadLedger,
+  type ReadRequest,
+  type ReadSteps,
+  type Refusal,
+  type Subject,
+} from './recorded-read.js';
 export { AuthorizedDemands } from './authorized-demands.js';
 export { AuthorizedMonitoring } from './authorized-monitoring.js';
 export { AuthorizedServices, type CallableService } from './authorized-services.js';

@@ -2,6 +2,9 @@ import { actionLabel, isAllowed, type Action, type Actor, type Target } from '..
 import { HubError, digestJson, msg } from '../kernel/index.js';
 import type { Ledger, ReadOp, ShareReadEntry } from '../ledger/index.js';
 
+/** What of the ledger a recorded read uses. */
+export type ReadLedger = Pick<Ledger, 'append' | 'subjectTag' | 'suite'>;
+
 /** What is read, for the policy and for the ledger entry. */
 export interface ReadRequest {
   actor: Actor | null;
@@ -13,12 +16,18 @@ export interface ReadRequest {
   resource: string;
   purpose: string;
   /** The data subjects' identifiers, each on its own entry so its citizen finds it; null for a page. */
-  subjects: string[] | null;
+  subjects: Subject[] | null;
   /** The label whose members are read (base.members). */
   label?: string;
   /** The problem a policy denial answers with; ACC_FORBIDDEN when not given. */
   forbidden?: (actor: Actor) => HubError;
 }
+
+/**
+ * A subject read: its identifier, or with the resource it was read from where one read spans
+ * several (a list of corrections), so that its entry names that resource rather than the read's.
+ */
+export type Subject = string | { key: string; resource: string };
 
 /** A refusal past the policy: a missing grant, a purpose it does not allow, an exhausted quota. */
 export interface Refusal {
@@ -52,7 +61,7 @@ export interface ReadSteps<A, R, T> {
    * The subjects of an answer known only once read (a page, a filter, a sample): one entry each,
    * so each citizen finds the read; a page that returned no one is one entry without a subject.
    */
-  subjectsOf?: (raw: R) => string[];
+  subjectsOf?: (raw: R) => Subject[];
   /** Errors of `fetch` that mean "no such subject": recorded as `not_found`, then rethrown. */
   notFound?: (error: unknown) => boolean;
 }
@@ -66,7 +75,11 @@ type Outcome = Pick<ShareReadEntry, 'outcome' | 'reason' | 'grant' | 'fields' | 
  * returns — a refusal is appended before its problem is thrown. The entries of one read are
  * appended together, so they share the ledger's group commit with every other read in flight.
  */
-export async function recordedRead<A, R, T>(ledger: Ledger, req: ReadRequest, steps: ReadSteps<A, R, T>): Promise<T> {
+export async function recordedRead<A, R, T>(
+  ledger: ReadLedger,
+  req: ReadRequest,
+  steps: ReadSteps<A, R, T>,
+): Promise<T> {
   const actor = req.actor;
   if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
   if (!isAllowed(actor, req.action, req.target)) {
@@ -98,7 +111,7 @@ export async function recordedRead<A, R, T>(ledger: Ledger, req: ReadRequest, st
   return value;
 }
 
-async function record(ledger: Ledger, actor: Actor, req: ReadRequest, outcome: Outcome): Promise<void> {
+async function record(ledger: ReadLedger, actor: Actor, req: ReadRequest, outcome: Outcome): Promise<void> {
   const entry: Omit<ShareReadEntry, 'v' | 'subject'> = {
     kind: 'share.read',
     op: req.op,
@@ -117,13 +130,19 @@ async function record(ledger: Ledger, actor: Actor, req: ReadRequest, outcome: O
   if (outcome.rows !== undefined) entry.rows = outcome.rows;
   if (outcome.resultDigest !== undefined) entry.resultDigest = outcome.resultDigest;
   const subjects = req.subjects;
+  const of = (s: Subject) =>
+    typeof s === 'string'
+      ? { ...entry, subject: ledger.subjectTag(s) }
+      : { ...entry, resource: s.resource, subject: ledger.subjectTag(s.key) };
   // One subject, the data service's usual call: no array of promises to wait on.
-  if (subjects?.length === 1) return void (await ledger.append({ ...entry, subject: ledger.subjectTag(subjects[0]!) }));
+  if (subjects?.length === 1) return void (await ledger.append(of(subjects[0]!)));
   await Promise.all(
-    (subjects ?? [null]).map((s) => ledger.append({ ...entry, subject: s === null ? null : ledger.subjectTag(s) })),
+    subjects === null ? [ledger.append({ ...entry, subject: null })] : subjects.map((s) => ledger.append(of(s))),
   );
 }
 
-function nonEmpty(subjects: string[]): string[] | null {
-  return subjects.length > 0 ? [...new Set(subjects)] : null;
+/** The subjects read, each once; null when there were none (one entry for the page). */
+function nonEmpty(subjects: Subject[]): Subject[] | null {
+  const once = new Map(subjects.map((s) => [typeof s === 'string' ? s : `${s.resource}\0${s.key}`, s]));
+  return once.size > 0 ? [...once.values()] : null;
 }

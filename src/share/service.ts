@@ -3,7 +3,7 @@ import { checkValue, type CatalogService, type Field, type Resource } from '../c
 import type { Database, Kysely } from '../db/index.js';
 import { HubError, invalid, writeCsv, msg } from '../kernel/index.js';
 import type { Ledger, ReadOp } from '../ledger/index.js';
-import type { Purposes } from '../purpose/index.js';
+import { GOVERNANCE, type Purposes } from '../purpose/index.js';
 import type { RecordStore } from '../records/index.js';
 import { Grants, type ActiveGrant, type Grant, type GrantInput } from './grants.js';
 import { projectRecord } from './masking.js';
@@ -59,7 +59,6 @@ export interface Visibility {
 /** Sensitivity from which an operator, who is not the data's owner, sees a field masked. */
 const OPERATOR_MASK_FROM = 3;
 /** The purpose of paging through one's own (or, for operators, any) resource's records. */
-const GOVERNANCE = 'data_governance';
 /** What the demo's sample key is read for: showing a caller a key its service answers. */
 const SAMPLE = 'service_sample';
 /** Keys in one batch call. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAllowed, ROLES, type Actor, type Role, type Target } from '../../src/access/index.js';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
 import { checkRoutePolicy, ROUTE_POLICY, type RoutePolicy, type TargetSource } from '../../src/http/route-policy.js';
-import { createLogger } from '../../src/kernel/index.js';
+import { checkCitizenId, createLogger } from '../../src/kernel/index.js';
 import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -55,6 +55,8 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
   const pools = new Map<TargetSource, Fixture[]>();
   let operations: string[] = [];
   let personKey = '';
+  /** The URL and body of the last request sent, for the clear-ID check. */
+  let lastSent = '';
 
   beforeAll(async () => {
     if (engine.skip) return;
@@ -234,6 +236,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     const query = spec.query
       ? `?${new URLSearchParams(Object.entries(spec.query).map(([k, v]): [string, string] => [k, String(v)]))}`
       : '';
+    lastSent = `${url}${query} ${payload instanceof Buffer ? payload.toString() : JSON.stringify(payload ?? '')}`;
     return app.inject({ method, url: url + query, headers, ...(payload === undefined ? {} : { payload }) });
   }
 
@@ -303,10 +306,25 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
           : (res.statusCode === 403 && code === refusal) || (c.expected === 'hidden' && res.statusCode === 404);
       if (!ok)
         wrong.push(`${c.op} as ${c.role} (${c.scope}): expected ${c.expected}, got ${res.statusCode} ${code ?? ''}`);
+      // Personal data leaves only through the recorded read: a route not marked so shows no citizen ID
+      // in clear, but for the caller's own and one the request itself carried.
+      const own = c.role === 'citizen' ? pools.get('subject')![0]!.value : undefined;
+      const leaked =
+        res.statusCode < 300 && !('recorded' in c.policy)
+          ? clearCitizenIds(res.body).filter((id) => id !== own && !lastSent.includes(id))
+          : [];
+      if (leaked.length > 0) wrong.push(`${c.op} as ${c.role} (${c.scope}): citizen ID in clear, not a recorded read`);
     }
     expect(wrong).toEqual([]);
   });
 });
+
+/** The valid 18-digit citizen IDs in a text, standing alone (not inside a longer hex or digit run). */
+function clearCitizenIds(text: string): string[] {
+  return [...text.matchAll(/(?<![\dA-Za-z])\d{17}[\dX](?![\dA-Za-z])/g)]
+    .map((m) => m[0])
+    .filter((id) => checkCitizenId(id).ok);
+}
 
 describe('the route policy check', () => {
   it('stops an app from starting with a route that has no rule, or a rule whose route is gone', async () => {

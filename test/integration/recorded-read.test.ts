@@ -1,6 +1,7 @@
 import { sql } from '../../src/db/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
+import { ROUTE_POLICY } from '../../src/http/route-policy.js';
 import { checkCitizenId, createLogger, makeCitizenId } from '../../src/kernel/index.js';
 import { readEntry, type ShareReadEntry } from '../../src/ledger/index.js';
 import { SEEDED_PASSWORD, engines } from '../databases.js';
@@ -12,9 +13,25 @@ const RESOURCE = 'JNGAJ-0001';
 const P = 'social_assistance';
 const NOT_GRANTED = 'statistics';
 
+/** The operations src/http/route-policy.ts marks `recorded`: the routes whose answers hold personal data. */
+const MARKED = Object.entries(ROUTE_POLICY)
+  .filter(([, p]) => 'recorded' in p)
+  .map(([op]) => op);
+
+/** The marked operation a request goes to. */
+function operationOf(method: string, url: string): string | undefined {
+  const path = url.split('?')[0]!;
+  return MARKED.find((op) => {
+    const [m, template] = op.split(' ') as [string, string];
+    const pattern = template.replace(/\{\w+\}/g, '[^/]+').replace(/\/$/, '/?');
+    return m === method && new RegExp(`^${pattern}$`).test(path);
+  });
+}
+
 /**
  * Every HTTP route that returns personal or non-open data goes through share's one recorded read:
- * each is driven here, and the ledger must grow by exactly one `share.read` entry per subject it
+ * each route marked `recorded` in the route policy is driven here (the last case checks that none
+ * is left out), and the ledger must grow by exactly one `share.read` entry per subject it
  * returned, one per key of a refused keyed read, and one for a refused page.
  */
 describe.each(engines())('the recorded read on $name', (engine) => {
@@ -22,6 +39,8 @@ describe.each(engines())('the recorded read on $name', (engine) => {
   let app: App;
   const tokens: Record<string, string> = {};
   let keys: string[] = [];
+  /** The marked operations the cases below drove. */
+  const driven = new Set<string>();
 
   beforeAll(async () => {
     if (engine.skip) return;
@@ -37,14 +56,18 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     }
     const page = await call('officer', 'GET', `/api/v1/catalog/resources/${RESOURCE}/records?page=1&pageSize=3`);
     keys = page.json().items.map((r: { citizen_id: string }) => r.citizen_id);
+    driven.clear();
   });
   afterAll(async () => {
     await app?.close();
     await hub?.close();
   });
 
-  const call = (user: string, method: 'GET' | 'POST', url: string, payload?: object) =>
-    app.inject({ method, url, payload, headers: { authorization: `Bearer ${tokens[user]}` } });
+  const call = (user: string, method: 'GET' | 'POST', url: string, payload?: object) => {
+    const op = operationOf(method, url);
+    if (op) driven.add(op);
+    return app.inject({ method, url, payload, headers: { authorization: `Bearer ${tokens[user]}` } });
+  };
 
   /** Runs a request and returns its status and the share.read entries it appended. */
   async function recorded(request: () => ReturnType<typeof call>) {
@@ -138,6 +161,69 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     expect(reads.every((r) => r.op === 'base.conflicts' && r.outcome === 'allowed')).toBe(true);
   });
 
+  it.skipIf(engine.skip)('a page of a label’s members: one entry per member shown', async () => {
+    const { res, reads } = await recorded(() =>
+      call('auditor', 'GET', '/api/v1/base/labels/elderly/members?pageSize=3'),
+    );
+    expect(res.statusCode).toBe(200);
+    const shown = (res.json().items as unknown[]).length;
+    expect(reads).toHaveLength(Math.max(shown, 1));
+    expect(reads.every((r) => r.op === 'base.members' && r.label === 'elderly')).toBe(true);
+  });
+
+  it.skipIf(engine.skip)('corrections: one entry per key shown in clear, with its resource', async () => {
+    const filed = await call('consumer', 'POST', '/api/v1/corrections', {
+      resource: RESOURCE,
+      key: keys[2],
+      field: 'name',
+      claimedValue: '旧名',
+      proposedValue: '新名',
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const id = filed.json().id as number;
+
+    // The provider's officer sees the keys of its resources' corrections.
+    const listed = await recorded(() => call('officer', 'GET', '/api/v1/corrections?state=open'));
+    expect(listed.res.statusCode).toBe(200);
+    const items = listed.res.json().items as Array<{ key: string; masked: boolean; resource: { code: string } }>;
+    const plain = items.filter((c) => !c.masked);
+    expect(plain.map((c) => c.key)).toContain(keys[2]);
+    expect(listed.reads.map((r) => [r.resource, r.subject]).sort()).toEqual(
+      [...new Map(plain.map((c) => [`${c.resource.code} ${c.key}`, [c.resource.code, tag(c.key)]])).values()].sort(),
+    );
+    expect(listed.reads.every((r) => r.op === 'correction.view' && r.outcome === 'allowed')).toBe(true);
+
+    // An auditor watches them all, masked: one entry for the page, naming no one.
+    const watched = await recorded(() => call('auditor', 'GET', `/api/v1/corrections/${id}`));
+    expect(watched.res.json()).toMatchObject({ masked: true });
+    expect(watched.reads).toMatchObject([{ op: 'correction.view', subject: null }]);
+
+    // The reporter's organization reads the one it filed.
+    const own = await recorded(() => call('consumer', 'GET', `/api/v1/corrections/${id}`));
+    expect(own.reads).toMatchObject([{ op: 'correction.view', resource: RESOURCE, subject: tag(keys[2]!) }]);
+
+    // Deciding shows the key too; the decision's own entry names its subject, and nothing else is appended.
+    for (const [step, body] of [
+      ['reject', { reason: '经核实无误' }],
+      ['accept', {}],
+    ] as const) {
+      const next = await call('consumer', 'POST', '/api/v1/corrections', {
+        resource: RESOURCE,
+        key: keys[2],
+        field: 'name',
+        claimedValue: '旧名',
+        proposedValue: step,
+      });
+      const before = await hub.ledger.size();
+      const res = await call('officer', 'POST', `/api/v1/corrections/${next.json().id}/${step}`, body);
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = await hub.ledger.entries(before, await hub.ledger.size());
+      expect(rows.map((r) => readEntry(r.entry))).toMatchObject([
+        { kind: 'quality.correction.changed', action: step, subject: tag(keys[2]!) },
+      ]);
+    }
+  });
+
   it.skipIf(engine.skip)('refusals: one entry per key of a keyed read, one for a page', async () => {
     const purpose = await recorded(() =>
       call('consumer', 'GET', `/api/v1/services/${PERSON}/records?purpose=${NOT_GRANTED}&key=${keys[0]}`),
@@ -159,5 +245,9 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     const base = await recorded(() => call('consumer', 'GET', `/api/v1/base/person/subjects/${keys[0]}`));
     expect(base.res.statusCode).toBe(403);
     expect(base.reads).toMatchObject([{ op: 'base.subject', outcome: 'denied', subject: tag(keys[0]!) }]);
+  });
+
+  it.skipIf(engine.skip)('has driven every route the route policy marks as recorded', () => {
+    expect([...driven].sort()).toEqual([...MARKED].sort());
   });
 });
