@@ -1,16 +1,15 @@
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   haveChromium,
   login,
-  OUT,
   PHONE,
   pick,
   settled,
   startBrowserCity,
   type BrowserCity,
   type WatchedPage,
+  shot,
 } from './harness.js';
 
 const OWN_PASSWORD = 'own-choice-2026';
@@ -81,7 +80,7 @@ describe.skipIf(!haveChromium)('account administration in Chromium', () => {
     const oneTime = (await operator.getByTestId('one-time-password').innerText()).trim();
     await settled(operator);
     expect(await overflow(operator)).toBeLessThanOrEqual(0);
-    await operator.screenshot({ path: join(OUT, 'admin-users-phone.png'), fullPage: true });
+    await shot(operator, 'admin-users-phone.png', { fullPage: true });
 
     await operator.goto(`${city.url}/admin/orgs`);
     await operator.getByTestId('orgs-table').getByText('济南市公安局').first().waitFor();

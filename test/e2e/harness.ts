@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
@@ -71,6 +71,18 @@ export async function startBrowserCity(): Promise<BrowserCity> {
     await hub.close();
     throw e;
   }
+}
+
+/**
+ * A screenshot into test-output/ for people to look at, taken only when QDH_SCREENSHOTS is set
+ * (`npm run test:screens`): no test reads it, and dozens of full-page captures cost minutes of
+ * the run on a two-core machine.
+ */
+export async function shot(page: Page, file: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  if (!process.env.QDH_SCREENSHOTS) return;
+  const path = join(OUT, file);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path, ...opts });
 }
 
 /** A page whose uncaught errors and console errors are collected, for a test to fail on. */
@@ -148,7 +160,12 @@ export async function settled(page: Page): Promise<void> {
  */
 export async function pick(page: Page, testId: string, text: string) {
   const select = page.getByTestId(testId);
-  const chosen = select.locator('.ant-select-selection-item', { hasText: text });
+  // antd 6 shows a single select's value in -content-value (as text of -content-has-value when it
+  // has a search box), a multiple one's in -selection-item.
+  const chosen = select.locator(
+    '.ant-select-content-value, .ant-select-content-has-value, .ant-select-selection-item',
+    { hasText: text },
+  );
   const open = page.locator('.ant-select-dropdown:visible');
   for (let attempt = 1; attempt <= 3; attempt++) {
     // A retry opens the dropdown only if it closed: a click on an open one would close it.

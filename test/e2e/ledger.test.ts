@@ -1,16 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 import {
   DESKTOP,
   haveChromium,
   login,
-  OUT,
   PHONE,
   pick,
   settled,
   startBrowserCity,
   type BrowserCity,
+  shot,
 } from './harness.js';
 
 const PERSON = 'DS-JNGAJ-0001';
@@ -103,7 +102,7 @@ describe.skipIf(!haveChromium)('the ledger page in Chromium', () => {
       await settled(page);
       const width = (await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as number[];
       expect(width[0], `${name}: the page is wider than the window`).toBeLessThanOrEqual(width[1]!);
-      await page.screenshot({ path: join(OUT, `ledger-auditor-${name}.png`), fullPage: true });
+      await shot(page, `ledger-auditor-${name}.png`, { fullPage: true });
       expect(page.problems).toEqual([]);
       await page.close();
     }

@@ -1,16 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   haveChromium,
   login,
-  OUT,
   PHONE,
   pick,
   startBrowserCity,
   type BrowserCity,
   type WatchedPage,
   apiAs,
+  shot,
 } from './harness.js';
 
 const PERSON = 'JNGAJ-0001'; // 人口基础信息, provided by 市公安局 (the `officer`)
@@ -55,7 +54,7 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
       await expect.poll(() => about.innerText()).toContain('企业登记信息');
       expect(await about.innerText()).toContain('市场监督管理局');
       await bank.getByTestId('demand-field-name').waitFor();
-      await bank.screenshot({ path: join(OUT, `share-apply-${viewport.width}.png`) });
+      await shot(bank, `share-apply-${viewport.width}.png`);
       if (viewport === DESKTOP) {
         await bank.getByTestId('demand-field-name').check();
         await pick(bank, 'demand-purposes', '统计分析');
@@ -115,7 +114,7 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
     await pick(ops, 'assign-org', '济南市人力资源和社会保障局');
     await ops.getByTestId('assign-ok').click();
     await expect.poll(() => ops.getByTestId(`demand-assigned-${demand.id}`).innerText()).toContain('人力资源');
-    await ops.screenshot({ path: join(OUT, 'share-assigned.png') });
+    await shot(ops, 'share-assigned.png');
 
     // …and the department finds it in its tasks: clicking the row opens the demand to answer.
     for (const viewport of [DESKTOP, PHONE]) {
@@ -128,7 +127,7 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
       if (viewport === DESKTOP) {
         await rsj.getByTestId(`demand-fulfil-${demand.id}`).click();
         await rsj.getByTestId('fulfil-resource').waitFor();
-        await rsj.screenshot({ path: join(OUT, 'share-fulfil.png') });
+        await shot(rsj, 'share-fulfil.png');
         await rsj.keyboard.press('Escape');
       }
     }
@@ -139,7 +138,7 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
     await expect
       .poll(() => auditor.getByTestId('indicator-definitions').innerText())
       .toContain('已发布资源 ÷ 已登记资源');
-    await auditor.screenshot({ path: join(OUT, 'share-indicators-390.png'), fullPage: true });
+    await shot(auditor, 'share-indicators-390.png', { fullPage: true });
 
     for (const page of pages) expect(page.problems, page.url()).toEqual([]);
   }, 240_000);

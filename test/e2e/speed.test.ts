@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED_PASSWORD as PASSWORD } from '../databases.js';
-import { DESKTOP, haveChromium, login, OUT, PHONE, settled, startBrowserCity, type BrowserCity } from './harness.js';
+import { DESKTOP, haveChromium, login, PHONE, settled, startBrowserCity, type BrowserCity, shot } from './harness.js';
 
 const PERSON = 'DS-JNGAJ-0001';
 
@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)('speed and watermark tracing in Chromium', () => 
       await settled(page);
       const width = (await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as number[];
       expect(width[0], `${name}: the page is wider than the window`).toBeLessThanOrEqual(width[1]!);
-      await page.screenshot({ path: join(OUT, `watermark-auditor-${name}.png`), fullPage: true });
+      await shot(page, `watermark-auditor-${name}.png`, { fullPage: true });
       expect(page.problems).toEqual([]);
       await page.close();
     }

@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   haveChromium,
   login,
-  OUT,
   PHONE,
   startBrowserCity,
   type BrowserCity,
   type WatchedPage,
+  shot,
 } from './harness.js';
 
 /**
@@ -62,7 +61,6 @@ describe.skipIf(!haveChromium)('page sweep: every role, every page, desktop and 
   let city: BrowserCity;
   beforeAll(async () => {
     city = await startBrowserCity();
-    mkdirSync(join(OUT, 'phone'), { recursive: true });
   });
   afterAll(async () => {
     await city?.close();
@@ -92,7 +90,7 @@ describe.skipIf(!haveChromium)('page sweep: every role, every page, desktop and 
           }
           if (name === 'phone') {
             const file = `${role}${what.replace(/[^\w-]+/g, '_')}.png`;
-            await page.screenshot({ path: join(OUT, 'phone', file), fullPage: true });
+            await shot(page, join('phone', file), { fullPage: true });
           }
         };
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../../src/kernel/index.js';
 import { ANOMALY } from '../../src/share/index.js';
 import { SEEDED_PASSWORD as PASSWORD, SEEDED_PEOPLE } from '../databases.js';
-import { haveChromium, login as loginAs, OUT, pick, settled, startBrowserCity, type BrowserCity } from './harness.js';
+import { haveChromium, login as loginAs, pick, settled, startBrowserCity, type BrowserCity, shot } from './harness.js';
 
 /** The web app in headless Chromium against a hub started in-process with the demo city. */
 describe.skipIf(!haveChromium)('web app in Chromium', () => {
@@ -32,10 +32,10 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const text = await table.innerText();
     expect(text).toMatch(/\d{17}[\dX]/);
     expect(text).toMatch(/[\u4e00-\u9fa5]{2,}/);
-    await page.screenshot({ path: join(OUT, 'resource.png'), fullPage: true });
+    await shot(page, 'resource.png', { fullPage: true });
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.getByTestId('fields-table').innerText()).toMatch('Sensitivity');
-    await page.screenshot({ path: join(OUT, 'resource-en.png') });
+    await shot(page, 'resource-en.png');
     await page.close();
   });
 
@@ -63,7 +63,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await expect.poll(() => result.innerText()).toMatch(key);
     expect(await result.innerText()).not.toContain(first.phone);
     expect(await page.getByTestId('records-table').count()).toBe(0);
-    await page.screenshot({ path: join(OUT, 'consumer-lookup.png') });
+    await shot(page, 'consumer-lookup.png');
     await page.close();
   });
 
@@ -72,13 +72,13 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.getByTestId('menu-ledger').click();
     const entries = page.getByTestId('ledger-entries');
     await entries.locator('tbody tr.ant-table-row').first().waitFor();
-    await page.screenshot({ path: join(OUT, 'ledger.png'), fullPage: true });
+    await shot(page, 'ledger.png', { fullPage: true });
     await page.getByTestId('ledger-search').locator('input').fill('0');
     await page.getByTestId('ledger-search').locator('input').press('Enter');
     await page.getByTestId('verify-0').waitFor();
     await entries.locator('[data-testid^="verify-"]').first().click();
     await expect.poll(() => page.getByTestId('verify-result').innerText()).toMatch(/已验证/);
-    await page.screenshot({ path: join(OUT, 'ledger.png') });
+    await shot(page, 'ledger.png');
     await page.close();
   });
   it('searches the catalog and shows the facet counts of what matched', async () => {
@@ -96,7 +96,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.getByTestId('facet-provider-JNGAJ').click();
     await expect.poll(() => page.url()).toContain('provider=JNGAJ');
     await expect.poll(() => table.innerText()).toContain('人口基础信息');
-    await page.screenshot({ path: join(OUT, 'catalog.png'), fullPage: true });
+    await shot(page, 'catalog.png', { fullPage: true });
     await page.close();
   });
 
@@ -122,7 +122,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // A sensitivity-4 field makes the suggestion "important"; "general" then needs a reason.
     await expect.poll(() => officer.getByTestId('level-suggestion').innerText()).toContain('重要');
     await officer.getByTestId('level-reason').fill('仅登记犬只数量，身份号码仅作主键');
-    await officer.screenshot({ path: join(OUT, 'register.png'), fullPage: true });
+    await shot(officer, 'register.png', { fullPage: true });
     await officer.getByTestId('reg-submit').click();
     await officer.waitForURL(/\/catalog\/JNGAJ-\d{4,}$/);
     const code = new URL(officer.url()).pathname.split('/').pop()!;
@@ -135,7 +135,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const row = operator.locator('tr', { has: operator.getByTestId(`review-${code}`) });
     await expect.poll(() => row.innerText()).toContain(name);
     expect(await row.getByTestId('flag-open-with-sensitive-fields').count()).toBe(1);
-    await operator.screenshot({ path: join(OUT, 'review.png'), fullPage: true });
+    await shot(operator, 'review.png', { fullPage: true });
     await operator.getByTestId(`return-${code}`).click();
     await operator.getByTestId('return-text').fill(reason);
     await operator.getByTestId('return-ok').click();
@@ -159,13 +159,13 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.getByTestId('asset-map-chart').locator('canvas').first().waitFor();
     await expect.poll(() => page.getByTestId('asset-map-counts').innerText()).toMatch(/数据资源\s*[1-9]/);
     await settled(page); // the force layout moves the nodes until it cools
-    await page.screenshot({ path: join(OUT, 'asset-map.png'), fullPage: true });
+    await shot(page, 'asset-map.png', { fullPage: true });
     await page.getByTestId('menu-indicators').click();
     await page.getByTestId('indicators-chart').locator('canvas').first().waitFor();
     await page.getByTestId('indicators-table').locator('tbody tr.ant-table-row').first().waitFor();
     await expect.poll(() => page.getByTestId('indicator-index').innerText()).toMatch(/\d/);
     await settled(page); // the bars grow in
-    await page.screenshot({ path: join(OUT, 'indicators.png'), fullPage: true });
+    await shot(page, 'indicators.png', { fullPage: true });
     await page.close();
   });
 
@@ -195,7 +195,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await consumer.getByTestId('demand-purpose').fill('低保对象参保状态核验');
     await consumer.getByTestId('demand-volume').fill('每月约 2000 条');
     await consumer.getByTestId('demand-frequency').fill('每日');
-    await consumer.screenshot({ path: join(OUT, 'demand-form.png') });
+    await shot(consumer, 'demand-form.png');
     await consumer.getByTestId('demand-submit').click();
     const created = consumer.getByTestId('demand-created');
     await expect.poll(() => created.innerText()).toContain('待确认');
@@ -213,7 +213,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await expect.poll(() => row.innerText()).toContain('济南市民政局');
     expect(await row.getByTestId(`due-${id}-confirm`).innerText()).toContain(due);
     expect(await row.innerText()).toContain('险种');
-    await officer.screenshot({ path: join(OUT, 'demands.png'), fullPage: true });
+    await shot(officer, 'demands.png', { fullPage: true });
     await row.getByTestId(`demand-confirm-${id}`).click();
     await expect.poll(() => row.getByTestId('demand-state').innerText()).toBe('已确认待发布');
     expect(await row.getByTestId(`due-${id}-publish`).innerText()).toMatch(
@@ -240,7 +240,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const headers = await result.locator('thead th').allInnerTexts();
     expect(headers.map((h) => h.trim())).toEqual(['公民身份号码', '险种']);
     expect(await result.innerText()).toMatch(/养老保险/);
-    await consumer.screenshot({ path: join(OUT, 'services.png'), fullPage: true });
+    await shot(consumer, 'services.png', { fullPage: true });
     await consumer.getByTestId('console-raw-tab').click();
     const raw = JSON.parse(await consumer.getByTestId('console-raw').innerText()) as {
       items: Array<Record<string, unknown>>;
@@ -289,7 +289,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await expect.poll(() => page.getByTestId('monitoring-charts').innerText()).toContain('调用次数');
     await page.getByTestId('chart-rows').locator('canvas').first().waitFor();
     await settled(page); // the bars grow in
-    await page.screenshot({ path: join(OUT, 'monitoring.png'), fullPage: true });
+    await shot(page, 'monitoring.png', { fullPage: true });
     const ack = alerts.locator('[data-testid^="ack-"]').first();
     await ack.click();
     await expect.poll(() => alerts.innerText()).toContain('auditor 已确认');
@@ -306,7 +306,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await table.locator('[data-testid^="job-detail-"]').first().click();
     await expect.poll(() => page.getByTestId('job-drawer').innerText()).toMatch(/demo:[\s\S]*质量得分/);
     await settled(page); // the drawer slides in
-    await page.screenshot({ path: join(OUT, 'ingest-jobs.png'), fullPage: true });
+    await shot(page, 'ingest-jobs.png', { fullPage: true });
     await page.goto(`${running.url}/ingest/schedules`);
     await page.getByTestId('new-schedule').click();
     await page.getByTestId('schedule-cron').fill('0 2 * * *');
@@ -346,7 +346,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // Clicking the last load's point (the grid is inset 48 px left and right, 40 px at the top) opens its job,
     // with the quality report in a tab of the drawer.
     await settled(page); // the line draws in: its points take clicks once drawn
-    await page.screenshot({ path: join(OUT, 'ingest-quality.png'), fullPage: true });
+    await shot(page, 'ingest-quality.png', { fullPage: true });
     const box = (await chart.boundingBox())!;
     const x = box.x + 48 + ((box.width - 96) * (trend.length - 0.5)) / trend.length;
     await page.mouse.click(x, box.y + 40);
@@ -355,7 +355,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.getByTestId('quality-fields-chart').locator('canvas').first().waitFor();
     await expect.poll(() => page.getByTestId('quality-pass-rate').innerText()).toMatch(/质检合格率\s*100 %/);
     await settled(page); // the drawer slides in, the bars grow
-    await page.screenshot({ path: join(OUT, 'ingest-quality-report.png') });
+    await shot(page, 'ingest-quality-report.png');
     await page.close();
   });
 
@@ -395,7 +395,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(await by('联系电话')).toBe('已保存');
     expect(await by('zjhm')).toBe('已保存');
     await expect.poll(() => upload.isEnabled()).toBe(true);
-    await page.screenshot({ path: join(OUT, 'ingest-mapping.png') });
+    await shot(page, 'ingest-mapping.png');
     await upload.click();
     const first = page.getByTestId('jobs-table').locator('tbody tr.ant-table-row').first();
     await expect.poll(() => first.innerText()).toMatch(/upload:mapping-e2e\.csv[\s\S]*全部入库[\s\S]*入库 1 · 拒收 0/);
