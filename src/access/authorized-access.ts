@@ -2,7 +2,7 @@ import { checkCitizenId, HubError, invalid, msg } from '../kernel/index.js';
 import type { Ledger, NewEntry } from '../ledger/index.js';
 import type { Account, AccountFilter, Accounts, OrganizationRow } from './accounts.js';
 import type { Actor } from './actor.js';
-import { authorize } from './authorize.js';
+import { authorize, isAllowed } from './authorize.js';
 import type { LoginSource } from './login-throttle.js';
 import type { OfficerService, Officers, Task } from './officers.js';
 import { oneTimePassword } from './password-rules.js';
@@ -70,7 +70,10 @@ export class AuthorizedAccess {
   /** The open tasks of the caller's organization (operators: also those addressed to the platform). */
   inbox(actor: Actor | null): Promise<Task[]> {
     authorize(actor, 'tasks:read');
-    return this.officerService.inbox(actor);
+    return this.officerService.inbox({
+      org: actor.org?.code ?? null,
+      platform: isAllowed(actor, 'tasks:read-platform'),
+    });
   }
 
   officers(actor: Actor | null, org: string): Promise<Officers> {

@@ -15,7 +15,7 @@ export { permissionsOf, type Permissions } from './permissions.js';
 export { hasRole, type Actor } from './actor.js';
 export { FREE_FAILURES, type LoginSource } from './login-throttle.js';
 export { ROLES, ORG_KINDS, type Role, type OrgKind } from './tables.js';
-export { OfficerService, type Officers, type Task } from './officers.js';
+export { OfficerService, type Officers, type Task, type TaskScope } from './officers.js';
 export {
   AuthorizedAccess,
   type AccountPatch,

@@ -1,13 +1,19 @@
 import { sql, type Database, type Kysely } from '../db/index.js';
-import { HubError, chinaDate, invalid, msg } from '../kernel/index.js';
-import type { Actor } from './actor.js';
-import { isAllowed } from './authorize.js';
+import { chinaDate, invalid, msg } from '../kernel/index.js';
 import type { AccessTables } from './tables.js';
 
 export interface Officers {
   org: string;
   chief: { username: string; displayName: string } | null;
   stewards: Array<{ username: string; displayName: string }>;
+}
+
+/** Whose open tasks an inbox shows, as the permission layer found it (AuthorizedAccess). */
+export interface TaskScope {
+  /** The caller's organization; null for an account without one. */
+  org: string | null;
+  /** Also the tasks addressed to the platform, to no organization (operators). */
+  platform: boolean;
 }
 
 export interface Task {
@@ -103,11 +109,9 @@ export class OfficerService {
       .execute();
   }
 
-  /** The open tasks of the caller's organization; operators also see those addressed to the platform. */
-  async inbox(actor: Actor | null): Promise<Task[]> {
-    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
-    const org = actor.org?.code ?? '';
-    const operator = isAllowed(actor, 'tasks:read-platform');
+  /** The open tasks of the scope's organization, and with `platform` those addressed to the platform. */
+  async inbox(scope: TaskScope): Promise<Task[]> {
+    const org = scope.org ?? '';
     const rows = await this.db
       .selectFrom('access.task')
       .select([
@@ -122,7 +126,7 @@ export class OfficerService {
       ])
       .where('state', '=', 'open')
       .where((eb) =>
-        operator ? eb.or([eb('org_code', 'is', null), eb('org_code', '=', org)]) : eb('org_code', '=', org),
+        scope.platform ? eb.or([eb('org_code', 'is', null), eb('org_code', '=', org)]) : eb('org_code', '=', org),
       )
       .orderBy('due_date')
       .orderBy('id')

@@ -8,6 +8,7 @@ import {
   AuthorizedServices,
   DemandService,
   ShareService,
+  recordSight,
   shareMigrations,
 } from '../share/index.js';
 import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
@@ -199,6 +200,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     await purposes.start();
     const share = new ShareService(db, access, catalog, records, ledger, purposes, {
       watermarkSecret: await access.secret('watermark'),
+      sight: recordSight,
     });
     await share.start();
     const demands = new AuthorizedDemands(

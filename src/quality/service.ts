@@ -1,4 +1,4 @@
-import { authorize, type Actor } from '../access/index.js';
+import type { Actor } from '../access/index.js';
 import type { Resource } from '../catalog/index.js';
 import type { Database, Kysely } from '../db/index.js';
 import { chinaDate } from '../kernel/index.js';
@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger/index.js';
 import type { RecordStore } from '../records/index.js';
 import { makeChecker, type CheckerOptions, type RowChecker } from './checker.js';
 import { AuthorizedCorrections } from './authorized-corrections.js';
+import { AuthorizedIndicators } from './authorized-indicators.js';
 import { Corrections, type CorrectionDeps, type CorrectionFilter, type CorrectionInput } from './corrections.js';
 import { correctionIndicators, type QualityIndicators } from './indicators.js';
 import { AuthorizedRuleSets } from './authorized-rule-sets.js';
@@ -34,6 +35,7 @@ export class QualityService {
   private readonly corrections: AuthorizedCorrections;
   private readonly ruleSets: RuleSets;
   private readonly authorizedRuleSets: AuthorizedRuleSets;
+  private readonly authorizedIndicators: AuthorizedIndicators;
 
   constructor(
     database: Database,
@@ -48,6 +50,7 @@ export class QualityService {
     );
     this.ruleSets = new RuleSets(database, { ...deps, now: this.now });
     this.authorizedRuleSets = new AuthorizedRuleSets(this.ruleSets, deps.catalog);
+    this.authorizedIndicators = new AuthorizedIndicators(() => this.indicators());
   }
 
   /** The current rule set of a resource. Callers decide who may read it (the catalog entry's readers). */
@@ -123,7 +126,6 @@ export class QualityService {
 
   /** The indicators as a caller asks for them (the policy's quality:indicators), for HTTP and CLI alike. */
   indicatorsFor(actor: Actor | null): Promise<QualityIndicators> {
-    authorize(actor, 'quality:indicators');
-    return this.indicators();
+    return this.authorizedIndicators.read(actor);
   }
 }

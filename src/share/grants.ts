@@ -1,4 +1,4 @@
-import { authorize, isAllowed, type AccessService, type Actor } from '../access/index.js';
+import type { AccessService, Actor } from '../access/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import { sql, type Database, type Kysely, type Selectable, type Transaction } from '../db/index.js';
 import { HubError, invalid, msg } from '../kernel/index.js';
@@ -54,6 +54,14 @@ export interface ActiveGrant {
   ratePerSecond: number | null;
 }
 
+/** Which grants a caller sees, as the permission layer found it (AuthorizedGrants). */
+export interface GrantScope {
+  /** The caller's organization; null for an account without one. */
+  org: string | null;
+  /** Every grant (operators and auditors); otherwise those the organization gives or receives. */
+  all: boolean;
+}
+
 const CHANNEL = 'share_grant';
 /** A safety net only: changes are heard at once through NOTIFY. */
 const CACHE_MS = 60_000;
@@ -95,20 +103,11 @@ export class Grants {
     await this.stopListening?.();
   }
 
-  async create(actor: Actor | null, input: GrantInput): Promise<Grant> {
-    authorize(actor, 'grant:manage');
-    return this.insert(actor, input);
-  }
-
   /**
-   * The grant a published demand carries. The demand's workflow has already decided who may
-   * take that step (the provider's officer or an operator), so no operator role is asked here.
+   * Makes a grant. Who may is the permission layer's finding (AuthorizedGrants): an operator, or
+   * the workflow of the demand the grant carries (`demandId`, `also`).
    */
-  forDemand(by: Actor, input: GrantInput & { demandId: number; also?: AlsoInGrant }): Promise<Grant> {
-    return this.insert(by, input);
-  }
-
-  private async insert(actor: Actor, input: GrantInput & { also?: AlsoInGrant }): Promise<Grant> {
+  async create(by: Actor, input: GrantInput & { also?: AlsoInGrant }): Promise<Grant> {
     const resource = await this.catalog.get(input.resource);
     if (resource.publishedAt === null) {
       throw new HubError('SHR_NOT_PUBLISHED', msg('share.notPublishedGrant', { code: resource.code }));
@@ -133,7 +132,6 @@ export class Grants {
     const purposes = (await this.purposes.require(input.purposes, 'purposes')).map((p) => p.code);
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && !(expiresAt.getTime() > Date.now())) throw invalid('expiresAt', msg('kernel.mustBeFuture'));
-    const by = actor.username;
     // The grant and its ledger entry commit together: a process killed in between leaves neither.
     const id = await this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -148,7 +146,7 @@ export class Grants {
           daily_quota: input.dailyQuota ?? null,
           rate_per_second: input.ratePerSecond ?? null,
           demand_id: input.demandId ?? null,
-          created_by: actor.userId,
+          created_by: by.userId,
           revoked_at: null,
           suspended_at: null,
         })
@@ -166,7 +164,7 @@ export class Grants {
           purposes,
           expiresAt: expiresAt?.toISOString() ?? null,
           dailyQuota: input.dailyQuota ?? null,
-          actor: by,
+          actor: by.username,
           at: new Date().toISOString(),
         },
       ]);
@@ -178,12 +176,10 @@ export class Grants {
   }
 
   /** Suspends, resumes or revokes; revoked is final. Takes effect on the next call in every process. */
-  async change(actor: Actor | null, id: number, action: 'suspend' | 'resume' | 'revoke'): Promise<Grant> {
-    authorize(actor, 'grant:manage');
+  async change(by: Actor, id: number, action: 'suspend' | 'resume' | 'revoke'): Promise<Grant> {
     const from: GrantState[] =
       action === 'resume' ? ['suspended'] : action === 'suspend' ? ['active'] : ['active', 'suspended'];
     const to: GrantState = action === 'resume' ? 'active' : action === 'suspend' ? 'suspended' : 'revoked';
-    const by = actor.username;
     // The change and its ledger entry commit together: a process killed in between leaves neither.
     const changed = await this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -200,7 +196,7 @@ export class Grants {
       if (row) {
         await announce(trx, row.consumer_org, row.resource_code);
         await this.ledger.appendWithin(trx, [
-          { kind: 'share.grant.changed', action, grant: id, actor: by, at: new Date().toISOString() },
+          { kind: 'share.grant.changed', action, grant: id, actor: by.username, at: new Date().toISOString() },
         ]);
       }
       return row;
@@ -227,12 +223,11 @@ export class Grants {
     return (await this.describe([row]))[0]!;
   }
 
-  /** Operators and auditors see every grant; an organization sees those it gives or receives. */
-  async list(actor: Actor | null): Promise<Grant[]> {
-    if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
+  /** Every grant, or those the scope's organization gives or receives. */
+  async list(scope: GrantScope): Promise<Grant[]> {
     let q = this.db.selectFrom('share.grant').selectAll().orderBy('id', 'desc');
-    if (!isAllowed(actor, 'grant:list-all')) {
-      const org = actor.org?.code ?? '';
+    if (!scope.all) {
+      const org = scope.org ?? '';
       q = q.where((eb) => eb.or([eb('consumer_org', '=', org), eb('resource_code', 'like', `${org}-%`)]));
     }
     return this.describe(await q.execute());

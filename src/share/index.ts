@@ -1,6 +1,8 @@
 export { shareMigrations } from './migrations.js';
-export { ShareService, MAX_BATCH, type Lookup, type Visibility } from './service.js';
-export { Grants, type Grant, type GrantInput, type ActiveGrant } from './grants.js';
+export { ShareService, MAX_BATCH, type Lookup, type Sight, type Visibility } from './service.js';
+export { recordSight } from './record-sight.js';
+export { Grants, type Grant, type GrantInput, type GrantScope, type ActiveGrant } from './grants.js';
+export { AuthorizedGrants } from './authorized-grants.js';
 export { DataServices, serviceCodeOf, serviceOpenApi, type DataService } from './services.js';
 export { Usage, ANOMALY } from './usage.js';
 export { Monitoring, type UsagePoint, type Alert } from './monitoring.js';

@@ -1,10 +1,11 @@
-import { isAllowed, type AccessService, type Actor } from '../access/index.js';
+import type { AccessService, Actor } from '../access/index.js';
 import { checkValue, type CatalogService, type Field, type Resource } from '../catalog/index.js';
 import type { Database, Kysely } from '../db/index.js';
 import { HubError, invalid, writeCsv, msg } from '../kernel/index.js';
 import type { Ledger, ReadOp } from '../ledger/index.js';
 import { GOVERNANCE, type Purposes } from '../purpose/index.js';
 import type { RecordStore } from '../records/index.js';
+import { AuthorizedGrants } from './authorized-grants.js';
 import { Grants, type ActiveGrant, type Grant, type GrantInput } from './grants.js';
 import { projectRecord } from './masking.js';
 import { recordedRead, type Admission, type Refusal } from './recorded-read.js';
@@ -56,6 +57,13 @@ export interface Visibility {
   active?: ActiveGrant;
 }
 
+/**
+ * How much of a resource's records a caller sees before any grant, as the access policy decides
+ * it (record-sight.ts, given to ShareService by the hub): every field (the resource's provider),
+ * every field with the sensitive ones masked (operators), or only what a grant gives.
+ */
+export type Sight = 'all' | 'masked' | 'granted';
+
 /** Sensitivity from which an operator, who is not the data's owner, sees a field masked. */
 const OPERATOR_MASK_FROM = 3;
 /** The purpose of paging through one's own (or, for operators, any) resource's records. */
@@ -85,13 +93,16 @@ function noGrant(actor: Actor, resource: Resource): HubError {
  * to the ledger (a denial too), count — in `read` below, so no route has a copy of it.
  */
 export class ShareService {
-  readonly grants: Grants;
+  /** Grants as callers reach them: the access policy asked first (authorized-grants.ts). */
+  readonly grants: AuthorizedGrants;
   readonly services: DataServices;
   readonly usage: Usage;
   readonly monitoring: Monitoring;
   /** The key of the bulk exports' watermarks (docs/watermark.md); the same in every process. */
   readonly watermarkSecret: Uint8Array;
   private readonly exportsDb: Kysely<ShareTables>;
+  private readonly grantStore: Grants;
+  private readonly sight: (actor: Actor, provider: string) => Sight;
 
   constructor(
     database: Database,
@@ -100,10 +111,17 @@ export class ShareService {
     private readonly records: RecordStore,
     private readonly ledger: Ledger,
     private readonly purposes: Purposes,
-    opts: { now?: () => Date; watermarkSecret: Uint8Array },
+    opts: {
+      now?: () => Date;
+      watermarkSecret: Uint8Array;
+      /** The access policy's answer to how much of a provider's records an actor sees (record-sight.ts). */
+      sight: (actor: Actor, provider: string) => Sight;
+    },
   ) {
     this.watermarkSecret = opts.watermarkSecret;
-    this.grants = new Grants(database, access, catalog, ledger, purposes);
+    this.sight = opts.sight;
+    this.grantStore = new Grants(database, access, catalog, ledger, purposes);
+    this.grants = new AuthorizedGrants(this.grantStore);
     this.services = new DataServices(database, catalog);
     this.usage = new Usage(database, opts.now);
     this.monitoring = new Monitoring(database);
@@ -111,14 +129,14 @@ export class ShareService {
   }
 
   async start(): Promise<void> {
-    await this.grants.start();
+    await this.grantStore.start();
     await this.services.start();
     this.usage.start();
   }
 
   async stop(): Promise<void> {
     await this.usage.stop();
-    await this.grants.stop();
+    await this.grantStore.stop();
   }
 
   createGrant(actor: Actor | null, input: GrantInput): Promise<Grant> {
@@ -430,15 +448,16 @@ export class ShareService {
   /** Which fields the caller sees, and which of them masked; undefined when nothing is granted. */
   async visibility(actor: Actor, resource: Resource): Promise<Visibility | undefined> {
     const all = new Set(resource.fields.map((f) => f.name));
-    if (isAllowed(actor, 'records:read-all-fields', { ownerOrg: resource.provider.code })) {
+    const sight = this.sight(actor, resource.provider.code);
+    if (sight === 'all') {
       return { visible: all, masked: new Set(), grant: null, purposes: null };
     }
-    if (isAllowed(actor, 'records:read-masked-fields')) {
+    if (sight === 'masked') {
       const masked = resource.fields.filter((f) => f.sensitivity >= OPERATOR_MASK_FROM).map((f) => f.name);
       return { visible: all, masked: new Set(masked), grant: null, purposes: null };
     }
     if (!actor.org) return undefined;
-    const grant = await this.grants.active(actor.org.code, resource.code);
+    const grant = await this.grantStore.active(actor.org.code, resource.code);
     if (!grant) return undefined;
     return {
       visible: grant.fields,

@@ -92,7 +92,7 @@ describe.each(engines())('demands on $name', (engine) => {
   });
 
   const as = (name: string) => actors[name]!;
-  const inbox = async (user: string) => hub.officers.inbox(as(user));
+  const inbox = async (user: string) => hub.authorizedAccess.inbox(as(user));
   const task = async (user: string, kind: string, ref: string) =>
     (await inbox(user)).filter((t) => t.kind === kind && t.ref === ref);
   const step = (d: Demand, name: 'confirm' | 'publish') => d.steps.find((s) => s.step === name);

@@ -70,7 +70,7 @@ describe.each(engines())('quality on $name', (engine) => {
 
   const as = (name: string) => actors[name]!;
   const task = async (user: string, kind: string, ref: string) =>
-    (await hub.officers.inbox(as(user))).filter((t) => t.kind === kind && t.ref === ref);
+    (await hub.authorizedAccess.inbox(as(user))).filter((t) => t.kind === kind && t.ref === ref);
   const ledgerTail = async (n: number) => {
     const size = await hub.ledger.size();
     return (await hub.ledger.entries(Math.max(0, size - n), size)).map(
