@@ -3,16 +3,17 @@ import type { Command } from 'commander';
 import { DEFAULT_LANGUAGE, HubError, detailIn, isHubError, problemReasonIn } from '../kernel/index.js';
 import { readCatalogWorkbook, writeCatalogCsv, writeCatalogWorkbook, type ListQuery } from '../catalog/index.js';
 import type { Hub } from '../hub/index.js';
+import { ACTS_AS_HOLDER, HOLDER_VIEWER } from './holder.js';
 
 type OpenHub = (flags: { data?: string }) => Promise<Hub>;
 
 /**
- * `qdh catalog import|export|search`: the same spreadsheet round trip and search as the API,
- * for an administrator on the server (who already holds the database, so sees every entry).
+ * `qdh catalog import|export|search`: the same spreadsheet round trip and search as the API.
+ * Import registers as the officer named by `--as`, through the policy; export and search act as
+ * the holder of the server (holder.ts), who already holds the database, so see every entry.
  */
 export function registerCatalogCommands(program: Command, open: OpenHub): void {
   const catalog = program.command('catalog').description('the data resource catalog');
-  const ADMIN = { org: null, all: true };
 
   catalog
     .command('import')
@@ -53,10 +54,11 @@ export function registerCatalogCommands(program: Command, open: OpenHub): void {
     .option('-q, --q <words>', 'search words')
     .option('--provider <code>', 'provider organization')
     .option('-d, --data <dir>', 'PGlite data directory')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action(async (flags: { out: string; format: string; q?: string; provider?: string; data?: string }) => {
       if (!['xlsx', 'csv'].includes(flags.format)) throw new Error('--format is xlsx or csv');
       await withHub(open, flags, async (hub) => {
-        const resources = await hub.catalog.listAll({ q: flags.q, provider: flags.provider }, ADMIN);
+        const resources = await hub.catalog.listAll({ q: flags.q, provider: flags.provider }, HOLDER_VIEWER);
         const body = flags.format === 'csv' ? writeCatalogCsv(resources) : await writeCatalogWorkbook(resources);
         writeFileSync(flags.out, body);
         console.log(`wrote ${resources.length} resource(s) to ${flags.out}`);
@@ -72,6 +74,7 @@ export function registerCatalogCommands(program: Command, open: OpenHub): void {
     .option('--share-type <type>', 'unconditional, conditional or none')
     .option('-n, --limit <n>', 'rows to show', '20')
     .option('-d, --data <dir>', 'PGlite data directory')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action(
       async (
         words: string,
@@ -84,7 +87,7 @@ export function registerCatalogCommands(program: Command, open: OpenHub): void {
             level: flags.level,
             shareType: flags.shareType,
           };
-          const result = await hub.catalog.list({ ...query, pageSize: Number(flags.limit) || 20 }, ADMIN);
+          const result = await hub.catalog.list({ ...query, pageSize: Number(flags.limit) || 20 }, HOLDER_VIEWER);
           for (const r of result.items) {
             console.log(
               `${r.code.padEnd(12)} ${r.name}  [${r.provider.name} · ${r.shareType} · ${r.openType} · ${r.level} · ${r.status}]`,

@@ -5,7 +5,6 @@ import { SingleBar } from 'cli-progress';
 import { Value } from 'typebox/value';
 import type { Hub } from '../hub/index.js';
 import {
-  checkSource,
   formatOf,
   JobQueue,
   namedConnections,
@@ -15,6 +14,7 @@ import {
   type SourceSpec,
   type ValidateProgress,
 } from '../ingest/index.js';
+import { ACTS_AS_HOLDER } from './holder.js';
 
 type OpenHub = (flags: { data?: string }) => Promise<Hub>;
 
@@ -61,8 +61,9 @@ function sourceOptions(cmd: Command): Command {
 /**
  * `qdh ingest`: a file with a progress bar (rows/s, ETA from bytes read), or a database or HTTP
  * source run once; `qdh ingest schedule …` manages the schedules that the hub's workers run.
- * The command line is run by whoever holds the server: sources here skip the host list, but
- * a password still never goes on the command line (it would sit in the job and in `ps`).
+ * A load or a schedule is the `--as` officer's, who must be allowed it as through the API
+ * (hub.ingestScope). The command line is run by whoever holds the server: sources here skip the
+ * host list, but a password still never goes on the command line (it would sit in the job and in `ps`).
  */
 export function registerIngestCommands(program: Command, open: OpenHub): void {
   // `ingest` and `ingest schedule add` share option names (-r, --source-db …): each command's
@@ -96,8 +97,10 @@ export function registerIngestCommands(program: Command, open: OpenHub): void {
   registerScheduleCommands(ingest, open);
 }
 
+/** A file loaded now, as an upload to POST /api/v1/ingest/jobs: the `--as` officer's, if it may upload. */
 async function runFile(hub: Hub, file: string, flags: IngestFlags): Promise<JobReport> {
-  const resource = await hub.catalog.get(flags.resource);
+  const actor = await hub.access.actorOf(flags.as);
+  const resource = await hub.ingestScope.resource(actor, 'ingest:upload', flags.resource);
   const size = statSync(file).size;
   const input = createReadStream(file);
   const bar = new SingleBar({
@@ -111,7 +114,7 @@ async function runFile(hub: Hub, file: string, flags: IngestFlags): Promise<JobR
     bar.update(input.bytesRead, { rows: p.rowsRead, speed: rate(p.rowsRead, t0) });
   try {
     const report = await hub.ingest.runFile(resource, input, {
-      createdBy: await hub.access.findUserId(flags.as),
+      createdBy: actor.userId,
       source: `cli:${basename(file)}`,
       format: formatOf(file),
       snapshot: flags.snapshot ?? false,
@@ -126,10 +129,14 @@ async function runFile(hub: Hub, file: string, flags: IngestFlags): Promise<JobR
   }
 }
 
-/** A source run once, in this process; the job is held from the hub's workers, which check hosts. */
+/**
+ * A source run once, in this process; the job is held from the hub's workers, which check hosts.
+ * The `--as` officer must be allowed it as a source job queued through the API (ingest:run).
+ */
 async function runSource(hub: Hub, spec: SourceSpec, flags: IngestFlags): Promise<JobReport> {
-  checkSource(spec, { trusted: true });
-  const resource = await hub.catalog.get(flags.resource);
+  const actor = await hub.access.actorOf(flags.as);
+  const resource = await hub.ingestScope.resource(actor, 'ingest:run', flags.resource);
+  hub.ingestScope.checkSource(actor, spec, { trusted: true });
   const queue = new JobQueue(
     hub.db,
     { run: (r, rows, o) => hub.ingest.run(r, rows, o), resource: (c) => hub.catalog.get(c) },
@@ -138,7 +145,7 @@ async function runSource(hub: Hub, spec: SourceSpec, flags: IngestFlags): Promis
   const id = await queue.enqueue({
     resource: resource.code,
     spec,
-    createdBy: await hub.access.findUserId(flags.as),
+    createdBy: actor.userId,
     hold: true,
   });
   // A source has no size to measure against: rows and rows/s, no ETA.
@@ -223,6 +230,7 @@ function registerScheduleCommands(ingest: Command, open: OpenHub): void {
     .description('schedules, newest first')
     .option('-r, --resource <code>')
     .option('-d, --data <dir>', 'PGlite data directory')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action((flags: { resource?: string; data?: string }) =>
       withHub(flags, async (hub) => {
         const items = await hub.schedules.list({ resources: flags.resource ? [flags.resource] : undefined });
@@ -255,10 +263,12 @@ function registerScheduleCommands(ingest: Command, open: OpenHub): void {
     ) => {
       const spec = specOf(flags);
       if (!spec) throw new InvalidArgumentError('give --source-db, --source-http or --connection');
-      // Scheduled jobs run on the hub's workers, which check hosts as the API does.
-      checkSource(spec);
       return withHub(flags, async (hub) => {
-        const resource = await hub.catalog.get(flags.resource);
+        // As POST /api/v1/ingest/schedules: the `--as` officer may schedule the resource's loads and
+        // use the connection. Hosts are checked as the API checks them: the hub's workers run the jobs.
+        const actor = await hub.access.actorOf(flags.as);
+        const resource = await hub.ingestScope.resource(actor, 'ingest:schedule', flags.resource);
+        hub.ingestScope.checkSource(actor, spec);
         printSchedule(
           await hub.schedules.create({
             resource: resource.code,
@@ -267,7 +277,7 @@ function registerScheduleCommands(ingest: Command, open: OpenHub): void {
             timezone: flags.timezone,
             maxAttempts: flags.maxAttempts,
             enabled: !flags.disabled,
-            createdBy: await hub.access.findUserId(flags.as),
+            createdBy: actor.userId,
           }),
         );
       });
@@ -277,6 +287,7 @@ function registerScheduleCommands(ingest: Command, open: OpenHub): void {
     .command('remove <id>')
     .description('remove a schedule (its jobs stay)')
     .option('-d, --data <dir>', 'PGlite data directory')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action((id: string, flags: { data?: string }) =>
       withHub(flags, async (hub) => {
         await hub.schedules.remove(int(id));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { verifyLedger, type Ledger, type LedgerTables } from '../ledger/index.js';
 import type { Kysely } from '../db/index.js';
+import { ACTS_AS_HOLDER } from './holder.js';
 
 export interface LedgerHandle {
   ledger: Ledger;
@@ -16,6 +17,7 @@ export function registerLedgerCommands(program: Command, open: () => Promise<Led
   ledger
     .command('verify')
     .description('recompute the whole tree from storage and check every signed tree head')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action(async () => {
       const handle = await open();
       try {
@@ -47,6 +49,7 @@ export function registerLedgerCommands(program: Command, open: () => Promise<Led
     .option('--index <n>', 'inclusion proof of this entry', Number)
     .option('--tree-size <n>', 'in the tree of this size (default: the latest head)', Number)
     .option('--consistency <sizes...>', 'consistency proof between two tree sizes')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action(async (flags: { index?: number; treeSize?: number; consistency?: string[] }) => {
       const handle = await open();
       try {

@@ -10,6 +10,7 @@ import { registerAdminCommands } from './admin.js';
 import { registerBackupCommands, refuseHeldRestore } from './backup.js';
 import { registerBaseCommands } from './base.js';
 import { registerCatalogCommands } from './catalog.js';
+import { ACTS_AS_HOLDER } from './holder.js';
 import { registerIngestCommands } from './ingest.js';
 import { registerKeysCommands } from './keys.js';
 import { registerLedgerCommands } from './ledger.js';
@@ -118,6 +119,8 @@ program
     }
   });
 
+// `user add` acts as the holder of the server (holder.ts), unchecked: it makes the first operator
+// of a fresh install, before anyone exists to act as. `user create --as OPERATOR` is the checked way.
 program
   .command('user')
   .description('manage users')
@@ -129,6 +132,7 @@ program
   .option('-n, --name <displayName>')
   .option('--citizen-id <id>', 'for citizen accounts: their ID number')
   .option('-d, --data <dir>', 'PGlite data directory')
+  .addHelpText('after', ACTS_AS_HOLDER)
   .action(
     async (flags: {
       username: string;

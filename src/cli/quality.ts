@@ -4,6 +4,7 @@ import type { Actor } from '../access/index.js';
 import type { Hub } from '../hub/index.js';
 import { formatOf, parseSource, type SavedMapping } from '../ingest/index.js';
 import type { Correction, CorrectionIndicators, QualityRule, RuleSet } from '../quality/index.js';
+import { ACTS_AS_HOLDER } from './holder.js';
 
 type OpenHub = (flags: { data?: string }) => Promise<Hub>;
 type Flags = { as: string; data?: string };
@@ -63,10 +64,13 @@ export function asUser<A extends unknown[], F extends { as?: string; data?: stri
   };
 }
 
+/** `--as`, required; or optional, the command acting as the holder of the server without it (holder.ts). */
 const userOptions = (cmd: Command, required = true) =>
   (required
     ? cmd.requiredOption('--as <username>', 'the user acting')
-    : cmd.option('--as <username>', 'act as this user (default: an administrator on the server)')
+    : cmd
+        .option('--as <username>', 'act as this user (default: the holder of the server)')
+        .addHelpText('after', ACTS_AS_HOLDER)
   ).option('-d, --data <dir>', 'PGlite data directory');
 
 /**
@@ -95,7 +99,9 @@ export function registerQualityCommands(program: Command, open: OpenHub): void {
     asUser(open, async (hub, actor, flags: Flags & { baseVersion?: number }, code: string, file: string) => {
       const body = readJson(file) as QualityRule[] | { rules?: unknown; baseVersion?: number } | null;
       const [rules, base] = Array.isArray(body) || !body ? [body, undefined] : [body.rules, body.baseVersion];
-      printRules(await hub.quality.setRules(code, rules, actor, flags.baseVersion ?? base));
+      // As PUT /resources/{code}/quality-rules: a resource the user may not read is not found.
+      const resource = await hub.authorizedCatalog.read(actor, code);
+      printRules(await hub.quality.setRules(resource.code, rules, actor, flags.baseVersion ?? base));
     }),
   );
   registerCorrectionCommands(program, open);
@@ -170,7 +176,7 @@ function registerCorrectionCommands(program: Command, open: OpenHub): void {
     false,
   ).action(
     asUser(open, async (hub, actor) => {
-      // Without --as the CLI acts as the server's administrator, as everywhere else.
+      // Without --as the CLI acts as the holder of the server (holder.ts), as everywhere else.
       const { cityWide, byProvider } = await (actor ? hub.quality.indicatorsFor(actor) : hub.quality.indicators());
       const row = (name: string, i: CorrectionIndicators) => [
         name,
@@ -214,7 +220,7 @@ function registerMappingCommand(ingest: Command, open: OpenHub): void {
         printMapping(await hub.ingest.saveMapping(resource, pairs(f.set), actor.userId));
         return;
       }
-      // Without --as: the administrator on the server, who holds the database and so sees every entry.
+      // Without --as: the holder of the server (holder.ts), who holds the database and so sees every entry.
       const resource = actor ? await hub.ingestScope.resource(actor, 'ingest:read', code) : await hub.catalog.get(code);
       if (!f.suggest) return printMapping(await hub.ingest.savedMapping(resource.code));
       const [header, ...sample] = await firstRows(f.suggest, SAMPLE_ROWS + 1);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeCsvBytes, readCsvTable, type Identification } from '../share/index.js';
+import { ACTS_AS_HOLDER } from './holder.js';
 
 export interface WatermarkHandle {
   /** Tests a table (header first) against the hub's known exports (ShareService.identifyExport). */
@@ -20,6 +21,7 @@ export function registerWatermarkCommands(program: Command, open: () => Promise<
     .description('read the watermark of a CSV file and name the export it came from')
     .argument('<file>', 'CSV file (comma, semicolon or tab; UTF-8 or UTF-16)')
     .option('--json', 'print one JSON document instead of text')
+    .addHelpText('after', ACTS_AS_HOLDER)
     .action(async (file: string, flags: { json?: boolean }) => {
       const table = readCsvTable(decodeCsvBytes(readFileSync(file)));
       const handle = await open();

@@ -1,7 +1,7 @@
 import { authorize, isAllowed, type Actor } from '../access/index.js';
 import type { CatalogService, Resource } from '../catalog/index.js';
 import { HubError } from '../kernel/index.js';
-import { checkSource, connectionOrg, namedConnections, type SourceSpec } from './sources.js';
+import { checkSource, connectionOrg, namedConnections, type SourceContext, type SourceSpec } from './sources.js';
 
 /** What an ingest step does to a resource, as the access policy names it. */
 export type IngestAction =
@@ -53,9 +53,12 @@ export class IngestScope {
     return allowed;
   }
 
-  /** A source the caller may use: a spec that passes the checks, and a named connection it may use. */
-  checkSource(actor: Actor | null, spec: SourceSpec): void {
-    checkSource(spec);
+  /**
+   * A source the caller may use: a spec that passes the checks, and a named connection it may use.
+   * `ctx` as checkSource takes it: the command line, run by the server's holder, skips the host list.
+   */
+  checkSource(actor: Actor | null, spec: SourceSpec, ctx: SourceContext = {}): void {
+    checkSource(spec, ctx);
     if (spec.connection) authorize(actor, 'ingest:use-connection', { ownerOrg: connectionOrg(spec) });
   }
 

@@ -50,6 +50,25 @@ describe('qdh command line on an embedded database', { timeout: 180_000 }, () =>
     expect(stdout).toMatch(/row 3 citizen_id: check digit/);
   });
 
+  it('refuses a load as a user who may not upload into the resource, as the API does, and loads nothing', async () => {
+    const file = join(dir, 'refused.csv');
+    const key = makeCitizenId('370102', '1971-07-07', 21);
+    writeFileSync(file, `citizen_id,name,gender,birth_date,division\n${key},周九,男,1971-07-07,370102\n`);
+    const refused = await qdh('ingest', '--as', 'consumer', '-r', 'JNGAJ-0001', file).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/^ACC_FORBIDDEN: /m) });
+    expect((refused as { stdout: string }).stdout).not.toMatch(/loaded/);
+    const hub = await openHub({ dataDir: join(dir, 'data') });
+    try {
+      expect(await hub.ingest.lineage(await hub.catalog.get('JNGAJ-0001'), key)).toBeUndefined();
+      const { items } = await hub.jobs.list({ resources: ['JNGAJ-0001'], pageSize: 100 });
+      expect(items.map((j) => j.source)).not.toContain('cli:refused.csv');
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('searches, exports and imports the catalog, refusing a bad workbook whole', async () => {
     const found = await qdh('catalog', 'search', '人口');
     expect(found.stdout).toMatch(/JNGAJ-0001 +人口基础信息/);
