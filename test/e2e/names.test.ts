@@ -75,4 +75,27 @@ describe.skipIf(!haveChromium)('names, not codes, in Chromium', () => {
     expect(page.problems).toEqual([]);
     await page.close();
   });
+
+  it('gives a citizen a home of their own: their ID, what departments hold under it, its uses', async () => {
+    const page = await login(city, 'citizen');
+    // Which ID is theirs, its middle hidden.
+    await expect.poll(() => page.getByTestId('my-id').innerText(), WAIT).toMatch(/\d{6}\*{8}\d{3}[\dX]/);
+    // What the person base holds about them: each value by its element's name and the department by name.
+    const records = page.getByTestId('my-records');
+    await expect.poll(() => records.locator('tbody tr').count(), WAIT).toBeGreaterThan(0);
+    const held = await records.innerText();
+    expect(held).toContain('公安局');
+    expect(held).not.toMatch(ORG_CODE);
+    expect(held).not.toMatch(/\b(citizen_id|person_name|birth_date)\b/);
+    // How often their data was used (their own look above is one), and their corrections.
+    await expect.poll(() => page.getByTestId('stat-my-uses').innerText(), WAIT).toMatch(/[1-9]\d*/);
+    await page.getByTestId('stat-my-corrections').waitFor();
+    // Nothing of the platform's: no city-wide figures, no catalog.
+    for (const id of ['stat-resources', 'stat-records', 'stat-organizations', 'stat-ledgerSize'])
+      expect(await page.getByTestId(id).count(), id).toBe(0);
+    await page.getByTestId('home-mydata').click();
+    await page.getByTestId('my-accesses').waitFor();
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
 });
