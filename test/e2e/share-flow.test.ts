@@ -5,6 +5,7 @@ import {
   login,
   PHONE,
   pick,
+  settled,
   startBrowserCity,
   type BrowserCity,
   type WatchedPage,
@@ -54,6 +55,7 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
       await expect.poll(() => about.innerText()).toContain('企业登记信息');
       expect(await about.innerText()).toContain('市场监督管理局');
       await bank.getByTestId('demand-field-name').waitFor();
+      await settled(bank); // the dialog has finished zooming in before a box in it is clicked
       await shot(bank, `share-apply-${viewport.width}.png`);
       if (viewport === DESKTOP) {
         await bank.getByTestId('demand-field-name').check();
@@ -97,6 +99,9 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
       expect(openBefore).toBeGreaterThan(0);
       await officer.getByTestId(`correction-accept-${id}`).click();
       await officer.getByTestId('correction-accept-ok').click();
+      // The hub's answer first (its success message, or the dialog's problem), so that a refusal fails here in words.
+      const answered = officer.locator('.ant-message-notice, .ant-modal .ant-alert-error');
+      await expect.poll(() => answered.first().innerText()).toContain(`纠错 #${id} 已采纳`);
       await expect.poll(async () => Number(await card(officer, 'correctionOpen').innerText())).toBe(openBefore - 1);
       expect(await card(officer, 'correctionFixRate').innerText()).not.toBe(fixBefore);
     }
