@@ -84,7 +84,10 @@ describe.skipIf(!haveChromium)('page sweep: every role, every page, desktop and 
         page.problems.length = 0;
         try {
           await page.goto(`${city.url}${path}`);
-          for (const id of [opener, ...steps]) await page.getByTestId(id).click();
+          // The page's data first (a resource's page shows its apply button once loaded): on the run's
+          // busiest minutes that took longer than a step's 20 s.
+          await page.getByTestId(opener).click({ timeout: 60_000 });
+          for (const id of steps) await page.getByTestId(id).click();
           // An operator queues loads from sources; uploading is a department's own (ingest:upload).
           if (role === 'operator' && opener === 'new-job' && (await page.getByTestId('new-job-upload').count()) > 0)
             failures.push('operator new-job: offers an upload the hub would refuse');
