@@ -5,7 +5,7 @@
  *      → quota → read → project/mask → durable ledger append → usage count → JSON.
  * 1 M person records are bulk-loaded into the demo's 人口基础信息 resource first. Each server runs
  * in a process of its own; autocannon drives it from this process with SHARE_CONNECTIONS (64)
- * for SHARE_SECONDS (15) after SHARE_WARMUP (2) untimed seconds. Then the same again with two
+ * for SHARE_SECONDS (15) after SHARE_WARMUP (2) untimed seconds. Then (unless SHARE_TWO=0) the same again with two
  * processes of each kind over the one database, each on its own port, the connections split
  * evenly between two autocannon instances running at once and their histograms merged. Each
  * phase prints calls/s, p50/p99, and the CPU per call of the server processes (their own
@@ -35,6 +35,8 @@ const SECONDS = Number(process.env.SHARE_SECONDS ?? 15);
 const WARMUP = Number(process.env.SHARE_WARMUP ?? 2);
 /** Database connections of a phase in all: each of its processes has its share. */
 const POOL = 16;
+/** SHARE_TWO=0 runs the one-process phase only: a quicker before/after comparison. */
+const TWO = process.env.SHARE_TWO !== '0';
 
 /**
  * The people as the hub stores them (sensitivity-4 fields sealed, the key column a blind index: the
@@ -327,13 +329,13 @@ try {
       ? phase('bare', processes, target.url, resourceId, bareLookup, storedKeys, {})
       : phase('hub', processes, target.url, resourceId, hubLookup, keys, auth);
   const one = { bare: await run('bare', 1), hub: await run('hub', 1) };
-  const two = { bare: await run('bare', 2), hub: await run('hub', 2) };
+  const two = TWO ? { bare: await run('bare', 2), hub: await run('hub', 2) } : null;
   console.log(
     `${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s each, pool ${POOL} in all, ` +
       `random keys of ${fmt(ROWS)} rows, ${availableParallelism()} cores:`,
   );
   compare('one process each:', one.bare, one.hub);
-  compare('two processes each (the same database, load split evenly, results merged):', two.bare, two.hub);
+  if (two) compare('two processes each (the same database, load split evenly, results merged):', two.bare, two.hub);
 } finally {
   await target.drop();
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_KINDS, LedgerEntrySchema, entryProblem } from './entries.js';
+import { ENTRY_KINDS, LedgerEntrySchema, entryProblem, orgsOf } from './entries.js';
 import { readEntry } from './legacy.js';
 
 const doc = readFileSync(new URL('../../docs/ledger.md', import.meta.url), 'utf8');
@@ -84,5 +84,14 @@ describe('legacy kinds', () => {
   it('reads a shape it does not know as nothing rather than guessing', () => {
     expect(readEntry('{"kind":"test","n":1}')).toBeUndefined();
     expect(readEntry('{"kind":"grant","action":"create","grant":1}')).toBeUndefined();
+  });
+});
+
+describe('orgsOf', () => {
+  it('names the actor’s, consumer’s and provider’s organizations and a resource code’s owner, once each', () => {
+    expect(orgsOf({ kind: 'share.read', org: 'JNMZJ', resource: 'JNGAJ-0001' })).toEqual(['JNMZJ', 'JNGAJ']);
+    expect(orgsOf({ org: 'JNDSJ', consumer: 'JNMZJ', resource: 'JNMZJ-0002' })).toEqual(['JNDSJ', 'JNMZJ']);
+    expect(orgsOf({ org: null, provider: 'JNSCJGJ', resource: 'base:person' })).toEqual(['JNSCJGJ']);
+    expect(orgsOf({ kind: 'share.grant.changed', actor: 'operator' })).toEqual([]);
   });
 });

@@ -368,6 +368,23 @@ export type LedgerEntry = Static<typeof LedgerEntrySchema>;
 /** An entry as its writer builds it: `v` is added by `append`. */
 export type NewEntry = LedgerEntry extends infer E ? (E extends LedgerEntry ? Omit<E, 'v'> : never) : never;
 
+/** A catalog resource code names its provider: `<ORG>-<n>`. */
+const RESOURCE_CODE = /^([A-Z][A-Z0-9]*)-[0-9]+$/;
+
+/**
+ * The organizations an entry concerns, for search (docs/ledger.md, "Search"): the actor's, a grant's
+ * or demand's consumer, a correction's provider, and the provider of a catalog resource it names.
+ * Kept beside the entry when it is appended (ledger.entry_org), never hashed with it.
+ */
+export function orgsOf(written: object): string[] {
+  const entry = written as Partial<Record<'org' | 'consumer' | 'provider' | 'resource', unknown>>;
+  const orgs = new Set<string>();
+  for (const o of [entry.org, entry.consumer, entry.provider]) if (typeof o === 'string') orgs.add(o);
+  const owner = typeof entry.resource === 'string' ? RESOURCE_CODE.exec(entry.resource)?.[1] : undefined;
+  if (owner !== undefined) orgs.add(owner);
+  return [...orgs];
+}
+
 /** One compiled checker per kind: the kind picks it, so a bad entry is reported against its own schema. */
 const CHECKERS = new Map(ENTRY_KINDS.map((k) => [k, Compile(ENTRY_SCHEMAS[k])]));
 

@@ -11,7 +11,7 @@ import {
   lockForTransaction,
   msg,
 } from '../kernel/index.js';
-import { ENTRY_VERSION, entryProblem, type NewEntry } from './entries.js';
+import { ENTRY_VERSION, entryProblem, orgsOf, type NewEntry } from './entries.js';
 import { signHead, type SignedTreeHead } from './heads.js';
 import {
   consistencyPlan,
@@ -110,22 +110,36 @@ export class Ledger {
   }
 
   /**
-   * Writes one entry, stamped with the schema version. An entry that is not one of the documented
-   * kinds is a programming error: it throws here and is never written, since a written entry stays.
+   * Writes one entry with the next batch, and answers once that batch is durable; a bad entry
+   * throws here (`leafOf`).
    */
   append(entry: NewEntry): Promise<{ index: number; leafHash: string }> {
     if (this.closed) return Promise.reject(new Error('the ledger is closed'));
+    const leaf = this.leafOf(entry);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...leaf, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /**
+   * An entry stamped with the schema version, as its leaf: the canonical text that is hashed and
+   * what search keeps beside it. An entry that is not one of the documented kinds is a
+   * programming error: it throws here and is never written, since a written entry stays.
+   */
+  private leafOf(entry: NewEntry): PendingLeaf {
     const stamped = { ...entry, v: ENTRY_VERSION };
     const problem = entryProblem(stamped);
     if (problem !== undefined) throw new Error(`not written to the ledger: ${problem}`);
     const text = canonicalize(stamped);
-    if (text === undefined) return Promise.reject(new Error('entry is not JSON'));
-    const hash = leafHash(this.h, Buffer.from(text, 'utf8'));
-    const subject = 'subject' in entry && typeof entry.subject === 'string' ? entry.subject : null;
-    return new Promise((resolve, reject) => {
-      this.queue.push({ text, leafHash: hash, subject, resolve, reject });
-      this.flushing ??= this.flush();
-    });
+    if (text === undefined) throw new Error('entry is not JSON');
+    return {
+      text,
+      leafHash: leafHash(this.h, Buffer.from(text, 'utf8')),
+      subject: 'subject' in entry && typeof entry.subject === 'string' ? entry.subject : null,
+      kind: entry.kind,
+      orgs: orgsOf(entry),
+    };
   }
 
   /**
@@ -136,15 +150,7 @@ export class Ledger {
    */
   async appendWithin<DB>(trx: Transaction<DB>, entries: NewEntry[]): Promise<number> {
     if (this.closed) throw new Error('the ledger is closed');
-    const batch = entries.map((entry): PendingLeaf => {
-      const stamped = { ...entry, v: ENTRY_VERSION };
-      const problem = entryProblem(stamped);
-      if (problem !== undefined) throw new Error(`not written to the ledger: ${problem}`);
-      const text = canonicalize(stamped);
-      if (text === undefined) throw new Error('entry is not JSON');
-      const subject = 'subject' in entry && typeof entry.subject === 'string' ? entry.subject : null;
-      return { text, leafHash: leafHash(this.h, Buffer.from(text, 'utf8')), subject };
-    });
+    const batch = entries.map((entry) => this.leafOf(entry));
     const { start } = await appendInTransaction(trx as unknown as Transaction<LedgerTables>, this.h, batch);
     // The edge this process keeps is behind now: its next batch takes the locked path once.
     this.frontier = null;

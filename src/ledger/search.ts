@@ -4,7 +4,7 @@ import type { LedgerTables } from './tables.js';
 
 /** What an auditor searches the ledger by (docs/ledger.md, "Search and audit export"). */
 export interface EntrySearch {
-  /** An organization code the entry concerns (ledger.orgs_of in the migration). */
+  /** An organization code the entry concerns (`orgsOf`). */
   org?: string;
   kind?: EntryKind;
   /** Recorded at or after. */
@@ -53,7 +53,7 @@ export async function searchEntries(
     // A subject has few entries: its index drives, and an organization is checked per entry.
     const where: RawBuilder<unknown>[] = [inRange('e.idx')];
     if (search.subject !== undefined) where.push(sql`e.subject = ${search.subject}`);
-    if (search.kind !== undefined) where.push(sql`ledger.kind_of(e.entry) = ${search.kind}`);
+    if (search.kind !== undefined) where.push(sql`e.kind = ${search.kind}`);
     if (search.org !== undefined)
       where.push(sql`exists (select from ledger.entry_org o where o.org = ${search.org} and o.idx = e.idx)`);
     query = sql<StoredEntry>`

@@ -5,7 +5,10 @@ import type { LedgerTables } from './tables.js';
 export interface PendingLeaf {
   text: string;
   leafHash: Hash;
+  /** Kept beside the entry for search, not hashed: its subject tag, kind and the organizations it concerns. */
   subject: string | null;
+  kind: string;
+  orgs: string[];
 }
 
 /** The perfect subtrees a tree of `size` leaves decomposes into: one per set bit of size. */
@@ -127,13 +130,20 @@ async function write(
   batch: PendingLeaf[],
   { start, nodes, frontier: { size } }: Planned,
 ): Promise<boolean> {
+  const orgRows = batch.flatMap((b, i) => b.orgs.map((org) => ({ org, idx: start + i, kind: b.kind })));
   const { rows } = await sql<{ claimed: number }>`
     with claimed as (
       update ledger.state set tree_size = ${size} where id = 1 and tree_size = ${start} returning 1
     ), entries as (
-      insert into ledger.entry (idx, entry, leaf_hash, subject)
+      insert into ledger.entry (idx, entry, leaf_hash, subject, kind)
       select * from unnest(cast(${batch.map((_, i) => start + i)} as bigint[]), cast(${batch.map((b) => b.text)} as text[]),
-                           cast(${batch.map((b) => b.leafHash)} as bytea[]), cast(${batch.map((b) => b.subject)} as text[]))
+                           cast(${batch.map((b) => b.leafHash)} as bytea[]), cast(${batch.map((b) => b.subject)} as text[]),
+                           cast(${batch.map((b) => b.kind)} as text[]))
+      where exists (select from claimed)
+    ), orgs as (
+      insert into ledger.entry_org (org, idx, kind)
+      select * from unnest(cast(${orgRows.map((o) => o.org)} as text[]), cast(${orgRows.map((o) => o.idx)} as bigint[]),
+                           cast(${orgRows.map((o) => o.kind)} as text[]))
       where exists (select from claimed)
     ), subtrees as (
       insert into ledger.node (level, idx, hash)

@@ -15,9 +15,10 @@ export type LedgerTables = {
     entry: string;
     leaf_hash: Buffer;
     subject: string | null;
+    kind: string;
     created_at: Generated<Date>;
   };
-  /** Derived by a trigger from each appended entry: the organizations it concerns (search). */
+  /** Written with each appended entry: the organizations it concerns (`orgsOf`), for search. */
   'ledger.entry_org': { org: string; idx: number; kind: string | null };
   'ledger.node': { level: number; idx: number; hash: Buffer };
   'ledger.head': { tree_size: number; root_hash: Buffer; timestamp: number; signature: string };
