@@ -31,6 +31,7 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'ingest:decide-held': { 'zh-CN': '处理暂缓入库的归集', en: 'decide on a held load' },
   'ingest:use-connection': { 'zh-CN': '使用数据源连接', en: 'use a source connection' },
   'grant:manage': { 'zh-CN': '管理共享授权', en: 'manage grants' },
+  'grant:read': { 'zh-CN': '查看共享授权', en: 'read the grant' },
   'grant:list-all': { 'zh-CN': '查看全部共享授权', en: 'list every grant' },
   'purpose:read': { 'zh-CN': '查看用途', en: 'read the purposes' },
   'purpose:manage': { 'zh-CN': '管理用途', en: 'manage the purposes' },

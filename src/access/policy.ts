@@ -63,6 +63,8 @@ export const POLICY = {
   // A named source connection (QDH_SOURCE_<NAME>, owner QDH_SOURCE_<NAME>_ORG): its organization's officers, operators.
   'ingest:use-connection': [any('operator'), own('officer')],
   'grant:manage': [any('operator')],
+  // A grant is owned by both parties: its consumer and the provider of its resource.
+  'grant:read': [any('operator', 'auditor'), own(...EVERY_ROLE)],
   'grant:list-all': [any('operator', 'auditor')],
   // The purpose registry (用途) that grants and consents name: operators add to it.
   'purpose:read': [any(...EVERY_ROLE)],

@@ -85,8 +85,11 @@ export class AuthorizedDemands {
     return this.demands.get(id);
   }
 
+  /** The demands the policy lets the actor read (`demand:read`); the scope only spares reading the others. */
   async list(actor: Actor | null, filter: DemandFilter = {}): Promise<Demand[]> {
-    return this.demands.list(scopeOf(actor), filter);
+    const a = signedIn(actor);
+    const scoped = await this.demands.list(scopeOf(a), filter);
+    return scoped.filter((d) => isAllowed(a, 'demand:read', { ownerOrg: partiesOf(d) }));
   }
 
   async ledgerXlsx(actor: Actor | null, filter: DemandFilter = {}): Promise<Buffer> {
@@ -107,6 +110,12 @@ export class AuthorizedDemands {
       throw new HubError('SHR_DEMAND_NOT_FOUND', msg('share.noDemand', { id }));
     return parties;
   }
+}
+
+/** The organizations that own a demand: its consumer and its provider (or the one it was assigned to). */
+function partiesOf(d: Demand): string[] {
+  const provider = d.resource?.provider.code ?? d.assignedTo?.code;
+  return provider === undefined ? [d.consumer.code] : [d.consumer.code, provider];
 }
 
 function scopeOf(actor: Actor | null): DemandScope {

@@ -1,5 +1,6 @@
 import { authorize, isAllowed, type Actor } from '../access/index.js';
 import { HubError } from '../kernel/index.js';
+import { providerOf } from './demands.js';
 import type { ActiveGrant, AlsoInGrant, Grant, GrantInput, Grants } from './grants.js';
 
 type GrantAction = 'suspend' | 'resume' | 'revoke';
@@ -22,10 +23,16 @@ export class AuthorizedGrants {
     return this.grants.change(actor, id, action);
   }
 
-  /** Operators and auditors see every grant; an organization sees those it gives or receives. */
-  list(actor: Actor | null): Promise<Grant[]> {
+  /**
+   * The grants the policy lets the actor read (`grant:read`: operators and auditors every one, an
+   * organization those it gives or receives); the scope only spares reading the others.
+   */
+  async list(actor: Actor | null): Promise<Grant[]> {
     if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
-    return this.grants.list({ org: actor.org?.code ?? null, all: isAllowed(actor, 'grant:list-all') });
+    const scoped = await this.grants.list({ org: actor.org?.code ?? null, all: isAllowed(actor, 'grant:list-all') });
+    return scoped.filter((g) =>
+      isAllowed(actor, 'grant:read', { ownerOrg: [g.consumer.code, providerOf(g.resource.code)!] }),
+    );
   }
 
   /**

@@ -685,7 +685,7 @@ function stepsOf(r: DemandRow, today: string): DemandStep[] {
 }
 
 /** Resource codes are `{provider}-{nnnn}`. */
-function providerOf(resourceCode: string | null): string | undefined {
+export function providerOf(resourceCode: string | null): string | undefined {
   return resourceCode?.slice(0, resourceCode.lastIndexOf('-'));
 }
 

@@ -12,6 +12,14 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const PERSON = 'JNGAJ-0001';
 const ENTERPRISE = 'JNSCJG-0001';
 const INSURANCE = 'JNRSJ-0001';
+/** Named source connections of two departments and of the operators alone, for the connections list. */
+const CONNECTIONS = {
+  QDH_SOURCE_MATRIXGA: 'postgres://nobody@127.0.0.1:1/none',
+  QDH_SOURCE_MATRIXGA_ORG: 'JNGAJ',
+  QDH_SOURCE_MATRIXRS: 'https://source.example/rsj',
+  QDH_SOURCE_MATRIXRS_ORG: 'JNRSJ',
+  QDH_SOURCE_MATRIXOPS: 'https://source.example/ops',
+};
 /** An id no fixture has: an allowed caller hears 404, a denied one must hear 403 first. */
 const NONE = 999_999;
 
@@ -60,6 +68,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
 
   beforeAll(async () => {
     if (engine.skip) return;
+    Object.assign(process.env, CONNECTIONS);
     hub = await openHub({ ...(await engine.seededDatabase()) });
     app = await buildApp(hub, { logger: createLogger('silent'), demo: true });
     for (const role of ROLES) {
@@ -75,6 +84,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     await makeFixtures();
   });
   afterAll(async () => {
+    for (const name of Object.keys(CONNECTIONS)) delete process.env[name];
     await app?.close();
     await hub?.close();
   });
@@ -317,7 +327,71 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it.skipIf(engine.skip)(
+    'narrows each list an `account` route answers to the items the policy lets the caller read',
+    async () => {
+      // A second grant, between two other departments than the demo's.
+      const fields = (await hub.catalog.get(ENTERPRISE)).fields.map((f) => f.name).slice(0, 2);
+      const grant = { consumer: 'JNRSJ', resource: ENTERPRISE, fields, purposes: ['social_assistance'] };
+      const made = await call('operator', 'POST', '/api/v1/grants/', grant);
+      expect(made.statusCode, made.body).toBe(201);
+      const wrong: string[] = [];
+      for (const [op, list] of Object.entries(ACCOUNT_LISTS)) {
+        expect(ROUTE_POLICY[op], op).toEqual({ account: true });
+        const url = op.split(' ')[1]!;
+        const every = list.items((await call('operator', 'GET', url)).json());
+        expect(every.length, `${op}: the fixtures give the operators something to list`).toBeGreaterThan(1);
+        let narrowed = 0;
+        for (const role of ROLES) {
+          const actor = actors.get(role)!;
+          const seen = list.items((await call(role, 'GET', url)).json()).map(list.id);
+          const expected = every.filter((item) => list.readable(actor, item)).map(list.id);
+          if (expected.length < every.length) narrowed++;
+          if (JSON.stringify(seen.sort()) !== JSON.stringify(expected.sort()))
+            wrong.push(`${op} as ${role}: saw ${seen.join(',')}, the policy allows ${expected.join(',')}`);
+        }
+        expect(narrowed, `${op}: some role sees less than the operators`).toBeGreaterThan(0);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 });
+
+type Item = Record<string, unknown> & { id: number | string };
+/** A list answer: an array, or `{ items }`. */
+const listed = (body: unknown) => (Array.isArray(body) ? body : (body as { items: Item[] }).items) as Item[];
+const code = (v: unknown) => (v as { code?: string } | null)?.code;
+
+/**
+ * The `account` routes that answer a list the service narrows, and the policy rule that decides
+ * whether the caller may read each item of it: the list must hold exactly those the operators'
+ * whole list holds and the rule allows.
+ */
+const ACCOUNT_LISTS: Record<
+  string,
+  { items: (body: unknown) => Item[]; id: (item: Item) => string; readable: (a: Actor, item: Item) => boolean }
+> = {
+  'GET /api/v1/grants/': {
+    items: listed,
+    id: (g) => String(g.id),
+    readable: (a, g) =>
+      isAllowed(a, 'grant:read', { ownerOrg: [code(g.consumer)!, code(g.resource)!.replace(/-\d+$/, '')] }),
+  },
+  'GET /api/v1/demands': {
+    items: listed,
+    id: (d) => String(d.id),
+    readable: (a, d) => {
+      const provider = (d.resource as { provider: { code: string } } | null)?.provider.code ?? code(d.assignedTo);
+      return isAllowed(a, 'demand:read', { ownerOrg: [code(d.consumer)!, ...(provider ? [provider] : [])] });
+    },
+  },
+  'GET /api/v1/ingest/connections': {
+    items: (body) => listed(body).map((c) => ({ ...c, id: String(c.name) })),
+    id: (c) => String(c.id),
+    readable: (a, c) => isAllowed(a, 'ingest:use-connection', { ownerOrg: (c.org as string | null) ?? undefined }),
+  },
+};
 
 /** The valid 18-digit citizen IDs in a text, standing alone (not inside a longer hex or digit run). */
 function clearCitizenIds(text: string): string[] {
