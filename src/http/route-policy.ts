@@ -14,7 +14,18 @@ import type { Action } from '../access/index.js';
  * - `subject`: no organization — whether the caller is the person the key names.
  */
 export type TargetSource =
-  'none' | 'caller' | 'resource' | 'job' | 'schedule' | 'correction' | 'demand' | 'demand-provider' | 'org' | 'subject';
+  | 'none'
+  | 'caller'
+  /** The caller's own data as a data subject (a citizen's own records and entries). */
+  | 'self'
+  | 'resource'
+  | 'job'
+  | 'schedule'
+  | 'correction'
+  | 'demand'
+  | 'demand-provider'
+  | 'org'
+  | 'subject';
 
 /**
  * How one HTTP operation is guarded:
@@ -203,6 +214,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/ledger/proof/consistency': open,
   // With `?subject=me` a citizen's own entries; a caller who is no citizen is refused.
   'GET /api/v1/ledger/entries': rule('ledger:read-entries'),
+  'GET /api/v1/me/usage': rule('ledger:read-own-entries', 'self'),
   'GET /api/v1/ledger/search': rule('ledger:read-entries'),
   'GET /api/v1/ledger/export': rule('ledger:read-entries'),
 };

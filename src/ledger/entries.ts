@@ -371,6 +371,9 @@ export type NewEntry = LedgerEntry extends infer E ? (E extends LedgerEntry ? Om
 /** A catalog resource code names its provider: `<ORG>-<n>`. */
 const RESOURCE_CODE = /^([A-Z][A-Z0-9]*)-[0-9]+$/;
 
+/** Whether an entry's `resource` is a catalog resource's code (not `base:<kind>` or a pseudo-code). */
+export const isResourceCode = (resource: string) => RESOURCE_CODE.test(resource);
+
 /**
  * The organizations an entry concerns, for search (docs/ledger.md, "Search"): the actor's, a grant's
  * or demand's consumer, a correction's provider, and the provider of a catalog resource it names.

@@ -19,6 +19,8 @@ export {
   LedgerEntrySchema,
   READ_OPS,
   entryProblem,
+  isResourceCode,
+  orgsOf,
   type EntryKind,
   type LedgerEntry,
   type NewEntry,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { Database, Kysely, Selectable, Transaction } from '../db/index.js';
+import { sql, type Database, type Kysely, type Selectable, type Transaction } from '../db/index.js';
 import {
   HubError,
   getSuite,
@@ -11,7 +11,7 @@ import {
   lockForTransaction,
   msg,
 } from '../kernel/index.js';
-import { ENTRY_VERSION, entryProblem, orgsOf, type NewEntry } from './entries.js';
+import { ENTRY_VERSION, entryProblem, orgsOf, type EntryKind, type NewEntry } from './entries.js';
 import { signHead, type SignedTreeHead } from './heads.js';
 import {
   consistencyPlan,
@@ -325,6 +325,17 @@ export class Ledger {
       .limit(Math.min(opts.limit ?? 100, MAX_RANGE))
       .execute();
     return rows.map(toRow);
+  }
+
+  /**
+   * How many entries of `kind` name the subject, by the user who acted: so that a citizen's own
+   * looks at their data can be told apart from others' uses of it. Reads only the subject's entries.
+   */
+  async countBySubjectActor(tag: string, kind: EntryKind): Promise<Map<string, number>> {
+    const { rows } = await sql<{ actor: string; n: string }>`
+      select (entry::jsonb)->>'actor' as actor, count(*) as n from ledger.entry
+       where subject = ${tag} and kind = ${kind} group by 1`.execute(this.db);
+    return new Map(rows.map((r) => [r.actor, Number(r.n)]));
   }
 
   /** A page of the newest entries matching `search`; `next` continues as `before` (docs/ledger.md). */

@@ -94,7 +94,14 @@ describe.skipIf(!haveChromium)('names, not codes, in Chromium', () => {
     for (const id of ['stat-resources', 'stat-records', 'stat-organizations', 'stat-ledgerSize'])
       expect(await page.getByTestId(id).count(), id).toBe(0);
     await page.getByTestId('home-mydata').click();
-    await page.getByTestId('my-accesses').waitFor();
+    // Who used it: by name, never a code; the citizen's own look (the home's record view) marked as theirs, not a use.
+    const uses = page.getByTestId('my-accesses');
+    await expect.poll(() => uses.getByTestId('usage-own').count(), WAIT).toBeGreaterThan(0);
+    const usesText = await uses.innerText();
+    expect(usesText).toContain('人口基础库');
+    expect(usesText).not.toMatch(ORG_CODE);
+    expect(usesText).not.toMatch(/base:|\b[A-Z]+-\d{4}\b/);
+    await expect.poll(() => page.getByTestId('usage-totals').innerText(), WAIT).toMatch(/本人查看 [1-9]\d* 次/);
     expect(page.problems).toEqual([]);
     await page.close();
   });

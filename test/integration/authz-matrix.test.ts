@@ -195,6 +195,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
   function targetOf(source: TargetSource, actor: Actor, fixture: Fixture | undefined): Target {
     if (source === 'none') return {};
     if (source === 'caller') return { ownerOrg: actor.org?.code };
+    if (source === 'self') return { self: true };
     if (source === 'subject') return { self: fixture?.self === actor.username };
     return { ownerOrg: fixture?.owners };
   }

@@ -10,6 +10,8 @@ import {
   LedgerEntrySchema,
   auditExport,
   readEntry,
+  isResourceCode,
+  orgsOf,
   subjectSearch,
   type EntryKind,
   type EntrySearch,
@@ -17,7 +19,7 @@ import {
   type LedgerEntryRow,
 } from '../../ledger/index.js';
 
-const Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
+export const Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const HeadSchema = Type.Object({
   treeSize: Type.Integer(),
   rootHash: Hex,
@@ -34,8 +36,15 @@ const EntrySchema = Type.Object({
       'the entry read as its documented kind (docs/ledger.md); a legacy kind is shown as the kind that replaced it; null for a shape no longer known',
   }),
 });
-const Size = Type.Integer({ minimum: 0 });
+export const Size = Type.Integer({ minimum: 0 });
 const NameMap = Type.Record(Type.String(), Type.String());
+/** The names of what a page of entries mentions (`LedgerNames`). */
+export const NamesSchema = Type.Object({
+  orgs: NameMap,
+  users: NameMap,
+  resources: NameMap,
+  fields: Type.Record(Type.String(), NameMap, { description: 'field labels by resource code' }),
+});
 /** The filters of a search and of its export (docs/ledger.md, "Search and audit export"). */
 const SearchFilters = {
   org: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{1,40}$', description: 'organization code' })),
@@ -111,12 +120,7 @@ export function ledgerRoutes({
             200: Type.Object({
               items: Type.Array(EntrySchema),
               next: Type.Union([Type.Integer(), Type.Null()], { description: 'the `before` of the next page' }),
-              names: Type.Object({
-                orgs: NameMap,
-                users: NameMap,
-                resources: NameMap,
-                fields: Type.Record(Type.String(), NameMap, { description: 'field labels by resource code' }),
-              }),
+              names: NamesSchema,
             }),
           },
         },
@@ -370,21 +374,14 @@ export function namesFrom(hub: Hub): NameEntries {
     for (const r of records) {
       if (!r) continue;
       users.add(r.actor);
-      const o = r as Partial<Record<'org' | 'consumer' | 'provider' | 'resource', string | null>>;
-      for (const c of [o.org, o.consumer, o.provider]) if (c) codes.add(c);
-      if (o.resource && /^[A-Z][A-Z0-9]*-\d+$/.test(o.resource)) {
-        resources.add(o.resource);
-        codes.add(o.resource.split('-')[0]!);
-      }
+      for (const c of orgsOf(r)) codes.add(c);
+      const resource = (r as { resource?: unknown }).resource;
+      if (typeof resource === 'string' && isResourceCode(resource)) resources.add(resource);
     }
-    const orgs = await hub.access.listOrganizations();
-    const out: LedgerNames = { orgs: {}, users: {}, resources: {}, fields: {} };
+    const [orgs, people] = await Promise.all([hub.access.listOrganizations(), hub.access.displayNames([...users])]);
+    const out: LedgerNames = { orgs: {}, users: Object.fromEntries(people), resources: {}, fields: {} };
     for (const org of orgs) if (codes.has(org.code)) out.orgs[org.code] = org.name;
     await Promise.all([
-      ...[...users].map(async (u) => {
-        const profile = await hub.access.profile(await hub.access.findUserId(u)).catch(() => undefined);
-        if (profile) out.users[u] = profile.displayName;
-      }),
       ...[...resources].map(async (code) => {
         const resource = await hub.catalog.get(code).catch(() => undefined);
         if (!resource) return;

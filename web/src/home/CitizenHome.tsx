@@ -36,12 +36,11 @@ export function CitizenHome() {
       throw e;
     }
   }, [id]);
-  const uses = useQuery(async () => {
-    const entries = await ok(
-      client.GET('/api/v1/ledger/entries', { params: { query: { subject: 'me', limit: 1000 } } }),
-    );
-    return entries.filter((e) => e.record?.kind === 'share.read').length;
-  }, []);
+  // Uses by others: the citizen's own looks at their data are not uses of it (shown apart on /mydata).
+  const uses = useQuery(
+    async () => (await ok(client.GET('/api/v1/me/usage', { params: { query: { limit: 1 } } }))).totals.byOthers,
+    [],
+  );
   const corrections = useQuery(() => ok(client.GET('/api/v1/corrections', { params: { query: { page: 1 } } })), []);
   const problem = me.problem ?? records.problem ?? uses.problem ?? corrections.problem;
   return (

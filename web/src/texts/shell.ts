@@ -17,6 +17,13 @@ export const zh = {
   'shell.openTasksGo': '处理待办',
   'shell.shortcuts': '常用功能',
   'shell.notCitizen': '“我的数据”仅供市民账号使用：其中列出的是本人数据被谁使用。',
+  'myData.anyMonth': '全部月份',
+  'myData.totals': '其他单位共使用 {{others}} 次；本人查看 {{own}} 次（不计入使用次数）',
+  'myData.own': '本人查看',
+  'myData.more': '加载更早的记录',
+  'myData.base.person': '人口基础库',
+  'myData.base.legal_entity': '法人基础库',
+  'myData.base.all': '基础库',
 } satisfies Record<string, string>;
 
 export const en: typeof zh = {
@@ -38,4 +45,11 @@ export const en: typeof zh = {
   'shell.openTasksGo': 'Handle tasks',
   'shell.shortcuts': 'Shortcuts',
   'shell.notCitizen': '"My data" is for citizen accounts: it lists who used the holder\'s own data.',
+  'myData.anyMonth': 'Any month',
+  'myData.totals': 'Used {{others}} times by others; looked at {{own}} times by you (not counted as uses)',
+  'myData.own': 'You',
+  'myData.more': 'Load older entries',
+  'myData.base.person': 'Population base database',
+  'myData.base.legal_entity': 'Legal-entity base database',
+  'myData.base.all': 'Base databases',
 };
