@@ -1,5 +1,5 @@
 import { copyText, sql, type Database, type Kysely } from '../db/index.js';
-import type { RecordRow } from '../records/index.js';
+import type { RecordCodec, RecordRow } from '../records/index.js';
 import type { IngestTables } from './tables.js';
 
 const COLUMNS = ['job_id', 'source_row', 'key', 'doc'] as const;
@@ -10,35 +10,44 @@ const BATCH = 5000;
  * The rows of a load whose resource holds loads below its threshold: validated rows wait here,
  * beside the resource's records and not in them, until the load is judged — and, when held,
  * until an officer releases or discards it. Written by COPY, read back in source-row order.
+ *
+ * They wait sealed as the resource's records are (records/codec.ts): a held load may wait for
+ * days, and its citizen IDs are no less personal than the records'. The key column holds the
+ * same blind index, so that duplicates are still found by key.
  */
 export class HeldRows {
   private readonly db: Kysely<IngestTables>;
 
-  constructor(private readonly database: Database) {
+  constructor(
+    private readonly database: Database,
+    private readonly codecOf: (resourceId: number) => Promise<RecordCodec>,
+  ) {
     this.db = database.kysely.withTables<IngestTables>();
   }
 
-  async stage(jobId: string, batches: AsyncIterable<RecordRow[]>): Promise<void> {
+  async stage(jobId: string, resourceId: number, batches: AsyncIterable<RecordRow[]>): Promise<void> {
+    const codec = await this.codecOf(resourceId);
     await this.clear(jobId);
-    await this.database.copyIn('ingest.held_row', COLUMNS, lines(jobId, batches));
+    await this.database.copyIn('ingest.held_row', COLUMNS, lines(jobId, codec.sealBatches(batches)));
   }
 
   /**
    * A key that came twice keeps its first row, as a load does (records/load.ts): the later
    * ones are taken out here and returned, so that the job is judged with them counted.
    */
-  async dedupe(jobId: string): Promise<Array<{ key: string; sourceRow: number }>> {
-    const { rows } = await sql<{ key: string; source_row: number }>`
+  async dedupe(jobId: string): Promise<Array<{ sourceRow: number }>> {
+    const { rows } = await sql<{ source_row: number }>`
       delete from ingest.held_row h
       using (select source_row, row_number() over (partition by key order by source_row) as n
              from ingest.held_row where job_id = ${jobId}) d
       where h.job_id = ${jobId} and h.source_row = d.source_row and d.n > 1
-      returning h.key, h.source_row`.execute(this.db);
-    return rows.map((r) => ({ key: r.key, sourceRow: r.source_row })).sort((a, b) => a.sourceRow - b.sourceRow);
+      returning h.source_row`.execute(this.db);
+    return rows.map((r) => ({ sourceRow: r.source_row })).sort((a, b) => a.sourceRow - b.sourceRow);
   }
 
-  /** The held rows in source order, a batch at a time, as the load takes them. */
-  async *batches(jobId: string): AsyncGenerator<RecordRow[]> {
+  /** The held rows in source order, opened, a batch at a time, as the load takes them. */
+  async *batches(jobId: string, resourceId: number): AsyncGenerator<RecordRow[]> {
+    const codec = await this.codecOf(resourceId);
     let after = 0;
     for (;;) {
       const rows = await this.db
@@ -51,7 +60,8 @@ export class HeldRows {
         .execute();
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.source_row;
-      yield rows.map((r) => ({ key: r.key, doc: r.doc, sourceRow: r.source_row }));
+      const docs = await codec.openDocs(rows.map((r) => r.doc));
+      yield rows.map((r, i) => ({ key: codec.keyOf(r.key, docs[i]!), doc: docs[i]!, sourceRow: r.source_row }));
     }
   }
 

@@ -109,7 +109,7 @@ export class IngestService {
     private readonly hooks: IngestHooks = {},
   ) {
     this.db = database.kysely.withTables<IngestTables>();
-    this.held = new HeldRows(database);
+    this.held = new HeldRows(database, (id) => records.codecOf(id));
   }
 
   /** The job of a run given no job (an upload): source jobs are queued by JobQueue.enqueue. */
@@ -226,12 +226,13 @@ export class IngestService {
     progress: ValidateProgress,
     threshold: Threshold,
   ): Promise<AsyncIterable<RecordRow[]> | undefined> {
-    await this.held.stage(id, valid);
+    await this.held.stage(id, resource.id, valid);
     const duplicates = await this.held.dedupe(id);
     quarantine.add(duplicates.map((d) => ({ row: d.sourceRow, field: resource.keyField, ...DUPLICATE })));
     await quarantine.drain();
     progress.rowsRejected += duplicates.length;
-    if (!belowThreshold(progress.rowsRead, progress.rowsRejected, threshold.minPassRate)) return this.held.batches(id);
+    if (!belowThreshold(progress.rowsRead, progress.rowsRejected, threshold.minPassRate))
+      return this.held.batches(id, resource.id);
     await this.db
       .updateTable('ingest.job')
       .set({
@@ -258,7 +259,7 @@ export class IngestService {
     const quarantine = new Quarantine(this.db, id);
     const beat = setInterval(() => void this.beat(id).catch(() => {}), UPLOAD_BEAT_MS);
     try {
-      await this.records.load(resource.id, id, this.held.batches(id), {
+      await this.records.load(resource.id, id, this.held.batches(id, resource.id), {
         snapshot: job.snapshot,
         onMerge: (trx, outcome) => this.merged(trx, id, resource.keyField, quarantine, progress, outcome),
       });
