@@ -1,55 +1,28 @@
-import { BarChart, GraphChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
-import { useEffect, useRef } from 'react';
-
-echarts.use([
-  BarChart,
-  GraphChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  CanvasRenderer,
-]);
+import { lazy, Suspense } from 'react';
 
 export interface ChartClick {
   dataType?: string;
   data?: unknown;
 }
 
-/** ECharts with only the charts the app draws, so the bundle stays small. */
-export function Chart({
-  option,
-  height = 300,
-  onClick,
-  testId,
-}: {
+export interface ChartProps {
   option: EChartsOption;
   height?: number;
   onClick?: (params: ChartClick) => void;
   testId?: string;
-}) {
-  const ref = useRef<HTMLDivElement>(null);
-  const click = useRef(onClick);
-  useEffect(() => {
-    click.current = onClick;
-  }, [onClick]);
-  useEffect(() => {
-    const chart = echarts.init(ref.current!);
-    chart.on('click', (params) => click.current?.(params as ChartClick));
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
-    };
-  }, []);
-  useEffect(() => {
-    echarts.getInstanceByDom(ref.current!)?.setOption(option, true);
-  }, [option]);
-  return <div ref={ref} style={{ height, width: '100%' }} data-testid={testId} />;
+}
+
+const EChart = lazy(() => import('./echart'));
+
+/**
+ * A chart. ECharts is the app's largest library (about 590 KB): it loads when a page first draws
+ * a chart, so the page itself shows at once and its chart follows in a box of the same height.
+ */
+export function Chart(props: ChartProps) {
+  return (
+    <Suspense fallback={<div style={{ height: props.height ?? 300, width: '100%' }} />}>
+      <EChart {...props} />
+    </Suspense>
+  );
 }

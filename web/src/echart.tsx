@@ -1,0 +1,40 @@
+import { BarChart, GraphChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+import type { ChartClick, ChartProps } from './chart';
+
+echarts.use([
+  BarChart,
+  GraphChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+/** ECharts with only the charts the app draws, so the bundle stays small; loaded by chart.tsx on first use. */
+export default function EChart({ option, height = 300, onClick, testId }: ChartProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const click = useRef(onClick);
+  useEffect(() => {
+    click.current = onClick;
+  }, [onClick]);
+  useEffect(() => {
+    const chart = echarts.init(ref.current!);
+    chart.on('click', (params) => click.current?.(params as ChartClick));
+    const resize = () => chart.resize();
+    window.addEventListener('resize', resize);
+    return () => {
+      window.removeEventListener('resize', resize);
+      chart.dispose();
+    };
+  }, []);
+  useEffect(() => {
+    echarts.getInstanceByDom(ref.current!)?.setOption(option, true);
+  }, [option]);
+  return <div ref={ref} style={{ height, width: '100%' }} data-testid={testId} />;
+}
