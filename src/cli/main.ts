@@ -33,6 +33,21 @@ function hubOptions(flags: { data?: string; port?: number; host?: string; demo?:
   return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, config };
 }
 
+/**
+ * Whether a command may give a database with no key-encryption key a generated one, kept in the
+ * database: only for the demo city, or when QDH_KEK_GENERATE=1 says so. A real install configures
+ * QDH_KEK or QDH_KEK_FILE; without it the first command refuses (KEY_NO_KEK) rather than start
+ * keeping the key beside the data it protects. A database that already has a generated KEK (the
+ * demo's) keeps using it, with a warning in the log.
+ */
+const mayGenerateKek = (demo = false) => demo || process.env.QDH_KEK_GENERATE === '1';
+
+/** The hub as a command opens it. */
+function openCliHub(flags: { data?: string; demo?: boolean } = {}) {
+  const { databaseUrl, dataDir } = hubOptions(flags);
+  return openHub({ databaseUrl, dataDir, generateKek: mayGenerateKek(flags.demo) });
+}
+
 type ServeFlags = { port?: number; host?: string; data?: string; demo?: boolean; people: number; workers?: number };
 
 program
@@ -64,6 +79,7 @@ program
       demo: flags.demo,
       demoPassword: config.demoPassword,
       demoPeople: flags.people,
+      generateKek: mayGenerateKek(flags.demo),
       webDir: config.webDir,
       logger,
     });
@@ -107,8 +123,8 @@ program
   .option('-d, --data <dir>', 'PGlite data directory')
   .option('--people <n>', 'population size', int, 10_000)
   .action(async (flags: { data?: string; people: number }) => {
-    const { databaseUrl, dataDir, config } = hubOptions(flags);
-    const hub = await openHub({ databaseUrl, dataDir });
+    const { dataDir, config } = hubOptions(flags);
+    const hub = await openCliHub({ ...flags, demo: true });
     try {
       const t0 = Date.now();
       const summary = await seedDemo(hub, { password: config.demoPassword, people: flags.people, dataDir });
@@ -144,8 +160,7 @@ program
     }) => {
       const password = process.env.QDH_PASSWORD;
       if (!password) throw new InvalidArgumentError('set the password in QDH_PASSWORD (never on the command line)');
-      const { databaseUrl, dataDir } = hubOptions(flags);
-      const hub = await openHub({ databaseUrl, dataDir });
+      const hub = await openCliHub(flags);
       try {
         const user = await hub.access.createUser({
           username: flags.username,
@@ -163,54 +178,31 @@ program
   );
 
 // After `user add`: `user create|disable|enable|reset-password` go under it.
-registerAdminCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerAdminCommands(program, openCliHub);
 
-registerIngestCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerIngestCommands(program, openCliHub);
 
-registerCatalogCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerCatalogCommands(program, openCliHub);
 
-registerShareCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerShareCommands(program, openCliHub);
 
 // After ingest: `ingest mapping` goes under it.
-registerQualityCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerQualityCommands(program, openCliHub);
 
-registerBaseCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerBaseCommands(program, openCliHub);
 
 registerWatermarkCommands(program, async () => {
-  const { databaseUrl, dataDir } = hubOptions({});
-  const hub = await openHub({ databaseUrl, dataDir });
+  const hub = await openCliHub();
   return {
     identify: (table) => hub.share.identifyExport(table),
     close: () => hub.close(),
   };
 });
 
-registerKeysCommands(program, (flags) => {
-  const { databaseUrl, dataDir } = hubOptions(flags);
-  return openHub({ databaseUrl, dataDir });
-});
+registerKeysCommands(program, openCliHub);
 
 registerLedgerCommands(program, async () => {
-  const { databaseUrl, dataDir } = hubOptions({});
-  const hub = await openHub({ databaseUrl, dataDir });
+  const hub = await openCliHub();
   return { ledger: hub.ledger, db: hub.db.kysely.withTables<LedgerTables>(), close: () => hub.close() };
 });
 

@@ -14,6 +14,8 @@ export interface StartOptions {
   demo?: boolean;
   demoPassword?: string;
   demoPeople?: number;
+  /** Whether a database without any KEK may get a generated one (the CLI: --demo or QDH_KEK_GENERATE=1). */
+  generateKek?: boolean;
   webDir?: string;
   logger?: Logger;
   logLevel?: string;
@@ -38,6 +40,7 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
     readUrls: opts.readUrls,
     replicaMaxLagMs: opts.replicaMaxLagMs,
     dataDir: opts.dataDir ?? 'memory://',
+    generateKek: opts.generateKek,
     logger,
   });
   try {

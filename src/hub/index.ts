@@ -106,6 +106,8 @@ export interface OpenHubOptions {
    * QDH_KEK_PREVIOUS from the environment, and without any a generated one kept in the database.
    */
   keks?: KeyEncryptionKey[];
+  /** Whether a database without any KEK may get a generated one (KeyStoreOptions.generate); default true. */
+  generateKek?: boolean;
   /** PGlite in memory only: start from this dump of a database (tests clone a seeded demo city). */
   loadDataDir?: Blob | undefined;
 }
@@ -125,7 +127,11 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
   });
   try {
     await migrate(db, MIGRATIONS);
-    const keys = await KeyStore.open(db, { keks: opts.keks ?? configuredKeks(process.env, 'gm'), logger: opts.logger });
+    const keys = await KeyStore.open(db, {
+      keks: opts.keks ?? configuredKeks(process.env, 'gm'),
+      generate: opts.generateKek,
+      logger: opts.logger,
+    });
     const access = await AccessService.open(db, { now: opts.now, secrets: keys.box('access') });
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000, secrets: keys.box('ledger') });
     const officers = new OfficerService(db);

@@ -99,6 +99,7 @@ export const ERROR_CATALOGUE = {
   PUR_PURPOSE_EXISTS: { status: 409, title: 'A purpose already has this code or name' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
+  KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },
   KEY_WRONG_KEK: { status: 500, title: 'The key-encryption key does not open the stored data keys' },
   KEY_UNREADABLE: { status: 500, title: 'An encrypted value or data key cannot be opened' },
   // ops: backup and restore of a whole hub (qdh backup, qdh restore)

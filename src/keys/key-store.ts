@@ -24,6 +24,12 @@ export interface KeyStoreOptions {
   suite?: SuiteName;
   /** Configured KEKs, newest first; none: a generated one kept in the database (demo, tests). */
   keks?: KeyEncryptionKey[];
+  /**
+   * Whether a database with no KEK yet may get a generated one kept in it (default true: the
+   * library, tests). The command line allows it only for the demo city or with
+   * QDH_KEK_GENERATE=1, so that an install never starts keeping its key beside its data by mistake.
+   */
+  generate?: boolean;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -66,7 +72,7 @@ export class KeyStore {
 
   /**
    * Opens the key store: the KEK ring from configuration, else a generated KEK kept in the
-   * database (said so in the log, never the key). Refuses with KEY_WRONG_KEK when a stored data
+   * database (said so in the log, never the key; made only where `generate` allows). Refuses with KEY_WRONG_KEK when a stored data
    * key was wrapped by a KEK this process does not hold, or does not unwrap under it: a hub
    * started with the wrong KEK stops here, not at its first read.
    */
@@ -76,6 +82,7 @@ export class KeyStore {
     const configured = opts.keks ?? [];
     let generated = await generatedKeks(db, suite);
     if (configured.length === 0 && generated.length === 0) {
+      if (opts.generate === false) throw new HubError('KEY_NO_KEK', msg('keys.noKek'));
       // Processes starting at once on a new database (`--workers N`) make one KEK between them.
       await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${KEYS_LOCK}, 0)`.execute(trx);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,6 +168,21 @@ describe('qdh command line on an embedded database', { timeout: 180_000 }, () =>
       },
     );
     expect(stdout).toMatch(/created user clerk \(consumer\) 济南市民政局/);
+  });
+
+  it('starts a new install only with a configured key-encryption key', async () => {
+    // A fresh database of its own: no demo city, so no KEK generated for it.
+    const fresh = { ...env, QDH_DATA_DIR: join(dir, 'fresh'), QDH_PASSWORD: 'first-operator-1' };
+    const add = ['dist/cli/main.js', 'user', 'add', '-u', 'admin', '-r', 'operator'];
+    const refused = await run(process.execPath, add, { env: fresh }).catch((e: { stderr: string }) => e);
+    expect((refused as { stderr: string }).stderr).toMatch(/^KEY_NO_KEK: .*QDH_KEK/m);
+    const kek = randomBytes(32).toString('hex');
+    const { stdout } = await run(process.execPath, add, { env: { ...fresh, QDH_KEK: kek } });
+    expect(stdout).toMatch(/created user admin \(operator\)/);
+    const status = await run(process.execPath, ['dist/cli/main.js', 'keys', 'status'], {
+      env: { ...fresh, QDH_KEK: kek },
+    });
+    expect(status.stdout).not.toMatch(/generated/);
   });
 
   it('verifies the ledger and prints a proof a third party can check', async () => {

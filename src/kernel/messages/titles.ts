@@ -65,6 +65,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   QLT_ALREADY_DECIDED: '该纠错已处理',
   PUR_PURPOSE_EXISTS: '已有用途使用此代码或名称',
   KEY_BAD_KEK: '配置的密钥加密密钥无法使用',
+  KEY_NO_KEK: '未配置密钥加密密钥',
   KEY_WRONG_KEK: '密钥加密密钥无法解开已存储的数据密钥',
   KEY_UNREADABLE: '加密的值或数据密钥无法解开',
   OPS_BAD_BACKUP: '该文件不是完整的数据中枢备份',
