@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)('account administration in Chromium', () => {
     expect(await overflow(operator)).toBeLessThanOrEqual(0);
 
     // The user: the one-time password asks for their own before any session opens.
-    const browser = await city.browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+    const browser = await city.browser.newContext({ viewport: PHONE, locale: 'zh-CN', reducedMotion: 'reduce' });
     const clerk = await tabOf(browser);
     await clerk.goto(`${city.url}/login`);
     await clerk.getByTestId('username').fill('e2eclerk');

@@ -97,6 +97,9 @@ export async function newPage(
   const page = (await city.browser.newPage({
     viewport: opts.viewport ?? DESKTOP,
     locale: opts.locale ?? 'zh-CN',
+    // The app then turns antd's and ECharts' motion off (web/src/ui/motion.ts): a click never lands
+    // on a dialog still zooming in, which was every browser flake of the last sessions.
+    reducedMotion: 'reduce',
   })) as WatchedPage;
   // A step that waits for something which never comes fails on its own line, not on the test's timeout.
   page.setDefaultTimeout(20_000);

@@ -87,6 +87,9 @@ describe.skipIf(!haveChromium)('page sweep: every role, every page, desktop and 
           // The page's data first (a resource's page shows its apply button once loaded): on the run's
           // busiest minutes that took longer than a step's 20 s.
           await page.getByTestId(opener).click({ timeout: 60_000 });
+          // Asked for less motion (the harness's browser does), the dialog appears without zooming in.
+          if ((await page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-fade-appear').count()) > 0)
+            failures.push(`${role} ${path} ${opener}: the dialog moves though less motion was asked for`);
           for (const id of steps) await page.getByTestId(id).click();
           // An operator queues loads from sources; uploading is a department's own (ingest:upload).
           if (role === 'operator' && opener === 'new-job' && (await page.getByTestId('new-job-upload').count()) > 0)

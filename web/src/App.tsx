@@ -1,5 +1,6 @@
 import { MenuOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Spin, Tag, Typography } from 'antd';
+import { reducedMotion } from './ui/motion';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useState } from 'react';
@@ -70,7 +71,7 @@ export function App() {
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1d4e89', borderRadius: 6 } }}
+      theme={{ token: { colorPrimary: '#1d4e89', borderRadius: 6, motion: !reducedMotion } }}
     >
       <AntApp>
         <SessionContext.Provider value={{ user, setUser }}>

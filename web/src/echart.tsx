@@ -4,6 +4,7 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { ChartClick, ChartProps } from './chart';
+import { reducedMotion } from './ui/motion';
 
 echarts.use([
   BarChart,
@@ -34,7 +35,7 @@ export default function EChart({ option, height = 300, onClick, testId }: ChartP
     };
   }, []);
   useEffect(() => {
-    echarts.getInstanceByDom(ref.current!)?.setOption(option, true);
+    echarts.getInstanceByDom(ref.current!)?.setOption(reducedMotion ? { ...option, animation: false } : option, true);
   }, [option]);
   return <div ref={ref} style={{ height, width: '100%' }} data-testid={testId} />;
 }
