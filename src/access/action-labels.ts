@@ -47,6 +47,7 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'user:assign-roles': { 'zh-CN': '分配用户角色', en: 'assign roles' },
   'user:reset-password': { 'zh-CN': '重置用户密码', en: 'reset passwords' },
   'ledger:read-entries': { 'zh-CN': '查看泉城链条目', en: 'read the ledger entries' },
+  'base:read-own': { 'zh-CN': '查看本人的数据', en: 'read their own data' },
   'ledger:read-own-entries': { 'zh-CN': '查看本人的泉城链条目', en: 'read their own ledger entries' },
   'ledger:search-subject': { 'zh-CN': '按主体检索泉城链', en: 'search the ledger by subject' },
   'stats:read': { 'zh-CN': '查看统计', en: 'read the statistics' },

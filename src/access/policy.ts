@@ -108,6 +108,8 @@ export const POLICY = {
   // person subject for that citizen; reviewing conflicts and naming sources of record for operators.
   'base:read': [any('operator', 'auditor')],
   'base:read-subjects': [any('operator', 'auditor'), self('citizen')],
+  // 我的数据: what the bases hold about oneself, by provider (a citizen account's own subject).
+  'base:read-own': [self('citizen')],
   'base:review': [any('operator')],
   'base:govern': [any('operator')],
   // Quality (#4): the provider's officers and the operators set rules.

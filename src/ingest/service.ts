@@ -508,6 +508,18 @@ export class IngestService {
     return (await this.hooks.pending?.(resourceCode, id)) ? 'base' : 'done';
   }
 
+  /** When each of these jobs finished (a value's freshness: the load it came from); unfinished ones are left out. */
+  async finishedAt(ids: string[]): Promise<Map<string, Date>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('ingest.job')
+      .select(['id', 'finished_at'])
+      .where('id', 'in', [...new Set(ids)])
+      .where('finished_at', 'is not', null)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.finished_at!]));
+  }
+
   async report(id: string): Promise<JobReport> {
     const job = await this.db.selectFrom('ingest.job').selectAll().where('id', '=', id).executeTakeFirst();
     if (!job) throw new HubError('ING_JOB_NOT_FOUND', msg('ingest.noJob', { id }));

@@ -85,6 +85,10 @@ describe.skipIf(!haveChromium)('names, not codes, in Chromium', () => {
     await expect.poll(() => records.locator('tbody tr').count(), WAIT).toBeGreaterThan(0);
     const held = await records.innerText();
     expect(held).toContain('公安局');
+    // Grouped by the department that holds it, its source of record marked, and from which resource.
+    expect(await records.getByTestId('my-records-provider').count()).toBeGreaterThan(0);
+    expect(held).toContain('权威来源');
+    expect(held).toMatch(/人口/);
     expect(held).not.toMatch(ORG_CODE);
     expect(held).not.toMatch(/\b(citizen_id|person_name|birth_date)\b/);
     // How often their data was used (a count, once loaded), and their corrections.

@@ -90,6 +90,49 @@ describe.each(engines())('who used my data on $name', (engine) => {
     },
   );
 
+  it.skipIf(engine.skip)(
+    'shows the citizen what each department holds about them, fresh, by source of record',
+    async () => {
+      const before = (await usage()).totals.own;
+      const res = await s.call('citizen', 'GET', '/me/records');
+      expect(res.statusCode, res.body).toBe(200);
+      const mine = res.json() as {
+        key: string;
+        providers: Array<{
+          org: { code: string; name: string };
+          elements: Array<{
+            element: string;
+            value: unknown;
+            authoritative: boolean;
+            resource: { name: string };
+            loadedAt: string | null;
+            stale: boolean;
+          }>;
+        }>;
+      };
+      expect(mine.key).toBe(citizenId);
+      const police = mine.providers.find((p) => p.org.code === 'JNGAJ')!;
+      expect(police.org.name).toBe('济南市公安局');
+      expect(police.elements.length).toBeGreaterThan(0);
+      // 公安局 is the source of record of the person base's core elements.
+      expect(police.elements.some((e) => e.authoritative)).toBe(true);
+      for (const e of police.elements) {
+        expect(e.value).not.toBeNull();
+        expect(e.resource.name).toMatch(/人口/);
+        expect(e.stale).toBe(false);
+        expect(Date.now() - Date.parse(e.loadedAt!)).toBeLessThan(7 * 86_400_000);
+      }
+      // Unmasked: the caller's own name in full, as the base holds it.
+      expect(JSON.stringify(police.elements)).not.toContain('*');
+      // Every provider's values are its own.
+      expect(new Set(mine.providers.map((p) => p.org.code)).size).toBe(mine.providers.length);
+      // The look is the citizen's own, recorded and counted apart from others' uses.
+      expect((await usage()).totals.own).toBe(before + 1);
+      expect((await s.call('consumer', 'GET', '/me/records')).statusCode).toBe(403);
+      expect((await s.call('operator', 'GET', '/me/records')).statusCode).toBe(403);
+    },
+  );
+
   it.skipIf(engine.skip)('answers only a citizen, about themselves, and refuses a bad month', async () => {
     expect((await s.call('consumer', 'GET', '/me/usage')).statusCode).toBe(403);
     expect((await s.call('operator', 'GET', '/me/usage')).statusCode).toBe(403);

@@ -46,7 +46,7 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     if (engine.skip) return;
     hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: 100 });
     app = await buildApp(hub, { logger: createLogger('silent'), demo: true });
-    for (const username of ['operator', 'officer', 'consumer', 'auditor', 'third_party']) {
+    for (const username of ['operator', 'officer', 'consumer', 'auditor', 'third_party', 'citizen']) {
       const res = await app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -142,6 +142,13 @@ describe.each(engines())('the recorded read on $name', (engine) => {
       samples.map((s: { sampleKey: string }) => tag(s.sampleKey)).sort(),
     );
     expect(reads.every((r) => r.op === 'sample')).toBe(true);
+  });
+
+  it.skipIf(engine.skip)('my data: the citizen’s own look, one entry for their own subject', async () => {
+    const own = (await hub.access.citizenIdOf(await hub.access.actorOf('citizen')))!;
+    const { res, reads } = await recorded(() => call('citizen', 'GET', '/api/v1/me/records'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(reads).toMatchObject([{ op: 'base.subject', outcome: 'allowed', actor: 'citizen', subject: tag(own) }]);
   });
 
   it.skipIf(engine.skip)('a base subject view: one entry for its subject', async () => {

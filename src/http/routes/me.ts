@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
 import type { Hub } from '../../hub/index.js';
@@ -28,6 +28,76 @@ const Use = Type.Object({
 export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
   const names = namesFrom(hub);
   return async (app) => {
+    app.get(
+      '/records',
+      {
+        schema: {
+          tags: ['base'],
+          summary:
+            'My data: what the departments hold about the caller, by provider, with source of record and freshness',
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Object({
+              key: Type.String({ description: 'the caller’s own ID number' }),
+              providers: Type.Array(
+                Type.Object({
+                  org: Type.Object({ code: Type.String(), name: Type.String() }),
+                  elements: Type.Array(Held),
+                }),
+              ),
+              labels: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'base:read-own', { self: true });
+        if (!request.citizenId) throw new HubError('ACC_FORBIDDEN', msg('ledger.citizenOnly'));
+        const key = request.citizenId;
+        // The person base's view of the caller, read (and recorded) as the caller's own look.
+        const view = await hub.base.subject('person', key, request.actor).catch((e: unknown) => {
+          if (e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND') return null;
+          throw e;
+        });
+        if (!view) return { key, providers: [], labels: [] };
+        const loaded = await hub.ingest.finishedAt(view.elements.map((e) => e.origin.job));
+        const resources = new Map(
+          await Promise.all(
+            [...new Set(view.elements.map((e) => e.origin.resource))].map(
+              async (code) => [code, await hub.catalog.get(code).catch(() => null)] as const,
+            ),
+          ),
+        );
+        const byProvider = new Map<string, { org: { code: string; name: string }; elements: Static<typeof Held>[] }>();
+        for (const e of view.elements) {
+          const resource = resources.get(e.origin.resource);
+          const at = loaded.get(e.origin.job) ?? null;
+          const frequency = resource?.updateFrequency ?? 'irregular';
+          const days = FRESH_DAYS[frequency];
+          const group = byProvider.get(e.origin.provider) ?? {
+            org: { code: e.origin.provider, name: e.providerName },
+            elements: [],
+          };
+          byProvider.set(e.origin.provider, group);
+          group.elements.push({
+            element: e.element,
+            name: e.name,
+            value: e.value,
+            authoritative: e.authoritative,
+            valid: e.valid,
+            invalidReason: e.invalidReason,
+            confirmations: e.confirmations,
+            disputed: e.openConflicts.length > 0,
+            resource: { code: e.origin.resource, name: resource?.name ?? e.origin.resource },
+            loadedAt: at?.toISOString() ?? null,
+            updateFrequency: frequency,
+            stale: at !== null && days !== undefined && Date.now() - at.getTime() > days * 86_400_000,
+          });
+        }
+        return { key: view.key, providers: [...byProvider.values()], labels: view.labels };
+      },
+    );
+
     app.get(
       '/usage',
       {
@@ -98,6 +168,31 @@ export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
     );
   };
 }
+
+const Held = Type.Object({
+  element: Type.String({ description: 'the data element (names: its name)' }),
+  name: Type.String(),
+  value: Type.Unknown({ description: 'the value as held, unmasked: it is the caller’s own' }),
+  authoritative: Type.Boolean({ description: 'from the declared source of record of the element (一数一源)' }),
+  valid: Type.Boolean(),
+  invalidReason: Type.Union([Type.String(), Type.Null()]),
+  confirmations: Type.Integer({ description: 'other providers reporting the same value' }),
+  disputed: Type.Boolean({ description: 'another provider reports a different value, under review' }),
+  resource: Type.Object({ code: Type.String(), name: Type.String() }),
+  loadedAt: Type.Union([Type.String(), Type.Null()], { description: 'when the load it came from finished' }),
+  updateFrequency: Type.String({ description: 'how often its resource is to be updated (catalog)' }),
+  stale: Type.Boolean({ description: 'older than its resource’s update frequency allows' }),
+});
+
+/** Days a value may age before it is stale, by its resource's update frequency (a week's grace beyond it). */
+const FRESH_DAYS: Record<string, number | undefined> = {
+  realtime: 7,
+  daily: 8,
+  weekly: 14,
+  monthly: 38,
+  quarterly: 99,
+  yearly: 372,
+};
 
 /** A calendar month in China time as [from, to). */
 function monthOf(month: string | undefined): { from?: Date; to?: Date } {

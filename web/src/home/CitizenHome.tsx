@@ -1,14 +1,14 @@
-import { Button, Card, Col, Empty, Row, Statistic, Table, Typography } from 'antd';
+import { Button, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { client, ok, problemOf, useQuery } from '../api';
-import { namesOf, useOrgs } from '../catalog/orgs';
+import { client, ok, useQuery } from '../api';
 import { MyCorrections } from '../quality/MyCorrections';
-import type { SubjectView } from '../base/types';
 import { Page } from '../ui/page';
+import { Named } from '../ui/names';
 import { ProblemAlert } from '../ui/problem-alert';
 
-type Element = SubjectView['elements'][number];
+type Held = NonNullable<Awaited<ReturnType<typeof loadRecords>>>['providers'][number]['elements'][number];
+const loadRecords = () => ok(client.GET('/api/v1/me/records'));
 
 /** An ID shown on screen with its middle hidden: enough for the citizen to recognise it. */
 const masked = (id: string) => (id.length > 10 ? `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}` : id);
@@ -20,22 +20,11 @@ const masked = (id: string) => (id.length > 10 ? `${id.slice(0, 6)}${'*'.repeat(
 export function CitizenHome() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const orgs = namesOf(useOrgs());
   // The citizen ID comes from /auth/me only (a login answer does not carry it).
   const me = useQuery(() => ok(client.GET('/api/v1/auth/me')), []);
   const id = me.data?.citizenId;
-  const records = useQuery(async () => {
-    if (!id) return null;
-    try {
-      return await ok(
-        client.GET('/api/v1/base/{kind}/subjects/{key}', { params: { path: { kind: 'person', key: id } } }),
-      );
-    } catch (e) {
-      // No department has loaded a record about this person yet: nothing to show, not a fault.
-      if (problemOf(e).code === 'BAS_SUBJECT_NOT_FOUND') return null;
-      throw e;
-    }
-  }, [id]);
+  // What the departments hold about the caller, by provider (GET /api/v1/me/records): recorded as their own look.
+  const records = useQuery(() => (id ? loadRecords() : Promise.resolve(null)), [id]);
   // Uses by others: the citizen's own looks at their data are not uses of it (shown apart on /mydata).
   const uses = useQuery(
     async () => (await ok(client.GET('/api/v1/me/usage', { params: { query: { limit: 1 } } }))).totals.byOthers,
@@ -72,21 +61,45 @@ export function CitizenHome() {
         </Col>
       </Row>
       <Card title={t('shell.myRecords')} data-testid="my-records">
-        {records.data ? (
-          <Table<Element>
-            rowKey="element"
-            size="small"
-            pagination={false}
-            dataSource={records.data.elements}
-            columns={[
-              { title: t('base.element'), dataIndex: 'name' },
-              { title: t('base.value'), render: (_, e) => (e.value === null ? '—' : String(e.value)) },
-              {
-                title: t('shell.valueFrom'),
-                render: (_, e) => orgs[e.origin.provider] ?? e.origin.provider,
-              },
-            ]}
-          />
+        {records.data?.providers.length ? (
+          records.data.providers.map((p) => (
+            <div key={p.org.code} data-testid="my-records-provider" style={{ marginBottom: 16 }}>
+              <Typography.Title level={5}>{p.org.name}</Typography.Title>
+              <Table<Held>
+                rowKey="element"
+                size="small"
+                pagination={false}
+                scroll={{ x: 'max-content' }}
+                dataSource={p.elements}
+                columns={[
+                  { title: t('base.element'), dataIndex: 'name' },
+                  {
+                    title: t('base.value'),
+                    render: (_, e) => (
+                      <Space size={4} wrap>
+                        {e.value === null ? '—' : String(e.value)}
+                        {e.authoritative && <Tag color="blue">{t('myData.sourceOfRecord')}</Tag>}
+                        {!e.valid && <Tag color="red">{t('myData.invalid')}</Tag>}
+                        {e.disputed && <Tag color="orange">{t('myData.disputed')}</Tag>}
+                      </Space>
+                    ),
+                  },
+                  {
+                    title: t('myData.freshness'),
+                    render: (_, e) => (
+                      <Space size={4} wrap>
+                        <Named name={e.resource.name} code={e.resource.code} />
+                        <Typography.Text type="secondary">
+                          {e.loadedAt ? new Date(e.loadedAt).toLocaleDateString() : '—'}
+                        </Typography.Text>
+                        {e.stale && <Tag color="gold">{t('myData.stale')}</Tag>}
+                      </Space>
+                    ),
+                  },
+                ]}
+              />
+            </div>
+          ))
         ) : (
           <Empty description={records.loading ? undefined : t('shell.myRecordsEmpty')} />
         )}

@@ -24,6 +24,11 @@ export const zh = {
   'myData.base.person': '人口基础库',
   'myData.base.legal_entity': '法人基础库',
   'myData.base.all': '基础库',
+  'myData.sourceOfRecord': '权威来源',
+  'myData.invalid': '未通过校验',
+  'myData.disputed': '各部门不一致，核实中',
+  'myData.freshness': '来源与更新',
+  'myData.stale': '超过更新周期',
 } satisfies Record<string, string>;
 
 export const en: typeof zh = {
@@ -52,4 +57,9 @@ export const en: typeof zh = {
   'myData.base.person': 'Population base database',
   'myData.base.legal_entity': 'Legal-entity base database',
   'myData.base.all': 'Base databases',
+  'myData.sourceOfRecord': 'Source of record',
+  'myData.invalid': 'Fails validation',
+  'myData.disputed': 'Departments disagree; under review',
+  'myData.freshness': 'Source and update',
+  'myData.stale': 'Older than its update cycle',
 };
