@@ -1,6 +1,6 @@
 import { authorize, isAllowed, type Actor } from '../access/index.js';
 import { HubError } from '../kernel/index.js';
-import { providerOf } from './demands.js';
+import { providerOf } from './resource-code.js';
 import type { ActiveGrant, AlsoInGrant, Grant, GrantInput, Grants } from './grants.js';
 
 type GrantAction = 'suspend' | 'resume' | 'revoke';

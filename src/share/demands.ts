@@ -6,6 +6,7 @@ import { HubError, addWorkingDays, excel, chinaDate, invalid, workingDaysBetween
 import type { Ledger } from '../ledger/index.js';
 import type { Purposes } from '../purpose/index.js';
 import type { DemandState, ShareTables } from './tables.js';
+import { providerOf } from './resource-code.js';
 
 /** Working days the provider has to confirm or refuse a demand, and then to publish its service. */
 export const CONFIRM_DAYS = 5;
@@ -682,11 +683,6 @@ function stepsOf(r: DemandRow, today: string): DemandStep[] {
   if (!confirmedAtOnce) steps.push(step('confirm', r.confirm_due, r.confirmed_at, r.state === 'filed'));
   if (r.publish_due !== null) steps.push(step('publish', r.publish_due, r.published_at, r.state === 'confirmed'));
   return steps;
-}
-
-/** Resource codes are `{provider}-{nnnn}`. */
-export function providerOf(resourceCode: string | null): string | undefined {
-  return resourceCode?.slice(0, resourceCode.lastIndexOf('-'));
 }
 
 /** The provider's and the operators' overdue flags of one step need refs of their own (one open task per kind and ref). */

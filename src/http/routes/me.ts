@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
+import type { SubjectView } from '../../base/index.js';
 import type { Hub } from '../../hub/index.js';
 import { HubError, msg } from '../../kernel/index.js';
 import { readEntry, type ShareReadEntry } from '../../ledger/index.js';
@@ -60,41 +61,7 @@ export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           throw e;
         });
         if (!view) return { key, providers: [], labels: [] };
-        const loaded = await hub.ingest.finishedAt(view.elements.map((e) => e.origin.job));
-        const resources = new Map(
-          await Promise.all(
-            [...new Set(view.elements.map((e) => e.origin.resource))].map(
-              async (code) => [code, await hub.catalog.get(code).catch(() => null)] as const,
-            ),
-          ),
-        );
-        const byProvider = new Map<string, { org: { code: string; name: string }; elements: Static<typeof Held>[] }>();
-        for (const e of view.elements) {
-          const resource = resources.get(e.origin.resource);
-          const at = loaded.get(e.origin.job) ?? null;
-          const frequency = resource?.updateFrequency ?? 'irregular';
-          const days = FRESH_DAYS[frequency];
-          const group = byProvider.get(e.origin.provider) ?? {
-            org: { code: e.origin.provider, name: e.providerName },
-            elements: [],
-          };
-          byProvider.set(e.origin.provider, group);
-          group.elements.push({
-            element: e.element,
-            name: e.name,
-            value: e.value,
-            authoritative: e.authoritative,
-            valid: e.valid,
-            invalidReason: e.invalidReason,
-            confirmations: e.confirmations,
-            disputed: e.openConflicts.length > 0,
-            resource: { code: e.origin.resource, name: resource?.name ?? e.origin.resource },
-            loadedAt: at?.toISOString() ?? null,
-            updateFrequency: frequency,
-            stale: at !== null && days !== undefined && Date.now() - at.getTime() > days * 86_400_000,
-          });
-        }
-        return { key: view.key, providers: [...byProvider.values()], labels: view.labels };
+        return { key: view.key, providers: await byProvider(hub, view), labels: view.labels };
       },
     );
 
@@ -193,6 +160,50 @@ const FRESH_DAYS: Record<string, number | undefined> = {
   quarterly: 99,
   yearly: 372,
 };
+
+/**
+ * A subject's values grouped by the department that provided each, with the resource it came
+ * from and its freshness: when that load finished, against the resource's update frequency.
+ */
+async function byProvider(hub: Hub, view: SubjectView) {
+  const loaded = await hub.ingest.finishedAt(view.elements.map((e) => e.origin.job));
+  const codes = [...new Set(view.elements.map((e) => e.origin.resource))];
+  const resources = new Map(
+    await Promise.all(codes.map(async (code) => [code, await hub.catalog.get(code).catch(() => null)] as const)),
+  );
+  const groups = new Map<string, { org: { code: string; name: string }; elements: Static<typeof Held>[] }>();
+  for (const e of view.elements) {
+    const resource = resources.get(e.origin.resource);
+    const at = loaded.get(e.origin.job) ?? null;
+    const frequency = resource?.updateFrequency ?? 'irregular';
+    const group = groups.get(e.origin.provider) ?? {
+      org: { code: e.origin.provider, name: e.providerName },
+      elements: [],
+    };
+    groups.set(e.origin.provider, group);
+    group.elements.push({
+      element: e.element,
+      name: e.name,
+      value: e.value,
+      authoritative: e.authoritative,
+      valid: e.valid,
+      invalidReason: e.invalidReason,
+      confirmations: e.confirmations,
+      disputed: e.openConflicts.length > 0,
+      resource: { code: e.origin.resource, name: resource?.name ?? e.origin.resource },
+      loadedAt: at?.toISOString() ?? null,
+      updateFrequency: frequency,
+      stale: isStale(at, frequency),
+    });
+  }
+  return [...groups.values()];
+}
+
+/** Older than the resource's update frequency allows; a value of unknown age or of an irregular resource never is. */
+function isStale(loadedAt: Date | null, frequency: string): boolean {
+  const days = FRESH_DAYS[frequency];
+  return loadedAt !== null && days !== undefined && Date.now() - loadedAt.getTime() > days * 86_400_000;
+}
 
 /** A calendar month in China time as [from, to). */
 function monthOf(month: string | undefined): { from?: Date; to?: Date } {
