@@ -82,7 +82,10 @@ export class KeyStore {
     const configured = opts.keks ?? [];
     let generated = await generatedKeks(db, suite);
     if (configured.length === 0 && generated.length === 0) {
-      if (opts.generate === false) throw new HubError('KEY_NO_KEK', msg('keys.noKek'));
+      if (opts.generate === false) {
+        const names = { kek: 'QDH_KEK', kekFile: 'QDH_KEK_FILE', demo: '--demo', generate: 'QDH_KEK_GENERATE=1' };
+        throw new HubError('KEY_NO_KEK', msg('keys.noKek', names));
+      }
       // Processes starting at once on a new database (`--workers N`) make one KEK between them.
       await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${KEYS_LOCK}, 0)`.execute(trx);

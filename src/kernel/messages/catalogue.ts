@@ -285,8 +285,8 @@ export const MESSAGES = {
   },
   'keys.kekFile': { zh: '无法读取 {source} 指定的文件', en: 'the file that {source} names cannot be read' },
   'keys.noKek': {
-    zh: '未配置密钥加密密钥：请设置 QDH_KEK 或 QDH_KEK_FILE（演示库用 --demo，测试或临时环境可设 QDH_KEK_GENERATE=1 由数据库保存生成的密钥）',
-    en: 'no key-encryption key is configured: set QDH_KEK or QDH_KEK_FILE (--demo for the demo city; QDH_KEK_GENERATE=1 keeps a generated one in the database, for tests and throwaway installs)',
+    zh: '未配置密钥加密密钥：请设置 {kek} 或 {kekFile}（演示库用 {demo}；测试或临时环境可设 {generate}，由数据库保存生成的密钥）',
+    en: 'no key-encryption key is configured: set {kek} or {kekFile} ({demo} for the demo city; {generate} keeps a generated one in the database, for tests and throwaway installs)',
   },
   'keys.wrongKek': {
     zh: '数据密钥由密钥加密密钥 {kek} 封装，而本进程没有该密钥或它无法解开数据密钥：请检查 {current}（轮换期间还需 {previous}）',
