@@ -82,7 +82,7 @@ describe.skipIf(!haveChromium)('names, not codes, in Chromium', () => {
     await expect.poll(() => page.getByTestId('my-id').innerText(), WAIT).toMatch(/\d{6}\*{8}\d{3}[\dX]/);
     // What the person base holds about them: each value by its element's name and the department by name.
     const records = page.getByTestId('my-records');
-    await expect.poll(() => records.locator('tbody tr').count(), WAIT).toBeGreaterThan(0);
+    await expect.poll(() => records.getByTestId('my-record').count(), WAIT).toBeGreaterThan(0);
     const held = await records.innerText();
     expect(held).toContain('公安局');
     // Grouped by the department that holds it, its source of record marked, and from which resource.

@@ -1,4 +1,4 @@
-import { Button, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Empty, List, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { client, ok, useQuery } from '../api';
@@ -65,38 +65,10 @@ export function CitizenHome() {
           records.data.providers.map((p) => (
             <div key={p.org.code} data-testid="my-records-provider" style={{ marginBottom: 16 }}>
               <Typography.Title level={5}>{p.org.name}</Typography.Title>
-              <Table<Held>
-                rowKey="element"
+              <List<Held>
                 size="small"
-                pagination={false}
-                scroll={{ x: 'max-content' }}
                 dataSource={p.elements}
-                columns={[
-                  { title: t('base.element'), dataIndex: 'name' },
-                  {
-                    title: t('base.value'),
-                    render: (_, e) => (
-                      <Space size={4} wrap>
-                        {e.value === null ? '—' : String(e.value)}
-                        {e.authoritative && <Tag color="blue">{t('myData.sourceOfRecord')}</Tag>}
-                        {!e.valid && <Tag color="red">{t('myData.invalid')}</Tag>}
-                        {e.disputed && <Tag color="orange">{t('myData.disputed')}</Tag>}
-                      </Space>
-                    ),
-                  },
-                  {
-                    title: t('myData.freshness'),
-                    render: (_, e) => (
-                      <Space size={4} wrap>
-                        <Named name={e.resource.name} code={e.resource.code} />
-                        <Typography.Text type="secondary">
-                          {e.loadedAt ? new Date(e.loadedAt).toLocaleDateString() : '—'}
-                        </Typography.Text>
-                        {e.stale && <Tag color="gold">{t('myData.stale')}</Tag>}
-                      </Space>
-                    ),
-                  },
-                ]}
+                renderItem={(e) => <HeldValue key={e.element} held={e} />}
               />
             </div>
           ))
@@ -106,5 +78,36 @@ export function CitizenHome() {
       </Card>
       <MyCorrections />
     </Page>
+  );
+}
+
+/**
+ * One value a department holds about the citizen, as a line that reads on a phone: what it is and
+ * its value, then where it came from and when, with its source-of-record, validation and
+ * freshness marks.
+ */
+function HeldValue({ held: e }: { held: Held }) {
+  const { t } = useTranslation();
+  return (
+    <List.Item data-testid="my-record" style={{ display: 'block' }}>
+      <Space size={[8, 4]} wrap style={{ width: '100%' }}>
+        <Typography.Text type="secondary">{e.name}</Typography.Text>
+        <Typography.Text strong style={{ wordBreak: 'break-all' }}>
+          {e.value === null ? '—' : String(e.value)}
+        </Typography.Text>
+        {e.authoritative && <Tag color="blue">{t('myData.sourceOfRecord')}</Tag>}
+        {!e.valid && <Tag color="red">{t('myData.invalid')}</Tag>}
+        {e.disputed && <Tag color="orange">{t('myData.disputed')}</Tag>}
+      </Space>
+      <Space size={[8, 0]} wrap style={{ fontSize: 12 }}>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          <Named name={e.resource.name} code={e.resource.code} />
+        </Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {e.loadedAt ? new Date(e.loadedAt).toLocaleDateString() : '—'}
+        </Typography.Text>
+        {e.stale && <Tag color="gold">{t('myData.stale')}</Tag>}
+      </Space>
+    </List.Item>
   );
 }

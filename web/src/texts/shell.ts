@@ -27,7 +27,6 @@ export const zh = {
   'myData.sourceOfRecord': '权威来源',
   'myData.invalid': '未通过校验',
   'myData.disputed': '各部门不一致，核实中',
-  'myData.freshness': '来源与更新',
   'myData.stale': '超过更新周期',
 } satisfies Record<string, string>;
 
@@ -60,6 +59,5 @@ export const en: typeof zh = {
   'myData.sourceOfRecord': 'Source of record',
   'myData.invalid': 'Fails validation',
   'myData.disputed': 'Departments disagree; under review',
-  'myData.freshness': 'Source and update',
   'myData.stale': 'Older than its update cycle',
 };
