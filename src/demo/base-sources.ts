@@ -97,7 +97,7 @@ export interface BaseSeed {
   enterprises: number;
   operator: Actor;
   officers: Map<string, Author>;
-  /** The files of `data/with-data/`, where these sources' registrations are. */
+  /** The files of `workbooks/with-data/`, where these sources' registrations are. */
   withData: DemoDepartment[];
 }
 

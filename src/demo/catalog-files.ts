@@ -12,9 +12,9 @@ import { demoOrganizations } from './orgs.js';
  * Read from the source tree both from `src/` and from `dist/` (each two levels below the package
  * root), so the build has nothing to copy.
  */
-export const CATALOG_DIR = fileURLToPath(new URL('../../src/demo/data/catalog/', import.meta.url));
+export const CATALOG_DIR = fileURLToPath(new URL('../../src/demo/workbooks/catalog/', import.meta.url));
 /** The resources the demo loads data into, in the same layout: the generators in code fill them. */
-export const WITH_DATA_DIR = fileURLToPath(new URL('../../src/demo/data/with-data/', import.meta.url));
+export const WITH_DATA_DIR = fileURLToPath(new URL('../../src/demo/workbooks/with-data/', import.meta.url));
 
 const SHEETS = ['资源目录', '信息项'] as const;
 /** The template's 状态 column: export writes it, import ignores it; the demo reads it to advance. */

@@ -3,7 +3,7 @@ import type { Author, Resource, ResourceContent } from '../catalog/index.js';
 import { readDemoCatalog, type DemoDepartment, type DemoStatus } from './catalog-files.js';
 
 /**
- * The demo city's catalog: each department imports its workbook from `data/catalog/` through
+ * The demo city's catalog: each department imports its workbook from `workbooks/catalog/` through
  * the import path an officer uses (one all-or-nothing batch of drafts), then every resource
  * goes through the same workflow a real one would (submit → approve → publish), so history,
  * tasks and indicators show real steps. A few stay submitted, returned or draft for the review
