@@ -12,6 +12,7 @@ export {
 export type { Authority } from './authority.js';
 export type { ConflictFilter, ConflictRecord, Decision, Origin } from './conflicts.js';
 export { BASE_KINDS, BASES, feedOf, type BaseKind, type BaseDefinition } from './kinds.js';
+export { showKey } from './masks.js';
 export { OPS, parseRule, type LabelRule, type Op, type Predicate } from './label-rules.js';
 export type { Overview } from './overview.js';
 export type { SubjectElement } from './subjects.js';

@@ -15,4 +15,5 @@ export {
   type SelectQueryBuilder,
   type RawBuilder,
   type CompiledQuery,
+  type ExpressionBuilder,
 } from 'kysely';

@@ -37,6 +37,7 @@ export const READ_OPS = [
   'base.members',
   'base.conflicts',
   'correction.view',
+  'consent.fetch',
 ] as const;
 export type ReadOp = (typeof READ_OPS)[number];
 
@@ -52,9 +53,17 @@ export const ShareRead = Type.Object(
     subject: Type.Union([SubjectTag, Type.Null()], { description: 'null for a page of several subjects' }),
     outcome: Type.Union([Type.Literal('allowed'), Type.Literal('denied'), Type.Literal('not_found')]),
     reason: Type.Optional(
-      Type.Union([Type.Literal('forbidden'), Type.Literal('no_grant'), Type.Literal('purpose'), Type.Literal('quota')]),
+      Type.Union([
+        Type.Literal('forbidden'),
+        Type.Literal('no_grant'),
+        Type.Literal('purpose'),
+        Type.Literal('quota'),
+        Type.Literal('consent'),
+        Type.Literal('frequency'),
+      ]),
     ),
     grant: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    consent: Type.Optional(Type.String({ description: 'the consent a third party fetched under (consent.fetch)' })),
     fields: Type.Optional(Type.Array(Type.String())),
     rows: Type.Optional(Type.Integer({ minimum: 0 })),
     resultDigest: Type.Optional(Digest),
@@ -318,6 +327,25 @@ export const LedgerSubjectSearched = Type.Object(
   Strict,
 );
 
+export const ConsentChanged = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('consent.changed'),
+    action: literals(['request', 'approve', 'reject', 'pause', 'resume', 'revoke']),
+    consent: Type.String({ description: 'the consent id' }),
+    version: Type.Integer({ minimum: 1, description: 'the version of the consent artefact after the change' }),
+    state: Type.String(),
+    requester: Type.String({ description: 'the third party, by organization code' }),
+    purpose: Type.String(),
+    subject: SubjectTag,
+    signature: Type.String({ description: "the hub's signature of the consent artefact in this version" }),
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
 /** Every kind an append may write, by kind name. */
 export const ENTRY_SCHEMAS = {
   'share.read': ShareRead,
@@ -336,6 +364,7 @@ export const ENTRY_SCHEMAS = {
   'access.organization.changed': AccessOrganizationChanged,
   'ledger.audit.exported': LedgerAuditExported,
   'ledger.subject.searched': LedgerSubjectSearched,
+  'consent.changed': ConsentChanged,
 } satisfies Record<string, TSchema>;
 
 export type EntryKind = keyof typeof ENTRY_SCHEMAS;
@@ -359,6 +388,7 @@ export const LedgerEntrySchema = Type.Union(
     AccessOrganizationChanged,
     LedgerAuditExported,
     LedgerSubjectSearched,
+    ConsentChanged,
   ],
   { description: 'A ledger entry as written since schema version 1 (docs/ledger.md)' },
 );
@@ -376,13 +406,13 @@ export const isResourceCode = (resource: string) => RESOURCE_CODE.test(resource)
 
 /**
  * The organizations an entry concerns, for search (docs/ledger.md, "Search"): the actor's, a grant's
- * or demand's consumer, a correction's provider, and the provider of a catalog resource it names.
+ * or demand's consumer, a consent's requester, a correction's provider, and the provider of a catalog resource it names.
  * Kept beside the entry when it is appended (ledger.entry_org), never hashed with it.
  */
 export function orgsOf(written: object): string[] {
-  const entry = written as Partial<Record<'org' | 'consumer' | 'provider' | 'resource', unknown>>;
+  const entry = written as Partial<Record<'org' | 'consumer' | 'provider' | 'requester' | 'resource', unknown>>;
   const orgs = new Set<string>();
-  for (const o of [entry.org, entry.consumer, entry.provider]) if (typeof o === 'string') orgs.add(o);
+  for (const o of [entry.org, entry.consumer, entry.provider, entry.requester]) if (typeof o === 'string') orgs.add(o);
   const owner = typeof entry.resource === 'string' ? RESOURCE_CODE.exec(entry.resource)?.[1] : undefined;
   if (owner !== undefined) orgs.add(owner);
   return [...orgs];

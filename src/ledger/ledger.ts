@@ -243,6 +243,22 @@ export class Ledger {
     return rows.map((r) => toHead(r, this.suite));
   }
 
+  /**
+   * The hub's signature (base64) of a statement's RFC 8785 JSON, by the key that signs tree heads
+   * (published at /api/v1/ledger/key): a consent artefact's state, say, provable without the hub.
+   */
+  signStatement(statement: object): string {
+    return this.crypto.sign(this.key, statementMessage(statement)).toString('base64');
+  }
+
+  verifyStatement(statement: object, signature: string): boolean {
+    try {
+      return this.crypto.verify(this.key.publicKeyPem, statementMessage(statement), Buffer.from(signature, 'base64'));
+    } catch {
+      return false;
+    }
+  }
+
   publicKey(): LedgerKey {
     return this.suite === 'gm'
       ? {
@@ -520,4 +536,9 @@ async function openKeySecrets(
       .execute();
   }
   return { privateKey, subjectKey };
+}
+
+/** What a statement's signature covers: its RFC 8785 canonical JSON. */
+function statementMessage(statement: object): Buffer {
+  return Buffer.from(canonicalize(statement)!, 'utf8');
 }

@@ -7,6 +7,7 @@ import { loadRecords, type LoadOptions, type LoadOutcome, type RecordRow, type W
 import type { CorrectionMarks, RecordTables } from './tables.js';
 
 type Doc = Record<string, unknown>;
+type Dated = { doc: Doc; loaded_at: Date };
 
 /** Where a record's values came from: the load (job, source row) and any corrections since. */
 export interface RecordOrigin {
@@ -48,7 +49,7 @@ export class RecordStore {
   /** The replica's handle narrowed to our tables, made once per replica handle. */
   private replicaTables?: { of: Kysely<object>; db: Kysely<RecordTables> };
   /** The data service's hot path, built once: the query builder costs more than the lookup. */
-  private readonly byKey: CompiledQuery<{ doc: Doc }>;
+  private readonly byKey: CompiledQuery<Dated>;
 
   constructor(
     private readonly database: Database,
@@ -61,7 +62,7 @@ export class RecordStore {
     this.ownPartitionRows = opts.ownPartitionRows ?? ownPartitionRowsFrom();
     this.byKey = this.db
       .selectFrom('records.record')
-      .select('doc')
+      .select(['doc', 'loaded_at'])
       .where('resource_id', '=', 0)
       .where('key', '=', '')
       .compile();
@@ -111,21 +112,27 @@ export class RecordStore {
 
   /** One subject's record, or undefined. */
   async find(resourceId: number, key: string): Promise<Doc | undefined> {
-    const codec = await this.codecs.of(resourceId);
-    const found = await this.byStoredKey(resourceId, codec.storedKey(key));
-    if (found) return codec.openDoc(found);
-    // A record loaded before its key field was sealed keeps its key in clear until a data
-    // rotation (`qdh keys rotate --data`) seals it: a miss looks there once more.
-    return codec.keyIsSealed ? this.byStoredKey(resourceId, key) : undefined;
+    return (await this.findDated(resourceId, key))?.doc;
   }
 
-  private async byStoredKey(resourceId: number, storedKey: string): Promise<Doc | undefined> {
-    const { rows } = await this.reader.executeQuery<{ doc: Doc }>({
+  /** One subject's record with when it was loaded (a consent's period of records), or undefined. */
+  async findDated(resourceId: number, key: string): Promise<{ doc: Doc; loadedAt: Date } | undefined> {
+    const codec = await this.codecs.of(resourceId);
+    const found = await this.byStoredKey(resourceId, codec.storedKey(key));
+    if (found) return { doc: await codec.openDoc(found.doc), loadedAt: found.loaded_at };
+    // A record loaded before its key field was sealed keeps its key in clear until a data
+    // rotation (`qdh keys rotate --data`) seals it: a miss looks there once more.
+    const plain = codec.keyIsSealed ? await this.byStoredKey(resourceId, key) : undefined;
+    return plain && { doc: plain.doc, loadedAt: plain.loaded_at };
+  }
+
+  private async byStoredKey(resourceId: number, storedKey: string): Promise<Dated | undefined> {
+    const { rows } = await this.reader.executeQuery<Dated>({
       ...this.byKey,
       parameters: [resourceId, storedKey],
       queryId: createQueryId(),
     });
-    return rows[0]?.doc;
+    return rows[0];
   }
 
   /** The records of several subjects at once (a batch call); keys without one are left out. */

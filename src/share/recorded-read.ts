@@ -19,6 +19,8 @@ export interface ReadRequest {
   subjects: Subject[] | null;
   /** The label whose members are read (base.members). */
   label?: string;
+  /** The consent a third party fetches under (consent.fetch). */
+  consent?: string;
   /** The problem a policy denial answers with; ACC_FORBIDDEN when not given. */
   forbidden?: (actor: Actor) => HubError;
 }
@@ -29,10 +31,10 @@ export interface ReadRequest {
  */
 export type Subject = string | { key: string; resource: string };
 
-/** A refusal past the policy: a missing grant, a purpose it does not allow, an exhausted quota. */
+/** A refusal past the policy: a missing grant, a purpose it does not allow, an exhausted quota, a consent not in force. */
 export interface Refusal {
   refused: HubError;
-  reason: 'no_grant' | 'purpose' | 'quota';
+  reason: 'no_grant' | 'purpose' | 'quota' | 'consent' | 'frequency';
   grant: number | null;
 }
 
@@ -123,6 +125,7 @@ async function record(ledger: ReadLedger, actor: Actor, req: ReadRequest, outcom
     outcome: outcome.outcome,
   };
   if (req.label !== undefined) entry.label = req.label;
+  if (req.consent !== undefined) entry.consent = req.consent;
   // An absent value stays absent in the hashed JSON rather than failing its schema as `undefined`.
   if (outcome.reason !== undefined) entry.reason = outcome.reason;
   if (outcome.grant !== undefined) entry.grant = outcome.grant;
