@@ -75,6 +75,11 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'quality:read-corrections': { 'zh-CN': '查看纠错', en: 'read corrections' },
   'quality:read-all-corrections': { 'zh-CN': '查看全部纠错', en: 'read every correction' },
   'quality:read-own-corrections': { 'zh-CN': '查看本人的纠错', en: 'read their own corrections' },
+  'consent:request': { 'zh-CN': '提出数据使用授权申请', en: 'request consents' },
+  'consent:read': { 'zh-CN': '查看授权', en: 'read consents' },
+  'consent:list-all': { 'zh-CN': '查看全部授权', en: 'list every consent' },
+  'consent:decide': { 'zh-CN': '同意、拒绝、暂停或撤销授权', en: 'approve, reject, pause or revoke consents' },
+  'consent:fetch': { 'zh-CN': '凭授权获取数据', en: 'fetch data under a consent' },
 };
 
 /** The action in words; an action without a label (none should lack one) shows its code. */

@@ -128,6 +128,13 @@ export const POLICY = {
   'quality:read-corrections': [any(...EVERY_ROLE)],
   'quality:read-all-corrections': [any('operator', 'auditor')],
   'quality:read-own-corrections': [self('citizen')],
+  // Consents (授权, #16): a third party requests and fetches for its own organization; the data
+  // subject (a citizen, or who acts for an enterprise: checked as data) reads and decides.
+  'consent:request': [own('third_party')],
+  'consent:read': [any('operator', 'auditor'), own('third_party'), self('citizen')],
+  'consent:list-all': [any('operator', 'auditor')],
+  'consent:decide': [self('citizen')],
+  'consent:fetch': [own('third_party')],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof POLICY;

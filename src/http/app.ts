@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from '../kernel/index.js';
 import { HubError, uploadLimitsFromEnv, type UploadLimits, msg } from '../kernel/index.js';
 import { guardBodies } from './body-guard.js';
+import { consentRoutes } from './routes/consents.js';
 import { meRoutes } from './routes/me.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
 import { registerAuth } from './auth.js';
@@ -128,6 +129,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
     { prefix: '/api/v1/ledger' },
   );
   await app.register(meRoutes(hub), { prefix: '/api/v1/me' });
+  await app.register(consentRoutes(hub), { prefix: '/api/v1/consents' });
   await registerWeb(app, opts.webDir);
   return app;
 }

@@ -25,7 +25,9 @@ export type TargetSource =
   | 'demand'
   | 'demand-provider'
   | 'org'
-  | 'subject';
+  | 'subject'
+  /** A consent: its requester's organization, and whether the caller is its subject (or acts for it). */
+  | 'consent';
 
 /**
  * How one HTTP operation is guarded:
@@ -217,6 +219,18 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/me/usage': rule('ledger:read-own-entries', 'self'),
   'GET /api/v1/me/records': rule('base:read-own', 'self', recorded),
   'GET /api/v1/ledger/search': rule('ledger:read-entries'),
+
+  'POST /api/v1/consents/': rule('consent:request', 'caller'),
+  'POST /api/v1/consents/bulk': rule('consent:request', 'caller'),
+  // role=subject: the caller's own (or its enterprises'); role=requester: its organization's; role=all: consent:list-all.
+  'GET /api/v1/consents/': account,
+  'GET /api/v1/consents/{id}': rule('consent:read', 'consent'),
+  'POST /api/v1/consents/{id}/approve': rule('consent:decide', 'consent'),
+  'POST /api/v1/consents/{id}/reject': rule('consent:decide', 'consent'),
+  'POST /api/v1/consents/{id}/pause': rule('consent:decide', 'consent'),
+  'POST /api/v1/consents/{id}/resume': rule('consent:decide', 'consent'),
+  'POST /api/v1/consents/{id}/revoke': rule('consent:decide', 'consent'),
+  'GET /api/v1/consents/{id}/data': rule('consent:fetch', 'consent', recorded),
   'GET /api/v1/ledger/export': rule('ledger:read-entries'),
 };
 

@@ -16,6 +16,7 @@ import { maskPersonalText, runAlone, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
 import { AuthorizedPurposes, Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
+import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
 import { KeyStore, configuredKeks, keysMigrations, type KeyEncryptionKey } from '../keys/index.js';
 import { RecordStore, recordCodecs, recordsMigrations } from '../records/index.js';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   purposeMigrations,
   shareMigrations,
   qualityMigrations,
+  consentMigrations,
 ];
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
@@ -73,6 +75,8 @@ export interface Hub {
   /** Demands as callers reach them: the access policy checked before each step. */
   demands: AuthorizedDemands;
   quality: QualityService;
+  /** Consents of data subjects to third parties (授权), as callers reach them. */
+  consents: AuthorizedConsents;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -231,6 +235,20 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         },
       }),
     );
+    const consents = new AuthorizedConsents(
+      new Consents(db, { catalog, purposes, ledger, box: keys.box('consent'), now: opts.now }),
+      {
+        parties: {
+          citizenIdOf: (actor) => access.citizenIdOf(actor),
+          actsForEnterprise: async () => false,
+          enterprisesOf: async () => [],
+        },
+        catalog,
+        records,
+        ledger,
+        now: opts.now,
+      },
+    );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -278,6 +296,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       monitoring: new AuthorizedMonitoring(share),
       demands,
       quality,
+      consents,
       ledger,
       keys,
       startWorker,

@@ -15,7 +15,7 @@ import {
  * each code has its HTTP status and a message template, so that the HTTP layer maps any
  * HubError to an RFC 9457 problem in exactly one place and docs can list the codes.
  * Modules add their codes here under their own prefix (ACC_, CAT_, REC_, ING_, SHR_, LED_, BAS_,
- * QLT_, PUR_), one group per module: a module answers its own states (not found, wrong state,
+ * QLT_, PUR_, CNS_), one group per module: a module answers its own states (not found, wrong state,
  * conflict) with its own codes, so that a client can tell them apart; KRN_ is for the edge.
  */
 export const ERROR_CATALOGUE = {
@@ -97,6 +97,11 @@ export const ERROR_CATALOGUE = {
   QLT_ALREADY_DECIDED: { status: 409, title: 'The correction was already accepted or rejected' },
   // purpose: the registry of purposes data may be used for
   PUR_PURPOSE_EXISTS: { status: 409, title: 'A purpose already has this code or name' },
+  // consent: data subjects' consents to third parties (the vault)
+  CNS_NOT_FOUND: { status: 404, title: 'No such consent' },
+  CNS_BAD_STATE: { status: 409, title: 'Not allowed in the consent’s state' },
+  CNS_NOT_ACTIVE: { status: 403, title: 'The consent is not in force: not approved, paused, revoked or expired' },
+  CNS_FREQUENCY_EXHAUSTED: { status: 429, title: 'The consent’s fetches for this period are used up' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

@@ -175,6 +175,20 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     };
     const enterprises = await call('operator', 'GET', `/api/v1/catalog/resources/${ENTERPRISE}/records?pageSize=1`);
     const firm = (await hub.catalog.get(ENTERPRISE)).keyField;
+    const consent = await call('third_party', 'POST', '/api/v1/consents/', {
+      subject: { kind: 'person', id: citizenKey },
+      purpose: 'credit_service',
+      data: [{ resource: PERSON, fields: ['name'] }],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      fetchType: 'periodic',
+      frequency: { unit: 'day', max: 100 },
+      dataLifeDays: 1,
+      range: { from: '2000-01-01', to: '2099-12-31' },
+    });
+    expect(consent.statusCode, consent.body).toBe(201);
+    pools.set('consent', [
+      { owners: [actors.get('third_party')!.org!.code], self: 'citizen', value: consent.json().id },
+    ]);
     pools.set('correction', [
       await correction('consumer', PERSON, personKey),
       await correction('operator', ENTERPRISE, String(enterprises.json().items[0][firm])),
@@ -197,6 +211,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     if (source === 'caller') return { ownerOrg: actor.org?.code };
     if (source === 'self') return { self: true };
     if (source === 'subject') return { self: fixture?.self === actor.username };
+    if (source === 'consent') return { ownerOrg: fixture?.owners, self: fixture?.self === actor.username };
     return { ownerOrg: fixture?.owners };
   }
 
@@ -258,7 +273,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     if (name === 'username') return 'no_such_user';
     if (name === 'version') return '1';
     if (name === 'kind') return 'person';
-    if (name === 'id' && !/\/(ingest|demands|corrections)\//.test(op)) return String(NONE);
+    if (name === 'id' && !/\/(ingest|demands|corrections|consents)\//.test(op)) return String(NONE);
     return fixture;
   }
 
@@ -434,6 +449,19 @@ interface Helpers {
   personKey: string;
 }
 
+/** A consent request of the schema's shape, for a purpose that may not be registered. */
+function consentRequest(purpose: string) {
+  return {
+    subject: { kind: 'person', id: '370102199001011231' },
+    purpose,
+    data: [{ resource: PERSON, fields: ['name'] }],
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    fetchType: 'once',
+    dataLifeDays: 1,
+    range: { from: '2000-01-01', to: '2099-12-31' },
+  };
+}
+
 /** A resource as the README's tour registers it: valid, so that the handler runs. */
 const RESOURCE_INPUT = {
   name: '矩阵测试养犬登记',
@@ -518,6 +546,13 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   }),
   'POST /api/v1/corrections/{id}/accept': () => ({ body: {} }),
   'POST /api/v1/corrections/{id}/reject': () => ({ body: { reason: '矩阵测试' } }),
+  'POST /api/v1/consents/': () => ({ body: consentRequest('no_such_purpose') }),
+  'POST /api/v1/consents/bulk': () => {
+    const { subject, ...request } = consentRequest('no_such_purpose');
+    return { body: { subjects: [subject], request } };
+  },
+  'POST /api/v1/consents/{id}/reject': () => ({ body: {} }),
+  'POST /api/v1/consents/{id}/pause': () => ({ body: {} }),
   'GET /api/v1/ledger/proof/inclusion': () => ({ query: { index: 0 } }),
   'GET /api/v1/ledger/proof/consistency': () => ({ query: { first: 1, second: 2 } }),
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),

@@ -254,6 +254,29 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     expect(base.reads).toMatchObject([{ op: 'base.subject', outcome: 'denied', subject: tag(keys[0]!) }]);
   });
 
+  it.skipIf(engine.skip)('a consented fetch: one entry per consented resource, naming the consent', async () => {
+    const own = (await hub.access.citizenIdOf(await hub.access.actorOf('citizen')))!;
+    const asked = await call('third_party', 'POST', '/api/v1/consents', {
+      subject: { kind: 'person', id: own },
+      purpose: 'credit_service',
+      data: [{ resource: RESOURCE, fields: ['name'] }],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      fetchType: 'once',
+      dataLifeDays: 1,
+      range: { from: '2000-01-01', to: '2099-12-31' },
+    });
+    const id = asked.json().id as string;
+    const refused = await recorded(() => call('third_party', 'GET', `/api/v1/consents/${id}/data`));
+    expect(refused.res.statusCode).toBe(403);
+    expect(refused.reads).toMatchObject([{ op: 'consent.fetch', outcome: 'denied', reason: 'consent', consent: id }]);
+    expect((await call('citizen', 'POST', `/api/v1/consents/${id}/approve`)).statusCode).toBe(200);
+    const { res, reads } = await recorded(() => call('third_party', 'GET', `/api/v1/consents/${id}/data`));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(reads).toMatchObject([
+      { op: 'consent.fetch', outcome: 'allowed', resource: RESOURCE, subject: tag(own), consent: id, rows: 1 },
+    ]);
+  });
+
   it.skipIf(engine.skip)('has driven every route the route policy marks as recorded', () => {
     expect([...driven].sort()).toEqual([...MARKED].sort());
   });

@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import * as admin from './texts/admin';
+import * as consent from './texts/consent';
 import * as ledger from './texts/ledger';
 import * as messages from './texts/messages';
 import * as names from './texts/names';
@@ -525,6 +526,10 @@ const zh = {
   'problem.QLT_FIELD_GONE': '数据资源已没有该信息项，无法纠错',
   'problem.QLT_CORRECTION_NOT_FOUND': '没有该纠错',
   'problem.PUR_PURPOSE_EXISTS': '已有用途使用此代码或名称',
+  'problem.CNS_NOT_FOUND': '没有该授权',
+  'problem.CNS_BAD_STATE': '授权当前的状态不允许此操作',
+  'problem.CNS_NOT_ACTIVE': '授权未生效：尚未同意、已暂停、已撤销或已过期',
+  'problem.CNS_FREQUENCY_EXHAUSTED': '本周期内授权允许的获取次数已用完',
   'problem.KEY_BAD_KEK': '配置的密钥加密密钥无法使用',
   'problem.KEY_NO_KEK': '未配置密钥加密密钥',
   'problem.KEY_WRONG_KEK': '密钥加密密钥无法解开已存储的数据密钥',
@@ -1258,6 +1263,10 @@ const en: typeof zh = {
   'problem.QLT_FIELD_GONE': 'The resource no longer has the field to correct',
   'problem.QLT_CORRECTION_NOT_FOUND': 'No such correction',
   'problem.PUR_PURPOSE_EXISTS': 'A purpose already has this code or name',
+  'problem.CNS_NOT_FOUND': 'No such consent',
+  'problem.CNS_BAD_STATE': 'Not allowed in the consent’s state',
+  'problem.CNS_NOT_ACTIVE': 'The consent is not in force: not approved, paused, revoked or expired',
+  'problem.CNS_FREQUENCY_EXHAUSTED': 'The consent’s fetches for this period are used up',
   'problem.KEY_BAD_KEK': 'The configured key-encryption key cannot be taken',
   'problem.KEY_NO_KEK': 'No key-encryption key is configured',
   'problem.KEY_WRONG_KEK': 'The key-encryption key does not open the stored data keys',
@@ -1478,7 +1487,10 @@ export const LANG_KEY = 'qdh.lang';
 
 /** Each feature's own dictionary (web/src/texts/), so features add texts without touching one big file. */
 function merged(lang: 'zh' | 'en'): Record<string, string> {
-  return Object.assign({}, ...[admin, ledger, messages, names, outcome, share, shell, speed].map((t) => t[lang]));
+  return Object.assign(
+    {},
+    ...[admin, consent, ledger, messages, names, outcome, share, shell, speed].map((t) => t[lang]),
+  );
 }
 
 void i18n.use(initReactI18next).init({

@@ -743,4 +743,91 @@ export const MESSAGES = {
     zh: '{target} 上次的恢复（{when}）未通过校验：{problems}。请重新恢复；确认接受时以 {flag} 启动',
     en: 'the last restore onto {target} ({when}) did not verify: {problems}. Restore again, or start with {flag} to accept it',
   },
+  'consent.notFound': {
+    zh: '没有编号为 {id} 的授权',
+    en: 'no consent {id}',
+  },
+  'consent.badState': {
+    zh: '授权处于“{status}”状态，不能{decision}',
+    en: 'a consent in state {status} cannot be given the decision {decision}',
+  },
+  'consent.changedMeanwhile': {
+    zh: '授权 {id} 已被同时修改，请刷新后重试',
+    en: 'consent {id} was changed meanwhile: reload and try again',
+  },
+  'consent.notActive': {
+    zh: '授权未生效（{status}）',
+    en: 'the consent is not in force ({status})',
+  },
+  'consent.frequencyUsed': {
+    zh: '本周期最多获取 {max} 次，已用完',
+    en: 'at most {max} fetches a period, all used',
+  },
+  'consent.noResource': {
+    zh: '目录中没有数据资源 {code}',
+    en: 'no resource {code} in the catalog',
+  },
+  'consent.notAboutSubject': {
+    zh: '数据资源 {code} 的记录不以该类主体的证件号为主键',
+    en: 'the records of {code} are not keyed by this kind of subject',
+  },
+  'consent.noField': {
+    zh: '数据资源没有信息项 {field}',
+    en: 'the resource has no field {field}',
+  },
+  'consent.expiryPast': {
+    zh: '到期时间须晚于现在',
+    en: 'the expiry must be in the future',
+  },
+  'consent.expiryBeforeStart': {
+    zh: '到期时间须晚于生效时间',
+    en: 'the expiry must come after the start',
+  },
+  'consent.tooLong': {
+    zh: '授权期限最长 {years} 年',
+    en: 'a consent runs at most {years} years',
+  },
+  'consent.frequencyRequired': {
+    zh: '定期获取须说明频次',
+    en: 'a periodic fetch needs a frequency',
+  },
+  'consent.onceNoFrequency': {
+    zh: '一次性获取不设频次',
+    en: 'a one-time fetch has no frequency',
+  },
+  'consent.rangeReversed': {
+    zh: '数据期间的起始日期须不晚于截止日期',
+    en: 'the period of records must not end before it begins',
+  },
+  'consent.resourceTwice': {
+    zh: '同一数据资源只能列一次',
+    en: 'a resource may be listed once only',
+  },
+  'consent.widerThanRequested': {
+    zh: '只能缩小申请的范围，不能扩大',
+    en: 'may only narrow what was requested, not widen it',
+  },
+  'consent.subjectOnly': {
+    zh: '只有数据主体本人（或企业的法定代表人、受托经办人）可以处理此授权',
+    en: 'only the data subject (or an enterprise’s legal representative or appointed agent) may decide on this consent',
+  },
+  'consent.requesterOnly': {
+    zh: '只有提出申请的机构可以获取此授权下的数据',
+    en: 'only the requesting organization may fetch under this consent',
+  },
+  'consent.subjectsCount': {
+    zh: '须为 1 到 {max} 个主体',
+    en: 'between 1 and {max} subjects',
+  },
+  'consent.state.pending': { zh: '待同意', en: 'pending' },
+  'consent.state.active': { zh: '生效中', en: 'active' },
+  'consent.state.paused': { zh: '已暂停', en: 'paused' },
+  'consent.state.revoked': { zh: '已撤销', en: 'revoked' },
+  'consent.state.rejected': { zh: '已拒绝', en: 'rejected' },
+  'consent.state.expired': { zh: '已过期', en: 'expired' },
+  'consent.decision.approve': { zh: '同意', en: 'approve' },
+  'consent.decision.reject': { zh: '拒绝', en: 'reject' },
+  'consent.decision.pause': { zh: '暂停', en: 'pause' },
+  'consent.decision.resume': { zh: '恢复', en: 'resume' },
+  'consent.decision.revoke': { zh: '撤销', en: 'revoke' },
 } as const satisfies Record<string, { zh: string; en: string }>;
