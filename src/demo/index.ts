@@ -78,7 +78,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const count = opts.people ?? 10_000;
   await declareBases(hub, operator);
   const withData = await readDemoCatalog(WITH_DATA_DIR);
-  const person = await seedPopulation(hub, withData, officers, operator, count);
+  const { person, insurance } = await seedPopulation(hub, withData, officers, operator, count);
   opts.logger?.info({ people: count }, 'demo population loaded');
 
   await hub.share.createGrant(ids.get('operator')!, {
@@ -95,7 +95,31 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const firms = Math.max(50, Math.round(count / 10));
   await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers, withData });
   opts.logger?.info('demo base databases absorbed');
+  await requestConsent(hub, ids.get('third_party')!, citizens[0]!.citizen_id, [person, insurance]);
   return { seeded: true, password, accounts: ACCOUNTS };
+}
+
+/**
+ * The bank's pending request to the demo citizen (授权, #16): identity and pension insurance for a
+ * loan, four fetches a month for half a year, kept thirty days — for the citizen to decide.
+ */
+async function requestConsent(hub: Hub, bank: Actor, citizenId: string, [person, insurance]: Resource[]) {
+  const day = 86_400_000;
+  await hub.consents.request(bank, {
+    subject: { kind: 'person', id: citizenId },
+    purpose: 'credit_service',
+    terms: {
+      data: [
+        { resource: person!.code, fields: ['name', 'gender', 'birth_date'] },
+        { resource: insurance!.code, fields: ['insurance_type', 'start_date', 'active'] },
+      ],
+      expiresAt: new Date(Date.now() + 180 * day).toISOString(),
+      fetchType: 'periodic',
+      frequency: { unit: 'month', max: 4 },
+      dataLifeDays: 30,
+      range: { from: '2000-01-01', to: new Date(Date.now() + 366 * day).toISOString().slice(0, 10) },
+    },
+  });
 }
 
 /** The three resources the demo fills from its generators: residents, enterprises, their insurance. */
@@ -105,7 +129,7 @@ async function seedPopulation(
   officers: Map<string, Author>,
   operator: Author,
   count: number,
-): Promise<Resource> {
+): Promise<{ person: Resource; insurance: Resource }> {
   const load = async (name: string, rows: Iterable<object>, source: string) => {
     const resource = await importOne(hub, withData, name, officers, operator);
     const createdBy = officers.get(resource.provider.code)!.userId;
@@ -114,8 +138,8 @@ async function seedPopulation(
   };
   const person = await load('人口基础信息', people(count, 2026), 'demo:people.csv');
   await load('企业登记信息', enterprises(Math.max(50, Math.round(count / 10))), 'demo:enterprises.csv');
-  await load('社会保险参保信息', insured(count), 'demo:insurance.csv');
-  return person;
+  const insurance = await load('社会保险参保信息', insured(count), 'demo:insurance.csv');
+  return { person, insurance };
 }
 
 function* insured(count: number) {

@@ -147,4 +147,47 @@ describe.skipIf(!haveChromium)('sharing without dead ends, in Chromium', () => {
 
     for (const page of pages) expect(page.problems, page.url()).toEqual([]);
   }, 240_000);
+
+  it('lets a citizen narrow a bank’s consent on a phone, the bank fetch only that, and a revocation stop it', async () => {
+    // The demo bank's pending request to the demo citizen: approved on a phone without 出生日期.
+    const citizen = await open('citizen', PHONE);
+    await citizen.goto(`${city.url}/consents`);
+    const request = citizen.getByTestId('consent-card').filter({ hasText: '示例商业银行济南分行' }).first();
+    await request.getByTestId('consent-approve').click();
+    const person = citizen.getByTestId(`consent-fields-${PERSON}`);
+    await person.getByText('出生日期').waitFor();
+    await settled(citizen);
+    await person.getByText('出生日期').click();
+    await citizen.getByTestId('consent-approve-ok').click();
+    const answered = citizen.locator('.ant-message-notice, .ant-modal .ant-alert-error');
+    await expect.poll(() => answered.first().innerText()).toContain('已同意授权');
+    await citizen.getByTestId('consent-filter').getByText('生效中').click();
+    const active = citizen.getByTestId('consent-card').filter({ hasText: '示例商业银行济南分行' }).first();
+    await expect.poll(() => active.getByTestId('consent-status').innerText()).toBe('生效中');
+    expect(await active.innerText()).not.toContain('出生日期');
+    await shot(citizen, 'consent-approved-390.png', { fullPage: true });
+
+    // The bank fetches: the consented fields by their names, not the one the citizen kept back.
+    const bank = await open('third_party', DESKTOP);
+    await bank.goto(`${city.url}/consent-requests`);
+    const mine = bank.getByTestId('consent-card').filter({ hasText: '生效中' }).first();
+    const id = await mine.getAttribute('data-consent');
+    await mine.getByTestId('consent-fetch').click();
+    const fetched = bank.getByTestId('consent-fetched');
+    await expect.poll(() => fetched.innerText()).toContain('姓名');
+    expect(await fetched.innerText()).not.toContain('出生日期');
+    await shot(bank, 'consent-fetched-1440.png');
+    await bank.keyboard.press('Escape');
+
+    // The citizen revokes; the bank's next fetch is refused.
+    await active.getByTestId('consent-revoke').click();
+    await citizen.locator('.ant-popconfirm .ant-btn-primary').click();
+    await expect.poll(() => answered.first().innerText()).toContain('已撤销授权');
+    const token = await bank.evaluate("localStorage.getItem('qdh.token')");
+    const refused = await fetch(`${city.url}/api/v1/consents/${id}/data`, {
+      headers: { authorization: `Bearer ${String(token)}` },
+    });
+    expect(refused.status).toBe(403);
+    for (const page of pages) expect(page.problems, page.url()).toEqual([]);
+  }, 180_000);
 });

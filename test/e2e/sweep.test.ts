@@ -24,8 +24,8 @@ const DETAIL_ROUTES: Array<{ path: string; roles: readonly Role[] }> = [
   { path: '/base/subject', roles: ['operator', 'auditor'] },
 ];
 
-/** What the citizen's menu holds, no more: their home (their own records) and who used their data. */
-const CITIZEN_MENU = ['menu-home', 'menu-mydata'];
+/** What the citizen's menu holds, no more: their home (their own records), who used their data, their consents. */
+const CITIZEN_MENU = ['menu-home', 'menu-mydata', 'menu-consents'];
 
 /** Product names and formats that stay Latin in a Chinese interface. */
 const ALLOWED_LATIN = /\b(OpenAPI|API Key|JSON|CSV|XLSX|Excel|HTTP|HTTPS|URL|SM2|SM3|SHA-256|Merkle)\b/g;

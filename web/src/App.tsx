@@ -40,6 +40,8 @@ const NotFoundPage = lazy(() => import('./ui/not-found'));
 const UsersPage = lazy(() => import('./platform/Users'));
 const OrganizationsPage = lazy(() => import('./platform/Organizations'));
 const ChangePasswordPage = lazy(() => import('./auth/ChangePassword'));
+const MyConsentsPage = lazy(() => import('./consent/MyConsents'));
+const ConsentRequestsPage = lazy(() => import('./consent/Requests'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -118,6 +120,8 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/watermark', label: 'watermark.menu', can: ['monitoring:read'] },
   { key: '/ledger', label: 'ledger', can: ['ledger:read-entries'] },
   { key: '/mydata', label: 'mydata', can: ['ledger:read-own-entries'] },
+  { key: '/consents', label: 'consent.menu', can: ['consent:decide'] },
+  { key: '/consent-requests', label: 'consent.requestsMenu', can: ['consent:request'] },
   { key: '/admin/users', label: 'admin.users', can: ['user:list'] },
   { key: '/admin/orgs', label: 'admin.orgs', can: ['org:manage'] },
   { key: '/password', label: 'admin.changePassword' },
@@ -205,6 +209,8 @@ function Shell() {
               <Route path="/base/subject" element={<BaseSubjectPage />} />
               <Route path="/ledger" element={<LedgerPage />} />
               <Route path="/mydata" element={<MyDataPage />} />
+              <Route path="/consents" element={<MyConsentsPage />} />
+              <Route path="/consent-requests" element={<ConsentRequestsPage />} />
               <Route path="/admin/users" element={<UsersPage />} />
               <Route path="/admin/orgs" element={<OrganizationsPage />} />
               <Route path="/password" element={<ChangePasswordPage />} />
