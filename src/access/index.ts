@@ -25,3 +25,5 @@ export {
 } from './authorized-access.js';
 export type { Account, AccountFilter, OrganizationRow } from './accounts.js';
 export { PASSWORD_RULES, oneTimePassword } from './password-rules.js';
+export { OidcLogin, OIDC_CALLBACK_PATH } from './oidc.js';
+export { OIDC_DEFAULTS, oidcConfigFromEnv, type OidcConfig } from './oidc-config.js';

@@ -112,5 +112,20 @@ create index session_user_live on access.session (user_id) where revoked_at is n
 alter table access.user add column must_change_password boolean not null default false;
 `,
     },
+    {
+      id: '005-oidc-handoff',
+      sql: `
+-- #16: a login through the unified identity (OIDC) ends in the browser with a one-time code, not
+-- the token, in the address the provider sent it back to; the web app trades the code for the
+-- token. Any process of the hub may take the code (so it is here, not in memory), once, within a
+-- minute. Only its hash is kept.
+create table access.oidc_handoff (
+  code_hash char(64) primary key,
+  user_id int not null references access.user(id),
+  expires_at timestamptz not null
+);
+create index oidc_handoff_expires on access.oidc_handoff (expires_at);
+`,
+    },
   ],
 };

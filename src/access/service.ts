@@ -309,6 +309,16 @@ export class AccessService {
     return this.issueToken(await this.profile(user.id));
   }
 
+  /**
+   * Opens a session for an account whose person an identity provider vouched for (oidc.ts): no
+   * password is asked, and the token is the one a password login issues.
+   */
+  async loginVouched(userId: number): Promise<LoginAnswer> {
+    const row = await this.db.selectFrom('access.user').select('disabled').where('id', '=', userId).executeTakeFirst();
+    if (!row || row.disabled) throw new HubError('ACC_OIDC_FAILED', msg('access.oidcDisabled'));
+    return this.issueToken(await this.profile(userId));
+  }
+
   /** The user's id when the password is right and the user enabled; a wrong one slows its source down. */
   private async checkPassword(
     username: string,

@@ -48,6 +48,7 @@ export type AccessTables = {
     revoked_at: Date | null;
   };
   'access.secret': { name: string; value: string };
+  'access.oidc_handoff': { code_hash: string; user_id: number; expires_at: Date };
   'access.officer': { org_code: string; user_id: number; duty: 'chief' | 'steward' };
   'access.task': {
     id: Generated<number>;

@@ -1,4 +1,12 @@
-import { AccessService, AuthorizedAccess, OfficerService, accessMigrations } from '../access/index.js';
+import {
+  AccessService,
+  AuthorizedAccess,
+  OfficerService,
+  OidcLogin,
+  accessMigrations,
+  oidcConfigFromEnv,
+  type OidcConfig,
+} from '../access/index.js';
 import { AuthorizedBase, BaseService, baseMigrations } from '../base/index.js';
 import { AuthorizedCatalog, CatalogService, catalogMigrations } from '../catalog/index.js';
 import { connect, migrate, type Database, type ModuleMigrations } from '../db/index.js';
@@ -50,6 +58,8 @@ export interface Hub {
   officers: OfficerService;
   /** Organizations, accounts and officers as callers reach them: the access policy checked first. */
   authorizedAccess: AuthorizedAccess;
+  /** Login through the unified identity (OpenID Connect, docs/oidc.md); null where none is configured. */
+  oidc: OidcLogin | null;
   catalog: CatalogService;
   /** The catalog as callers (HTTP, CLI) reach it: the access policy checked before each step. */
   authorizedCatalog: AuthorizedCatalog;
@@ -114,9 +124,13 @@ export interface OpenHubOptions {
   generateKek?: boolean;
   /** PGlite in memory only: start from this dump of a database (tests clone a seeded demo city). */
   loadDataDir?: Blob | undefined;
+  /** The unified identity to log in through; default QDH_OIDC_* from the environment, null for none. */
+  oidc?: OidcConfig | null;
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
+  // Read before the database opens: a half-made configuration stops the start at once.
+  const oidcConfig = opts.oidc === undefined ? oidcConfigFromEnv(process.env) : opts.oidc;
   const db = await connect({
     databaseUrl: opts.databaseUrl,
     dataDir: opts.dataDir ?? 'memory://',
@@ -139,6 +153,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     const access = await AccessService.open(db, { now: opts.now, secrets: keys.box('access') });
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000, secrets: keys.box('ledger') });
     const officers = new OfficerService(db);
+    const oidc = oidcConfig && (await OidcLogin.open(oidcConfig, { database: db, access, ledger, now: opts.now }));
     const orgNames = async (codes: string[]) => {
       const orgs = await access.listOrganizations();
       return new Map(orgs.filter((o) => codes.includes(o.code)).map((o) => [o.code, o.name]));
@@ -281,6 +296,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       access,
       officers,
       authorizedAccess: new AuthorizedAccess(access, officers, ledger),
+      oidc,
       catalog,
       authorizedCatalog,
       records,

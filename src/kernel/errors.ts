@@ -48,6 +48,10 @@ export const ERROR_CATALOGUE = {
   },
   ACC_ORG_NOT_FOUND: { status: 404, title: 'No such organization' },
   ACC_ORG_EXISTS: { status: 409, title: 'An organization with this code exists' },
+  ACC_OIDC_NOT_CONFIGURED: { status: 404, title: 'Login through the unified identity is not configured on this hub' },
+  ACC_OIDC_UNAVAILABLE: { status: 502, title: 'The unified identity provider cannot be reached' },
+  ACC_OIDC_FAILED: { status: 401, title: 'The login through the unified identity did not succeed' },
+  ACC_OIDC_NO_CITIZEN_ID: { status: 403, title: 'The unified identity named no valid citizen ID' },
   // catalog: resources and their registration
   CAT_RESOURCE_NOT_FOUND: { status: 404, title: 'No such catalog resource' },
   CAT_VERSION_NOT_FOUND: { status: 404, title: 'The resource has no such published version' },

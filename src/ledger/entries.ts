@@ -276,6 +276,11 @@ export const AccessAccountChanged = Type.Object(
       Type.Boolean({ description: 'a password set by the hub (shown once) rather than by the operator' }),
     ),
     mustChangePassword: Type.Optional(Type.Boolean()),
+    via: Type.Optional(
+      Type.Literal('oidc', {
+        description: "create: the person's first login through the unified identity made it; the actor is the account",
+      }),
+    ),
     actor: Actor,
     at: At,
   },

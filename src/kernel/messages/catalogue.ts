@@ -159,6 +159,15 @@ export const MESSAGES = {
     zh: '多进程服务（{workers} 个工作进程）需要 PostgreSQL（DATABASE_URL）：内嵌数据库的数据目录只能由一个进程打开',
     en: '--workers {workers} needs PostgreSQL (DATABASE_URL): an embedded PGlite data directory is opened by one process only',
   },
+  'config.oidcMissing': {
+    zh: '已设置 {issuer}，还须设置 {name}',
+    en: '{issuer} is set: {name} must be set too',
+  },
+  'config.oidcUrl': { zh: '{name} 须为网址，实际为 {value}', en: '{name} must be a URL, got {value}' },
+  'config.oidcInsecure': {
+    zh: '{name} 须为 {scheme} 地址：只有本机回环地址可不加密',
+    en: '{name} must be an {scheme} URL: plain http only on a loopback address',
+  },
   'config.dataDirInUse': {
     zh: '{dir} 正被进程 {pid} 使用：请先停止该进程，或用 DATABASE_URL 共用 PostgreSQL',
     en: '{dir} is in use by process {pid}: stop it first, or use DATABASE_URL to share PostgreSQL',
@@ -202,6 +211,31 @@ export const MESSAGES = {
   'access.parentCycle': {
     zh: '机构不能设在自身或其下级机构之下',
     en: 'an organization cannot be placed under itself or one below it',
+  },
+  'access.oidcUnreachable': {
+    zh: '统一身份认证服务 {issuer} 无法访问',
+    en: 'the unified identity provider {issuer} cannot be reached',
+  },
+  'access.oidcNoFlow': {
+    zh: '登录不是在此浏览器中开始的，或已超过 {minutes} 分钟，请重新登录',
+    en: 'the login was not started in this browser or took over {minutes} minutes; start again',
+  },
+  'access.oidcRefused': {
+    zh: '统一身份认证的应答未通过校验（{reason}）',
+    en: 'the answer of the unified identity did not verify ({reason})',
+  },
+  'access.oidcNoClaim': {
+    zh: '统一身份认证未提供声明 {claim}',
+    en: 'the unified identity gave no claim {claim}',
+  },
+  'access.oidcBadClaim': {
+    zh: '统一身份认证的声明 {claim} 不是有效的身份号码',
+    en: 'the claim {claim} of the unified identity is not a valid citizen ID',
+  },
+  'access.oidcDisabled': { zh: '与该身份绑定的账号已停用', en: 'the account bound to this identity is disabled' },
+  'access.oidcCodeUsed': {
+    zh: '登录码无效、已使用或已过期，请重新登录',
+    en: 'the login code is unknown, used or expired; log in again',
   },
   // catalog
   'catalog.noResource': { zh: '没有数据资源 {code}', en: 'no resource {code}' },
