@@ -18,6 +18,7 @@ import { edgeOptionsFromEnv, registerSecurityHeaders, type EdgeOptions } from '.
 import { rejectUnstorableText } from './storable-text.js';
 import { registerWebAssets } from './web-assets.js';
 import { authRoutes } from './routes/auth.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { adminRoutes } from './routes/admin.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { catalogToolRoutes } from './routes/catalog-tools.js';
@@ -106,6 +107,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(hub), { prefix: '/api/v1/auth' });
+  await app.register(oidcRoutes(hub), { prefix: '/api/v1/auth' });
   await app.register(adminRoutes(hub), { prefix: '/api/v1/admin' });
   await app.register(platformRoutes(hub), { prefix: '/api/v1' });
   await app.register(catalogRoutes(hub), { prefix: '/api/v1/catalog' });

@@ -82,6 +82,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/openapi.json': open,
 
   'POST /api/v1/auth/login': open,
+  // Login through the unified identity (docs/oidc.md): public as the password login is.
+  'GET /api/v1/auth/oidc': open,
+  'GET /api/v1/auth/oidc/start': open,
+  'GET /api/v1/auth/oidc/callback': open,
+  'POST /api/v1/auth/oidc/session': open,
   'POST /api/v1/auth/logout': account,
   'POST /api/v1/auth/password': account,
   'GET /api/v1/auth/me': account,

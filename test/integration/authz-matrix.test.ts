@@ -485,6 +485,7 @@ const RESOURCE_INPUT = {
  */
 const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'POST /api/v1/auth/login': () => ({ body: { username: 'no_such_user', password: 'x' } }),
+  'POST /api/v1/auth/oidc/session': () => ({ body: { code: 'matrix' } }),
   'POST /api/v1/auth/logout': () => ({ fresh: true }),
   'POST /api/v1/auth/password': () => ({ body: { currentPassword: PASSWORD, newPassword: 'x' }, fresh: true }),
   'POST /api/v1/auth/api-keys': () => ({ body: { name: 'matrix' } }),

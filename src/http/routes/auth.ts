@@ -43,7 +43,7 @@ const UserSchema = Type.Object({
   citizenId: Type.Optional(Type.String({ description: "a citizen account's own ID (GET /auth/me only)" })),
 });
 
-const LoginAnswerSchema = Type.Object({
+export const LoginAnswerSchema = Type.Object({
   token: Type.String(),
   expiresAt: Type.String({ format: 'date-time' }),
   expiresIn: Type.Integer({ description: 'seconds until the token expires' }),
@@ -185,7 +185,7 @@ export function authRoutes(hub: Hub): FastifyPluginAsyncTypebox {
 }
 
 /** The client's address and its browser's device cookie; a browser without one is given one on success. */
-function sourceOf(request: FastifyRequest): { source: LoginSource; newDevice: boolean } {
+export function sourceOf(request: FastifyRequest): { source: LoginSource; newDevice: boolean } {
   const presented = new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE}=([A-Za-z0-9_-]{22,64})(?:;|$)`).exec(
     request.headers.cookie ?? '',
   )?.[1];
@@ -198,7 +198,12 @@ function withPermissions<U extends UserProfile>(user: U) {
   return { ...user, ...permissionsOf(user.roles) };
 }
 
-function remembered(answer: LoginAnswer, from: { source: LoginSource; newDevice: boolean }, reply: FastifyReply) {
+/** The login answer as every login gives it (password or unified identity), the device cookie set for a new browser. */
+export function remembered(
+  answer: LoginAnswer,
+  from: { source: LoginSource; newDevice: boolean },
+  reply: FastifyReply,
+) {
   if (from.newDevice) {
     const secure = reply.request.protocol === 'https' ? '; Secure' : '';
     reply.header(
