@@ -2,9 +2,10 @@ import { Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { ApiError, client, ok, setToken, useSubmit } from '../api';
+import { ApiError, client, ok, setToken, useSubmit, type User } from '../api';
 import { ProblemAlert } from '../ui/problem-alert';
 import { useSession } from '../session';
+import { OidcButton, useOidcReturn } from './oidc-login';
 import { NewPasswordFields, PasswordRules } from './password-fields';
 
 interface Values {
@@ -22,13 +23,17 @@ export function LoginPage() {
   // An operator set the password: the next submit must carry the user's own new one.
   const [mustChange, setMustChange] = useState(false);
   // A refusal shows in zh by its code; a 429 also says when to try again (its Retry-After).
+  const loggedIn = ({ token, user }: { token: string; user: User }) => {
+    setToken(token);
+    setUser(user);
+    navigate('/');
+  };
+  // Back from the unified identity with a one-time code (or its refusal): oidc-login.tsx.
+  const oidc = useOidcReturn(loggedIn);
   const login = useSubmit(async ({ username, password, newPassword }: Values) => {
     try {
       const body = { username, password, ...(mustChange && newPassword ? { newPassword } : {}) };
-      const { token, user } = await ok(client.POST('/api/v1/auth/login', { body }));
-      setToken(token);
-      setUser(user);
-      navigate('/');
+      loggedIn(await ok(client.POST('/api/v1/auth/login', { body })));
     } catch (e) {
       if (e instanceof ApiError && e.problem.code === 'ACC_PASSWORD_CHANGE_REQUIRED' && !mustChange) {
         setMustChange(true);
@@ -53,7 +58,10 @@ export function LoginPage() {
         <Typography.Paragraph type="secondary" data-testid={mustChange ? 'must-change' : undefined}>
           {mustChange ? t('admin.mustChangeHelp') : t('subtitle')}
         </Typography.Paragraph>
-        {login.problem && <ProblemAlert problem={login.problem} testId="login-error" style={{ marginBottom: 16 }} />}
+        {(login.problem ?? oidc.problem) && (
+          <ProblemAlert problem={(login.problem ?? oidc.problem)!} testId="login-error" style={{ marginBottom: 16 }} />
+        )}
+        {oidc.busy && <Typography.Paragraph data-testid="oidc-returning">{t('oidc.returning')}</Typography.Paragraph>}
         <Form form={form} layout="vertical" onFinish={login.run}>
           <Form.Item name="username" label={t('username')} rules={[{ required: true }]} hidden={mustChange}>
             <Input autoComplete="username" data-testid="username" />
@@ -71,6 +79,7 @@ export function LoginPage() {
             {mustChange ? t('admin.setAndLogin') : t('login')}
           </Button>
         </Form>
+        {!mustChange && <OidcButton />}
       </Card>
     </div>
   );
