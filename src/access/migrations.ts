@@ -127,5 +127,37 @@ create table access.oidc_handoff (
 create index oidc_handoff_expires on access.oidc_handoff (expires_at);
 `,
     },
+    {
+      id: '006-enterprises',
+      sql: `
+-- #16: an enterprise account (企业账号) is bound to its unified social credit code (GB 32100; the
+-- check characters are checked where it enters) and to its legal representative, a citizen account.
+-- An operator binds it; in a deployment the binding comes from the market-regulation registry.
+create table access.enterprise (
+  credit_code char(18) primary key check (credit_code ~ '^[0-9A-HJ-NP-RTUW-Y]{18}$'),
+  name text not null check (length(name) between 1 and 200),
+  representative_user int not null references access.user(id),
+  bound_by int not null references access.user(id),
+  bound_at timestamptz not null default now()
+);
+create index enterprise_representative on access.enterprise (representative_user);
+-- Agents (经办人) the representative appoints: citizen accounts that act for the enterprise for the
+-- purposes named (null: any) until valid_until (null: until revoked). A revoked appointment stays as
+-- history; an agent holds at most one live appointment per enterprise.
+create table access.enterprise_agent (
+  id serial primary key,
+  credit_code char(18) not null references access.enterprise(credit_code),
+  agent_user int not null references access.user(id),
+  purposes text[] check (cardinality(purposes) > 0),
+  valid_until timestamptz,
+  appointed_by int not null references access.user(id),
+  appointed_at timestamptz not null default now(),
+  revoked_at timestamptz,
+  revoked_by int references access.user(id)
+);
+create unique index enterprise_agent_live on access.enterprise_agent (credit_code, agent_user) where revoked_at is null;
+create index enterprise_agent_user_live on access.enterprise_agent (agent_user) where revoked_at is null;
+`,
+    },
   ],
 };

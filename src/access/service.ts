@@ -15,6 +15,8 @@ import type { Actor } from './actor.js';
 import { announceRevocation, CredentialCache, listenForRevocations } from './credential-cache.js';
 import { LoginThrottle, type LoginSource } from './login-throttle.js';
 import { Accounts } from './accounts.js';
+import type { EnterpriseAuthority } from './enterprise-authority.js';
+import { Enterprises } from './enterprises.js';
 import { passwordBreaks, PASSWORD_RULES } from './password-rules.js';
 import { loadOrCreateSecret, type SecretSeal } from './secrets.js';
 import { Sessions } from './sessions.js';
@@ -86,6 +88,8 @@ export class AccessService {
   private orgs: { list: Organization[]; until: number } | undefined;
   /** Searchable lists of accounts and organizations, for their administrators. */
   readonly accounts: Accounts;
+  /** Enterprise accounts, their legal representatives and agents (AuthorizedEnterprises asks the policy first). */
+  readonly enterprises: Enterprises;
 
   private constructor(
     database: Database,
@@ -97,6 +101,7 @@ export class AccessService {
     this.throttle = new LoginThrottle(this.db, now);
     this.sessions = new Sessions(this.db, now);
     this.accounts = new Accounts(database);
+    this.enterprises = new Enterprises(this.db, now);
   }
 
   /** `now` is the clock of tokens and of the login throttle (tests move it). */
@@ -290,6 +295,15 @@ export class AccessService {
       .where('id', '=', actor.userId)
       .executeTakeFirst();
     return row?.citizen_id ?? null;
+  }
+
+  /** How the actor may act for the enterprise of this credit code: as its legal representative, as an agent within an appointment (purposes it covers, null = any; until when), or not at all. */
+  enterpriseAuthority(
+    actor: Actor,
+    creditCode: string,
+    purpose?: string,
+  ): Promise<{ as: 'representative' | 'agent'; purposes: string[] | null; until: Date | null } | null> {
+    return this.enterprises.authority(actor.userId, creditCode, purpose) satisfies Promise<EnterpriseAuthority | null>;
   }
 
   /** Checks the password, slowed down per source (login-throttle.ts), and opens a session. */

@@ -49,6 +49,24 @@ export type AccessTables = {
   };
   'access.secret': { name: string; value: string };
   'access.oidc_handoff': { code_hash: string; user_id: number; expires_at: Date };
+  'access.enterprise': {
+    credit_code: string;
+    name: string;
+    representative_user: number;
+    bound_by: number;
+    bound_at: Generated<Date>;
+  };
+  'access.enterprise_agent': {
+    id: Generated<number>;
+    credit_code: string;
+    agent_user: number;
+    purposes: string[] | null;
+    valid_until: Date | null;
+    appointed_by: number;
+    appointed_at: Generated<Date>;
+    revoked_at: Date | null;
+    revoked_by: number | null;
+  };
   'access.officer': { org_code: string; user_id: number; duty: 'chief' | 'steward' };
   'access.task': {
     id: Generated<number>;

@@ -208,6 +208,19 @@ export const MESSAGES = {
   'access.citizenIdBound': { zh: '该身份号码已绑定到其他账号', en: 'already bound to another account' },
   'access.orgExists': { zh: '机构代码 {org} 已存在', en: 'organization {org} exists' },
   'access.creditCodeTaken': { zh: '该统一社会信用代码已属于机构 {org}', en: 'already the credit code of {org}' },
+  'access.notCitizenAccount': {
+    zh: '{user} 不是已绑定身份号码的市民账号',
+    en: '{user} is not a citizen account with a bound citizen ID',
+  },
+  'access.noEnterprise': {
+    zh: '没有统一社会信用代码为 {creditCode} 的企业账号',
+    en: 'no enterprise account {creditCode}',
+  },
+  'access.notAnAgent': { zh: '{user} 不是该企业的经办人', en: '{user} is not an agent of the enterprise' },
+  'access.representativeNotAgent': {
+    zh: '{user} 是该企业的法定代表人，无须委托为经办人',
+    en: '{user} is the legal representative of the enterprise and needs no appointment',
+  },
   'access.parentCycle': {
     zh: '机构不能设在自身或其下级机构之下',
     en: 'an organization cannot be placed under itself or one below it',
