@@ -10,7 +10,10 @@ import { POLICY, type Action, type Grant } from './policy.js';
  */
 export interface Target {
   ownerOrg?: string | readonly string[] | undefined;
-  /** The actor is the subject the data describes (a citizen reading their own record). */
+  /**
+   * The actor is the subject the data describes (a citizen reading their own record), or the legal
+   * representative of the enterprise acted on (its agents).
+   */
   self?: boolean;
 }
 

@@ -24,6 +24,18 @@ export {
   type SetPassword,
 } from './authorized-access.js';
 export type { Account, AccountFilter, OrganizationRow } from './accounts.js';
+export {
+  AuthorizedEnterprises,
+  type ActingFor,
+  type AgentView,
+  type AppointAgent,
+  type BindEnterprise,
+  type EnterpriseRow,
+  type NamedPurpose,
+  type PurposeRegistry,
+} from './authorized-enterprises.js';
+export type { EnterpriseAuthority } from './enterprise-authority.js';
+export type { PersonRef } from './enterprises.js';
 export { PASSWORD_RULES, oneTimePassword } from './password-rules.js';
 export { OidcLogin, OIDC_CALLBACK_PATH } from './oidc.js';
 export { OIDC_DEFAULTS, oidcConfigFromEnv, type OidcConfig } from './oidc-config.js';

@@ -5,7 +5,8 @@ import { ROLES, type Role } from './tables.js';
  * - `any`: whatever the target;
  * - `own`: the actor's organization answers for the target;
  * - `other`: the actor has an organization and the target names owners, none of them it;
- * - `self`: the target is the actor (a citizen and the records about them).
+ * - `self`: the target is the actor (a citizen and the records about them; an enterprise the
+ *   citizen is the legal representative of).
  */
 export type Scope = 'any' | 'own' | 'other' | 'self';
 
@@ -83,6 +84,16 @@ export const POLICY = {
   'user:assign-roles': [any('operator')],
   'user:reset-password': [any('operator')],
   'org:manage': [any('operator')],
+  // Enterprise accounts (#16). Operators bind an enterprise to its legal representative (a citizen
+  // account; in a deployment the market-regulation registry says who) and list them all. On an
+  // enterprise's own routes `self` is its legal representative, who appoints and revokes its agents
+  // (经办人); a citizen's own enterprises are those they represent or are an agent for.
+  'enterprise:bind': [any('operator')],
+  'enterprise:list-all': [any('operator')],
+  'enterprise:read-own': [self('citizen')],
+  'enterprise:read-agents': [any('operator'), self('citizen')],
+  'enterprise:appoint-agents': [self('citizen')],
+  'enterprise:revoke-agents': [self('citizen')],
   'ledger:read-entries': [any('auditor', 'operator')],
   // The entries about oneself ("who used my data"): the subject of a citizen account.
   'ledger:read-own-entries': [self('citizen')],

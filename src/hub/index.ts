@@ -1,6 +1,7 @@
 import {
   AccessService,
   AuthorizedAccess,
+  AuthorizedEnterprises,
   OfficerService,
   OidcLogin,
   accessMigrations,
@@ -60,6 +61,11 @@ export interface Hub {
   authorizedAccess: AuthorizedAccess;
   /** Login through the unified identity (OpenID Connect, docs/oidc.md); null where none is configured. */
   oidc: OidcLogin | null;
+  /**
+   * Enterprise accounts, their legal representatives and agents as callers reach them (#16); how a
+   * person may act for an enterprise is `access.enterpriseAuthority`.
+   */
+  enterprises: AuthorizedEnterprises;
   catalog: CatalogService;
   /** The catalog as callers (HTTP, CLI) reach it: the access policy checked before each step. */
   authorizedCatalog: AuthorizedCatalog;
@@ -297,6 +303,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       officers,
       authorizedAccess: new AuthorizedAccess(access, officers, ledger),
       oidc,
+      enterprises: new AuthorizedEnterprises(access.enterprises, ledger, purposes),
       catalog,
       authorizedCatalog,
       records,

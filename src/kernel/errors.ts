@@ -52,6 +52,8 @@ export const ERROR_CATALOGUE = {
   ACC_OIDC_UNAVAILABLE: { status: 502, title: 'The unified identity provider cannot be reached' },
   ACC_OIDC_FAILED: { status: 401, title: 'The login through the unified identity did not succeed' },
   ACC_OIDC_NO_CITIZEN_ID: { status: 403, title: 'The unified identity named no valid citizen ID' },
+  ACC_ENTERPRISE_NOT_FOUND: { status: 404, title: 'No such enterprise account' },
+  ACC_AGENT_NOT_FOUND: { status: 404, title: 'No such agent of the enterprise' },
   // catalog: resources and their registration
   CAT_RESOURCE_NOT_FOUND: { status: 404, title: 'No such catalog resource' },
   CAT_VERSION_NOT_FOUND: { status: 404, title: 'The resource has no such published version' },

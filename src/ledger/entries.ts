@@ -310,6 +310,48 @@ export const AccessOrganizationChanged = Type.Object(
   Strict,
 );
 
+export const AccessEnterpriseBound = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('access.enterprise.bound'),
+    subject: SubjectTag,
+    name: Type.String({ description: 'the enterprise’s name as bound' }),
+    representative: Type.String({ description: 'username of the legal representative’s citizen account' }),
+    previous: Type.Union([Type.String(), Type.Null()], {
+      description: 'the representative before, when the enterprise was bound already; null on the first binding',
+    }),
+    agentsRevoked: Type.Integer({
+      minimum: 0,
+      description: 'live appointments of agents ended because the representative changed',
+    }),
+    actor: Actor,
+    at: At,
+  },
+  Strict,
+);
+
+export const AccessEnterpriseAgentChanged = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('access.enterprise.agent.changed'),
+    action: Type.Union([Type.Literal('appoint'), Type.Literal('revoke')]),
+    subject: SubjectTag,
+    agent: Type.String({ description: 'username of the agent’s citizen account' }),
+    purposes: Type.Optional(
+      Type.Union([Type.Array(Type.String()), Type.Null()], {
+        description: 'appoint: the purpose codes the appointment covers; null: any purpose',
+      }),
+    ),
+    validUntil: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'appoint: when it ends (ISO 8601); null: when revoked' }),
+    ),
+    replaced: Type.Optional(Type.Boolean({ description: 'appoint: it replaced a live appointment of the same agent' })),
+    actor: Actor,
+    at: At,
+  },
+  Strict,
+);
+
 export const LedgerSubjectSearched = Type.Object(
   {
     v: V,
@@ -367,6 +409,8 @@ export const ENTRY_SCHEMAS = {
   'base.authority.set': BaseAuthoritySet,
   'access.account.changed': AccessAccountChanged,
   'access.organization.changed': AccessOrganizationChanged,
+  'access.enterprise.bound': AccessEnterpriseBound,
+  'access.enterprise.agent.changed': AccessEnterpriseAgentChanged,
   'ledger.audit.exported': LedgerAuditExported,
   'ledger.subject.searched': LedgerSubjectSearched,
   'consent.changed': ConsentChanged,
@@ -391,6 +435,8 @@ export const LedgerEntrySchema = Type.Union(
     BaseAuthoritySet,
     AccessAccountChanged,
     AccessOrganizationChanged,
+    AccessEnterpriseBound,
+    AccessEnterpriseAgentChanged,
     LedgerAuditExported,
     LedgerSubjectSearched,
     ConsentChanged,

@@ -27,6 +27,8 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   ACC_OIDC_UNAVAILABLE: '统一身份认证服务暂时无法访问，请稍后再试',
   ACC_OIDC_FAILED: '统一身份认证登录未成功，请重新登录',
   ACC_OIDC_NO_CITIZEN_ID: '统一身份认证未提供有效的身份号码',
+  ACC_ENTERPRISE_NOT_FOUND: '没有该企业账号',
+  ACC_AGENT_NOT_FOUND: '该企业没有此经办人',
   CAT_RESOURCE_NOT_FOUND: '目录中没有该数据资源',
   CAT_VERSION_NOT_FOUND: '该数据资源没有此发布版本',
   CAT_VERSION_CONFLICT: '该数据资源已被他人修改，请刷新后重试',
