@@ -20,14 +20,18 @@ export interface SeededApp {
 /**
  * What most integration suites start with, written once: open the engine's seeded copy, build the
  * app, log the named demo users in. Signed heads come every `headIntervalMs` so suites that read
- * proofs do not wait for the default interval.
+ * proofs do not wait for the default interval; `now` is the clock of tokens and access (openHub).
  */
 export async function openSeededApp(
   engine: Engine,
   usernames: readonly string[],
-  opts: { demo?: boolean; headIntervalMs?: number } = {},
+  opts: { demo?: boolean; headIntervalMs?: number; now?: () => Date } = {},
 ): Promise<SeededApp> {
-  const hub = await openHub({ ...(await engine.seededDatabase()), headIntervalMs: opts.headIntervalMs ?? 100 });
+  const hub = await openHub({
+    ...(await engine.seededDatabase()),
+    headIntervalMs: opts.headIntervalMs ?? 100,
+    ...(opts.now && { now: opts.now }),
+  });
   let app: App | undefined;
   try {
     app = await buildApp(hub, { logger: createLogger('silent'), demo: opts.demo ?? true });

@@ -96,6 +96,9 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers, withData });
   opts.logger?.info('demo base databases absorbed');
   await requestConsent(hub, ids.get('third_party')!, citizens[0]!.citizen_id, [person, insurance]);
+  // 我的企业: the demo citizen is the legal representative of the first enterprise of the demo's registry.
+  const firm = enterprises(1).next().value!;
+  await hub.enterprises.bind(operator, { creditCode: firm.credit_code, name: firm.name, representative: 'citizen' });
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 

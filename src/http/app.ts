@@ -24,6 +24,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { catalogToolRoutes } from './routes/catalog-tools.js';
 import { baseRoutes } from './routes/base.js';
 import { demandRoutes } from './routes/demands.js';
+import { enterpriseRoutes } from './routes/enterprises.js';
 import { grantRoutes } from './routes/grants.js';
 import { purposeRoutes } from './routes/purposes.js';
 import { monitoringRoutes } from './routes/monitoring.js';
@@ -132,6 +133,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   );
   await app.register(meRoutes(hub), { prefix: '/api/v1/me' });
   await app.register(consentRoutes(hub), { prefix: '/api/v1/consents' });
+  await app.register(enterpriseRoutes(hub), { prefix: '/api/v1' });
   await registerWeb(app, opts.webDir);
   return app;
 }

@@ -11,7 +11,9 @@ import type { Action } from '../access/index.js';
  * - `demand`: both parties of the demand, its consumer and its resource's provider;
  * - `demand-provider`: the provider of the demand's resource alone;
  * - `org`: the organization the path names (`/orgs/:code/…`);
- * - `subject`: no organization — whether the caller is the person the key names.
+ * - `subject`: no organization — whether the caller is the person the key names;
+ * - `enterprise`: no organization — whether the caller is the legal representative of the enterprise
+ *   the path names (`/enterprises/:creditCode/…`).
  */
 export type TargetSource =
   | 'none'
@@ -27,7 +29,9 @@ export type TargetSource =
   | 'org'
   | 'subject'
   /** A consent: its requester's organization, and whether the caller is its subject (or acts for it). */
-  | 'consent';
+  | 'consent'
+  /** An enterprise account: whether the caller is its legal representative. */
+  | 'enterprise';
 
 /**
  * How one HTTP operation is guarded:
@@ -101,6 +105,14 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/admin/orgs': rule('user:list'),
   'POST /api/v1/admin/orgs': rule('org:manage'),
   'PATCH /api/v1/admin/orgs/{code}': rule('org:manage'),
+
+  // Enterprise accounts (#16): operators bind them; the legal representative appoints agents.
+  'GET /api/v1/me/enterprises': rule('enterprise:read-own', 'self'),
+  'GET /api/v1/enterprises': rule('enterprise:list-all'),
+  'POST /api/v1/enterprises': rule('enterprise:bind'),
+  'GET /api/v1/enterprises/{creditCode}/agents': rule('enterprise:read-agents', 'enterprise'),
+  'POST /api/v1/enterprises/{creditCode}/agents': rule('enterprise:appoint-agents', 'enterprise'),
+  'POST /api/v1/enterprises/{creditCode}/agents/{username}/revoke': rule('enterprise:revoke-agents', 'enterprise'),
 
   'GET /api/v1/orgs': rule('org:read'),
   'GET /api/v1/stats': rule('stats:read'),

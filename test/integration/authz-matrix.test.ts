@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAllowed, ROLES, type Actor, type Role, type Target } from '../../src/access/index.js';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
 import { checkRoutePolicy, ROUTE_POLICY, type RoutePolicy, type TargetSource } from '../../src/http/route-policy.js';
+import { enterprises } from '../../src/demo/people.js';
 import { checkCitizenId, createLogger } from '../../src/kernel/index.js';
 import { engines, SEEDED_PASSWORD as PASSWORD } from '../databases.js';
 
@@ -20,6 +21,8 @@ const CONNECTIONS = {
   QDH_SOURCE_MATRIXRS_ORG: 'JNRSJ',
   QDH_SOURCE_MATRIXOPS: 'https://source.example/ops',
 };
+/** An enterprise of the demo's registry that the demo binds to nobody. */
+const UNBOUND_FIRM = [...enterprises(2)][1]!.credit_code;
 /** An id no fixture has: an allowed caller hears 404, a denied one must hear 403 first. */
 const NONE = 999_999;
 
@@ -128,6 +131,17 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
       { owners: [], value: personKey },
     ]);
 
+    // The demo binds its first enterprise to the demo citizen; the second is in the registry, bound to nobody.
+    const bound = (await call('operator', 'GET', '/api/v1/enterprises')).json().items as Array<{
+      creditCode: string;
+      representative: { username: string };
+    }>;
+    const represented = bound.find((e) => e.representative.username === 'citizen')!.creditCode;
+    pools.set('enterprise', [
+      { owners: [], self: 'citizen', value: represented },
+      { owners: [], value: UNBOUND_FIRM },
+    ]);
+
     const jobs: Fixture[] = [];
     for (const code of [PERSON, ENTERPRISE]) {
       const list = await call('operator', 'GET', `/api/v1/ingest/jobs?resource=${code}`);
@@ -210,7 +224,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     if (source === 'none') return {};
     if (source === 'caller') return { ownerOrg: actor.org?.code };
     if (source === 'self') return { self: true };
-    if (source === 'subject') return { self: fixture?.self === actor.username };
+    if (source === 'subject' || source === 'enterprise') return { self: fixture?.self === actor.username };
     if (source === 'consent') return { ownerOrg: fixture?.owners, self: fixture?.self === actor.username };
     return { ownerOrg: fixture?.owners };
   }
@@ -497,6 +511,10 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
     body: { code: 'MATRIX', name: '矩阵测试机构', kind: 'department', division: '370102' },
   }),
   'PATCH /api/v1/admin/orgs/{code}': () => ({ body: { division: '370100' } }),
+  'POST /api/v1/enterprises': () => ({
+    body: { creditCode: UNBOUND_FIRM, name: '矩阵测试企业', representative: 'no_such_user' },
+  }),
+  'POST /api/v1/enterprises/{creditCode}/agents': () => ({ body: { username: 'no_such_user' } }),
   'POST /api/v1/catalog/resources': () => ({ body: RESOURCE_INPUT }),
   'PUT /api/v1/catalog/resources/{code}': () => ({ body: { ...RESOURCE_INPUT, baseVersion: NONE } }),
   'POST /api/v1/catalog/resources/{code}/return': () => ({ body: { reason: '矩阵测试' } }),
