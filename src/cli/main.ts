@@ -10,6 +10,7 @@ import { registerAdminCommands } from './admin.js';
 import { registerBackupCommands, refuseHeldRestore } from './backup.js';
 import { registerBaseCommands } from './base.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerEnterpriseCommands } from './enterprise.js';
 import { ACTS_AS_HOLDER } from './holder.js';
 import { registerIngestCommands } from './ingest.js';
 import { registerKeysCommands } from './keys.js';
@@ -179,6 +180,8 @@ program
 
 // After `user add`: `user create|disable|enable|reset-password` go under it.
 registerAdminCommands(program, openCliHub);
+
+registerEnterpriseCommands(program, openCliHub);
 
 registerIngestCommands(program, openCliHub);
 
