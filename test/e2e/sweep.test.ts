@@ -24,8 +24,8 @@ const DETAIL_ROUTES: Array<{ path: string; roles: readonly Role[] }> = [
   { path: '/base/subject', roles: ['operator', 'auditor'] },
 ];
 
-/** What the citizen's menu holds, no more: their home (their own records), who used their data, their consents. */
-const CITIZEN_MENU = ['menu-home', 'menu-mydata', 'menu-consents'];
+/** What the citizen's menu holds, no more: their home (their own records), who used their data, their consents, their enterprises. */
+const CITIZEN_MENU = ['menu-home', 'menu-mydata', 'menu-consents', 'menu-enterprises'];
 
 /** Product names and formats that stay Latin in a Chinese interface. */
 const ALLOWED_LATIN = /\b(OpenAPI|API Key|JSON|CSV|XLSX|Excel|HTTP|HTTPS|URL|SM2|SM3|SHA-256|Merkle)\b/g;
@@ -177,7 +177,10 @@ const DIALOGS: Record<string, Array<[string, string, ...string[]]>> = {
     ['/catalog/JNGAJ-0001', 'demand-open'],
     ['/demands', 'demand-free-open'],
   ],
-  citizen: [['/mydata', 'correction-report-open']],
+  citizen: [
+    ['/mydata', 'correction-report-open'],
+    ['/enterprises', 'agent-appoint-open'],
+  ],
 };
 
 /** The menu's entries by test id, read from the drawer on a phone (closed again after). */

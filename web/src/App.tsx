@@ -23,6 +23,7 @@ const IndicatorsPage = lazy(() => import('./catalog/Indicators'));
 const GrantsPage = lazy(() => import('./share/Grants'));
 const LedgerPage = lazy(() => import('./ledger/Ledger'));
 const MyDataPage = lazy(() => import('./ledger/MyData'));
+const MyEnterprisesPage = lazy(() => import('./enterprise/MyEnterprises'));
 const DemandsPage = lazy(() => import('./share/Demands'));
 const ServicesPage = lazy(() => import('./share/Services'));
 const ServicePage = lazy(() => import('./share/Service'));
@@ -122,6 +123,8 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/mydata', label: 'mydata', can: ['ledger:read-own-entries'] },
   { key: '/consents', label: 'consent.menu', can: ['consent:decide'] },
   { key: '/consent-requests', label: 'consent.requestsMenu', can: ['consent:request'] },
+  // The enterprises a citizen represents or is an agent for (#16).
+  { key: '/enterprises', label: 'enterprise.menu', can: ['enterprise:read-own'] },
   { key: '/admin/users', label: 'admin.users', can: ['user:list'] },
   { key: '/admin/orgs', label: 'admin.orgs', can: ['org:manage'] },
   { key: '/password', label: 'admin.changePassword' },
@@ -211,6 +214,7 @@ function Shell() {
               <Route path="/mydata" element={<MyDataPage />} />
               <Route path="/consents" element={<MyConsentsPage />} />
               <Route path="/consent-requests" element={<ConsentRequestsPage />} />
+              <Route path="/enterprises" element={<MyEnterprisesPage />} />
               <Route path="/admin/users" element={<UsersPage />} />
               <Route path="/admin/orgs" element={<OrganizationsPage />} />
               <Route path="/password" element={<ChangePasswordPage />} />

@@ -2,6 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import * as admin from './texts/admin';
 import * as consent from './texts/consent';
+import * as enterprise from './texts/enterprise';
 import * as ledger from './texts/ledger';
 import * as messages from './texts/messages';
 import * as names from './texts/names';
@@ -1509,7 +1510,7 @@ export const LANG_KEY = 'qdh.lang';
 function merged(lang: 'zh' | 'en'): Record<string, string> {
   return Object.assign(
     {},
-    ...[admin, consent, ledger, messages, names, outcome, share, shell, speed].map((t) => t[lang]),
+    ...[admin, consent, enterprise, ledger, messages, names, outcome, share, shell, speed].map((t) => t[lang]),
   );
 }
 
