@@ -79,7 +79,10 @@ export class AuthorizedConsents {
       return this.consents.list({ requester: org! }, page);
     }
     if (!isAllowed(actor, 'consent:read', { self: true })) return none;
-    return this.consents.list({ subjectTags: await this.subjectTagsOf(actor) }, page);
+    const found = await this.consents.list({ subjectTags: await this.subjectTagsOf(actor) }, page);
+    // An agent sees an enterprise's consents only for the purposes of its appointment.
+    const mine = await Promise.all(found.items.map((row) => this.isSubject(actor, row)));
+    return { items: found.items.filter((_, i) => mine[i]), next: found.next };
   }
 
   /** One consent, to its requester, its subject (or who acts for it), operators and auditors. */

@@ -261,8 +261,11 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       {
         parties: {
           citizenIdOf: (actor) => access.citizenIdOf(actor),
-          actsForEnterprise: async () => false,
-          enterprisesOf: async () => [],
+          // The legal representative, or an agent whose appointment covers the consent's purpose.
+          actsForEnterprise: async (actor, code, purpose) =>
+            (await access.enterpriseAuthority(actor, code, purpose)) !== null,
+          enterprisesOf: async (actor) =>
+            (await access.enterprises.actingFor(actor.userId)).map((e) => e.enterprise.creditCode),
         },
         catalog,
         records,

@@ -4,10 +4,12 @@ import { sql } from '../../src/db/index.js';
 import { buildApp, openHub } from '../../src/http/index.js';
 import { createLogger } from '../../src/kernel/index.js';
 import { readEntry, type ShareReadEntry } from '../../src/ledger/index.js';
+import { people } from '../../src/demo/people.js';
 import { engines, SEEDED_PASSWORD } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
 const PERSON = 'JNGAJ-0001';
+const ENTERPRISE = 'JNSCJG-0001'; // 企业登记信息, keyed by credit code
 const DAY = 86_400_000;
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
@@ -288,6 +290,49 @@ describe.each(engines())('consents on $name', (engine) => {
       [null, 'KRN_VALIDATION'],
     ]);
   });
+
+  it.skipIf(engine.skip)(
+    'an enterprise agent decides within the representative’s appointment, not outside it',
+    async () => {
+      const [firm] = (await s.call('citizen', 'GET', '/me/enterprises')).json().items as Array<{ creditCode: string }>;
+      const agent = [...people(4, 2026)][3]!;
+      await s.hub.access.createUser({
+        username: 'consent_agent',
+        displayName: '经办人（测试）',
+        password: SEEDED_PASSWORD,
+        roles: ['citizen'],
+        citizenId: agent.citizen_id,
+      });
+      const token = (await s.hub.access.login('consent_agent', SEEDED_PASSWORD)).token;
+      const asAgent = (method: 'GET' | 'POST', url: string) =>
+        s.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}` } });
+      const appointed = await s.call('citizen', 'POST', `/enterprises/${firm!.creditCode}/agents`, {
+        username: 'consent_agent',
+        purposes: ['credit_service'],
+      });
+      expect(appointed.statusCode, appointed.body).toBe(201);
+      const resource = await s.hub.catalog.get(ENTERPRISE);
+      const field = resource.fields.find((f) => f.name !== resource.keyField)!.name;
+      const ask = (purpose: string) =>
+        request({
+          subject: { kind: 'legal_entity', id: firm!.creditCode },
+          purpose,
+          data: [{ resource: ENTERPRISE, fields: [field] }],
+        });
+      const within = await ask('credit_service');
+      const outside = await ask('statistics');
+      const listed = (await asAgent('GET', '/consents?role=subject')).json() as { items: View[] };
+      expect(listed.items.map((c) => c.id)).toContain(within);
+      expect(listed.items.map((c) => c.id)).not.toContain(outside);
+      expect((await asAgent('POST', `/consents/${outside}/approve`)).statusCode).toBe(403);
+      expect((await asAgent('POST', `/consents/${within}/approve`)).statusCode).toBe(200);
+      // The representative decides whatever the purpose; the bank then fetches the enterprise's record.
+      expect((await decide(outside, 'reject')).statusCode).toBe(200);
+      const fetched = await fetchData(within);
+      expect(fetched.statusCode, fetched.body).toBe(200);
+      expect(Object.keys(fetched.json().items[0].record)).toEqual([field]);
+    },
+  );
 
   it.skipIf(engine.skip || engine.name !== 'postgres')(
     'a revocation in one hub process is seen by the next fetch in another',
