@@ -20,6 +20,10 @@ const CALLERS = ['operator', 'operator', 'operator', 'officer', 'officer', 'cons
 const PUBLIC = [
   'GET /healthz',
   'POST /api/v1/auth/login',
+  'GET /api/v1/auth/oidc',
+  'GET /api/v1/auth/oidc/start',
+  'GET /api/v1/auth/oidc/callback',
+  'POST /api/v1/auth/oidc/session',
   'GET /api/v1/ledger/head',
   'GET /api/v1/ledger/heads',
   'GET /api/v1/ledger/heads/recent',
