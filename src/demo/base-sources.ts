@@ -112,18 +112,23 @@ export async function declareBases(hub: Hub, operator: Actor): Promise<void> {
   for (const label of DEMO_LABELS) await hub.base.defineLabel(operator, label);
 }
 
-/** Registers and loads the other departments' sources, and waits until the bases have absorbed every load. */
-export async function seedBaseSources(hub: Hub, seed: BaseSeed): Promise<void> {
+/**
+ * Registers and loads the other departments' sources, and waits until the bases have absorbed
+ * every load. Answers the resources' codes by name.
+ */
+export async function seedBaseSources(hub: Hub, seed: BaseSeed): Promise<Map<string, string>> {
   const people_ = [...people(seed.people, 2026)];
   const firms = [...enterprises(seed.enterprises)];
-  const load = (name: string, file: (r: Resource) => Readable, source: string, format: SourceFormat = 'csv') =>
-    loadSource(hub, seed, name, file, source, format);
+  const codes = new Map<string, string>();
+  const load = async (name: string, file: (r: Resource) => Readable, source: string, format: SourceFormat = 'csv') =>
+    void codes.set(name, await loadSource(hub, seed, name, file, source, format));
   await load('健康档案居民身份与联系信息', (r) => gbkCsv(healthRecords(people_), r), 'demo:健康档案.csv');
   await load('居家老年人家庭状况信息', () => utf8Csv(households(people_)), 'demo:居家老年人.csv');
   await load('残疾人证持证信息', () => ndjson(disabilityCerts(people_)), 'demo:残疾人证.ndjson', 'ndjson');
   await load('基本单位名录（法人单位）', () => utf8Csv(statUnits(firms)), 'demo:基本单位名录.csv');
   await load('社会保险参保单位信息', () => utf8Csv(insuredEmployers(firms)), 'demo:参保单位.csv');
   await hub.ingest.settled();
+  return codes;
 }
 
 async function loadSource(

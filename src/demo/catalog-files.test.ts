@@ -217,12 +217,12 @@ describe('the demo catalog files', () => {
 });
 
 describe('the files of the resources the demo loads data into', () => {
-  it('hold the eight resources the generators fill, each published, apart from the catalog', async () => {
+  it('hold the nine resources the generators fill, each published, apart from the catalog', async () => {
     const departments = await readDemoCatalog(WITH_DATA_DIR);
     const names = departments.flatMap((d) => d.registrations.map((r) => `${d.provider} ${r.content.name}`));
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(9);
     expect(names).toContain('JNGAJ 人口基础信息');
-    expect(departments.flatMap((d) => d.registrations.map((r) => r.status))).toEqual(Array(8).fill('published'));
+    expect(departments.flatMap((d) => d.registrations.map((r) => r.status))).toEqual(Array(9).fill('published'));
     const catalog = (await readDemoCatalog()).flatMap((d) => d.registrations.map((r) => r.content.name));
     for (const name of names) expect(catalog).not.toContain(name.split(' ')[1]);
   });

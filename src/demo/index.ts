@@ -15,6 +15,7 @@ export { prng } from './people.js';
 /** The demo catalog's registrations as its files hold them, for benchmarks that want a city-sized catalog. */
 export { readDemoCatalog, type DemoDepartment, type DemoRegistration, type DemoStatus } from './catalog-files.js';
 import { declareBases, seedBaseSources } from './base-sources.js';
+import { requestDemoConsents, settlements } from './consents.js';
 
 export interface DemoSummary {
   /** False when the database already held data: the demo never seeds over real data. */
@@ -40,6 +41,7 @@ const ACCOUNTS: Array<{ username: string; displayName: string; roles: Role[]; or
   { username: 'citizen', displayName: '市民', roles: ['citizen'], org: null },
   { username: 'auditor', displayName: '安全审计员', roles: ['auditor'], org: PLATFORM_ORG },
   { username: 'third_party', displayName: '示例银行接口', roles: ['third_party'], org: 'DEMOBANK' },
+  { username: 'insurer', displayName: '示例保险理赔接口', roles: ['third_party'], org: 'DEMOINS' },
 ];
 
 /** Seeds the demo city into an empty hub: organizations, accounts, a catalog with data, one grant. */
@@ -78,7 +80,8 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const count = opts.people ?? 10_000;
   await declareBases(hub, operator);
   const withData = await readDemoCatalog(WITH_DATA_DIR);
-  const { person, insurance } = await seedPopulation(hub, withData, officers, operator, count);
+  const loaded = await seedPopulation(hub, withData, officers, operator, count);
+  const person = loaded.person;
   opts.logger?.info({ people: count }, 'demo population loaded');
 
   await hub.share.createGrant(ids.get('operator')!, {
@@ -93,46 +96,34 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   const entries = await seedCatalog(hub, officers, operator);
   opts.logger?.info({ entries }, 'demo catalog registered');
   const firms = Math.max(50, Math.round(count / 10));
-  await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers, withData });
+  const sources = await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers, withData });
   opts.logger?.info('demo base databases absorbed');
-  await requestConsent(hub, ids.get('third_party')!, citizens[0]!.citizen_id, [person, insurance]);
   // 我的企业: the demo citizen is the legal representative of the first enterprise of the demo's registry.
   const firm = enterprises(1).next().value!;
   await hub.enterprises.bind(operator, { creditCode: firm.credit_code, name: firm.name, representative: 'citizen' });
+  await requestDemoConsents(
+    hub,
+    { bank: ids.get('third_party')!, insurer: ids.get('insurer')! },
+    { citizenId: citizens[0]!.citizen_id, creditCode: firm.credit_code },
+    {
+      person: person.code,
+      insurance: loaded.insurance.code,
+      enterprise: loaded.enterprise.code,
+      employers: sources.get('社会保险参保单位信息')!,
+      settlements: loaded.settlements.code,
+    },
+  );
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 
-/**
- * The bank's pending request to the demo citizen (授权, #16): identity and pension insurance for a
- * loan, four fetches a month for half a year, kept thirty days — for the citizen to decide.
- */
-async function requestConsent(hub: Hub, bank: Actor, citizenId: string, [person, insurance]: Resource[]) {
-  const day = 86_400_000;
-  await hub.consents.request(bank, {
-    subject: { kind: 'person', id: citizenId },
-    purpose: 'credit_service',
-    terms: {
-      data: [
-        { resource: person!.code, fields: ['name', 'gender', 'birth_date'] },
-        { resource: insurance!.code, fields: ['insurance_type', 'start_date', 'active'] },
-      ],
-      expiresAt: new Date(Date.now() + 180 * day).toISOString(),
-      fetchType: 'periodic',
-      frequency: { unit: 'month', max: 4 },
-      dataLifeDays: 30,
-      range: { from: '2000-01-01', to: new Date(Date.now() + 366 * day).toISOString().slice(0, 10) },
-    },
-  });
-}
-
-/** The three resources the demo fills from its generators: residents, enterprises, their insurance. */
+/** The resources the demo fills from its generators: residents, enterprises, their insurance, their medical settlements. */
 async function seedPopulation(
   hub: Hub,
   withData: DemoDepartment[],
   officers: Map<string, Author>,
   operator: Author,
   count: number,
-): Promise<{ person: Resource; insurance: Resource }> {
+): Promise<Record<'person' | 'enterprise' | 'insurance' | 'settlements', Resource>> {
   const load = async (name: string, rows: Iterable<object>, source: string) => {
     const resource = await importOne(hub, withData, name, officers, operator);
     const createdBy = officers.get(resource.provider.code)!.userId;
@@ -140,9 +131,14 @@ async function seedPopulation(
     return resource;
   };
   const person = await load('人口基础信息', people(count, 2026), 'demo:people.csv');
-  await load('企业登记信息', enterprises(Math.max(50, Math.round(count / 10))), 'demo:enterprises.csv');
+  const enterprise = await load(
+    '企业登记信息',
+    enterprises(Math.max(50, Math.round(count / 10))),
+    'demo:enterprises.csv',
+  );
   const insurance = await load('社会保险参保信息', insured(count), 'demo:insurance.csv');
-  return { person, insurance };
+  const settled = await load('参保人医疗结算摘要信息', settlements(people(count, 2026)), 'demo:settlements.csv');
+  return { person, enterprise, insurance, settlements: settled };
 }
 
 function* insured(count: number) {

@@ -36,5 +36,17 @@ insert into purpose.purpose (code, name, description, created_by) values
   ('data_governance', '数据治理', '数源单位和平台浏览、核对和纠正所管数据', 'system');
 `,
     },
+    {
+      id: '002-vault-purposes',
+      sql: `
+-- The purposes third parties ask citizens and enterprises to consent to (授权, #16), after the
+-- seeds' scenarios: 一贷通 (a bank's loan), 保医通 (an insurer's claim), and an employer's check.
+insert into purpose.purpose (code, name, description, created_by) values
+  ('loan_underwriting', '贷款审批', '金融机构经本人或企业授权审核贷款申请（一贷通）', 'system'),
+  ('insurance_claim', '保险理赔', '保险机构经本人授权核验理赔所需的医疗结算等信息（保医通）', 'system'),
+  ('employment_check', '入职核验', '用人单位经本人授权核验学历、职业资格等入职信息', 'system')
+on conflict do nothing;
+`,
+    },
   ],
 };

@@ -30,6 +30,9 @@ const ConsentView = Type.Object({
   subject: Type.Object({
     kind: SubjectKindSchema,
     id: Type.String({ description: 'the citizen ID or credit code, masked' }),
+    name: Type.Union([Type.String(), Type.Null()], {
+      description: 'an enterprise’s name where it has an enterprise account; null for a person',
+    }),
   }),
   purpose: PurposeRef,
   terms: TermsSchema,
@@ -276,6 +279,13 @@ function subjectOf(subject: RequestInput['subject']): { kind: SubjectKind; id: s
   return { kind: isCitizenId(subject.trim()) ? 'person' : 'legal_entity', id: subject };
 }
 
+/** Whose data: masked, and an enterprise by its name (a person's name is not the requester's to see). */
+async function subjectView(hub: Hub, row: ConsentRow) {
+  const key = await hub.consents.consents.keyOf(row);
+  const firm = row.subject_kind === 'legal_entity' ? await hub.access.enterprises.find(key) : undefined;
+  return { kind: row.subject_kind, id: maskedSubject(row, key), name: firm?.name ?? null };
+}
+
 /** A consent as people read it: names beside codes, the subject's ID masked, the status as of now. */
 function viewer(hub: Hub) {
   return async (row: ConsentRow): Promise<Static<typeof ConsentView>> => {
@@ -288,7 +298,7 @@ function viewer(hub: Hub) {
       id: row.id,
       status: statusAt(row.status, row.expires_at, new Date()),
       requester: { code: row.requester_org, name: org?.name ?? row.requester_org },
-      subject: { kind: row.subject_kind, id: maskedSubject(row, await hub.consents.consents.keyOf(row)) },
+      subject: await subjectView(hub, row),
       purpose: { code: row.purpose, name: purpose?.name ?? row.purpose },
       terms: row.terms,
       requested: row.requested,

@@ -100,7 +100,16 @@ function MyConsents() {
       {!list.loading && items.length === 0 && <Empty description={t('consent.none')} />}
       <Space orientation="vertical" style={{ width: '100%' }} data-testid="consent-list">
         {items.map((c) => (
-          <ConsentCard key={c.id} consent={c} title={c.requester.name} actions={actions(c)} />
+          <ConsentCard
+            key={c.id}
+            consent={c}
+            title={
+              c.subject.kind === 'legal_entity'
+                ? t('consent.forEnterprise', { requester: c.requester.name, name: c.subject.name ?? c.subject.id })
+                : c.requester.name
+            }
+            actions={actions(c)}
+          />
         ))}
       </Space>
       {approving && <ApproveModal consent={approving} onClose={() => setApproving(undefined)} onDone={list.refetch} />}

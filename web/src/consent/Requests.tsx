@@ -68,7 +68,7 @@ export default function ConsentRequestsPage() {
           <ConsentCard
             key={c.id}
             consent={c}
-            title={`${t(`consent.subjectKind.${c.subject.kind}`)} ${c.subject.id}`}
+            title={`${t(`consent.subjectKind.${c.subject.kind}`)} ${c.subject.name ?? c.subject.id}`}
             actions={
               c.status === 'active' && (
                 <Button loading={fetchData.busy} onClick={() => void fetchData.run(c)} data-testid="consent-fetch">
