@@ -1,4 +1,5 @@
 import {
+  App,
   Button,
   Checkbox,
   DatePicker,
@@ -128,6 +129,7 @@ interface Narrowed {
 function ApproveModal({ consent, onClose, onDone }: { consent: Consent; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Narrowed>();
+  const { message } = App.useApp();
   const asked = consent.requested;
   const frequency = asked.frequency;
   const initial: Narrowed = {
@@ -155,6 +157,7 @@ function ApproveModal({ consent, onClose, onDone }: { consent: Consent; onClose:
       form={form}
       onSubmit={submit}
       onDone={() => {
+        void message.success(t('consent.done.approve'));
         onClose();
         onDone();
       }}
