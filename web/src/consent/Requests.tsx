@@ -23,6 +23,7 @@ import { useCan } from '../session';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
+import { displayValue } from '../ui/value';
 import { ConsentCard } from './ConsentCard';
 import type { Consent, Fetched } from './types';
 
@@ -254,7 +255,7 @@ function FetchedModal({ consent, data, onClose }: { consent: Consent; data: Fetc
           {item.record ? (
             item.fields.map((f) => (
               <Descriptions.Item key={f} label={resource(item.resource)?.fields.find((x) => x.name === f)?.label ?? f}>
-                {String(item.record?.[f] ?? '')}
+                {displayValue(t, item.record?.[f])}
               </Descriptions.Item>
             ))
           ) : (
