@@ -7,6 +7,7 @@ import { HubError, uploadLimitsFromEnv, type UploadLimits, msg } from '../kernel
 import { guardBodies } from './body-guard.js';
 import { consentRoutes } from './routes/consents.js';
 import { meRoutes } from './routes/me.js';
+import { usageDigestRoutes } from './routes/me-digest.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
 import { registerAuth } from './auth.js';
 import type { Hub } from '../hub/index.js';
@@ -132,6 +133,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
     { prefix: '/api/v1/ledger' },
   );
   await app.register(meRoutes(hub), { prefix: '/api/v1/me' });
+  await app.register(usageDigestRoutes(hub), { prefix: '/api/v1/me' });
   await app.register(consentRoutes(hub), { prefix: '/api/v1/consents' });
   await app.register(enterpriseRoutes(hub), { prefix: '/api/v1' });
   await registerWeb(app, opts.webDir);

@@ -234,6 +234,9 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // With `?subject=me` a citizen's own entries; a caller who is no citizen is refused.
   'GET /api/v1/ledger/entries': rule('ledger:read-entries'),
   'GET /api/v1/me/usage': rule('ledger:read-own-entries', 'self'),
+  // The month of those reads in figures, as JSON and as an image; the ID in the image is masked.
+  'GET /api/v1/me/usage/digest': rule('ledger:read-own-entries', 'self'),
+  'GET /api/v1/me/usage/digest.svg': rule('ledger:read-own-entries', 'self'),
   'GET /api/v1/me/records': rule('base:read-own', 'self', recorded),
   'GET /api/v1/ledger/search': rule('ledger:read-entries'),
 

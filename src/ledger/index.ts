@@ -28,7 +28,7 @@ export {
   type ShareReadEntry,
 } from './entries.js';
 export { LEGACY_KINDS, readEntry } from './legacy.js';
-export type { EntrySearch } from './search.js';
+export type { EntrySearch, SubjectTally } from './search.js';
 export {
   MAX_EXPORT,
   auditExport,

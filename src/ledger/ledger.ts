@@ -24,7 +24,7 @@ import {
   type HashExpr,
   type HashFn,
 } from './merkle.js';
-import { searchEntries, type EntrySearch } from './search.js';
+import { searchEntries, tallySubject, type EntrySearch, type SubjectTally } from './search.js';
 import { appendBatch, appendInTransaction, readNodes, type Frontier, type PendingLeaf } from './store.js';
 import type { LedgerTables } from './tables.js';
 
@@ -352,6 +352,14 @@ export class Ledger {
       select (entry::jsonb)->>'actor' as actor, count(*) as n from ledger.entry
        where subject = ${tag} and kind = ${kind} group by 1`.execute(this.db);
     return new Map(rows.map((r) => [r.actor, Number(r.n)]));
+  }
+
+  /**
+   * A subject's entries of `kind` counted by actor, organization, purpose and outcome, within the
+   * search's month and below its `before` (a signed head's size): a digest of what its pages list.
+   */
+  tallyBySubject(search: EntrySearch & { subject: string; kind: EntryKind }): Promise<SubjectTally[]> {
+    return tallySubject(this.db, search);
   }
 
   /** A page of the newest entries matching `search`; `next` continues as `before` (docs/ledger.md). */

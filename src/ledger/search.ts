@@ -89,3 +89,38 @@ async function indexRange(db: Kysely<LedgerTables>, s: EntrySearch): Promise<{ l
   }
   return lo < hi ? { lo, hi } : null;
 }
+
+/** One group of a subject's entries: who acted, for which organization and purpose, and how it ended. */
+export interface SubjectTally {
+  actor: string;
+  org: string | null;
+  purpose: string | null;
+  outcome: string | null;
+  count: number;
+}
+
+/**
+ * A subject's entries of one kind counted by actor, organization, purpose and outcome, over the
+ * same range of indexes `searchEntries` reads (times as index ranges, `before` a head's size): a
+ * monthly digest counts exactly the entries the month's pages list. Reads only the subject's entries.
+ */
+export async function tallySubject(
+  db: Kysely<LedgerTables>,
+  search: EntrySearch & { subject: string; kind: EntryKind },
+): Promise<SubjectTally[]> {
+  const range = await indexRange(db, search);
+  if (!range) return [];
+  const { rows } = await sql<{
+    actor: string;
+    org: string | null;
+    purpose: string | null;
+    outcome: string | null;
+    n: string;
+  }>`
+    select (entry::jsonb)->>'actor' as actor, (entry::jsonb)->>'org' as org,
+           (entry::jsonb)->>'purpose' as purpose, (entry::jsonb)->>'outcome' as outcome, count(*) as n
+      from ledger.entry
+     where subject = ${search.subject} and kind = ${search.kind} and idx >= ${range.lo} and idx < ${range.hi}
+     group by 1, 2, 3, 4`.execute(db);
+  return rows.map(({ n, ...r }) => ({ ...r, count: Number(n) }));
+}

@@ -20,7 +20,7 @@ import {
 } from '../../ledger/index.js';
 
 export const Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
-const HeadSchema = Type.Object({
+export const HeadSchema = Type.Object({
   treeSize: Type.Integer(),
   rootHash: Hex,
   timestamp: Type.Integer({ description: 'milliseconds since the Unix epoch' }),

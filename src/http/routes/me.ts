@@ -1,11 +1,15 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
-import type { SubjectView } from '../../base/index.js';
+import { feedOf, type SubjectView } from '../../base/index.js';
 import type { Hub } from '../../hub/index.js';
 import { HubError, msg } from '../../kernel/index.js';
 import { readEntry, type ShareReadEntry } from '../../ledger/index.js';
 import { Hex, NamesSchema, Size, namesFrom } from './ledger.js';
+
+/** A calendar month in China time, YYYY-MM. */
+export const MONTH_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$';
+export const Month = Type.String({ pattern: MONTH_PATTERN, description: 'YYYY-MM, China time' });
 
 const Use = Type.Object({
   index: Type.Integer({
@@ -20,6 +24,15 @@ const Use = Type.Object({
   op: Type.String({ description: 'the kind of read (`share.read`, docs/ledger.md)' }),
   outcome: Type.Union([Type.Literal('allowed'), Type.Literal('denied'), Type.Literal('not_found')]),
   own: Type.Boolean({ description: 'the caller’s own look at their data, not a use by others' }),
+  grant: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the legal basis: the sharing grant the read was made under (GET /api/v1/grants), if any',
+  }),
+  consent: Type.Union([Type.String(), Type.Null()], {
+    description: 'the consent id a third party fetched under (op `consent.fetch`); its requester is `org`',
+  }),
+  entry: Type.String({
+    description: 'the exact text that was hashed, so that the caller recomputes its leaf hash and checks its proof',
+  }),
 });
 
 /**
@@ -74,9 +87,7 @@ export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             'Who used my data: the ledger’s reads of the caller’s records, newest first, by month and organization',
           security: [{ bearer: [] }],
           querystring: Type.Object({
-            month: Type.Optional(
-              Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, China time' }),
-            ),
+            month: Type.Optional(Month),
             org: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{1,40}$', description: 'organization code' })),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             before: Type.Optional(Size),
@@ -122,6 +133,9 @@ export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           op: read.op,
           outcome: read.outcome,
           own: read.actor === actor.username,
+          grant: read.grant ?? null,
+          consent: read.consent ?? null,
+          entry: row.entry,
         }));
         const own = counts.get(actor.username) ?? 0;
         const all = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -146,6 +160,10 @@ const Held = Type.Object({
   confirmations: Type.Integer({ description: 'other providers reporting the same value' }),
   disputed: Type.Boolean({ description: 'another provider reports a different value, under review' }),
   resource: Type.Object({ code: Type.String(), name: Type.String() }),
+  field: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'the field of `resource` the value came from, as a correction (POST /api/v1/corrections) names it; null when the resource no longer feeds the element',
+  }),
   loadedAt: Type.Union([Type.String(), Type.Null()], { description: 'when the load it came from finished' }),
   updateFrequency: Type.String({ description: 'how often its resource is to be updated (catalog)' }),
   stale: Type.Boolean({ description: 'older than its resource’s update frequency allows' }),
@@ -171,6 +189,13 @@ async function byProvider(hub: Hub, view: SubjectView) {
   const resources = new Map(
     await Promise.all(codes.map(async (code) => [code, await hub.catalog.get(code).catch(() => null)] as const)),
   );
+  // Which field of each resource feeds which element: what a correction of the value names.
+  const feeds = new Map(
+    [...resources].map(([code, r]) => [
+      code,
+      new Map((r ? feedOf(r)?.feeds : undefined)?.map((f) => [f.element.code, f.field.name])),
+    ]),
+  );
   const groups = new Map<string, { org: { code: string; name: string }; elements: Static<typeof Held>[] }>();
   for (const e of view.elements) {
     const resource = resources.get(e.origin.resource);
@@ -191,6 +216,7 @@ async function byProvider(hub: Hub, view: SubjectView) {
       confirmations: e.confirmations,
       disputed: e.openConflicts.length > 0,
       resource: { code: e.origin.resource, name: resource?.name ?? e.origin.resource },
+      field: feeds.get(e.origin.resource)?.get(e.element) ?? null,
       loadedAt: at?.toISOString() ?? null,
       updateFrequency: frequency,
       stale: isStale(at, frequency),
@@ -206,7 +232,7 @@ function isStale(loadedAt: Date | null, frequency: string): boolean {
 }
 
 /** A calendar month in China time as [from, to). */
-function monthOf(month: string | undefined): { from?: Date; to?: Date } {
+export function monthOf(month: string | undefined): { from?: Date; to?: Date } {
   if (month === undefined) return {};
   const [y, m] = month.split('-').map(Number) as [number, number];
   const start = (year: number, mon: number) => new Date(`${year}-${String(mon).padStart(2, '0')}-01T00:00:00+08:00`);
