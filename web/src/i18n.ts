@@ -10,6 +10,7 @@ import * as outcome from './texts/outcome';
 import * as share from './texts/share';
 import * as shell from './texts/shell';
 import * as speed from './texts/speed';
+import * as vault from './texts/vault';
 
 /** zh-CN first, en second. Keys name what the text is for, so both languages stay in step. */
 const zh = {
@@ -1510,7 +1511,7 @@ export const LANG_KEY = 'qdh.lang';
 function merged(lang: 'zh' | 'en'): Record<string, string> {
   return Object.assign(
     {},
-    ...[admin, consent, enterprise, ledger, messages, names, outcome, share, shell, speed].map((t) => t[lang]),
+    ...[admin, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map((t) => t[lang]),
   );
 }
 

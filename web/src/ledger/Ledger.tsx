@@ -16,7 +16,7 @@ import {
 } from 'antd';
 import { useMemo, useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
-import { client, download, ok, problemOf, useQuery, type Answer } from '../api';
+import { client, download, ok, problemOf, useQuery } from '../api';
 import { useOrgs } from '../catalog/orgs';
 import { usePurposes } from '../purposes';
 import { useCan } from '../session';
@@ -25,9 +25,8 @@ import { ProblemAlert } from '../ui/problem-alert';
 import { EntryDetails, NO_NAMES, entryOrg, localTime, orgName, summaryOf, userName, type Reader } from './entry-view';
 import { Heads } from './Heads';
 import type { LedgerEntry } from './types';
-import { leafHashOf, rootFromProof } from './verify';
+import { checkInclusion, type InclusionProof as Proof } from './check';
 
-type Proof = Answer<'/api/v1/ledger/proof/inclusion'>;
 type Kind = NonNullable<LedgerEntry['record']>['kind'];
 
 const PAGE_SIZE = 20;
@@ -139,10 +138,8 @@ export default function LedgerPage() {
     setActionProblem(null);
     try {
       const head = await ok(client.GET('/api/v1/ledger/head'));
-      const proof = await inclusionProof({ index: entry.index, treeSize: head.treeSize });
-      const leaf = await leafHashOf(head.suite, entry.entry);
-      const root = await rootFromProof(head.suite, leaf, entry.index, head.treeSize, proof.auditPath);
-      setChecking({ entry, proof, root: head.rootHash, ok: leaf === entry.leafHash && root === head.rootHash });
+      const { proof, ok: holds } = await checkInclusion(head, entry);
+      setChecking({ entry, proof, root: head.rootHash, ok: holds });
     } catch (e) {
       setActionProblem(problemOf(e));
     }

@@ -1,7 +1,7 @@
 import { Button, Card, Result, Select, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { client, ok, useQuery } from '../api';
+import { client, ok, problemOf, useQuery } from '../api';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
 import { Named, PersonName } from '../ui/names';
@@ -9,12 +9,20 @@ import { usePurposes } from '../purposes';
 import { MyCorrections } from '../quality/MyCorrections';
 import { useCan } from '../session';
 import { useOrgs } from '../catalog/orgs';
+import { checkInclusion, latestCheckedHead } from './check';
+import { UsageDigest } from './UsageDigest';
 
 type Usage = Awaited<ReturnType<typeof loadUsage>>;
 type Use = Usage['items'][number];
+type CheckedHead = Awaited<ReturnType<typeof latestCheckedHead>>;
+/** A row's proof: being checked, or whether it held. */
+type Mark = 'checking' | boolean;
 
 const loadUsage = (query: { month?: string; org?: string; before?: number }) =>
   ok(client.GET('/api/v1/me/usage', { params: { query: { limit: 50, ...query } } }));
+
+/** The current month in China time, YYYY-MM. */
+const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
 /** The last twelve months in China time, newest first, as YYYY-MM. */
 function recentMonths(): string[] {
@@ -67,6 +75,8 @@ function MyUses() {
     const page = await loadUsage({ month, org, before: last.next });
     setMore((m) => [...m, page]);
   };
+  const items = pages.flatMap((p) => p.items);
+  const proofs = useProofs();
   return (
     <Page title={t('whoUsed')}>
       {usage.problem && <ProblemAlert problem={usage.problem} />}
@@ -91,16 +101,25 @@ function MyUses() {
             options={orgs.map((o) => ({ value: o.code, label: o.name }))}
             data-testid="usage-org"
           />
+          <Button
+            disabled={items.length === 0}
+            onClick={() => void proofs.check(items)}
+            title={t('myData.verifyHelp')}
+            data-testid="usage-verify-all"
+          >
+            {t('myData.verifyAll')}
+          </Button>
         </Space>
         {usage.data && (
           <Typography.Paragraph data-testid="usage-totals">
             {t('myData.totals', { others: usage.data.totals.byOthers, own: usage.data.totals.own })}
           </Typography.Paragraph>
         )}
+        {proofs.problem && <ProblemAlert problem={proofs.problem} />}
         <Table<Use>
           rowKey="index"
           loading={usage.loading}
-          dataSource={pages.flatMap((p) => p.items)}
+          dataSource={items}
           pagination={false}
           scroll={{ x: 'max-content' }}
           data-testid="my-accesses"
@@ -132,20 +151,117 @@ function MyUses() {
             },
             { title: t('purpose'), dataIndex: 'purpose', render: (p: string) => purposes.get(p) ?? p },
             {
+              title: t('myData.basis'),
+              key: 'basis',
+              render: (_, u) =>
+                u.consent !== null ? (
+                  <span title={u.consent} data-testid="usage-consent">
+                    {t('myData.byConsent', { org: u.org ? (names.orgs[u.org] ?? u.org) : '-' })}
+                  </span>
+                ) : u.grant !== null ? (
+                  <span data-testid="usage-grant">{t('myData.byGrant', { id: u.grant })}</span>
+                ) : u.own ? (
+                  t('myData.ownBasis')
+                ) : (
+                  '-'
+                ),
+            },
+            {
               title: t('outcome'),
               dataIndex: 'outcome',
               render: (o: Use['outcome']) => <Tag color={o === 'allowed' ? 'green' : 'red'}>{t(`outcome.${o}`)}</Tag>,
             },
             { title: t('index'), dataIndex: 'index' },
+            {
+              title: t('myData.proof'),
+              key: 'proof',
+              render: (_, u) => <ProofMark use={u} mark={proofs.marks[u.index]} onCheck={proofs.check} />,
+            },
           ]}
         />
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
+          {proofs.head
+            ? t('myData.checkedAgainst', {
+                size: proofs.head.head.treeSize,
+                signature:
+                  proofs.head.signature === null
+                    ? t('ledgerUi.uncheckable')
+                    : t(proofs.head.signature ? 'ledgerUi.verifiedMark' : 'ledgerUi.failedMark'),
+              })
+            : t('myData.verifyHelp')}
+        </Typography.Paragraph>
         {last?.next != null && (
           <Button style={{ marginTop: 12 }} onClick={() => void loadMore()} data-testid="usage-more">
             {t('myData.more')}
           </Button>
         )}
       </Card>
+      <UsageDigest month={month ?? thisMonth()} />
       <MyCorrections />
     </Page>
+  );
+}
+
+/**
+ * The rows' inclusion proofs, checked in this browser (check.ts): against the latest signed
+ * head, whose signature is checked once under the ledger's key, and fetched again only when a
+ * row is newer than it. A row holds when its proof leads to the head's root and the head's
+ * signature did not fail.
+ */
+function useProofs() {
+  const [marks, setMarks] = useState<Record<number, Mark>>({});
+  const [head, setHead] = useState<CheckedHead | null>(null);
+  const [problem, setProblem] = useState<ReturnType<typeof problemOf> | null>(null);
+  const latest = useRef<CheckedHead | null>(null);
+  const mark = (index: number, m: Mark) => setMarks((all) => ({ ...all, [index]: m }));
+  const check = async (uses: Use[]) => {
+    setProblem(null);
+    const todo = uses.filter((u) => marks[u.index] === undefined || marks[u.index] === false);
+    for (const u of todo) mark(u.index, 'checking');
+    try {
+      let h = latest.current;
+      if (!h || todo.some((u) => u.index >= h!.head.treeSize)) {
+        h = latest.current = await latestCheckedHead();
+        setHead(h);
+      }
+      // A few at a time: each is one small request for its proof.
+      for (let i = 0; i < todo.length; i += 4) {
+        await Promise.all(
+          todo.slice(i, i + 4).map(async (u) => {
+            const { ok: holds } = await checkInclusion(h.head, u);
+            mark(u.index, holds && h.signature !== false);
+          }),
+        );
+      }
+    } catch (e) {
+      setProblem(problemOf(e));
+      setMarks((all) => {
+        const left = { ...all };
+        for (const u of todo) if (left[u.index] === 'checking') delete left[u.index];
+        return left;
+      });
+    }
+  };
+  return { marks, head, problem, check: (uses: Use[]) => check(uses) };
+}
+
+/** A row's proof: the button that checks it, then ✓ 已验证 or ✗ 未通过. */
+function ProofMark({ use, mark, onCheck }: { use: Use; mark: Mark | undefined; onCheck: (uses: Use[]) => unknown }) {
+  const { t } = useTranslation();
+  if (mark === undefined || mark === 'checking')
+    return (
+      <Button
+        size="small"
+        loading={mark === 'checking'}
+        onClick={() => void onCheck([use])}
+        data-testid={`usage-verify-${use.index}`}
+      >
+        {t('myData.verify')}
+      </Button>
+    );
+  return (
+    <Tag color={mark ? 'success' : 'error'} data-testid={`usage-proof-${use.index}`} data-verified={mark}>
+      {mark ? t('myData.verified') : t('myData.failed')}
+    </Tag>
   );
 }
