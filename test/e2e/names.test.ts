@@ -109,4 +109,45 @@ describe.skipIf(!haveChromium)('names, not codes, in Chromium', () => {
     expect(page.problems).toEqual([]);
     await page.close();
   });
+
+  it('lets a citizen report a held value wrong from the value itself, and follow it', async () => {
+    const page = await login(city, 'citizen');
+    const records = page.getByTestId('my-records');
+    const name = records.getByTestId('held-correct-person_name').first();
+    await name.waitFor();
+    await name.click();
+    // The form quotes the value shown; only the right value and a reason are asked.
+    const shown = await page.getByTestId('held-correct-shown').innerText();
+    expect(shown.trim().length).toBeGreaterThan(0);
+    await page.getByTestId('held-correct-proposed').fill('王小明');
+    await page.getByTestId('held-correct-reason').fill('户口簿上的姓名是王小明');
+    await page.getByTestId('held-correct-submit').click();
+    await expect.poll(() => page.getByTestId('held-correct-filed').innerText(), WAIT).toMatch(/已提交纠错 #\d+/);
+    const filed = await page.getByTestId('held-correct-filed').innerText();
+    expect(filed).toContain('公安局');
+    // antd spaces a two-character button's text.
+    await page.getByRole('button', { name: '关 闭', exact: true }).click();
+    // In 我的纠错: the value, its state and the due date two working days ahead.
+    const mine = page.getByTestId('my-corrections');
+    await expect.poll(() => mine.innerText(), WAIT).toContain('王小明');
+    const row = await mine.innerText();
+    expect(row).toContain(shown.trim());
+    expect(row).toContain('待处理');
+    expect(row).toMatch(/\d{4}-\d{2}-\d{2}/);
+
+    // Who used my data: every row's proof checked in the browser against the signed head; the month's digest.
+    await page.goto(`${city.url}/mydata`);
+    const uses = page.getByTestId('my-accesses');
+    await expect.poll(() => uses.getByTestId('usage-own').count(), WAIT).toBeGreaterThan(0);
+    await page.getByTestId('usage-verify-all').click();
+    await expect
+      .poll(() => uses.locator('[data-verified="true"]').count(), WAIT)
+      .toBe(await uses.locator('tbody tr.ant-table-row').count());
+    expect(await uses.locator('[data-verified="false"]').count()).toBe(0);
+    const digest = page.getByTestId('usage-digest');
+    await expect.poll(() => digest.getByTestId('digest-own').innerText(), WAIT).toMatch(/[1-9]/);
+    expect(await digest.innerText()).toMatch(/根哈希/);
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
 });

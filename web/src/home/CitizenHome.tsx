@@ -1,4 +1,6 @@
+import { EditOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Empty, List, Row, Space, Statistic, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { client, ok, useQuery } from '../api';
@@ -6,8 +8,8 @@ import { MyCorrections } from '../quality/MyCorrections';
 import { Page } from '../ui/page';
 import { Named } from '../ui/names';
 import { ProblemAlert } from '../ui/problem-alert';
+import { CorrectHeld, type Held, type HeldTarget } from './CorrectHeld';
 
-type Held = NonNullable<Awaited<ReturnType<typeof loadRecords>>>['providers'][number]['elements'][number];
 const loadRecords = () => ok(client.GET('/api/v1/me/records'));
 
 /** An ID shown on screen with its middle hidden: enough for the citizen to recognise it. */
@@ -31,6 +33,8 @@ export function CitizenHome() {
     [],
   );
   const corrections = useQuery(() => ok(client.GET('/api/v1/corrections', { params: { query: { page: 1 } } })), []);
+  // The value a correction is being reported on, from the value itself.
+  const [correcting, setCorrecting] = useState<HeldTarget | null>(null);
   const problem = me.problem ?? records.problem ?? uses.problem ?? corrections.problem;
   return (
     <Page title={t('welcome', { name: me.data?.displayName ?? '' })}>
@@ -68,7 +72,17 @@ export function CitizenHome() {
               <List<Held>
                 size="small"
                 dataSource={p.elements}
-                renderItem={(e) => <HeldValue key={e.element} held={e} />}
+                renderItem={(e) => (
+                  <HeldValue
+                    key={e.element}
+                    held={e}
+                    onCorrect={
+                      e.field === null
+                        ? undefined
+                        : () => setCorrecting({ held: e, provider: p.org.name, key: records.data!.key })
+                    }
+                  />
+                )}
               />
             </div>
           ))
@@ -77,6 +91,7 @@ export function CitizenHome() {
         )}
       </Card>
       <MyCorrections />
+      <CorrectHeld target={correcting} onClose={() => setCorrecting(null)} />
     </Page>
   );
 }
@@ -84,9 +99,9 @@ export function CitizenHome() {
 /**
  * One value a department holds about the citizen, as a line that reads on a phone: what it is and
  * its value, then where it came from and when, with its source-of-record, validation and
- * freshness marks.
+ * freshness marks, and 纠错 to report it wrong.
  */
-function HeldValue({ held: e }: { held: Held }) {
+function HeldValue({ held: e, onCorrect }: { held: Held; onCorrect?: () => void }) {
   const { t } = useTranslation();
   return (
     <List.Item data-testid="my-record" style={{ display: 'block' }}>
@@ -107,6 +122,18 @@ function HeldValue({ held: e }: { held: Held }) {
           {e.loadedAt ? new Date(e.loadedAt).toLocaleDateString() : '—'}
         </Typography.Text>
         {e.stale && <Tag color="gold">{t('myData.stale')}</Tag>}
+        {onCorrect && (
+          <Button
+            size="small"
+            type="link"
+            icon={<EditOutlined />}
+            style={{ paddingInline: 0, fontSize: 12 }}
+            onClick={onCorrect}
+            data-testid={`held-correct-${e.element}`}
+          >
+            {t('myRecord.correct')}
+          </Button>
+        )}
       </Space>
     </List.Item>
   );
