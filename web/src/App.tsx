@@ -1,9 +1,11 @@
 import { MenuOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Spin, Tag, Typography } from 'antd';
 import { reducedMotion } from './ui/motion';
+import { AccessibleProvider, AccessibleSwitch, useAccessible, useAccessibleState } from './a11y/mode';
+import { themeOf } from './a11y/theme';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { client, getToken, ok, onTokenChange, setToken, useQuery, type User } from './api';
@@ -46,6 +48,9 @@ const ConsentRequestsPage = lazy(() => import('./consent/Requests'));
 
 export function App() {
   const { i18n } = useTranslation();
+  // The large text mode (长辈模式): remembered like the language, applied at once through the theme.
+  const mode = useAccessibleState();
+  const theme = useMemo(() => themeOf(mode.accessible, !reducedMotion), [mode.accessible]);
   // Who the kept token belongs to; a token the server no longer accepts is dropped.
   const me = useQuery(async () => {
     if (!getToken()) return null;
@@ -72,19 +77,18 @@ export function App() {
   const ready = !me.loading || !getToken();
   if (!ready) return <Spin fullscreen />;
   return (
-    <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1d4e89', borderRadius: 6, motion: !reducedMotion } }}
-    >
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
       <AntApp>
-        <SessionContext.Provider value={{ user, setUser }}>
-          <BrowserRouter>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route path="/*" element={user ? <Shell /> : <Navigate to="/login" replace />} />
-            </Routes>
-          </BrowserRouter>
-        </SessionContext.Provider>
+        <AccessibleProvider value={mode}>
+          <SessionContext.Provider value={{ user, setUser }}>
+            <BrowserRouter>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/*" element={user ? <Shell /> : <Navigate to="/login" replace />} />
+              </Routes>
+            </BrowserRouter>
+          </SessionContext.Provider>
+        </AccessibleProvider>
       </AntApp>
     </ConfigProvider>
   );
@@ -227,10 +231,15 @@ function Shell() {
   );
 }
 
-/** The header: on a phone the menu button, the name, the language switch and 退出 — nothing that pushes them off. */
+/**
+ * The header: on a phone the menu button, the name, then the language switch, the large text mode
+ * switch and 退出 — on a second line when they do not fit beside the name (shell.css).
+ */
 function ShellHeader({ phone, onMenu }: { phone: boolean; onMenu: () => void }) {
   const { t, i18n } = useTranslation();
   const { user, setUser } = useSession();
+  // Bigger buttons in the large text mode: a finger finds them.
+  const size = useAccessible().accessible ? 'middle' : 'small';
   const navigate = useNavigate();
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'zh-CN' : 'en';
@@ -270,12 +279,15 @@ function ShellHeader({ phone, onMenu }: { phone: boolean; onMenu: () => void }) 
             {t(`role.${r}`)}
           </Tag>
         ))}
-      <Button size="small" onClick={switchLanguage} data-testid="language-switch">
-        {t('language')}
-      </Button>
-      <Button size="small" onClick={logout} data-testid="logout">
-        {t('logout')}
-      </Button>
+      <span className="qdh-header-actions">
+        <Button size={size} onClick={switchLanguage} data-testid="language-switch">
+          {t('language')}
+        </Button>
+        <AccessibleSwitch size={size} />
+        <Button size={size} onClick={logout} data-testid="logout">
+          {t('logout')}
+        </Button>
+      </span>
     </Layout.Header>
   );
 }

@@ -1,5 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import * as a11y from './texts/a11y';
 import * as admin from './texts/admin';
 import * as consent from './texts/consent';
 import * as enterprise from './texts/enterprise';
@@ -1511,7 +1512,7 @@ export const LANG_KEY = 'qdh.lang';
 function merged(lang: 'zh' | 'en'): Record<string, string> {
   return Object.assign(
     {},
-    ...[admin, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map((t) => t[lang]),
+    ...[a11y, admin, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map((t) => t[lang]),
   );
 }
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, client, ok, setToken, useSubmit, type User } from '../api';
+import { AccessibleSwitch } from '../a11y/mode';
 import { ProblemAlert } from '../ui/problem-alert';
 import { useSession } from '../session';
 import { OidcButton, useOidcReturn } from './oidc-login';
@@ -52,9 +53,13 @@ export function LoginPage() {
       }}
     >
       <Card style={{ width: 380, maxWidth: '92vw' }}>
-        <Typography.Title level={3} style={{ marginTop: 0 }}>
-          {mustChange ? t('admin.mustChangeTitle') : t('app')}
-        </Typography.Title>
+        {/* The large text mode is offered before logging in: the form is the first thing to read. */}
+        <div className="qdh-login-head">
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {mustChange ? t('admin.mustChangeTitle') : t('app')}
+          </Typography.Title>
+          <AccessibleSwitch testId="login-accessible-switch" />
+        </div>
         <Typography.Paragraph type="secondary" data-testid={mustChange ? 'must-change' : undefined}>
           {mustChange ? t('admin.mustChangeHelp') : t('subtitle')}
         </Typography.Paragraph>

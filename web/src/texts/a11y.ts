@@ -1,0 +1,58 @@
+/**
+ * Texts of the large text mode (长辈模式, #16): the switch, the citizen's task buttons and the plain
+ * words of their pages. Short sentences, everyday words, "您"; en mirrors zh key for key.
+ */
+export const zh = {
+  'a11y.toAccessible': '长辈模式',
+  'a11y.toStandard': '标准模式',
+  'a11y.toAccessibleHelp': '字更大、颜色更清楚，每页只办一件事',
+  'a11y.toStandardHelp': '回到标准字号和页面',
+  'a11y.tasksIntro': '请选择您要办的事：',
+  'a11y.task.records': '我的数据',
+  'a11y.task.recordsHelp': '看看各部门登记了您哪些信息',
+  'a11y.task.mydata': '谁用了我的数据',
+  'a11y.task.mydataHelp': '看看哪些单位查看过您的信息',
+  'a11y.task.mydataCount': '其他单位用过 {{count}} 次',
+  'a11y.task.consents': '我的授权',
+  'a11y.task.consentsHelp': '单位要用您的信息，须先经您同意',
+  'a11y.task.enterprises': '我的企业',
+  'a11y.task.enterprisesHelp': '您代表的企业和委托的经办人',
+  'a11y.back': '返回首页',
+  'a11y.recordsIntro': '下面是各部门登记的您的信息。发现不对，可以报告纠错。',
+  'a11y.mydataIntro': '下面列出哪些单位、在什么时候、为了什么查看了您的信息。',
+  'a11y.consentsIntro': '有单位（比如银行）想用您的信息时，要先问您。您可以同意，也可以拒绝；同意以后，随时可以收回。',
+  'a11y.enterprisesIntro': '下面是您作为法定代表人或经办人的企业。',
+  'a11y.use.looked': '{{who}}查看了您的{{resource}}',
+  'a11y.use.tried': '{{who}}想查看您的{{resource}}',
+  'a11y.use.by': '{{org}}（{{actor}}）',
+  'a11y.use.you': '您本人',
+  'a11y.use.purpose': '用途：{{purpose}}',
+} satisfies Record<string, string>;
+
+export const en: typeof zh = {
+  'a11y.toAccessible': 'Large text mode',
+  'a11y.toStandard': 'Standard mode',
+  'a11y.toAccessibleHelp': 'Larger text, clearer colours, one task per page',
+  'a11y.toStandardHelp': 'Back to the standard size and pages',
+  'a11y.tasksIntro': 'What would you like to do?',
+  'a11y.task.records': 'My data',
+  'a11y.task.recordsHelp': 'See what the departments hold about you',
+  'a11y.task.mydata': 'Who used my data',
+  'a11y.task.mydataHelp': 'See which organizations looked at your data',
+  'a11y.task.mydataCount': 'Used {{count}} times by others',
+  'a11y.task.consents': 'My consents',
+  'a11y.task.consentsHelp': 'Organizations need your yes to use your data',
+  'a11y.task.enterprises': 'My enterprises',
+  'a11y.task.enterprisesHelp': 'The enterprises you act for, and their agents',
+  'a11y.back': 'Back to home',
+  'a11y.recordsIntro': 'This is what the departments hold about you. If something is wrong, you can report it.',
+  'a11y.mydataIntro': 'This page lists which organizations looked at your data, when, and why.',
+  'a11y.consentsIntro':
+    'When an organization (a bank, say) wants to use your data, it must ask you first. You can say yes or no, and take a yes back at any time.',
+  'a11y.enterprisesIntro': 'These are the enterprises you represent or act for as an agent.',
+  'a11y.use.looked': '{{who}} looked at your {{resource}}',
+  'a11y.use.tried': '{{who}} asked for your {{resource}}',
+  'a11y.use.by': '{{org}} ({{actor}})',
+  'a11y.use.you': 'You',
+  'a11y.use.purpose': 'Purpose: {{purpose}}',
+};
