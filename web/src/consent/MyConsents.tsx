@@ -15,6 +15,8 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useTaskBack } from '../a11y/back';
+import { useAccessible } from '../a11y/mode';
 import { client, ok, useAction, useQuery } from '../api';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
@@ -41,6 +43,9 @@ export default function MyConsentsPage() {
 
 function MyConsents() {
   const { t } = useTranslation();
+  // The large text mode says the same in plainer words, with the way back to the tasks.
+  const simple = useAccessible().accessible;
+  const back = useTaskBack();
   const [filter, setFilter] = useState<Filter>('pending');
   const [approving, setApproving] = useState<Consent>();
   const list = useQuery(
@@ -89,8 +94,10 @@ function MyConsents() {
   };
   const items = list.data?.items ?? [];
   return (
-    <Page title={t('consent.title')}>
-      <Typography.Paragraph type="secondary">{t('consent.intro')}</Typography.Paragraph>
+    <Page title={t('consent.title')} extra={back}>
+      <Typography.Paragraph type={simple ? undefined : 'secondary'} data-testid="consent-intro">
+        {t(simple ? 'a11y.consentsIntro' : 'consent.intro')}
+      </Typography.Paragraph>
       <Segmented<Filter>
         value={filter}
         onChange={setFilter}

@@ -17,6 +17,8 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useTaskBack } from '../a11y/back';
+import { useAccessible } from '../a11y/mode';
 import { client, ok, useAction, useQuery, type Answer, type Item } from '../api';
 import { PurposeSelect, PurposeTags } from '../purposes';
 import { useCan } from '../session';
@@ -52,9 +54,16 @@ function MyEnterprises() {
   const { t } = useTranslation();
   const mine = useQuery(() => ok(client.GET('/api/v1/me/enterprises')), []);
   const items = mine.data?.items ?? [];
+  const simple = useAccessible().accessible;
+  const back = useTaskBack();
   return (
-    <Page title={t('enterprise.title')}>
+    <Page title={t('enterprise.title')} extra={back}>
       {mine.problem && <ProblemAlert problem={mine.problem} />}
+      {simple && items.length > 0 && (
+        <Typography.Paragraph style={{ margin: 0 }} data-testid="task-intro">
+          {t('a11y.enterprisesIntro')}
+        </Typography.Paragraph>
+      )}
       {items.length === 0 ? (
         <Card>
           <Empty description={mine.loading ? undefined : t('enterprise.none')} data-testid="enterprises-none" />
@@ -151,7 +160,7 @@ function Agents({ creditCode }: { creditCode: string }) {
               {a.purposes ? <PurposeTags purposes={a.purposes} /> : <Tag>{t('enterprise.anyPurpose')}</Tag>}
             </div>
             <Space size={[8, 4]} wrap style={{ width: '100%', justifyContent: 'space-between' }}>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              <Typography.Text type="secondary" className="qdh-small">
                 {t('enterprise.until')} {a.validUntil ? day(a.validUntil) : t('enterprise.untilRevoked')}
               </Typography.Text>
               <Popconfirm

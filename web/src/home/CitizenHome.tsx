@@ -2,13 +2,16 @@ import { EditOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Empty, List, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useTaskBack } from '../a11y/back';
+import { useAccessible } from '../a11y/mode';
 import { client, ok, useQuery } from '../api';
 import { MyCorrections } from '../quality/MyCorrections';
 import { Page } from '../ui/page';
 import { Named } from '../ui/names';
 import { ProblemAlert } from '../ui/problem-alert';
 import { CorrectHeld, type Held, type HeldTarget } from './CorrectHeld';
+import { CitizenTasks } from './CitizenTasks';
 
 const loadRecords = () => ok(client.GET('/api/v1/me/records'));
 
@@ -16,12 +19,26 @@ const loadRecords = () => ok(client.GET('/api/v1/me/records'));
 const masked = (id: string) => (id.length > 10 ? `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}` : id);
 
 /**
- * A citizen's home: which ID is theirs, the data departments hold under it (read through the person
- * base, recorded on the ledger as their own lookup), how often it was used, and their corrections.
+ * A citizen's home. In the large text mode (长辈模式) its tasks, one big button each; their own data
+ * is then the one task of /?task=records.
  */
 export function CitizenHome() {
+  const { accessible } = useAccessible();
+  const [params] = useSearchParams();
+  if (accessible && params.get('task') !== 'records') return <CitizenTasks />;
+  return <CitizenData />;
+}
+
+/**
+ * Which ID is the citizen's, the data departments hold under it (read through the person base,
+ * recorded on the ledger as their own lookup), how often it was used, and their corrections. In
+ * the large text mode only the ID, the data and the corrections: the uses have their own task.
+ */
+function CitizenData() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const simple = useAccessible().accessible;
+  const back = useTaskBack();
   // The citizen ID comes from /auth/me only (a login answer does not carry it).
   const me = useQuery(() => ok(client.GET('/api/v1/auth/me')), []);
   const id = me.data?.citizenId;
@@ -37,32 +54,41 @@ export function CitizenHome() {
   const [correcting, setCorrecting] = useState<HeldTarget | null>(null);
   const problem = me.problem ?? records.problem ?? uses.problem ?? corrections.problem;
   return (
-    <Page title={t('welcome', { name: me.data?.displayName ?? '' })}>
+    <Page title={simple ? t('a11y.task.records') : t('welcome', { name: me.data?.displayName ?? '' })} extra={back}>
       {problem && <ProblemAlert problem={problem} />}
+      {simple && (
+        <Typography.Paragraph style={{ margin: 0 }} data-testid="task-intro">
+          {t('a11y.recordsIntro')}
+        </Typography.Paragraph>
+      )}
       <Row gutter={[16, 16]}>
-        <Col xs={24} md={8}>
+        <Col xs={24} md={simple ? 24 : 8}>
           <Card data-testid="my-id">
             <Statistic title={t('shell.myId')} value={id ? masked(id) : '-'} loading={me.loading} />
             <Typography.Text type="secondary">{id ? t('shell.myIdHelp') : t('shell.noCitizenId')}</Typography.Text>
           </Card>
         </Col>
-        <Col xs={12} md={8}>
-          <Card data-testid="stat-my-uses" hoverable onClick={() => navigate('/mydata')}>
-            <Statistic title={t('whoUsed')} value={uses.data ?? '-'} loading={uses.loading} />
-            <Button type="link" style={{ paddingInline: 0 }} data-testid="home-mydata">
-              {t('shell.whoUsedOpen')}
-            </Button>
-          </Card>
-        </Col>
-        <Col xs={12} md={8}>
-          <Card data-testid="stat-my-corrections">
-            <Statistic
-              title={t('myCorrections')}
-              value={corrections.data?.total ?? '-'}
-              loading={corrections.loading}
-            />
-          </Card>
-        </Col>
+        {!simple && (
+          <>
+            <Col xs={12} md={8}>
+              <Card data-testid="stat-my-uses" hoverable onClick={() => navigate('/mydata')}>
+                <Statistic title={t('whoUsed')} value={uses.data ?? '-'} loading={uses.loading} />
+                <Button type="link" style={{ paddingInline: 0 }} data-testid="home-mydata">
+                  {t('shell.whoUsedOpen')}
+                </Button>
+              </Card>
+            </Col>
+            <Col xs={12} md={8}>
+              <Card data-testid="stat-my-corrections">
+                <Statistic
+                  title={t('myCorrections')}
+                  value={corrections.data?.total ?? '-'}
+                  loading={corrections.loading}
+                />
+              </Card>
+            </Col>
+          </>
+        )}
       </Row>
       <Card title={t('shell.myRecords')} data-testid="my-records">
         {records.data?.providers.length ? (
@@ -114,11 +140,11 @@ function HeldValue({ held: e, onCorrect }: { held: Held; onCorrect?: () => void 
         {!e.valid && <Tag color="red">{t('myData.invalid')}</Tag>}
         {e.disputed && <Tag color="orange">{t('myData.disputed')}</Tag>}
       </Space>
-      <Space size={[8, 0]} wrap style={{ fontSize: 12 }}>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+      <Space size={[8, 0]} wrap className="qdh-small">
+        <Typography.Text type="secondary" className="qdh-small">
           <Named name={e.resource.name} code={e.resource.code} />
         </Typography.Text>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        <Typography.Text type="secondary" className="qdh-small">
           {e.loadedAt ? new Date(e.loadedAt).toLocaleDateString() : '—'}
         </Typography.Text>
         {e.stale && <Tag color="gold">{t('myData.stale')}</Tag>}

@@ -1,6 +1,8 @@
-import { Button, Card, Result, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, List, Result, Select, Space, Table, Tag, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useTaskBack } from '../a11y/back';
+import { useAccessible } from '../a11y/mode';
 import { client, ok, problemOf, useQuery } from '../api';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -50,6 +52,8 @@ export default function MyDataPage() {
 
 function MyUses() {
   const { t } = useTranslation();
+  const simple = useAccessible().accessible;
+  const back = useTaskBack();
   const orgs = useOrgs();
   const purposes = new Map(usePurposes().map((p) => [p.code, p.name]));
   const [month, setMonth] = useState<string>();
@@ -75,11 +79,16 @@ function MyUses() {
     const page = await loadUsage({ month, org, before: last.next });
     setMore((m) => [...m, page]);
   };
-  const items = pages.flatMap((p) => p.items);
+  const uses = pages.flatMap((p) => p.items);
   const proofs = useProofs();
   return (
-    <Page title={t('whoUsed')}>
+    <Page title={t('whoUsed')} extra={back}>
       {usage.problem && <ProblemAlert problem={usage.problem} />}
+      {simple && (
+        <Typography.Paragraph style={{ margin: 0 }} data-testid="task-intro">
+          {t('a11y.mydataIntro')}
+        </Typography.Paragraph>
+      )}
       <Card>
         <Space wrap size={[12, 8]} style={{ marginBottom: 12 }}>
           <Select
@@ -102,8 +111,8 @@ function MyUses() {
             data-testid="usage-org"
           />
           <Button
-            disabled={items.length === 0}
-            onClick={() => void proofs.check(items)}
+            disabled={uses.length === 0}
+            onClick={() => void proofs.check(uses)}
             title={t('myData.verifyHelp')}
             data-testid="usage-verify-all"
           >
@@ -116,69 +125,87 @@ function MyUses() {
           </Typography.Paragraph>
         )}
         {proofs.problem && <ProblemAlert problem={proofs.problem} />}
-        <Table<Use>
-          rowKey="index"
-          loading={usage.loading}
-          dataSource={items}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          data-testid="my-accesses"
-          columns={[
-            { title: t('at'), dataIndex: 'at', render: (v: string) => new Date(v).toLocaleString() },
-            {
-              title: t('org'),
-              dataIndex: 'org',
-              render: (o: string | null, u) =>
-                u.own ? (
-                  <Tag color="blue" data-testid="usage-own">
-                    {t('myData.own')}
-                  </Tag>
-                ) : o ? (
-                  <Named name={names.orgs[o] ?? o} code={o} />
-                ) : (
-                  '-'
-                ),
-            },
-            {
-              title: t('actor'),
-              dataIndex: 'actor',
-              render: (a: string) => <PersonName username={a} name={names.users[a]} />,
-            },
-            {
-              title: t('resource'),
-              dataIndex: 'resource',
-              render: (r: string) => <Named name={resourceName(r)} code={r} />,
-            },
-            { title: t('purpose'), dataIndex: 'purpose', render: (p: string) => purposes.get(p) ?? p },
-            {
-              title: t('myData.basis'),
-              key: 'basis',
-              render: (_, u) =>
-                u.consent !== null ? (
-                  <span title={u.consent} data-testid="usage-consent">
-                    {t('myData.byConsent', { org: u.org ? (names.orgs[u.org] ?? u.org) : '-' })}
-                  </span>
-                ) : u.grant !== null ? (
-                  <span data-testid="usage-grant">{t('myData.byGrant', { id: u.grant })}</span>
-                ) : u.own ? (
-                  t('myData.ownBasis')
-                ) : (
-                  '-'
-                ),
-            },
-            {
-              title: t('outcome'),
-              dataIndex: 'outcome',
-              render: (o: Use['outcome']) => <Tag color={o === 'allowed' ? 'green' : 'red'}>{t(`outcome.${o}`)}</Tag>,
-            },
-            { title: t('index'), dataIndex: 'index' },
-            {
-              title: t('myData.proof'),
-              key: 'proof',
-              render: (_, u) => <ProofMark use={u} mark={proofs.marks[u.index]} onCheck={proofs.check} />,
-            },
-          ]}
-        />
+        {simple ? (
+          <List<Use>
+            loading={usage.loading}
+            dataSource={uses}
+            rowKey="index"
+            data-testid="my-uses-list"
+            renderItem={(u) => (
+              <PlainUse
+                use={u}
+                org={u.org ? (names.orgs[u.org] ?? u.org) : null}
+                actor={names.users[u.actor] ?? u.actor}
+                resource={resourceName(u.resource)}
+                purpose={purposes.get(u.purpose) ?? u.purpose}
+              />
+            )}
+          />
+        ) : (
+          <Table<Use>
+            rowKey="index"
+            loading={usage.loading}
+            dataSource={uses}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            data-testid="my-accesses"
+            columns={[
+              { title: t('at'), dataIndex: 'at', render: (v: string) => new Date(v).toLocaleString() },
+              {
+                title: t('org'),
+                dataIndex: 'org',
+                render: (o: string | null, u) =>
+                  u.own ? (
+                    <Tag color="blue" data-testid="usage-own">
+                      {t('myData.own')}
+                    </Tag>
+                  ) : o ? (
+                    <Named name={names.orgs[o] ?? o} code={o} />
+                  ) : (
+                    '-'
+                  ),
+              },
+              {
+                title: t('actor'),
+                dataIndex: 'actor',
+                render: (a: string) => <PersonName username={a} name={names.users[a]} />,
+              },
+              {
+                title: t('resource'),
+                dataIndex: 'resource',
+                render: (r: string) => <Named name={resourceName(r)} code={r} />,
+              },
+              { title: t('purpose'), dataIndex: 'purpose', render: (p: string) => purposes.get(p) ?? p },
+              {
+                title: t('myData.basis'),
+                key: 'basis',
+                render: (_, u) =>
+                  u.consent !== null ? (
+                    <span title={u.consent} data-testid="usage-consent">
+                      {t('myData.byConsent', { org: u.org ? (names.orgs[u.org] ?? u.org) : '-' })}
+                    </span>
+                  ) : u.grant !== null ? (
+                    <span data-testid="usage-grant">{t('myData.byGrant', { id: u.grant })}</span>
+                  ) : u.own ? (
+                    t('myData.ownBasis')
+                  ) : (
+                    '-'
+                  ),
+              },
+              {
+                title: t('outcome'),
+                dataIndex: 'outcome',
+                render: (o: Use['outcome']) => <Tag color={o === 'allowed' ? 'green' : 'red'}>{t(`outcome.${o}`)}</Tag>,
+              },
+              { title: t('index'), dataIndex: 'index' },
+              {
+                title: t('myData.proof'),
+                key: 'proof',
+                render: (_, u) => <ProofMark use={u} mark={proofs.marks[u.index]} onCheck={proofs.check} />,
+              },
+            ]}
+          />
+        )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
           {proofs.head
             ? t('myData.checkedAgainst', {
@@ -263,5 +290,30 @@ function ProofMark({ use, mark, onCheck }: { use: Use; mark: Mark | undefined; o
     <Tag color={mark ? 'success' : 'error'} data-testid={`usage-proof-${use.index}`} data-verified={mark}>
       {mark ? t('myData.verified') : t('myData.failed')}
     </Tag>
+  );
+}
+
+/**
+ * One use in the large text mode, as a sentence: when; who looked at which of the citizen's data
+ * (or tried to, and was refused); for what purpose. The same facts as a row of the table.
+ */
+function PlainUse(props: { use: Use; org: string | null; actor: string; resource: string; purpose: string }) {
+  const { t } = useTranslation();
+  const { use: u } = props;
+  const who = u.own ? t('a11y.use.you') : t('a11y.use.by', { org: props.org ?? '-', actor: props.actor });
+  const allowed = u.outcome === 'allowed';
+  return (
+    <List.Item data-testid="my-use" style={{ display: 'block' }}>
+      <Typography.Text strong>{new Date(u.at).toLocaleString()}</Typography.Text>
+      <div>
+        {t(allowed ? 'a11y.use.looked' : 'a11y.use.tried', { who, resource: props.resource })}
+        {!allowed && (
+          <Tag color="red" style={{ marginInlineStart: 8 }}>
+            {t(`outcome.${u.outcome}`)}
+          </Tag>
+        )}
+      </div>
+      <Typography.Text type="secondary">{t('a11y.use.purpose', { purpose: props.purpose })}</Typography.Text>
+    </List.Item>
   );
 }
