@@ -38,6 +38,7 @@ export const READ_OPS = [
   'base.conflicts',
   'correction.view',
   'consent.fetch',
+  'self.records',
 ] as const;
 export type ReadOp = (typeof READ_OPS)[number];
 

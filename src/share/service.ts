@@ -317,6 +317,36 @@ export class ShareService {
   }
 
   /**
+   * A citizen's own records in the resources named (我的数据: the theme and topic resources keyed
+   * by citizen ID that the person base does not absorb), every field as held: one recorded read
+   * under the caller's own look, one ledger entry per resource that held a record of them.
+   */
+  async ownRecords(
+    actor: Actor | null,
+    key: string,
+    resources: Resource[],
+  ): Promise<Array<{ resource: Resource; doc: Record<string, unknown>; loadedAt: Date }>> {
+    const request = {
+      actor,
+      action: 'base:read-own' as const,
+      target: { self: true },
+      op: 'self.records' as const,
+      resource: 'self',
+      purpose: 'self_query',
+      subjects: null,
+    };
+    return recordedRead(this.ledger, request, {
+      admit: async () => ({ context: null }),
+      fetch: () => Promise.all(resources.map((r) => this.records.findDated(r.id, key))),
+      mask: (found) =>
+        found.flatMap((f, i) => (f ? [{ resource: resources[i]!, doc: f.doc, loadedAt: f.loadedAt }] : [])),
+      rows: (held) => held.length,
+      answer: (held) => held.map((h) => h.doc),
+      subjectsOf: (found) => found.flatMap((f, i) => (f ? [{ key, resource: resources[i]!.code }] : [])),
+    });
+  }
+
+  /**
    * A real subject's key for the demo's service console, to a caller who sees the key field
    * plainly: it discloses that subject, so it is a recorded read of that subject like any other.
    */

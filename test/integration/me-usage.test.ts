@@ -149,8 +149,16 @@ describe.each(engines())('who used my data on $name', (engine) => {
       expect(JSON.stringify(police.elements)).not.toContain('*');
       // Every provider's values are its own.
       expect(new Set(mine.providers.map((p) => p.org.code)).size).toBe(mine.providers.length);
-      // The look is the citizen's own, recorded and counted apart from others' uses.
-      expect((await usage()).totals.own).toBe(before + 1);
+      // Theme resources the base does not absorb are there too: 市医保局's latest settlement.
+      const ybj = mine.providers.find((p) => p.org.code === 'JNYBJ')!;
+      expect(ybj.org.name).toBe('济南市医疗保障局');
+      const cost = ybj.elements.find((e) => e.element === 'total_cost')!;
+      expect(cost.resource.name).toBe('参保人医疗结算摘要信息');
+      expect(typeof cost.value).toBe('number');
+      expect(cost.authoritative).toBe(false);
+      // The look is the citizen's own, recorded (the base view, and each theme resource that held a
+      // record) and counted apart from others' uses.
+      expect((await usage()).totals.own).toBeGreaterThanOrEqual(before + 2);
       expect((await s.call('consumer', 'GET', '/me/records')).statusCode).toBe(403);
       expect((await s.call('operator', 'GET', '/me/records')).statusCode).toBe(403);
     },

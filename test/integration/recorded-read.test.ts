@@ -144,12 +144,20 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     expect(reads.every((r) => r.op === 'sample')).toBe(true);
   });
 
-  it.skipIf(engine.skip)('my data: the citizen’s own look, one entry for their own subject', async () => {
-    const own = (await hub.access.citizenIdOf(await hub.access.actorOf('citizen')))!;
-    const { res, reads } = await recorded(() => call('citizen', 'GET', '/api/v1/me/records'));
-    expect(res.statusCode, res.body).toBe(200);
-    expect(reads).toMatchObject([{ op: 'base.subject', outcome: 'allowed', actor: 'citizen', subject: tag(own) }]);
-  });
+  it.skipIf(engine.skip)(
+    'my data: the citizen’s own look, one entry per resource read of their own subject',
+    async () => {
+      const own = (await hub.access.citizenIdOf(await hub.access.actorOf('citizen')))!;
+      const { res, reads } = await recorded(() => call('citizen', 'GET', '/api/v1/me/records'));
+      expect(res.statusCode, res.body).toBe(200);
+      // The base's view, then each theme resource keyed by citizen ID that held a record of them.
+      expect(reads[0]).toMatchObject({ op: 'base.subject', outcome: 'allowed', actor: 'citizen', subject: tag(own) });
+      const themes = reads.slice(1);
+      expect(themes.length).toBeGreaterThan(0);
+      for (const r of themes) expect(r).toMatchObject({ op: 'self.records', outcome: 'allowed', subject: tag(own) });
+      expect(new Set(themes.map((r) => r.resource)).size).toBe(themes.length);
+    },
+  );
 
   it.skipIf(engine.skip)('a base subject view: one entry for its subject', async () => {
     const { res, reads } = await recorded(() => call('operator', 'GET', `/api/v1/base/person/subjects/${keys[0]}`));

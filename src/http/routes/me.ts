@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../access/index.js';
-import { feedOf, type SubjectView } from '../../base/index.js';
+import { authorize, type Actor } from '../../access/index.js';
+import { BASES, feedOf, type SubjectView } from '../../base/index.js';
+import type { Resource } from '../../catalog/index.js';
 import type { Hub } from '../../hub/index.js';
 import { HubError, msg } from '../../kernel/index.js';
 import { readEntry, type ShareReadEntry } from '../../ledger/index.js';
@@ -73,8 +74,9 @@ export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           if (e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND') return null;
           throw e;
         });
-        if (!view) return { key, providers: [], labels: [] };
-        return { key: view.key, providers: await byProvider(hub, view), labels: view.labels };
+        const based = view ? await byProvider(hub, view) : [];
+        const others = await themeRecords(hub, request.actor, key);
+        return { key: view?.key ?? key, providers: merged(based, others), labels: view?.labels ?? [] };
       },
     );
 
@@ -223,6 +225,57 @@ async function byProvider(hub: Hub, view: SubjectView) {
     });
   }
   return [...groups.values()];
+}
+
+type Group = { org: { code: string; name: string }; elements: Static<typeof Held>[] };
+
+/**
+ * The caller's records in the theme and topic resources keyed by citizen ID that the person
+ * base does not absorb (社会保险参保信息, a settlement…), each field as a held value of its
+ * provider. One lookup per such resource holding data: the cost grows with those resources (which
+ * the page is about), not with their records.
+ */
+async function themeRecords(hub: Hub, actor: Actor | null, key: string): Promise<Group[]> {
+  const codes = await hub.catalog.resourcesWithRecords();
+  const all = await Promise.all(codes.map((code) => hub.catalog.get(code).catch(() => null)));
+  const keyedByCitizen = all.filter(
+    (r): r is Resource =>
+      r !== null &&
+      feedOf(r)?.kind !== 'person' &&
+      r.fields.find((f) => f.name === r.keyField)?.element === BASES.person.keyElement,
+  );
+  const held = await hub.share.ownRecords(actor, key, keyedByCitizen);
+  return held.map(({ resource, doc, loadedAt }) => ({
+    org: { code: resource.provider.code, name: resource.provider.name },
+    elements: resource.fields
+      .filter((f) => f.name !== resource.keyField && f.name in doc)
+      .map((f) => ({
+        element: f.element ?? f.name,
+        name: f.label,
+        value: doc[f.name],
+        authoritative: false,
+        valid: true,
+        invalidReason: null,
+        confirmations: 0,
+        disputed: false,
+        resource: { code: resource.code, name: resource.name },
+        field: f.name,
+        loadedAt: loadedAt.toISOString(),
+        updateFrequency: resource.updateFrequency,
+        stale: isStale(loadedAt, resource.updateFrequency),
+      })),
+  }));
+}
+
+/** The base's groups and the other resources' as one list, a provider once. */
+function merged(...lists: Group[][]): Group[] {
+  const byOrg = new Map<string, Group>();
+  for (const g of lists.flat()) {
+    const known = byOrg.get(g.org.code);
+    if (known) known.elements.push(...g.elements);
+    else byOrg.set(g.org.code, { org: g.org, elements: [...g.elements] });
+  }
+  return [...byOrg.values()];
 }
 
 /** Older than the resource's update frequency allows; a value of unknown age or of an irregular resource never is. */

@@ -12,6 +12,7 @@ import { Named } from '../ui/names';
 import { ProblemAlert } from '../ui/problem-alert';
 import { CorrectHeld, type Held, type HeldTarget } from './CorrectHeld';
 import { CitizenTasks } from './CitizenTasks';
+import { displayValue } from '../ui/value';
 
 const loadRecords = () => ok(client.GET('/api/v1/me/records'));
 
@@ -134,7 +135,7 @@ function HeldValue({ held: e, onCorrect }: { held: Held; onCorrect?: () => void 
       <Space size={[8, 4]} wrap style={{ width: '100%' }}>
         <Typography.Text type="secondary">{e.name}</Typography.Text>
         <Typography.Text strong style={{ wordBreak: 'break-all' }}>
-          {e.value === null ? '—' : String(e.value)}
+          {displayValue(t, e.value)}
         </Typography.Text>
         {e.authoritative && <Tag color="blue">{t('myData.sourceOfRecord')}</Tag>}
         {!e.valid && <Tag color="red">{t('myData.invalid')}</Tag>}
