@@ -41,6 +41,8 @@ export interface OrganizationRow {
   creditCode: string | null;
   parentCode: string | null;
   parentName: string | null;
+  /** A third party's registered consent purposes (codes); null: none. */
+  purposes: string[] | null;
   users: number;
   chief: { username: string; displayName: string } | null;
   stewards: Array<{ username: string; displayName: string }>;
@@ -139,6 +141,7 @@ export class Accounts {
         'o.division',
         'o.credit_code',
         'o.parent_code',
+        'o.purposes',
         'p.name as parent_name',
         (eb) =>
           eb
@@ -173,6 +176,7 @@ export class Accounts {
         creditCode: r.credit_code,
         parentCode: r.parent_code,
         parentName: r.parent_name,
+        purposes: r.purposes,
         users: Number(r.users ?? 0),
         chief: chief ? person(chief) : null,
         stewards: mine.filter((f) => f.duty === 'steward').map(person),

@@ -33,7 +33,7 @@ export interface AccountPatch {
 }
 
 export type OrganizationPatch = Partial<
-  Pick<OrganizationInput, 'name' | 'kind' | 'division' | 'creditCode' | 'parentCode'>
+  Pick<OrganizationInput, 'name' | 'kind' | 'division' | 'creditCode' | 'parentCode' | 'purposes'>
 >;
 
 /** A password the operator hands over: the one-time one the hub made is shown here once, never stored in clear. */
@@ -258,6 +258,7 @@ export class AuthorizedAccess {
       orgKind: org.kind,
       division: org.division,
       parent: org.parentCode,
+      ...(org.purposes && { purposes: org.purposes }),
     });
     return this.organizationRow(org.code);
   }
@@ -276,6 +277,7 @@ export class AuthorizedAccess {
         ['division', before.division !== after.division],
         ['parent', before.parentCode !== after.parentCode],
         ['creditCode', before.creditCode !== after.creditCode],
+        ['purposes', String(before.purposes) !== String(after.purposes)],
       ] as const
     )
       .filter(([, yes]) => yes)
@@ -288,6 +290,7 @@ export class AuthorizedAccess {
       orgKind: after.kind,
       division: after.division,
       parent: after.parentCode,
+      ...(after.purposes && { purposes: after.purposes }),
       changed,
     });
     return this.organizationRow(code);

@@ -159,5 +159,13 @@ create unique index enterprise_agent_live on access.enterprise_agent (credit_cod
 create index enterprise_agent_user_live on access.enterprise_agent (agent_user) where revoked_at is null;
 `,
     },
+    {
+      id: '007-organization-purposes',
+      sql: `
+-- #16: a third party (a bank, an insurer) registers with the purposes it may ask data subjects to
+-- consent to (codes of the purpose registry); null: none registered, so it may ask for none.
+alter table access.organization add column purposes text[];
+`,
+    },
   ],
 };

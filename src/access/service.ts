@@ -37,6 +37,8 @@ export interface OrganizationInput {
   division: string;
   creditCode?: string | null;
   parentCode?: string | null;
+  /** A third party's consent purposes (codes of the purpose registry, checked by the caller). */
+  purposes?: string[] | null;
 }
 
 export interface UserInput {
@@ -59,6 +61,8 @@ export interface Organization {
   creditCode: string | null;
   /** The organization this one belongs to (a district's bureau under the city's), if any. */
   parentCode: string | null;
+  /** A third party's registered consent purposes; null: none registered. */
+  purposes: string[] | null;
 }
 
 export interface UserProfile {
@@ -137,6 +141,7 @@ export class AccessService {
         division: input.division,
         credit_code: creditCode,
         parent_code: input.parentCode ?? null,
+        purposes: input.purposes ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -147,7 +152,7 @@ export class AccessService {
   /** Changes an organization's name, kind, division, parent or credit code; its code never changes (others refer to it). */
   async updateOrganization(
     code: string,
-    patch: Partial<Pick<OrganizationInput, 'name' | 'kind' | 'division' | 'creditCode' | 'parentCode'>>,
+    patch: Partial<Pick<OrganizationInput, 'name' | 'kind' | 'division' | 'creditCode' | 'parentCode' | 'purposes'>>,
   ): Promise<Organization> {
     if (patch.division !== undefined && !findDivision(patch.division)) {
       throw invalid('division', msg('kernel.notDivision', { code: patch.division }));
@@ -166,6 +171,7 @@ export class AccessService {
         ...(patch.division !== undefined && { division: patch.division }),
         ...(creditCode !== undefined && { credit_code: creditCode || null }),
         ...(patch.parentCode !== undefined && { parent_code: patch.parentCode }),
+        ...(patch.purposes !== undefined && { purposes: patch.purposes }),
       })
       .where('code', '=', code)
       .returningAll()
@@ -543,6 +549,7 @@ function toOrganization(row: {
   division: string;
   credit_code: string | null;
   parent_code: string | null;
+  purposes: string[] | null;
 }): Organization {
   return {
     id: row.id,
@@ -552,6 +559,7 @@ function toOrganization(row: {
     division: row.division,
     creditCode: row.credit_code,
     parentCode: row.parent_code,
+    purposes: row.purposes,
   };
 }
 

@@ -15,6 +15,8 @@ export type AccessTables = {
     division: string;
     credit_code: string | null;
     parent_code: string | null;
+    /** The purposes a third party may ask data subjects to consent to (codes of the purpose registry). */
+    purposes: Generated<string[] | null>;
     created_at: Generated<Date>;
   };
   'access.user': {

@@ -49,6 +49,8 @@ export interface ConsentDeps {
   ledger: Pick<Ledger, 'append' | 'subjectTag' | 'signStatement'>;
   /** Seals the subject's ID at rest. */
   box: SecretBox;
+  /** The purposes an organization registered to ask consent for (null: none). */
+  requesterPurposes: (org: string) => Promise<string[] | null>;
   now?: () => Date;
 }
 
@@ -82,6 +84,12 @@ export class Consents {
     const now = this.now();
     const key = subjectKey(input.subject.kind, input.subject.id);
     const [purpose] = await this.deps.purposes.require([input.purpose], 'purpose');
+    // A third party asks only for what it registered to ask for: a bank is no insurer.
+    if (!(await this.deps.requesterPurposes(actor.org!.code))?.includes(purpose!.code))
+      throw new HubError(
+        'CNS_PURPOSE_NOT_REGISTERED',
+        msg('consent.purposeNotRegistered', { purpose: purpose!.name, org: actor.org!.name }),
+      );
     const terms: ConsentTerms = { ...input.terms, startsAt: input.terms.startsAt ?? now.toISOString() };
     checkTerms(terms, now);
     await this.checkData(input.subject.kind, terms);

@@ -56,13 +56,22 @@ export function demoOrganizations(): OrganizationInput[] {
   orgs.push(
     { code: 'JNSWJT', name: '济南水务集团（示例）', kind: 'enterprise', division: JINAN, creditCode: next(JINAN) },
     { code: 'JNNYJT', name: '济南能源集团（示例）', kind: 'enterprise', division: JINAN, creditCode: next(JINAN) },
-    { code: 'DEMOBANK', name: '示例商业银行济南分行', kind: 'third_party', division: JINAN, creditCode: next(JINAN) },
+    // Third parties register with the purposes they may ask citizens and enterprises to consent to.
+    {
+      code: 'DEMOBANK',
+      name: '示例商业银行济南分行',
+      kind: 'third_party',
+      division: JINAN,
+      creditCode: next(JINAN),
+      purposes: ['loan_underwriting', 'credit_service'],
+    },
     {
       code: 'DEMOINS',
       name: '示例财产保险济南中心支公司',
       kind: 'third_party',
       division: JINAN,
       creditCode: next(JINAN),
+      purposes: ['insurance_claim', 'credit_service'],
     },
   );
   return orgs;

@@ -257,7 +257,14 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       }),
     );
     const consents = new AuthorizedConsents(
-      new Consents(db, { catalog, purposes, ledger, box: keys.box('consent'), now: opts.now }),
+      new Consents(db, {
+        catalog,
+        purposes,
+        ledger,
+        box: keys.box('consent'),
+        requesterPurposes: async (org) => (await access.findOrganization(org))?.purposes ?? null,
+        now: opts.now,
+      }),
       {
         parties: {
           citizenIdOf: (actor) => access.citizenIdOf(actor),

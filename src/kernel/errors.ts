@@ -108,6 +108,7 @@ export const ERROR_CATALOGUE = {
   CNS_BAD_STATE: { status: 409, title: 'Not allowed in the consent’s state' },
   CNS_NOT_ACTIVE: { status: 403, title: 'The consent is not in force: not approved, paused, revoked or expired' },
   CNS_FREQUENCY_EXHAUSTED: { status: 429, title: 'The consent’s fetches for this period are used up' },
+  CNS_PURPOSE_NOT_REGISTERED: { status: 403, title: 'The requester is not registered for this purpose' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

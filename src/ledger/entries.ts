@@ -299,9 +299,12 @@ export const AccessOrganizationChanged = Type.Object(
     division: Type.Optional(Type.String()),
     parent: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     changed: Type.Optional(
-      Type.Array(literals(['name', 'kind', 'division', 'parent', 'creditCode']), {
+      Type.Array(literals(['name', 'kind', 'division', 'parent', 'creditCode', 'purposes']), {
         description: 'edit: what was changed',
       }),
+    ),
+    purposes: Type.Optional(
+      Type.Array(Type.String(), { description: 'a third party’s registered consent purposes after the change' }),
     ),
     chief: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'officers: the chief data officer' })),
     stewards: Type.Optional(Type.Array(Type.String(), { description: 'officers: the data stewards' })),

@@ -40,6 +40,7 @@ describe.each(engines())('consents on $name', (engine) => {
     const seeded = await engine.seededDatabase();
     databaseUrl = seeded.databaseUrl;
     s = await openSeededApp({ ...engine, seededDatabase: async () => seeded }, [
+      'operator',
       'citizen',
       'third_party',
       'consumer',
@@ -241,6 +242,10 @@ describe.each(engines())('consents on $name', (engine) => {
       (await s.call('third_party', 'POST', '/consents', { ...once, ...body })).statusCode;
     expect(await bad({ subject: { kind: 'person', id: '370102199001011234' } })).toBe(422);
     expect(await bad({ purpose: 'no_such_purpose' })).toBe(422);
+    // A registered purpose the bank did not register to ask for (it is no insurer).
+    const claim = await s.call('third_party', 'POST', '/consents', { ...once, purpose: 'insurance_claim' });
+    expect(claim.statusCode).toBe(403);
+    expect(claim.json().code).toBe('CNS_PURPOSE_NOT_REGISTERED');
     expect(await bad({ data: [{ resource: PERSON, fields: ['no_such_field'] }] })).toBe(422);
     expect(await bad({ expiresAt: new Date(Date.now() - DAY).toISOString() })).toBe(422);
     expect(await bad({ range: { from: '2020-01-02', to: '2020-01-01' } })).toBe(422);
@@ -248,6 +253,34 @@ describe.each(engines())('consents on $name', (engine) => {
     // Only a third party requests.
     const res = await s.call('consumer', 'POST', '/consents', once);
     expect(res.statusCode).toBe(403);
+  });
+
+  it.skipIf(engine.skip)('lets a third party ask only for the purposes operators registered it for', async () => {
+    const ask = async (purpose: string) =>
+      (
+        await s.call('third_party', 'POST', '/consents', {
+          subject: citizenId,
+          purpose,
+          data: [{ resource: PERSON, fields: ['name'] }],
+          expiresAt: new Date(Date.now() + DAY).toISOString(),
+          fetchType: 'once',
+          dataLifeDays: 0,
+        })
+      ).statusCode;
+    expect(await ask('employment_check')).toBe(403);
+    const bad = await s.call('operator', 'PATCH', '/admin/orgs/DEMOBANK', { purposes: ['no_such_purpose'] });
+    expect(bad.statusCode).toBe(422);
+    const registered = await s.call('operator', 'PATCH', '/admin/orgs/DEMOBANK', {
+      purposes: ['loan_underwriting', 'credit_service', 'employment_check'],
+    });
+    expect(registered.statusCode, registered.body).toBe(200);
+    expect(registered.json().purposes).toEqual(['loan_underwriting', 'credit_service', 'employment_check']);
+    expect(await ask('employment_check')).toBe(201);
+    const entry = await s.hub.ledger.search({ kind: 'access.organization.changed' }, 1);
+    expect(readEntry(entry.items[0]!.entry)).toMatchObject({ organization: 'DEMOBANK', changed: ['purposes'] });
+    // Registered no more: refused again.
+    await s.call('operator', 'PATCH', '/admin/orgs/DEMOBANK', { purposes: ['loan_underwriting', 'credit_service'] });
+    expect(await ask('employment_check')).toBe(403);
   });
 
   it.skipIf(engine.skip)('takes a subject given by its ID alone, and no period as any period', async () => {
@@ -320,7 +353,7 @@ describe.each(engines())('consents on $name', (engine) => {
           data: [{ resource: ENTERPRISE, fields: [field] }],
         });
       const within = await ask('credit_service');
-      const outside = await ask('statistics');
+      const outside = await ask('loan_underwriting');
       const listed = (await asAgent('GET', '/consents?role=subject')).json() as { items: View[] };
       expect(listed.items.map((c) => c.id)).toContain(within);
       expect(listed.items.map((c) => c.id)).not.toContain(outside);

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ORG_KINDS, ROLES } from '../../access/index.js';
+import { PURPOSE_CODE } from '../../purpose/index.js';
 import type { Hub } from '../../hub/index.js';
 import { countiesOf, findDivision, JINAN } from '../../kernel/index.js';
 import { created } from '../created.js';
@@ -43,6 +44,9 @@ const OrganizationSchema = Type.Object({
   creditCode: Type.Union([Type.String(), Type.Null()]),
   parentCode: Type.Union([Type.String(), Type.Null()]),
   parentName: Type.Union([Type.String(), Type.Null()]),
+  purposes: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description: 'a third party’s registered consent purposes (GET /api/v1/purposes); null: none',
+  }),
   users: Type.Integer(),
   chief: Type.Union([Person, Type.Null()]),
   stewards: Type.Array(Person),
@@ -54,6 +58,16 @@ const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
 const OrgName = Type.String({ minLength: 1, maxLength: 100 });
 const Division = Type.String({ pattern: '^\\d{6}$' });
 const CreditCode = Type.Union([Type.String({ maxLength: 18 }), Type.Null()]);
+/** The purposes a third party may ask data subjects to consent to; null or none: it may ask for none. */
+const OrgPurposes = Type.Union([
+  Type.Array(Type.String({ pattern: PURPOSE_CODE }), { maxItems: 20, uniqueItems: true }),
+  Type.Null(),
+]);
+
+/** Purpose codes an organization is registered with must be in the purpose registry (422 naming `purposes`). */
+async function registered(hub: Hub, purposes: string[] | null | undefined): Promise<void> {
+  if (purposes && purposes.length > 0) await hub.purposes.require(purposes, 'purposes');
+}
 
 /** Jinan's divisions (the city, then its districts and counties), for choosing an organization's by name. */
 function jinanDivisions(): Array<{ code: string; name: string }> {
@@ -204,14 +218,17 @@ export function adminRoutes(hub: Hub): FastifyPluginAsyncTypebox {
               division: Division,
               parentCode: Type.Optional(Type.Union([OrgCode, Type.Null()])),
               creditCode: Type.Optional(CreditCode),
+              purposes: Type.Optional(OrgPurposes),
             },
             { additionalProperties: false },
           ),
           response: { 201: OrganizationSchema },
         },
       },
-      async (request, reply) =>
-        created(reply, await hub.authorizedAccess.createOrganization(request.actor, request.body)),
+      async (request, reply) => {
+        await registered(hub, request.body.purposes);
+        return created(reply, await hub.authorizedAccess.createOrganization(request.actor, request.body));
+      },
     );
 
     app.patch(
@@ -229,13 +246,17 @@ export function adminRoutes(hub: Hub): FastifyPluginAsyncTypebox {
               division: Type.Optional(Division),
               parentCode: Type.Optional(Type.Union([OrgCode, Type.Null()])),
               creditCode: Type.Optional(CreditCode),
+              purposes: Type.Optional(OrgPurposes),
             },
             { additionalProperties: false },
           ),
           response: { 200: OrganizationSchema },
         },
       },
-      async (request) => hub.authorizedAccess.editOrganization(request.actor, request.params.code, request.body),
+      async (request) => {
+        await registered(hub, request.body.purposes);
+        return hub.authorizedAccess.editOrganization(request.actor, request.params.code, request.body);
+      },
     );
   };
 }

@@ -877,4 +877,8 @@ export const MESSAGES = {
   'consent.decision.pause': { zh: '暂停', en: 'pause' },
   'consent.decision.resume': { zh: '恢复', en: 'resume' },
   'consent.decision.revoke': { zh: '撤销', en: 'revoke' },
+  'consent.purposeNotRegistered': {
+    zh: '{org} 未登记用途“{purpose}”，不能为此申请授权',
+    en: '{org} is not registered for the purpose {purpose}',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;

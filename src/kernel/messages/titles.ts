@@ -74,6 +74,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   CNS_BAD_STATE: '授权当前的状态不允许此操作',
   CNS_NOT_ACTIVE: '授权未生效：尚未同意、已暂停、已撤销或已过期',
   CNS_FREQUENCY_EXHAUSTED: '本周期内授权允许的获取次数已用完',
+  CNS_PURPOSE_NOT_REGISTERED: '申请机构未登记此用途，不能为此申请授权',
   KEY_BAD_KEK: '配置的密钥加密密钥无法使用',
   KEY_NO_KEK: '未配置密钥加密密钥',
   KEY_WRONG_KEK: '密钥加密密钥无法解开已存储的数据密钥',

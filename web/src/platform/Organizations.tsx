@@ -5,6 +5,7 @@ import { client, ok, useQuery, type Answer, type Body } from '../api';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
+import { PurposeSelect } from '../purposes';
 
 type Org = Answer<'/api/v1/admin/orgs'>['items'][number];
 type Division = Answer<'/api/v1/admin/orgs'>['divisions'][number];
@@ -18,6 +19,7 @@ interface OrgValues {
   division: string;
   parentCode?: string;
   creditCode?: string;
+  purposes?: string[];
 }
 
 /**
@@ -148,8 +150,11 @@ function OrgModal(props: { org?: Org; orgs: Org[]; divisions: Division[]; onClos
   const { t } = useTranslation();
   const [form] = Form.useForm<OrgValues>();
   const { org } = props;
+  const kind = Form.useWatch('kind', form) ?? org?.kind;
   const submit = async (v: OrgValues) => {
     const creditCode = v.creditCode?.trim() || null;
+    // Only a third party asks data subjects for consent: it registers the purposes it may ask for.
+    const purposes = v.kind === 'third_party' && v.purposes?.length ? v.purposes : null;
     if (org) {
       const body: Body<'/api/v1/admin/orgs/{code}', 'patch'> = {
         name: v.name,
@@ -157,6 +162,7 @@ function OrgModal(props: { org?: Org; orgs: Org[]; divisions: Division[]; onClos
         division: v.division,
         parentCode: v.parentCode ?? null,
         creditCode,
+        purposes,
       };
       await ok(client.PATCH('/api/v1/admin/orgs/{code}', { params: { path: { code: org.code } }, body }));
     } else {
@@ -167,6 +173,7 @@ function OrgModal(props: { org?: Org; orgs: Org[]; divisions: Division[]; onClos
         division: v.division,
         parentCode: v.parentCode ?? null,
         creditCode,
+        purposes,
       };
       await ok(client.POST('/api/v1/admin/orgs', { body }));
     }
@@ -230,6 +237,16 @@ function OrgModal(props: { org?: Org; orgs: Org[]; divisions: Division[]; onClos
       >
         <Input maxLength={18} autoComplete="off" />
       </Form.Item>
+      {kind === 'third_party' && (
+        <Form.Item
+          name="purposes"
+          label={t('admin.consentPurposes')}
+          extra={t('admin.consentPurposesHelp')}
+          initialValue={org?.purposes ?? undefined}
+        >
+          <PurposeSelect multiple testId="org-purposes" />
+        </Form.Item>
+      )}
     </FormModal>
   );
 }
