@@ -1,6 +1,6 @@
-import { createQueryId, sql, type CompiledQuery, type Kysely } from '../db/index.js';
+import { sql, type Kysely } from '../db/index.js';
+import { StateReads, type State } from './state-reads.js';
 import type { ConsentTables } from './tables.js';
-import type { StoredStatus } from './terms.js';
 
 /** Fetches of a period at or below which each one is counted in the database as it happens. */
 const EXACT_UP_TO = 16;
@@ -9,12 +9,11 @@ const BLOCKS = 16;
 /** Slots kept before the map is cleared (old periods' slots are never looked at again). */
 const MAX_SLOTS = 50_000;
 
-type State = { status: StoredStatus; starts_at: Date; expires_at: Date };
-
 /**
  * The two halves of a fetch's admission (docs/consent.md, "The fetch"):
- * - `state`: the consent's status as the database has it now, read on every fetch, so that a
- *   revocation or pause committed by any process refuses the very next call everywhere;
+ * - `state`: the consent's status as the database has it now, read for every fetch (the reads
+ *   of concurrent fetches in one statement), so that a revocation or pause committed by any
+ *   process refuses the very next call everywhere;
  * - `take`: room in the period's frequency. The shared count in `consent.use` never exceeds the
  *   period's maximum. A frequency of up to EXACT_UP_TO a period (the usual "4 a month") is counted
  *   fetch by fetch; a larger one is taken by a process in blocks of a BLOCKS-th and spent from
@@ -24,19 +23,15 @@ type State = { status: StoredStatus; starts_at: Date; expires_at: Date };
  */
 export class FetchCounter {
   private readonly left = new Map<string, number>();
-  private readonly byId: CompiledQuery<State>;
+  private readonly states: StateReads;
 
   constructor(private readonly db: Kysely<ConsentTables>) {
-    this.byId = db
-      .selectFrom('consent.consent')
-      .select(['status', 'starts_at', 'expires_at'])
-      .where('id', '=', '00000000-0000-0000-0000-000000000000')
-      .compile();
+    this.states = new StateReads(db);
   }
 
-  async state(id: string): Promise<State | undefined> {
-    const { rows } = await this.db.executeQuery<State>({ ...this.byId, parameters: [id], queryId: createQueryId() });
-    return rows[0];
+  /** The consent's state as the database has it now (state-reads.ts: concurrent fetches share a read). */
+  state(id: string): Promise<State | undefined> {
+    return this.states.read(id);
   }
 
   /** Takes one fetch of the period; false when the period's fetches are used up. */

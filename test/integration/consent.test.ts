@@ -176,6 +176,18 @@ describe.each(engines())('consents on $name', (engine) => {
     expect(rows).toEqual([{ used: 20 }]);
   });
 
+  it.skipIf(engine.skip)('answers concurrent fetches each by its own consent’s state', async () => {
+    const [open, revoked] = [await request(), await request()];
+    for (const id of [open, revoked]) expect((await decide(id, 'approve')).statusCode).toBe(200);
+    expect((await decide(revoked, 'revoke')).statusCode).toBe(200);
+    // Fetches in flight together share the state reads (state-reads.ts), never each other's answer.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => fetchData(i % 2 ? revoked : open).then((r) => [i % 2, r.statusCode])),
+    );
+    expect(answers.filter(([odd]) => odd === 0).map(([, code]) => code)).toEqual([200, 200, 200, 200]);
+    expect(answers.filter(([odd]) => odd === 1).map(([, code]) => code)).toEqual([403, 403, 403, 403]);
+  });
+
   it.skipIf(engine.skip)('a one-time consent gives one fetch', async () => {
     const id = await request({ fetchType: 'once', frequency: undefined });
     expect((await decide(id, 'approve')).statusCode).toBe(200);
