@@ -23,6 +23,7 @@ const MAX_SLOTS = 50_000;
  */
 export class FetchCounter {
   private readonly left = new Map<string, number>();
+  private readonly reserving = new Map<string, Promise<number>>();
   private readonly states: StateReads;
 
   constructor(private readonly db: Kysely<ConsentTables>) {
@@ -37,42 +38,70 @@ export class FetchCounter {
   /** Takes one fetch of the period; false when the period's fetches are used up. */
   async take(id: string, period: string, max: number): Promise<boolean> {
     const slot = `${id}|${period}`;
-    const left = this.left.get(slot) ?? 0;
-    if (left > 0) {
-      this.left.set(slot, left - 1);
-      return true;
-    }
     const block = max <= EXACT_UP_TO ? 1 : Math.ceil(max / BLOCKS);
-    const granted = await this.reserve(id, period, block, max);
-    if (granted === 0) return false;
-    if (this.left.size >= MAX_SLOTS) this.left.clear();
-    this.left.set(slot, granted - 1);
+    while (!this.spend(slot)) {
+      const granted = await this.reservation(slot, () => this.reserve(id, period, block, max));
+      // None left to take: only what a reservation of another fetch left over.
+      if (granted === 0) return this.spend(slot);
+    }
     return true;
+  }
+
+  private spend(slot: string): boolean {
+    const left = this.left.get(slot) ?? 0;
+    if (left <= 0) return false;
+    this.left.set(slot, left - 1);
+    return true;
+  }
+
+  /** One reservation at a time per slot: fetches that find none left wait for it rather than each taking a block. */
+  private reservation(slot: string, reserve: () => Promise<number>): Promise<number> {
+    let pending = this.reserving.get(slot);
+    if (!pending) {
+      pending = reserve()
+        .then((granted) => {
+          if (this.left.size >= MAX_SLOTS) this.left.clear();
+          this.left.set(slot, (this.left.get(slot) ?? 0) + granted);
+          return granted;
+        })
+        .finally(() => this.reserving.delete(slot));
+      this.reserving.set(slot, pending);
+    }
+    return pending;
   }
 
   /** Adds up to `block` to the period's shared count, never past `max`; answers how many it added. */
   private async reserve(id: string, period: string, block: number, max: number): Promise<number> {
-    // Another process may insert the period's row between the update and the insert: then again.
-    return (
-      (await this.add(id, period, block, max)) ??
-      (await this.insert(id, period, Math.min(block, max))) ??
-      (await this.add(id, period, block, max)) ??
-      0
-    );
+    // The period's first fetches race to insert its row: a loser finds it on the next pass.
+    for (let pass = 0; pass < 3; pass++) {
+      const { granted, held } = await this.add(id, period, block, max);
+      if (granted !== null) return granted;
+      if (held) return 0;
+      const first = await this.insert(id, period, Math.min(block, max));
+      if (first !== undefined) return first;
+    }
+    return 0;
   }
 
-  private async add(id: string, period: string, block: number, max: number): Promise<number | undefined> {
-    const { rows } = await sql<{ granted: number }>`
-      with before as (select used from consent.use where consent_id = ${id} and period = ${period} for update)
-      update consent.use u set used = least(before.used + ${block}, ${max}) from before
-       where u.consent_id = ${id} and u.period = ${period} and before.used < ${max}
-      returning u.used - before.used as granted`.execute(this.db);
-    // No row of the period yet: undefined; a row already at the maximum: 0.
-    if (rows[0]) return rows[0].granted;
-    const exists = await sql`select 1 from consent.use where consent_id = ${id} and period = ${period}`.execute(
-      this.db,
-    );
-    return exists.rows.length > 0 ? 0 : undefined;
+  /**
+   * Adds up to `block` to the period's row, never past `max`. In one statement, so that "no row
+   * yet" (`held` false: insert it) is told apart from "a row at the maximum" (`held` true) as of
+   * the same moment: a row another process inserts meanwhile is found on the next pass.
+   */
+  private async add(
+    id: string,
+    period: string,
+    block: number,
+    max: number,
+  ): Promise<{ granted: number | null; held: boolean }> {
+    const { rows } = await sql<{ granted: number | null; held: boolean }>`
+      with before as (select used from consent.use where consent_id = ${id} and period = ${period} for update),
+      added as (
+        update consent.use u set used = least(before.used + ${block}, ${max}) from before
+         where u.consent_id = ${id} and u.period = ${period} and before.used < ${max}
+        returning u.used - before.used as granted)
+      select (select granted from added) as granted, exists (select 1 from before) as held`.execute(this.db);
+    return { granted: rows[0]?.granted ?? null, held: rows[0]?.held ?? false };
   }
 
   private async insert(id: string, period: string, first: number): Promise<number | undefined> {

@@ -188,6 +188,22 @@ describe.each(engines())('consents on $name', (engine) => {
     expect(answers.filter(([odd]) => odd === 1).map(([, code]) => code)).toEqual([403, 403, 403, 403]);
   });
 
+  it.skipIf(engine.skip)(
+    'never lets concurrent fetches past the frequency, counted one by one or in blocks',
+    async () => {
+      for (const [max, calls] of [
+        [10, 16],
+        [40, 50],
+      ] as const) {
+        const id = await request({ frequency: { unit: 'day', max } });
+        expect((await decide(id, 'approve')).statusCode).toBe(200);
+        const codes = await Promise.all(Array.from({ length: calls }, () => fetchData(id).then((r) => r.statusCode)));
+        expect(codes.filter((c) => c === 200)).toHaveLength(max);
+        expect(codes.filter((c) => c === 429)).toHaveLength(calls - max);
+      }
+    },
+  );
+
   it.skipIf(engine.skip)('a one-time consent gives one fetch', async () => {
     const id = await request({ fetchType: 'once', frequency: undefined });
     expect((await decide(id, 'approve')).statusCode).toBe(200);
