@@ -1,9 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ORG_KINDS, ROLES, type Account, type OrgKind, type Role, type SetPassword } from '../access/index.js';
-import type { Hub } from '../hub/index.js';
+import { operatorCommands, type OpenHub, type OperatorFlags } from './as-operator.js';
 
-type OpenHub = (flags: { data?: string }) => Promise<Hub>;
-type Flags = { as: string; data?: string };
+type Flags = OperatorFlags;
 
 const list = (v: string) =>
   v
@@ -20,19 +19,7 @@ const envPassword = () => process.env.QDH_PASSWORD || undefined;
  * password comes from QDH_PASSWORD, else the hub makes a one-time one and prints it once.
  */
 export function registerAdminCommands(program: Command, open: OpenHub): void {
-  const run =
-    <A extends unknown[]>(work: (hub: Hub, ...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      const flags = args.find((a): a is Flags => typeof a === 'object' && a !== null && 'as' in a)!;
-      const hub = await open(flags);
-      try {
-        await work(hub, ...args);
-      } finally {
-        await hub.close();
-      }
-    };
-  const as = (cmd: Command) =>
-    cmd.requiredOption('--as <username>', 'the operator acting').option('-d, --data <dir>', 'PGlite data directory');
+  const { run, as } = operatorCommands(open);
 
   const user = program.commands.find((c) => c.name() === 'user') ?? program.command('user').description('manage users');
   as(

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { EnterpriseRow } from '../access/index.js';
-import type { Hub } from '../hub/index.js';
+import { operatorCommands, type OpenHub, type OperatorFlags } from './as-operator.js';
 
-type OpenHub = (flags: { data?: string }) => Promise<Hub>;
-type Flags = { as: string; data?: string };
+type Flags = OperatorFlags;
 
 /**
  * `qdh enterprise bind|list`: enterprise accounts on the server, as a named operator, authorized and
@@ -11,19 +10,7 @@ type Flags = { as: string; data?: string };
  * bindings come from the market-regulation registry; this is how they are entered or corrected.
  */
 export function registerEnterpriseCommands(program: Command, open: OpenHub): void {
-  const run =
-    <A extends unknown[]>(work: (hub: Hub, ...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      const flags = args.find((a): a is Flags => typeof a === 'object' && a !== null && 'as' in a)!;
-      const hub = await open(flags);
-      try {
-        await work(hub, ...args);
-      } finally {
-        await hub.close();
-      }
-    };
-  const as = (cmd: Command) =>
-    cmd.requiredOption('--as <username>', 'the operator acting').option('-d, --data <dir>', 'PGlite data directory');
+  const { run, as } = operatorCommands(open);
 
   const enterprise = program.command('enterprise').description('enterprise accounts and their legal representatives');
   as(
