@@ -1,4 +1,6 @@
-import { Card, Descriptions, Space, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Space, Tag, Typography } from 'antd';
+import type { Problem } from '../api';
+import { ProblemAlert } from '../ui/problem-alert';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Consent, ConsentStatus } from './types';
@@ -73,5 +75,26 @@ export function ConsentCard({ consent, title, actions }: { consent: Consent; tit
         </Space>
       )}
     </Card>
+  );
+}
+
+/** A list of consents as cards, with its problem or the empty state: the subject's page and the requester's. */
+export function ConsentCards(props: {
+  list: { data?: { items: Consent[] } | null | undefined; loading: boolean; problem?: Problem | null | undefined };
+  title: (c: Consent) => ReactNode;
+  actions: (c: Consent) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const items = props.list.data?.items ?? [];
+  return (
+    <>
+      {props.list.problem && <ProblemAlert problem={props.list.problem} />}
+      {!props.list.loading && items.length === 0 && <Empty description={t('consent.none')} />}
+      <Space orientation="vertical" style={{ width: '100%' }} data-testid="consent-list">
+        {items.map((c) => (
+          <ConsentCard key={c.id} consent={c} title={props.title(c)} actions={props.actions(c)} />
+        ))}
+      </Space>
+    </>
   );
 }

@@ -1,17 +1,4 @@
-import {
-  App,
-  Button,
-  Checkbox,
-  DatePicker,
-  Empty,
-  Form,
-  InputNumber,
-  Popconfirm,
-  Result,
-  Segmented,
-  Space,
-  Typography,
-} from 'antd';
+import { App, Button, Checkbox, DatePicker, Form, InputNumber, Popconfirm, Result, Segmented, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,9 +7,8 @@ import { useAccessible } from '../a11y/mode';
 import { client, ok, useAction, useQuery } from '../api';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
-import { ProblemAlert } from '../ui/problem-alert';
 import { useCan } from '../session';
-import { ConsentCard } from './ConsentCard';
+import { ConsentCards } from './ConsentCard';
 import type { Consent } from './types';
 
 type Filter = 'pending' | 'active' | 'all';
@@ -92,7 +78,6 @@ function MyConsents() {
     if (c.status === 'paused') return [button('resume'), revoke];
     return null;
   };
-  const items = list.data?.items ?? [];
   return (
     <Page title={t('consent.title')} extra={back}>
       <Typography.Paragraph type={simple ? undefined : 'secondary'} data-testid="consent-intro">
@@ -104,22 +89,15 @@ function MyConsents() {
         options={(['pending', 'active', 'all'] as const).map((f) => ({ value: f, label: t(`consent.filter.${f}`) }))}
         data-testid="consent-filter"
       />
-      {list.problem && <ProblemAlert problem={list.problem} />}
-      {!list.loading && items.length === 0 && <Empty description={t('consent.none')} />}
-      <Space orientation="vertical" style={{ width: '100%' }} data-testid="consent-list">
-        {items.map((c) => (
-          <ConsentCard
-            key={c.id}
-            consent={c}
-            title={
-              c.subject.kind === 'legal_entity'
-                ? t('consent.forEnterprise', { requester: c.requester.name, name: c.subject.name ?? c.subject.id })
-                : c.requester.name
-            }
-            actions={actions(c)}
-          />
-        ))}
-      </Space>
+      <ConsentCards
+        list={list}
+        title={(c) =>
+          c.subject.kind === 'legal_entity'
+            ? t('consent.forEnterprise', { requester: c.requester.name, name: c.subject.name ?? c.subject.id })
+            : c.requester.name
+        }
+        actions={actions}
+      />
       {approving && <ApproveModal consent={approving} onClose={() => setApproving(undefined)} onDone={list.refetch} />}
     </Page>
   );

@@ -3,7 +3,6 @@ import {
   Checkbox,
   DatePicker,
   Descriptions,
-  Empty,
   Form,
   Input,
   InputNumber,
@@ -22,9 +21,8 @@ import { PurposeSelect } from '../purposes';
 import { useCan } from '../session';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
-import { ProblemAlert } from '../ui/problem-alert';
 import { displayValue } from '../ui/value';
-import { ConsentCard } from './ConsentCard';
+import { ConsentCards } from './ConsentCard';
 import type { Consent, Fetched } from './types';
 
 /** 授权申请: a third party's console — file requests (one subject or many), follow them, fetch. */
@@ -52,7 +50,6 @@ export default function ConsentRequestsPage() {
         <Result status="info" title={t('consent.none')} />
       </Page>
     );
-  const items = list.data?.items ?? [];
   return (
     <Page
       title={t('consent.requestsTitle')}
@@ -62,24 +59,17 @@ export default function ConsentRequestsPage() {
         </Button>
       }
     >
-      {list.problem && <ProblemAlert problem={list.problem} />}
-      {!list.loading && items.length === 0 && <Empty description={t('consent.none')} />}
-      <Space orientation="vertical" style={{ width: '100%' }} data-testid="consent-list">
-        {items.map((c) => (
-          <ConsentCard
-            key={c.id}
-            consent={c}
-            title={`${t(`consent.subjectKind.${c.subject.kind}`)} ${c.subject.name ?? c.subject.id}`}
-            actions={
-              c.status === 'active' && (
-                <Button loading={fetchData.busy} onClick={() => void fetchData.run(c)} data-testid="consent-fetch">
-                  {t('consent.fetch')}
-                </Button>
-              )
-            }
-          />
-        ))}
-      </Space>
+      <ConsentCards
+        list={list}
+        title={(c) => `${t(`consent.subjectKind.${c.subject.kind}`)} ${c.subject.name ?? c.subject.id}`}
+        actions={(c) =>
+          c.status === 'active' && (
+            <Button loading={fetchData.busy} onClick={() => void fetchData.run(c)} data-testid="consent-fetch">
+              {t('consent.fetch')}
+            </Button>
+          )
+        }
+      />
       <NewRequest open={filing} onClose={() => setFiling(false)} onDone={list.refetch} />
       {fetched && <FetchedModal {...fetched} onClose={() => setFetched(undefined)} />}
     </Page>

@@ -1,8 +1,9 @@
-import { Form, Input, Result, Typography } from 'antd';
+import { Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client, ok, type Answer } from '../api';
 import type { Correction } from '../quality/types';
+import { CorrectionFiled } from '../quality/common';
 import { FormModal } from '../ui/form-modal';
 
 type Records = Answer<'/api/v1/me/records'>;
@@ -66,16 +67,7 @@ export function CorrectHeld({ target, onClose }: { target: HeldTarget | null; on
       onDone={() => undefined}
       onCancel={close}
       okTestId="held-correct-submit"
-      done={
-        filed && (
-          <Result
-            status="success"
-            title={t('correctionFiled', { id: filed.id })}
-            subTitle={t('correctionFiledDue', { provider: filed.resource.provider.name, due: filed.dueDate })}
-            data-testid="held-correct-filed"
-          />
-        )
-      }
+      done={filed && <CorrectionFiled filed={filed} testId="held-correct-filed" />}
     >
       {target && (
         <>

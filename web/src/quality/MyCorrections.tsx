@@ -1,10 +1,10 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Button, Card, Form, Input, Result, Select, Table } from 'antd';
+import { Button, Card, Form, Input, Select, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client, ok, useQuery } from '../api';
 import { FormModal } from '../ui/form-modal';
-import { CorrectionDue, CorrectionStateTag, ReportedValues } from './common';
+import { CorrectionDue, CorrectionFiled, CorrectionStateTag, ReportedValues } from './common';
 import type { Correction } from './types';
 
 /**
@@ -118,16 +118,7 @@ function ReportModal({ open, onClose, onFiled }: { open: boolean; onClose: () =>
       onSubmit={submit}
       onDone={onFiled}
       onCancel={close}
-      done={
-        filed && (
-          <Result
-            status="success"
-            title={t('correctionFiled', { id: filed.id })}
-            subTitle={t('correctionFiledDue', { provider: filed.resource.provider.name, due: filed.dueDate })}
-            data-testid="correction-filed"
-          />
-        )
-      }
+      done={filed && <CorrectionFiled filed={filed} testId="correction-filed" />}
     >
       <Form.Item name="resource" label={t('resource')} rules={[{ required: true }]}>
         <Select

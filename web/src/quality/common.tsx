@@ -1,5 +1,5 @@
 import { ClockCircleOutlined } from '@ant-design/icons';
-import { Tag, Typography } from 'antd';
+import { Result, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Correction, CorrectionState } from './types';
 
@@ -63,5 +63,18 @@ export function ReportedValues({ correction: c }: { correction: Correction }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** What a filed correction came to: its number, and which department answers it by when. */
+export function CorrectionFiled({ filed, testId }: { filed: Correction; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <Result
+      status="success"
+      title={t('correctionFiled', { id: filed.id })}
+      subTitle={t('correctionFiledDue', { provider: filed.resource.provider.name, due: filed.dueDate })}
+      data-testid={testId}
+    />
   );
 }
