@@ -144,9 +144,11 @@ export async function settled(page: Page): Promise<void> {
   await expect
     .poll(
       async () => {
-        const now = String(
-          await page.locator('canvas').evaluateAll("(canvases) => canvases.map((c) => c.toDataURL()).join('|')"),
+        // An expression, not a function: a function given as a string is returned, not called.
+        const now: unknown = await page.evaluate(
+          "[...document.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|')",
         );
+        if (typeof now !== 'string') throw new Error(`the page's canvases could not be read: ${String(now)}`);
         const still = now === before;
         before = now;
         return still;
