@@ -12,6 +12,7 @@ import {
   type Decision,
   type SubjectKind,
 } from '../../consent/index.js';
+import { showKey } from '../../base/index.js';
 import type { Hub } from '../../hub/index.js';
 import { HubError, invalid, isCitizenId, msg } from '../../kernel/index.js';
 import { PURPOSE_CODE } from '../../purpose/index.js';
@@ -131,7 +132,7 @@ export function consentRoutes(hub: Hub): FastifyPluginAsyncTypebox {
             201: Type.Object({
               items: Type.Array(
                 Type.Object({
-                  subject: Type.String({ description: 'the ID as given, masked' }),
+                  subject: Type.String({ description: 'the ID as given, a citizen ID masked' }),
                   id: Type.Union([Type.String(), Type.Null()]),
                   status: Type.Union([Type.String(), Type.Null()]),
                   error: Type.Union([Type.String(), Type.Null()], { description: 'why this one was not filed' }),
@@ -144,8 +145,9 @@ export function consentRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const items = [];
         for (const subject of request.body.subjects) {
-          const id = typeof subject === 'string' ? subject : subject.id;
-          const shown = id.slice(0, 6) + '****' + id.slice(-4);
+          // Masked by the base's one rule for subject keys (a citizen ID masked, a credit code not).
+          const { kind, id } = subjectOf(subject);
+          const shown = showKey(kind, id, 'masked');
           try {
             const row = await hub.consents.request(request.actor, requestOf({ ...request.body.request, subject }));
             items.push({ subject: shown, id: row.id, status: row.status, error: null });
