@@ -86,6 +86,10 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'consent:list-all': { 'zh-CN': '查看全部授权', en: 'list every consent' },
   'consent:decide': { 'zh-CN': '同意、拒绝、暂停或撤销授权', en: 'approve, reject, pause or revoke consents' },
   'consent:fetch': { 'zh-CN': '凭授权获取数据', en: 'fetch data under a consent' },
+  'attest:read': { 'zh-CN': '查看证明事项', en: 'read the proof items' },
+  'attest:ask': { 'zh-CN': '核验证明事项', en: 'ask for an attestation' },
+  'attest:manage': { 'zh-CN': '管理证明事项及其规则', en: 'manage proof items and their rules' },
+  'attest:stats': { 'zh-CN': '查看无证明核验统计', en: 'read the attestation counters' },
 };
 
 /** The action in words; an action without a label (none should lack one) shows its code. */

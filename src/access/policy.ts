@@ -146,6 +146,13 @@ export const POLICY = {
   'consent:list-all': [any('operator', 'auditor')],
   'consent:decide': [self('citizen')],
   'consent:fetch': [own('third_party')],
+  // Proof-free attestations (无证明核验, #17): everyone reads the items; a window (a department's
+  // officer or clerk) or a system (its API key) asks, on a basis checked as data (a consent, or a
+  // department's stated legal basis); operators and the responsible department's officers keep the rules.
+  'attest:read': [any(...EVERY_ROLE)],
+  'attest:ask': [any('officer', 'consumer', 'third_party')],
+  'attest:manage': [any('operator'), own('officer')],
+  'attest:stats': [any('operator', 'auditor', 'officer', 'consumer')],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof POLICY;

@@ -157,6 +157,19 @@ export class BaseService {
     });
   }
 
+  /**
+   * A subject's valid values by element, unmasked, or null when the base does not hold it. Not
+   * a recorded read: for a caller that records the read itself and lets no value leave — the
+   * proof-free attestation (src/attest/), whose ledger entry is the record of the question.
+   */
+  async valuesFor(kind: BaseKind, rawKey: string): Promise<Record<string, unknown> | null> {
+    const record = await readSubject(this.db, kind, normalizeKey(kind, rawKey)).catch((e: unknown) => {
+      if (e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND') return null;
+      throw e;
+    });
+    return record && Object.fromEntries(record.elements.filter((e) => e.valid).map((e) => [e.element, e.value]));
+  }
+
   /** A subject as stored, with the names its view shows: nothing masked yet. */
   private async subjectOf(kind: BaseKind, key: string) {
     const record = await readSubject(this.db, kind, key);

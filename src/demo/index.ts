@@ -16,6 +16,7 @@ export { prng } from './people.js';
 export { readDemoCatalog, type DemoDepartment, type DemoRegistration, type DemoStatus } from './catalog-files.js';
 import { declareBases, seedBaseSources } from './base-sources.js';
 import { requestDemoConsents, settlements } from './consents.js';
+import { seedProofItems } from './attest.js';
 
 export interface DemoSummary {
   /** False when the database already held data: the demo never seeds over real data. */
@@ -113,6 +114,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
       settlements: loaded.settlements.code,
     },
   );
+  await seedProofItems(hub, operator);
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../kernel/index.js';
 import { HubError, uploadLimitsFromEnv, type UploadLimits, msg } from '../kernel/index.js';
 import { guardBodies } from './body-guard.js';
 import { consentRoutes } from './routes/consents.js';
+import { attestationRoutes } from './routes/attestations.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
@@ -135,6 +136,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(meRoutes(hub), { prefix: '/api/v1/me' });
   await app.register(usageDigestRoutes(hub), { prefix: '/api/v1/me' });
   await app.register(consentRoutes(hub), { prefix: '/api/v1/consents' });
+  await app.register(attestationRoutes(hub), { prefix: '/api/v1/attestations' });
   await app.register(enterpriseRoutes(hub), { prefix: '/api/v1' });
   await registerWeb(app, opts.webDir);
   return app;

@@ -251,6 +251,17 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/consents/{id}/resume': rule('consent:decide', 'consent'),
   'POST /api/v1/consents/{id}/revoke': rule('consent:decide', 'consent'),
   'GET /api/v1/consents/{id}/data': rule('consent:fetch', 'consent', recorded),
+  // Proof-free attestations (docs/attest.md). An answer is a signed yes or no, never the data: not a
+  // recorded read, its own `attest.answered` entry records the question. Items are managed for the
+  // caller's own department (operators: any); the item's department is checked once it is read.
+  'GET /api/v1/attestations/items': rule('attest:read'),
+  'GET /api/v1/attestations/items/{code}': rule('attest:read'),
+  'POST /api/v1/attestations/items': rule('attest:manage', 'caller'),
+  'PUT /api/v1/attestations/items/{code}': rule('attest:manage', 'caller'),
+  'POST /api/v1/attestations/rules/check': rule('attest:manage', 'caller'),
+  'POST /api/v1/attestations/': rule('attest:ask'),
+  'POST /api/v1/attestations/verify': open,
+  'GET /api/v1/attestations/stats': rule('attest:stats'),
   'GET /api/v1/ledger/export': rule('ledger:read-entries'),
 };
 

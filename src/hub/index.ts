@@ -28,6 +28,7 @@ import { QualityService, qualityMigrations } from '../quality/index.js';
 import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
 import { KeyStore, configuredKeks, keysMigrations, type KeyEncryptionKey } from '../keys/index.js';
 import { RecordStore, recordCodecs, recordsMigrations } from '../records/index.js';
+import { Answers, AuthorizedAttestations, ProofItems, attestMigrations, catalogSources } from '../attest/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   shareMigrations,
   qualityMigrations,
   consentMigrations,
+  attestMigrations,
 ];
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
@@ -93,6 +95,8 @@ export interface Hub {
   quality: QualityService;
   /** Consents of data subjects to third parties (授权), as callers reach them. */
   consents: AuthorizedConsents;
+  /** Proof items and proof-free attestations (无证明核验), as callers reach them. */
+  attest: AuthorizedAttestations;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -280,6 +284,25 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         now: opts.now,
       },
     );
+    // The rule reads only the subject's own records: the base's values and each resource's record by key.
+    const attest = new AuthorizedAttestations(
+      new ProofItems(db, { catalog: catalogSources(catalog), ledger, now: opts.now }),
+      new Answers(db, {
+        catalog,
+        ledger,
+        now: opts.now,
+        reader: {
+          base: (kind, key) => base.valuesFor(kind, key),
+          record: async (resource, key) => (await records.findDated(resource.id, key))?.doc ?? null,
+        },
+      }),
+      {
+        consents: consents.consents,
+        purposes,
+        orgExists: async (code) => Boolean(await access.findOrganization(code)),
+        database: db,
+      },
+    );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -330,6 +353,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       demands,
       quality,
       consents,
+      attest,
       ledger,
       keys,
       startWorker,

@@ -15,7 +15,7 @@ import {
  * each code has its HTTP status and a message template, so that the HTTP layer maps any
  * HubError to an RFC 9457 problem in exactly one place and docs can list the codes.
  * Modules add their codes here under their own prefix (ACC_, CAT_, REC_, ING_, SHR_, LED_, BAS_,
- * QLT_, PUR_, CNS_), one group per module: a module answers its own states (not found, wrong state,
+ * QLT_, PUR_, CNS_, ATT_), one group per module: a module answers its own states (not found, wrong state,
  * conflict) with its own codes, so that a client can tell them apart; KRN_ is for the edge.
  */
 export const ERROR_CATALOGUE = {
@@ -109,6 +109,16 @@ export const ERROR_CATALOGUE = {
   CNS_NOT_ACTIVE: { status: 403, title: 'The consent is not in force: not approved, paused, revoked or expired' },
   CNS_FREQUENCY_EXHAUSTED: { status: 429, title: 'The consent’s fetches for this period are used up' },
   CNS_PURPOSE_NOT_REGISTERED: { status: 403, title: 'The requester is not registered for this purpose' },
+  // attest: proof items and proof-free attestations (无证明核验)
+  ATT_ITEM_NOT_FOUND: { status: 404, title: 'No such proof item' },
+  ATT_ITEM_EXISTS: { status: 409, title: 'A proof item with this code exists' },
+  ATT_VERSION_CONFLICT: { status: 409, title: 'The proof item’s rule was changed meanwhile' },
+  ATT_BAD_RULE: { status: 422, title: 'The rule cannot be taken' },
+  ATT_NO_BASIS: { status: 403, title: 'An attestation needs the subject’s consent or a stated legal basis' },
+  ATT_CONSENT_INVALID: {
+    status: 403,
+    title: 'The consent is not the subject’s consent to the asker for this purpose',
+  },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

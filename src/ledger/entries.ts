@@ -397,6 +397,49 @@ export const ConsentChanged = Type.Object(
   Strict,
 );
 
+export const AttestItemChanged = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('attest.item.changed'),
+    action: Type.Union([Type.Literal('create'), Type.Literal('revise')]),
+    item: Type.String({ description: 'the proof item code' }),
+    version: Type.Integer({ minimum: 1, description: 'the rule version the save created' }),
+    provider: Type.String({ description: 'the department that answers for the item' }),
+    digest: Digest,
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
+export const AttestAnswered = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('attest.answered'),
+    outcome: Type.Union([Type.Literal('answered'), Type.Literal('denied')]),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('forbidden'), Type.Literal('no_basis'), Type.Literal('consent')], {
+        description: 'denied: why',
+      }),
+    ),
+    attestation: Type.Optional(Type.String({ description: 'answered: the answer’s id (its signed statement’s `id`)' })),
+    item: Type.String({ description: 'the proof item asked about' }),
+    ruleVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'answered: the rule version that decided' })),
+    provider: Type.Optional(Type.String({ description: 'the department that answers for the item' })),
+    subject: SubjectTag,
+    purpose: Type.String(),
+    consent: Type.Optional(Type.String({ description: 'the consent the question was asked under' })),
+    legalBasis: Type.Optional(Type.String({ description: 'the legal basis the asker stated (masked)' })),
+    answer: Type.Optional(Type.Boolean({ description: 'answered: yes or no — never any value of the records' })),
+    signature: Type.Optional(Type.String({ description: 'answered: the hub’s signature of the statement' })),
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
 /** Every kind an append may write, by kind name. */
 export const ENTRY_SCHEMAS = {
   'share.read': ShareRead,
@@ -418,6 +461,8 @@ export const ENTRY_SCHEMAS = {
   'ledger.audit.exported': LedgerAuditExported,
   'ledger.subject.searched': LedgerSubjectSearched,
   'consent.changed': ConsentChanged,
+  'attest.item.changed': AttestItemChanged,
+  'attest.answered': AttestAnswered,
 } satisfies Record<string, TSchema>;
 
 export type EntryKind = keyof typeof ENTRY_SCHEMAS;
@@ -444,6 +489,8 @@ export const LedgerEntrySchema = Type.Union(
     LedgerAuditExported,
     LedgerSubjectSearched,
     ConsentChanged,
+    AttestItemChanged,
+    AttestAnswered,
   ],
   { description: 'A ledger entry as written since schema version 1 (docs/ledger.md)' },
 );

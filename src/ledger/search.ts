@@ -6,7 +6,8 @@ import type { LedgerTables } from './tables.js';
 export interface EntrySearch {
   /** An organization code the entry concerns (`orgsOf`). */
   org?: string;
-  kind?: EntryKind;
+  /** One kind, or any of several (a subject's uses: its reads and the questions about it). */
+  kind?: EntryKind | readonly EntryKind[];
   /** Recorded at or after. */
   from?: Date;
   /** Recorded before. */
@@ -42,7 +43,7 @@ export async function searchEntries(
   let query: RawBuilder<StoredEntry>;
   if (search.org !== undefined && search.subject === undefined) {
     // The organization's own index gives the page's indexes first: at most `limit` entries are read.
-    const kind = search.kind === undefined ? sql`` : sql` and o.kind = ${search.kind}`;
+    const kind = search.kind === undefined ? sql`` : sql` and ${kindIs('o.kind', search.kind)}`;
     query = sql<StoredEntry>`
       select ${select} from (
         select o.idx from ledger.entry_org o
@@ -53,7 +54,7 @@ export async function searchEntries(
     // A subject has few entries: its index drives, and an organization is checked per entry.
     const where: RawBuilder<unknown>[] = [inRange('e.idx')];
     if (search.subject !== undefined) where.push(sql`e.subject = ${search.subject}`);
-    if (search.kind !== undefined) where.push(sql`e.kind = ${search.kind}`);
+    if (search.kind !== undefined) where.push(kindIs('e.kind', search.kind));
     if (search.org !== undefined)
       where.push(sql`exists (select from ledger.entry_org o where o.org = ${search.org} and o.idx = e.idx)`);
     query = sql<StoredEntry>`
@@ -61,6 +62,12 @@ export async function searchEntries(
   }
   const { rows } = await query.execute(db);
   return rows.map((r) => ({ ...r, idx: Number(r.idx) }));
+}
+
+/** The kind column is the one kind, or one of several. */
+function kindIs(column: string, kind: EntryKind | readonly EntryKind[]): RawBuilder<unknown> {
+  if (typeof kind === 'string') return sql`${sql.ref(column)} = ${kind}`;
+  return sql`${sql.ref(column)} in (${sql.join(kind.length > 0 ? [...kind] : [''])})`;
 }
 
 /** [lo, hi) of the indexes recorded between `from` and `to` and below `before`; null when empty. */

@@ -30,6 +30,7 @@ const PUBLIC = [
   'GET /api/v1/ledger/key',
   'GET /api/v1/ledger/proof/inclusion',
   'GET /api/v1/ledger/proof/consistency',
+  'POST /api/v1/attestations/verify',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },

@@ -5,7 +5,9 @@ import { BASES, feedOf, type SubjectView } from '../../base/index.js';
 import type { Resource } from '../../catalog/index.js';
 import type { Hub } from '../../hub/index.js';
 import { HubError, msg } from '../../kernel/index.js';
-import { readEntry, type ShareReadEntry } from '../../ledger/index.js';
+import { readEntry, type LedgerEntry, type ShareReadEntry } from '../../ledger/index.js';
+
+type AttestEntry = Extract<LedgerEntry, { kind: 'attest.answered' }>;
 import { Hex, NamesSchema, Size, namesFrom } from './ledger.js';
 
 /** A calendar month in China time, YYYY-MM. */
@@ -34,7 +36,23 @@ const Use = Type.Object({
   entry: Type.String({
     description: 'the exact text that was hashed, so that the caller recomputes its leaf hash and checks its proof',
   }),
+  attestation: Type.Union(
+    [
+      Type.Object({
+        item: Type.String({ description: 'the proof item asked about' }),
+        name: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
+        ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
+        answer: Type.Union([Type.Boolean(), Type.Null()], { description: 'the yes or no given; null when refused' }),
+        legalBasis: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: 'op `attest.answer`: a window or system asked whether the caller satisfies a proof item' },
+  ),
 });
+
+/** The kinds of entry that are uses of a subject's data: reads, and questions answered from it. */
+const USES = ['share.read', 'attest.answered'] as const;
 
 /**
  * 我的数据: what the hub knows of the signed-in person. Only the caller's own subject is ever
@@ -113,38 +131,59 @@ export function meRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         if (!request.citizenId) throw new HubError('ACC_FORBIDDEN', msg('ledger.citizenOnly'));
         const tag = hub.ledger.subjectTag(request.citizenId);
         const q = request.query;
-        const [page, counts] = await Promise.all([
-          hub.ledger.search(
-            { subject: tag, kind: 'share.read', org: q.org, ...monthOf(q.month), before: q.before },
-            q.limit,
-          ),
+        const [page, reads, asked] = await Promise.all([
+          hub.ledger.search({ subject: tag, kind: USES, org: q.org, ...monthOf(q.month), before: q.before }, q.limit),
           hub.ledger.countBySubjectActor(tag, 'share.read'),
+          hub.ledger.countBySubjectActor(tag, 'attest.answered'),
         ]);
-        const reads = page.items.flatMap((row) => {
-          const read = readEntry(row.entry) as ShareReadEntry | undefined;
-          return read ? [{ row, read }] : [];
+        const counts = new Map(reads);
+        for (const [who, n] of asked) counts.set(who, (counts.get(who) ?? 0) + n);
+        const uses = page.items.flatMap((row) => {
+          const use = readEntry(row.entry) as ShareReadEntry | AttestEntry | undefined;
+          return use?.kind === 'share.read' || use?.kind === 'attest.answered' ? [{ row, use }] : [];
         });
-        const items = reads.map(({ row, read }) => ({
+        const itemNames = await hub.attest.names(
+          uses.flatMap(({ use }) => (use.kind === 'attest.answered' ? [use.item] : [])),
+        );
+        const items = uses.map(({ row, use }) => ({
           index: row.index,
           leafHash: row.leafHash,
-          at: read.at,
-          org: read.org,
-          actor: read.actor,
-          resource: read.resource,
-          purpose: read.purpose,
-          op: read.op,
-          outcome: read.outcome,
-          own: read.actor === actor.username,
-          grant: read.grant ?? null,
-          consent: read.consent ?? null,
+          at: use.at,
+          org: use.org,
+          actor: use.actor,
+          own: use.actor === actor.username,
+          consent: use.consent ?? null,
           entry: row.entry,
+          ...(use.kind === 'share.read'
+            ? {
+                resource: use.resource,
+                purpose: use.purpose,
+                op: use.op,
+                outcome: use.outcome,
+                grant: use.grant ?? null,
+                attestation: null,
+              }
+            : {
+                resource: `attest:${use.item}`,
+                purpose: use.purpose,
+                op: 'attest.answer',
+                outcome: use.outcome === 'answered' ? ('allowed' as const) : ('denied' as const),
+                grant: null,
+                attestation: {
+                  item: use.item,
+                  name: itemNames.get(use.item) ?? { 'zh-CN': use.item, en: use.item },
+                  ruleVersion: use.ruleVersion ?? null,
+                  answer: use.answer ?? null,
+                  legalBasis: use.legalBasis ?? null,
+                },
+              }),
         }));
         const own = counts.get(actor.username) ?? 0;
         const all = [...counts.values()].reduce((a, b) => a + b, 0);
         return {
           items,
           next: page.next,
-          names: await names(reads.map((r) => r.read)),
+          names: await names(uses.map((u) => u.use)),
           totals: { byOthers: all - own, own },
         };
       },

@@ -881,4 +881,160 @@ export const MESSAGES = {
     zh: '{org} 未登记用途“{purpose}”，不能为此申请授权',
     en: '{org} is not registered for the purpose {purpose}',
   },
+  'attest.maxNodes': {
+    zh: '规则最多 {max} 个条件',
+    en: 'a rule has at most {max} conditions',
+  },
+  'attest.maxDepth': {
+    zh: '条件最多嵌套 {max} 层',
+    en: 'conditions nest at most {max} deep',
+  },
+  'attest.object': {
+    zh: '应为一个条件（对象）',
+    en: 'expected a condition (an object)',
+  },
+  'attest.nodeKind': {
+    zh: '条件应为 {kinds} 之一，或对信息项的判断（{parts}）',
+    en: 'a condition is one of {kinds}, or a test of a field ({parts})',
+  },
+  'attest.presenceInWhere': {
+    zh: '“其中”条件内不能再判断是否有记录',
+    en: 'a where condition cannot test for records itself',
+  },
+  'attest.oneSource': {
+    zh: '须且只能指定一个数据来源：{choices}',
+    en: 'name exactly one source: {choices}',
+  },
+  'attest.otherBase': {
+    zh: '只能使用本事项主体所在的基础库',
+    en: 'only the base of the item’s kind of subject can be read',
+  },
+  'attest.sourceInWhere': {
+    zh: '“其中”条件内的判断不再指定数据来源',
+    en: 'a test inside where names no source of its own',
+  },
+  'attest.noField': {
+    zh: '{source}没有信息项 {field}',
+    en: '{source} has no field {field}',
+  },
+  'attest.opForType': {
+    zh: '{type}类信息项不能使用运算符 {op}，可用：{allowed}',
+    en: 'a {type} field does not take the operator {op}; it takes {allowed}',
+  },
+  'attest.kind.text': {
+    zh: '文本',
+    en: 'text',
+  },
+  'attest.kind.number': {
+    zh: '数值',
+    en: 'number',
+  },
+  'attest.kind.date': {
+    zh: '日期',
+    en: 'date',
+  },
+  'attest.kind.boolean': {
+    zh: '是/否',
+    en: 'yes/no',
+  },
+  'attest.notPart': {
+    zh: '不是条件的组成部分',
+    en: 'is not part of a condition',
+  },
+  'attest.unknownOp': {
+    zh: '运算符应为以下之一：{allowed}',
+    en: 'the operator is one of {allowed}',
+  },
+  'attest.noValueFor': {
+    zh: '运算符 {op} 不带比较值',
+    en: 'the operator {op} takes no value',
+  },
+  'attest.valueRequired': {
+    zh: '运算符 {op} 须有比较值',
+    en: 'the operator {op} needs a value',
+  },
+  'attest.wholeNumber': {
+    zh: '应为 0 到 {max} 之间的整数',
+    en: 'a whole number from 0 to {max}',
+  },
+  'attest.listRequired': {
+    zh: '应为取值的列表',
+    en: 'a list of values',
+  },
+  'attest.oneValue': {
+    zh: '运算符 {op} 只比较一个值，不是列表',
+    en: 'the operator {op} compares one value, not a list',
+  },
+  'attest.textRequired': {
+    zh: '应为非空文本',
+    en: 'a text that is not empty',
+  },
+  'attest.divisionPrefix': {
+    zh: '应为 2 到 6 位行政区划代码前缀',
+    en: 'the first 2 to 6 digits of a division code',
+  },
+  'attest.numberRequired': {
+    zh: '应为数值',
+    en: 'a number',
+  },
+  'attest.integerRequired': {
+    zh: '应为整数',
+    en: 'a whole number',
+  },
+  'attest.booleanRequired': {
+    zh: '应为“是”或“否”（true 或 false）',
+    en: 'yes or no (true or false)',
+  },
+  'attest.dateRequired': {
+    zh: '应为日期（YYYY-MM-DD），或相对答复日的日期（{forms}）',
+    en: 'a date (YYYY-MM-DD) or a day relative to the answer ({forms})',
+  },
+  'attest.notInCodeList': {
+    zh: '应为代码集中的值：{allowed}',
+    en: 'one of the code list’s values: {allowed}',
+  },
+  'attest.noResource': {
+    zh: '目录中没有数据资源 {code}',
+    en: 'no resource {code} in the catalog',
+  },
+  'attest.notAboutSubject': {
+    zh: '数据资源 {code} 的记录不以{base}的主体证件号为主键',
+    en: 'the records of {code} are not keyed by the subjects of the {base}',
+  },
+  'attest.itemExists': {
+    zh: '已有代码为 {code} 的证明事项',
+    en: 'a proof item {code} exists already',
+  },
+  'attest.changedMeanwhile': {
+    zh: '规则已被他人修改，当前为第 {version} 版，请刷新后重试',
+    en: 'the rule was changed meanwhile (now version {version}): reload and try again',
+  },
+  'attest.noItem': {
+    zh: '没有证明事项 {code}',
+    en: 'no proof item {code}',
+  },
+  'attest.noProvider': {
+    zh: '没有机构 {code}',
+    en: 'no organization {code}',
+  },
+  'attest.wrongSubjectKind': {
+    zh: '该证明事项的主体是{kind}中的主体，证件号不符',
+    en: 'the item is about subjects of the {kind}: the ID is of another kind',
+  },
+  'attest.basisRequired': {
+    zh: '请提供数据主体的授权编号，或所依据的法律规定',
+    en: 'give the subject’s consent id or the legal basis you ask under',
+  },
+  'attest.thirdPartyConsent': {
+    zh: '第三方机构须凭数据主体的授权核验',
+    en: 'a third party asks under the subject’s consent',
+  },
+  'attest.consentNotFor': {
+    zh: '该授权不是数据主体为此用途授予本机构的有效授权',
+    en: 'the consent is not the subject’s consent to this organization for this purpose',
+  },
+  'attest.badSubject': {
+    zh: '应为公民身份号码或统一社会信用代码',
+    en: 'a citizen ID or a unified social credit code',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -1,0 +1,11 @@
+export { attestMigrations } from './migrations.js';
+export { AuthorizedAttestations, type AskInput, type AttestDeps } from './authorized.js';
+export { Answers, type Answer, type AnswerDeps, type Statement } from './answers.js';
+export { ProofItems, ITEM_CODE, type NewItem, type ProofItem, type RuleVersion } from './items.js';
+export { catalogSources, type SubjectReader } from './sources.js';
+export { checkRule, type RuleCatalog, type RuleField, type SourceInfo } from './check.js';
+export { evaluate, type Doc, type SubjectData } from './evaluate.js';
+export { describeRule } from './describe.js';
+export { ConditionSchema, OPS, SUBJECT_KINDS, type Condition, type Op, type SubjectKind } from './rule.js';
+export type { AttestStats } from './stats.js';
+export type { AttestTables } from './tables.js';
