@@ -284,6 +284,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
   function paramOf(op: string, name: string, fixture: string): string {
     if (op.includes('/services/{code}')) return `DS-${PERSON}`;
     if (op.includes('/base/labels/{code}')) return 'matrix_probe';
+    if (op.includes('/attestations/items/{code}')) return 'matrix_probe';
     if (name === 'username') return 'no_such_user';
     if (name === 'version') return '1';
     if (name === 'kind') return 'person';
@@ -572,6 +573,21 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   },
   'POST /api/v1/consents/{id}/reject': () => ({ body: {} }),
   'POST /api/v1/consents/{id}/pause': () => ({ body: {} }),
+  'POST /api/v1/attestations/items': () => ({
+    body: {
+      code: 'matrix_probe',
+      name: { 'zh-CN': '矩阵', en: 'Matrix' },
+      provider: 'ZZZZ',
+      subjectKind: 'person',
+      rule: {},
+    },
+  }),
+  'PUT /api/v1/attestations/items/{code}': () => ({ body: { rule: {}, baseVersion: 1 } }),
+  'POST /api/v1/attestations/rules/check': () => ({ body: { subjectKind: 'person', rule: {} } }),
+  'POST /api/v1/attestations/': (_, h) => ({
+    body: { item: 'no_such_item', subject: h.personKey, purpose: 'eligibility_check', legalBasis: '矩阵测试依据' },
+  }),
+  'POST /api/v1/attestations/verify': () => ({ body: { statement: {}, signature: 'x' } }),
   'GET /api/v1/ledger/proof/inclusion': () => ({ query: { index: 0 } }),
   'GET /api/v1/ledger/proof/consistency': () => ({ query: { first: 1, second: 2 } }),
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),
