@@ -45,6 +45,8 @@ const OrganizationsPage = lazy(() => import('./platform/Organizations'));
 const ChangePasswordPage = lazy(() => import('./auth/ChangePassword'));
 const MyConsentsPage = lazy(() => import('./consent/MyConsents'));
 const ConsentRequestsPage = lazy(() => import('./consent/Requests'));
+const AttestAskPage = lazy(() => import('./attest/Ask'));
+const AttestItemsPage = lazy(() => import('./attest/Items'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -127,6 +129,9 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/mydata', label: 'mydata', can: ['ledger:read-own-entries'] },
   { key: '/consents', label: 'consent.menu', can: ['consent:decide'] },
   { key: '/consent-requests', label: 'consent.requestsMenu', can: ['consent:request'] },
+  // 无证明核验 (#17): the window asks; operators and departments keep the items' rules.
+  { key: '/attest', label: 'attest.askMenu', can: ['attest:ask'] },
+  { key: '/attest/items', label: 'attest.itemsMenu', can: ['attest:manage'] },
   // The enterprises a citizen represents or is an agent for (#16).
   { key: '/enterprises', label: 'enterprise.menu', can: ['enterprise:read-own'] },
   { key: '/admin/users', label: 'admin.users', can: ['user:list'] },
@@ -218,6 +223,8 @@ function Shell() {
               <Route path="/mydata" element={<MyDataPage />} />
               <Route path="/consents" element={<MyConsentsPage />} />
               <Route path="/consent-requests" element={<ConsentRequestsPage />} />
+              <Route path="/attest" element={<AttestAskPage />} />
+              <Route path="/attest/items" element={<AttestItemsPage />} />
               <Route path="/enterprises" element={<MyEnterprisesPage />} />
               <Route path="/admin/users" element={<UsersPage />} />
               <Route path="/admin/orgs" element={<OrganizationsPage />} />

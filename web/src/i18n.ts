@@ -2,6 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import * as a11y from './texts/a11y';
 import * as admin from './texts/admin';
+import * as attest from './texts/attest';
 import * as consent from './texts/consent';
 import * as enterprise from './texts/enterprise';
 import * as ledger from './texts/ledger';
@@ -1526,7 +1527,7 @@ export const LANG_KEY = 'qdh.lang';
 function merged(lang: 'zh' | 'en'): Record<string, string> {
   return Object.assign(
     {},
-    ...[a11y, admin, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map(
+    ...[a11y, admin, attest, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map(
       (t) => t[lang],
     ),
   );

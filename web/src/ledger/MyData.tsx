@@ -173,7 +173,12 @@ function MyUses() {
               {
                 title: t('resource'),
                 dataIndex: 'resource',
-                render: (r: string) => <Named name={resourceName(r)} code={r} />,
+                render: (r: string, u: Use) =>
+                  u.attestation ? (
+                    <AttestedWords use={u} org={u.org ? (names.orgs[u.org] ?? u.org) : '-'} />
+                  ) : (
+                    <Named name={resourceName(r)} code={r} />
+                  ),
               },
               { title: t('purpose'), dataIndex: 'purpose', render: (p: string) => purposes.get(p) ?? p },
               {
@@ -306,7 +311,11 @@ function PlainUse(props: { use: Use; org: string | null; actor: string; resource
     <List.Item data-testid="my-use" style={{ display: 'block' }}>
       <Typography.Text strong>{new Date(u.at).toLocaleString()}</Typography.Text>
       <div>
-        {t(allowed ? 'a11y.use.looked' : 'a11y.use.tried', { who, resource: props.resource })}
+        {u.attestation ? (
+          <AttestedWords use={u} org={props.org ?? '-'} />
+        ) : (
+          t(allowed ? 'a11y.use.looked' : 'a11y.use.tried', { who, resource: props.resource })
+        )}
         {!allowed && (
           <Tag color="red" style={{ marginInlineStart: 8 }}>
             {t(`outcome.${u.outcome}`)}
@@ -316,4 +325,15 @@ function PlainUse(props: { use: Use; org: string | null; actor: string; resource
       <Typography.Text type="secondary">{t('a11y.use.purpose', { purpose: props.purpose })}</Typography.Text>
     </List.Item>
   );
+}
+
+/** A question about a proof item in words: "济南市公安局 核验了您的 户籍证明：是" (docs/attest.md). */
+function AttestedWords({ use, org }: { use: Use; org: string }) {
+  const { t, i18n } = useTranslation();
+  const a = use.attestation!;
+  const item = i18n.language.startsWith('zh') ? a.name['zh-CN'] : a.name.en;
+  if (use.outcome !== 'allowed' || a.answer === null)
+    return <span data-testid="my-use-attest">{t('attest.usageDenied', { org, item })}</span>;
+  const answer = a.answer ? t('attest.yes') : t('attest.no');
+  return <span data-testid="my-use-attest">{t('attest.usage', { org, item, answer })}</span>;
 }
