@@ -52,17 +52,38 @@ const gm: CryptoSuite = {
     const { privateKey, publicKey } = sm2.generateKeyPairHex();
     return { privateKey, publicKeyHex: publicKey, publicKeyPem: sm2PublicKeyPem(publicKey) };
   },
+  // Given the public key, sm-crypto-v2 does not derive it again from the private one on every
+  // signature (half the cost of signing); given a precomputed point, a verification is ~4× cheaper.
   sign: (key, message) =>
-    Buffer.from(sm2.doSignature(message, key.privateKey, { hash: true, der: true, userId: SM2_USER_ID }), 'hex'),
+    Buffer.from(
+      sm2.doSignature(message, key.privateKey, {
+        hash: true,
+        der: true,
+        userId: SM2_USER_ID,
+        ...(key.publicKeyHex ? { publicKey: key.publicKeyHex } : {}),
+      }),
+      'hex',
+    ),
   verify(publicKey, message, signature) {
     const hex = publicKey.startsWith('-----') ? sm2PublicKeyHex(publicKey) : publicKey;
-    return sm2.doVerifySignature(message, Buffer.from(signature).toString('hex'), hex, {
+    return sm2.doVerifySignature(message, Buffer.from(signature).toString('hex'), precomputed(hex), {
       hash: true,
       der: true,
       userId: SM2_USER_ID,
     });
   },
 };
+
+/** Verifications are of few keys (the hub's own, its issuers', its nodes'): their tables are kept. */
+const points = new Map<string, ReturnType<typeof sm2.precomputePublicKey>>();
+function precomputed(hex: string) {
+  let point = points.get(hex);
+  if (!point) {
+    if (points.size >= 64) points.clear();
+    points.set(hex, (point = sm2.precomputePublicKey(hex)));
+  }
+  return point;
+}
 
 const intl: CryptoSuite = {
   name: 'intl',
