@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../access/index.js';
 import type { CatalogService } from '../catalog/index.js';
-import type { Database, Kysely } from '../db/index.js';
 import type { HubError } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { evaluate } from './evaluate.js';
 import type { ProofItem } from './items.js';
 import { sourcesOf } from './rule.js';
 import { fetchSubject, type SubjectReader } from './sources.js';
-import type { AttestTables } from './tables.js';
+import type { AnswerCounts } from './stats.js';
 
 /** The statement the hub signs of an answer (docs/attest.md, "What is signed"). */
 export interface Statement {
@@ -52,6 +51,7 @@ export type Refusal = 'forbidden' | 'no_basis' | 'consent';
 export interface AnswerDeps {
   catalog: Pick<CatalogService, 'get'>;
   reader: SubjectReader;
+  counts: Pick<AnswerCounts, 'count'>;
   ledger: Pick<Ledger, 'append' | 'subjectTag' | 'signStatement' | 'verifyStatement'>;
   now?: () => Date;
 }
@@ -62,14 +62,9 @@ export interface AnswerDeps {
  * value of the records is in the answer, the ledger entry or any error.
  */
 export class Answers {
-  private readonly db: Kysely<AttestTables>;
   private readonly now: () => Date;
 
-  constructor(
-    database: Database,
-    private readonly deps: AnswerDeps,
-  ) {
-    this.db = database.kysely.withTables<AttestTables>();
+  constructor(private readonly deps: AnswerDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -91,18 +86,14 @@ export class Answers {
       issuedAt: at.toISOString(),
     };
     const signature = this.deps.ledger.signStatement(statement);
-    await this.db
-      .insertInto('attest.answer')
-      .values({
-        id: statement.id,
-        item: item.code,
-        version: item.version,
-        provider: item.provider,
-        asker_org: statement.asker,
-        answer: statement.answer,
-        issued_at: at,
-      })
-      .execute();
+    this.deps.counts.count({
+      item: item.code,
+      version: item.version,
+      provider: item.provider,
+      askerOrg: statement.asker,
+      answer: statement.answer,
+      at,
+    });
     await this.deps.ledger.append({
       kind: 'attest.answered',
       outcome: 'answered',

@@ -1,6 +1,5 @@
 import { actionLabel, authorize, hasRole, isAllowed, type Actor } from '../access/index.js';
 import type { Consents } from '../consent/index.js';
-import type { Database } from '../db/index.js';
 import {
   HubError,
   checkCitizenId,
@@ -14,7 +13,7 @@ import type { Purposes } from '../purpose/index.js';
 import type { Answer, Answers, Basis } from './answers.js';
 import { checkName, type NewItem, type ProofItem, type ProofItems, type RuleVersion } from './items.js';
 import type { SubjectKind } from './rule.js';
-import { attestStats, type AttestStats } from './stats.js';
+import type { AnswerCounts, AttestStats } from './stats.js';
 
 /** A question as the window or system asks it (POST /api/v1/attestations). */
 export interface AskInput {
@@ -30,7 +29,7 @@ export interface AttestDeps {
   consents: Pick<Consents, 'get' | 'tagOf' | 'admit'>;
   purposes: Pick<Purposes, 'require'>;
   orgExists: (code: string) => Promise<boolean>;
-  database: Database;
+  counts: Pick<AnswerCounts, 'stats'>;
 }
 
 /**
@@ -149,7 +148,7 @@ export class AuthorizedAttestations {
 
   stats(actor: Actor | null, since?: Date): Promise<AttestStats> {
     authorize(actor, 'attest:stats');
-    return attestStats(this.deps.database, since);
+    return this.deps.counts.stats(since);
   }
 
   /** Item names by code (the subject's usage page names the item asked about). */

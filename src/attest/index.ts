@@ -7,5 +7,5 @@ export { checkRule, type RuleCatalog, type RuleField, type SourceInfo } from './
 export { evaluate, type Doc, type SubjectData } from './evaluate.js';
 export { describeRule } from './describe.js';
 export { ConditionSchema, OPS, SUBJECT_KINDS, type Condition, type Op, type SubjectKind } from './rule.js';
-export type { AttestStats } from './stats.js';
+export { AnswerCounts, type AttestStats } from './stats.js';
 export type { AttestTables } from './tables.js';

@@ -1,4 +1,5 @@
-import { sql, type Database } from '../db/index.js';
+import { sql, type Database, type Kysely } from '../db/index.js';
+import type { AttestTables } from './tables.js';
 
 /** The cockpit's counters of attestations (docs/attest.md, "Counters"). */
 export interface AttestStats {
@@ -13,12 +14,92 @@ export interface AttestStats {
   byAsker: Array<{ org: string; answered: number }>;
 }
 
+/** One answer as the counters know it: no subject, no id. */
+export interface Counted {
+  item: string;
+  version: number;
+  provider: string;
+  askerOrg: string;
+  answer: boolean;
+  at: Date;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Answers counted in memory and added to attest.answer_count a second after the first since the
+ * last flush, as share's usage counts calls: an answer costs no write of its own (the ledger
+ * entry is its record). Each process adds only its own answers; a crash loses at most that second.
+ */
+export class AnswerCounts {
+  private readonly db: Kysely<AttestTables>;
+  private pending = new Map<string, Counted & { n: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly database: Database,
+    private readonly delayMs = 1000,
+  ) {
+    this.db = database.kysely.withTables<AttestTables>();
+  }
+
+  count(c: Counted): void {
+    const minute = new Date(Math.floor(c.at.getTime() / MINUTE) * MINUTE);
+    const key = [minute.getTime(), c.item, c.version, c.provider, c.askerOrg, c.answer].join('|');
+    const seen = this.pending.get(key);
+    if (seen) seen.n++;
+    else this.pending.set(key, { ...c, at: minute, n: 1 });
+    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.delayMs).unref();
+  }
+
+  /** Adds what is pending; one flush at a time, so a row is never added twice. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.flushing.then(() => this.add(rows));
+    return this.flushing;
+  }
+
+  private async add(rows: Array<Counted & { n: number }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('attest.answer_count')
+      .values(
+        rows.map((r) => ({
+          minute: r.at,
+          item: r.item,
+          version: r.version,
+          provider: r.provider,
+          asker_org: r.askerOrg,
+          answer: r.answer,
+          n: r.n,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['minute', 'item', 'version', 'provider', 'asker_org', 'answer'])
+          .doUpdateSet({ n: sql`attest.answer_count.n + excluded.n` }),
+      )
+      .execute();
+  }
+
+  /** The counters from `since` on (all of them without), with this process's pending ones added first. */
+  async stats(since?: Date): Promise<AttestStats> {
+    await this.flush();
+    return attestStats(this.database, since);
+  }
+}
+
 /** Answers given, from `since` on (all of them without), counted by item, department and asker. */
-export async function attestStats(database: Database, since?: Date): Promise<AttestStats> {
+async function attestStats(database: Database, since?: Date): Promise<AttestStats> {
   const from = since ?? new Date(0);
+  const minute = new Date(Math.floor(from.getTime() / MINUTE) * MINUTE);
   const { rows } = await sql<{ item: string; provider: string; asker_org: string; yes: string; n: string }>`
-    select item, provider, asker_org, count(*) filter (where answer) as yes, count(*) as n
-      from attest.answer where issued_at >= ${from}
+    select item, provider, asker_org, coalesce(sum(n) filter (where answer), 0) as yes, sum(n) as n
+      from attest.answer_count where minute >= ${minute}
      group by item, provider, asker_org`.execute(database.kysely);
   const add = (m: Map<string, { answered: number; yes: number }>, k: string, n: number, yes: number) => {
     const t = m.get(k) ?? { answered: 0, yes: 0 };

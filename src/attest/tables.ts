@@ -29,14 +29,14 @@ export type AttestTables = {
     created_by: string;
     created_at: Generated<Date>;
   };
-  /** One row per answer given, without its subject: the cockpit's counters (stats.ts). */
-  'attest.answer': {
-    id: string;
+  /** Answers given per minute and kind, without their subjects: the cockpit's counters (stats.ts). */
+  'attest.answer_count': {
+    minute: Date;
     item: string;
     version: number;
     provider: string;
     asker_org: string;
     answer: boolean;
-    issued_at: Date;
+    n: number;
   };
 };

@@ -28,7 +28,14 @@ import { QualityService, qualityMigrations } from '../quality/index.js';
 import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
 import { KeyStore, configuredKeks, keysMigrations, type KeyEncryptionKey } from '../keys/index.js';
 import { RecordStore, recordCodecs, recordsMigrations } from '../records/index.js';
-import { Answers, AuthorizedAttestations, ProofItems, attestMigrations, catalogSources } from '../attest/index.js';
+import {
+  AnswerCounts,
+  Answers,
+  AuthorizedAttestations,
+  ProofItems,
+  attestMigrations,
+  catalogSources,
+} from '../attest/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -285,10 +292,12 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       },
     );
     // The rule reads only the subject's own records: the base's values and each resource's record by key.
+    const answerCounts = new AnswerCounts(db);
     const attest = new AuthorizedAttestations(
       new ProofItems(db, { catalog: catalogSources(catalog), ledger, now: opts.now }),
-      new Answers(db, {
+      new Answers({
         catalog,
+        counts: answerCounts,
         ledger,
         now: opts.now,
         reader: {
@@ -300,7 +309,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         consents: consents.consents,
         purposes,
         orgExists: async (code) => Boolean(await access.findOrganization(code)),
-        database: db,
+        counts: answerCounts,
       },
     );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
@@ -364,6 +373,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         await schedules.stop();
         await jobs.stop();
         await share.stop();
+        await answerCounts.flush();
         await ledger.close();
         await keys.close();
         await db.close();
