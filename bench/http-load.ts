@@ -29,6 +29,10 @@ export interface Load {
   errors: number;
 }
 
+/** What one call asks: a GET of a path, or a request with a method and a JSON body. */
+export type Call = string | { path: string; method: 'POST'; body: string };
+const asRequest = (call: Call) => (typeof call === 'string' ? { path: call } : call);
+
 /** A run's raw result (skipAggregateResult): encoded histograms, counts and its duration. */
 interface RawRun {
   duration: number;
@@ -45,7 +49,7 @@ const aggregate = (autocannon as unknown as { aggregateResult: (runs: RawRun[], 
 export async function drive(
   urls: string[],
   seconds: number,
-  path: (key: string) => string,
+  path: (key: string) => Call,
   keys: string[],
   headers = {},
 ) {
@@ -58,7 +62,7 @@ export async function drive(
           duration: seconds,
           headers,
           skipAggregateResult: true,
-          requests: [{ setupRequest: (req) => ({ ...req, path: path(keys[randomInt(keys.length)]!) }) }],
+          requests: [{ setupRequest: (req) => ({ ...req, ...asRequest(path(keys[randomInt(keys.length)]!)) }) }],
         }) as unknown as Promise<RawRun>,
     ),
   );
@@ -175,7 +179,7 @@ export async function phase(
   processes: number,
   url: string,
   resourceId: number,
-  path: (key: string) => string,
+  path: (key: string) => Call,
   keys: string[],
   headers: Record<string, string>,
 ): Promise<Phase> {
