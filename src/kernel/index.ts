@@ -25,3 +25,4 @@ export { digestJson } from './digest.js';
 export { announce, lockForTransaction, lockKey, runAlone, type SharedDatabase } from './cluster.js';
 export { writeCsv, neutralizeCsvCell, restoreCsvCell } from './csv.js';
 export * from './crypto/index.js';
+export { mod37_36CheckChar, isMod37_36Valid, MOD37_36_ALPHABET } from './mod37-36.js';
