@@ -90,6 +90,11 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'attest:ask': { 'zh-CN': '核验证明事项', en: 'ask for an attestation' },
   'attest:manage': { 'zh-CN': '管理证明事项及其规则', en: 'manage proof items and their rules' },
   'attest:stats': { 'zh-CN': '查看无证明核验统计', en: 'read the attestation counters' },
+  'licence:issue': { 'zh-CN': '签发电子证照', en: 'issue e-licences' },
+  'licence:revoke': { 'zh-CN': '注销电子证照', en: 'revoke e-licences' },
+  'licence:read-issued': { 'zh-CN': '查看本部门签发的电子证照', en: 'read the e-licences their department issued' },
+  'licence:hold': { 'zh-CN': '持有和出示电子证照', en: 'hold and present e-licences' },
+  'licence:stats': { 'zh-CN': '查看电子证照统计', en: 'read the e-licence counts' },
 };
 
 /** The action in words; an action without a label (none should lack one) shows its code. */

@@ -153,6 +153,14 @@ export const POLICY = {
   'attest:ask': [any('officer', 'consumer', 'third_party')],
   'attest:manage': [any('operator'), own('officer')],
   'attest:stats': [any('operator', 'auditor', 'officer', 'consumer')],
+  // E-licences (电子证照, #17): an issuer department's officers issue, revise and revoke the
+  // licences of their own department; the holder (a citizen, or who acts for the enterprise:
+  // checked as data) lists, presents (亮证) and exports them; operators and auditors read the counts.
+  'licence:issue': [own('officer')],
+  'licence:revoke': [own('officer')],
+  'licence:read-issued': [own('officer')],
+  'licence:hold': [self('citizen')],
+  'licence:stats': [any('operator', 'auditor')],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof POLICY;

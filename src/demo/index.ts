@@ -17,6 +17,7 @@ export { readDemoCatalog, type DemoDepartment, type DemoRegistration, type DemoS
 import { declareBases, seedBaseSources } from './base-sources.js';
 import { requestDemoConsents, settlements } from './consents.js';
 import { seedProofItems } from './attest.js';
+import { issueDemoLicences } from './licences.js';
 
 export interface DemoSummary {
   /** False when the database already held data: the demo never seeds over real data. */
@@ -115,6 +116,8 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
     },
   );
   await seedProofItems(hub, operator);
+  await issueDemoLicences(hub, citizens[0]!, firm);
+  opts.logger?.info('demo e-licences issued');
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 

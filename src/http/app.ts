@@ -7,6 +7,8 @@ import { HubError, uploadLimitsFromEnv, type UploadLimits, msg } from '../kernel
 import { guardBodies } from './body-guard.js';
 import { consentRoutes } from './routes/consents.js';
 import { attestationRoutes } from './routes/attestations.js';
+import { licenceRoutes } from './routes/licences.js';
+import { licencePublicRoutes } from './routes/licence-public.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
@@ -138,6 +140,8 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(consentRoutes(hub), { prefix: '/api/v1/consents' });
   await app.register(attestationRoutes(hub), { prefix: '/api/v1/attestations' });
   await app.register(enterpriseRoutes(hub), { prefix: '/api/v1' });
+  await app.register(licenceRoutes(hub), { prefix: '/api/v1' });
+  await app.register(licencePublicRoutes(hub));
   await registerWeb(app, opts.webDir);
   return app;
 }

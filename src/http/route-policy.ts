@@ -31,7 +31,9 @@ export type TargetSource =
   /** A consent: its requester's organization, and whether the caller is its subject (or acts for it). */
   | 'consent'
   /** An enterprise account: whether the caller is its legal representative. */
-  | 'enterprise';
+  | 'enterprise'
+  /** A licence: its issuer department (the holder's routes are `self`, checked as data). */
+  | 'licence';
 
 /**
  * How one HTTP operation is guarded:
@@ -263,6 +265,24 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/attestations/verify': open,
   'GET /api/v1/attestations/stats': rule('attest:stats'),
   'GET /api/v1/ledger/export': rule('ledger:read-entries'),
+
+  // E-licences (#17, docs/licence.md). The holder's routes check, as data, that the caller holds the
+  // licence (or acts for the enterprise that does) and answer 404 otherwise.
+  'GET /api/v1/licences/types': account,
+  // The caller's own licences and its enterprises'; none for an account that holds none.
+  'GET /api/v1/licences': account,
+  'GET /api/v1/licences/issued': rule('licence:read-issued', 'caller'),
+  'GET /api/v1/licences/stats': rule('licence:stats'),
+  'POST /api/v1/licences': rule('licence:issue', 'caller'),
+  'POST /api/v1/licences/{id}/revise': rule('licence:issue', 'licence', { hides: true }),
+  'POST /api/v1/licences/{id}/revoke': rule('licence:revoke', 'licence', { hides: true }),
+  'POST /api/v1/licences/{id}/presentations': rule('licence:hold', 'self'),
+  'GET /api/v1/licences/{id}/credential': rule('licence:hold', 'self'),
+  // Anyone verifies a presentation (核验) and reads what a credential's verifier needs.
+  'POST /api/v1/presentations/verify': open,
+  'GET /api/v1/licences/status-lists/{list}': open,
+  'GET /.well-known/jwks.json': open,
+  'GET /.well-known/did.json': open,
 };
 
 /** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */

@@ -18,6 +18,7 @@ import {
   DemandService,
   ShareService,
   recordSight,
+  recordedRead,
   shareMigrations,
 } from '../share/index.js';
 import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
@@ -36,6 +37,15 @@ import {
   attestMigrations,
   catalogSources,
 } from '../attest/index.js';
+import {
+  AuthorizedLicences,
+  Credentials,
+  IssuerKeys,
+  Licences,
+  Presentations,
+  licenceMigrations,
+  type LicenceTables,
+} from '../licence/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -54,6 +64,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   qualityMigrations,
   consentMigrations,
   attestMigrations,
+  licenceMigrations,
 ];
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
@@ -104,6 +115,10 @@ export interface Hub {
   consents: AuthorizedConsents;
   /** Proof items and proof-free attestations (无证明核验), as callers reach them. */
   attest: AuthorizedAttestations;
+  /** E-licences (电子证照, #17): issuing, 亮证 and verification, W3C credentials, as callers reach them. */
+  licences: AuthorizedLicences;
+  /** The issuer departments' signing keys, published as JWKS and did:web. */
+  licenceKeys: IssuerKeys;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -312,6 +327,49 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         counts: answerCounts,
       },
     );
+    const licenceKeys = new IssuerKeys(db.kysely.withTables<LicenceTables>(), keys.box('licence-keys'));
+    const licenceCore = new Licences(db, {
+      ledger,
+      box: keys.box('licence'),
+      keys: licenceKeys,
+      org: (code) => access.findOrganization(code),
+      now: opts.now,
+    });
+    const licences = new AuthorizedLicences(
+      licenceCore,
+      new Presentations(licenceCore, { keys: licenceKeys, ledger, orgName, now: opts.now }),
+      new Credentials(licenceCore, licenceKeys, orgName, opts.now),
+      {
+        parties: {
+          citizenIdOf: (actor) => access.citizenIdOf(actor),
+          actsForEnterprise: async (actor, code) => (await access.enterpriseAuthority(actor, code)) !== null,
+          enterprisesOf: async (actor) =>
+            (await access.enterprises.actingFor(actor.userId)).map((e) => e.enterprise.creditCode),
+        },
+        // Issuing from a record is the issuer's read of the holder's record in its own resource: recorded.
+        readRecord: async (actor, code, key) => {
+          const resource = await catalog.get(code);
+          return recordedRead(
+            ledger,
+            {
+              actor,
+              action: 'records:browse',
+              target: { ownerOrg: resource.provider.code },
+              op: 'licence.source',
+              resource: code,
+              purpose: 'licence_issue',
+              subjects: [key],
+            },
+            {
+              admit: async () => ({ context: null }),
+              fetch: () => records.find(resource.id, key),
+              mask: (doc) => doc,
+              rows: (doc) => (doc ? 1 : 0),
+            },
+          );
+        },
+      },
+    );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -363,6 +421,8 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       quality,
       consents,
       attest,
+      licences,
+      licenceKeys,
       ledger,
       keys,
       startWorker,

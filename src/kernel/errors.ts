@@ -119,6 +119,12 @@ export const ERROR_CATALOGUE = {
     status: 403,
     title: 'The consent is not the subject’s consent to the asker for this purpose',
   },
+  // licence: e-licences (电子证照), their presentations and credentials
+  LIC_NOT_FOUND: { status: 404, title: 'No such licence' },
+  LIC_TYPE_NOT_FOUND: { status: 404, title: 'No such licence type' },
+  LIC_BAD_STATE: { status: 409, title: 'Not allowed in the licence’s state' },
+  LIC_NO_RECORD: { status: 404, title: 'The holder has no record in this resource to issue from' },
+  LIC_NO_ISSUER_CODE: { status: 409, title: 'The issuing organization has no unified social credit code' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

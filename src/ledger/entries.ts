@@ -39,6 +39,7 @@ export const READ_OPS = [
   'correction.view',
   'consent.fetch',
   'self.records',
+  'licence.source',
 ] as const;
 export type ReadOp = (typeof READ_OPS)[number];
 
@@ -440,6 +441,43 @@ export const AttestAnswered = Type.Object(
   Strict,
 );
 
+export const LicenceChanged = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('licence.changed'),
+    action: literals(['issue', 'revise', 'revoke']),
+    licence: Type.String({ description: 'the licence version id' }),
+    identifier: Type.String({ description: 'the GB/T 36902 licence identifier of this version' }),
+    type: Type.String({ description: 'the licence type code' }),
+    issuer: Type.String({ description: 'the issuing department, by organization code' }),
+    version: Type.Integer({ minimum: 1 }),
+    state: Type.String(),
+    subject: SubjectTag,
+    reason: Type.Optional(Type.String({ description: 'why it was revoked (revoke)' })),
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
+export const LicencePresented = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('licence.presented'),
+    licence: Type.String({ description: 'the licence version id' }),
+    type: Type.String(),
+    issuer: Type.String(),
+    subject: SubjectTag,
+    fields: Type.Array(Type.String(), { description: 'the fields the presentation shows (names, never values)' }),
+    expiresAt: At,
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
 /** Every kind an append may write, by kind name. */
 export const ENTRY_SCHEMAS = {
   'share.read': ShareRead,
@@ -463,6 +501,8 @@ export const ENTRY_SCHEMAS = {
   'consent.changed': ConsentChanged,
   'attest.item.changed': AttestItemChanged,
   'attest.answered': AttestAnswered,
+  'licence.changed': LicenceChanged,
+  'licence.presented': LicencePresented,
 } satisfies Record<string, TSchema>;
 
 export type EntryKind = keyof typeof ENTRY_SCHEMAS;
@@ -491,6 +531,8 @@ export const LedgerEntrySchema = Type.Union(
     ConsentChanged,
     AttestItemChanged,
     AttestAnswered,
+    LicenceChanged,
+    LicencePresented,
   ],
   { description: 'A ledger entry as written since schema version 1 (docs/ledger.md)' },
 );

@@ -1037,4 +1037,32 @@ export const MESSAGES = {
     zh: '应为公民身份号码或统一社会信用代码',
     en: 'a citizen ID or a unified social credit code',
   },
+  // licence: e-licences (电子证照)
+  'licence.notFound': { zh: '没有该电子证照', en: 'no such licence' },
+  'licence.noType': { zh: '没有代码为 {code} 的证照类型', en: 'no licence type has the code {code}' },
+  'licence.wrongHolderKind': {
+    zh: '该类型的证照不能发给此类主体',
+    en: 'licences of this type are not issued to this kind of holder',
+  },
+  'licence.noSuchField': { zh: '该类型的证照没有信息项 {field}', en: 'licences of this type have no field {field}' },
+  'licence.badDate': { zh: '不是有效的时间', en: 'is not a valid time' },
+  'licence.endBeforeStart': { zh: '有效期截止须晚于起始', en: 'must be after the start of validity' },
+  'licence.tooLong': {
+    zh: '有效期最长 {years} 年，更长的请设为长期',
+    en: 'at most {years} years; make a longer one long-term',
+  },
+  'licence.badState': { zh: '电子证照{status}，不能进行此操作', en: 'the licence is {status}: not allowed' },
+  'licence.noRecord': {
+    zh: '数据资源 {resource} 中没有该主体的记录',
+    en: 'resource {resource} holds no record of this holder',
+  },
+  'licence.noIssuerCode': {
+    zh: '机构 {org} 没有统一社会信用代码，不能签发电子证照',
+    en: 'organization {org} has no unified social credit code and cannot issue licences',
+  },
+  'licence.status.valid': { zh: '有效', en: 'valid' },
+  'licence.status.superseded': { zh: '已被新版本替代', en: 'superseded by a newer version' },
+  'licence.status.revoked': { zh: '已注销', en: 'revoked' },
+  'licence.status.expired': { zh: '已过期', en: 'expired' },
+  'licence.status.not_yet_valid': { zh: '尚未生效', en: 'not yet valid' },
 } as const satisfies Record<string, { zh: string; en: string }>;

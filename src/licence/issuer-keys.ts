@@ -1,0 +1,146 @@
+import { CompactSign, compactVerify, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { json, type Kysely } from '../db/index.js';
+import type { SecretBox } from '../keys/index.js';
+import type { LicenceTables } from './tables.js';
+
+export type SigningAlg = 'ES256' | 'EdDSA';
+export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA'];
+
+/** A public key of an issuer department, as JWKS and the DID document publish it. */
+export interface PublicIssuerKey {
+  keyId: string;
+  org: string;
+  alg: SigningAlg;
+  jwk: JWK;
+}
+
+type Signer = { keyId: string; alg: SigningAlg; key: CryptoKey | Uint8Array };
+type Verifier = PublicIssuerKey & { key: CryptoKey | Uint8Array };
+
+/**
+ * Each issuer department's signing keys: one ES256 (P-256) and one Ed25519 key, made on first
+ * use; the private JWK sealed with the keys module, the public one in clear. Keys never change,
+ * so a process keeps them once read.
+ */
+export class IssuerKeys {
+  private readonly signers = new Map<string, Promise<Signer>>();
+  private readonly verifiers = new Map<string, Promise<Verifier | null>>();
+
+  constructor(
+    private readonly db: Kysely<LicenceTables>,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** The org's key id of an algorithm: also the fragment of its verification method in did.json. */
+  static keyIdOf(org: string, alg: SigningAlg): string {
+    return `${org.toLowerCase()}-${alg === 'ES256' ? 'es256' : 'ed25519'}`;
+  }
+
+  signer(org: string, alg: SigningAlg): Promise<Signer> {
+    const id = IssuerKeys.keyIdOf(org, alg);
+    let hit = this.signers.get(id);
+    if (!hit) {
+      hit = this.loadSigner(org, alg);
+      hit.catch(() => this.signers.delete(id));
+      this.signers.set(id, hit);
+    }
+    return hit;
+  }
+
+  /** Makes both keys of an issuer now, so that its public keys are published before its first credential. */
+  async ensure(org: string): Promise<void> {
+    for (const alg of SIGNING_ALGS) await this.signer(org, alg);
+  }
+
+  /** A compact JWS of `payload` under the org's key, with these protected header fields. */
+  async sign(org: string, alg: SigningAlg, payload: object, header: Record<string, string>): Promise<string> {
+    const s = await this.signer(org, alg);
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ ...header, alg: s.alg })
+      .sign(s.key);
+  }
+
+  /** The payload of a compact JWS if a published key verifies it; `unknown` when no key has its id. */
+  async verify(jws: string, keyId: string): Promise<{ key: PublicIssuerKey; payload: Uint8Array } | 'unknown' | 'bad'> {
+    const key = await this.verifier(keyId);
+    if (!key) return 'unknown';
+    try {
+      const { payload } = await compactVerify(jws, key.key, { algorithms: [key.alg] });
+      return { key: { keyId: key.keyId, org: key.org, alg: key.alg, jwk: key.jwk }, payload };
+    } catch {
+      return 'bad';
+    }
+  }
+
+  /** Every issuer's public keys, oldest first. */
+  async published(): Promise<PublicIssuerKey[]> {
+    const rows = await this.db
+      .selectFrom('licence.issuer_key')
+      .select(['key_id', 'issuer_org', 'alg', 'public_jwk'])
+      .orderBy('created_at')
+      .orderBy('key_id')
+      .execute();
+    return rows.map((r) => ({
+      keyId: r.key_id,
+      org: r.issuer_org,
+      alg: r.alg,
+      jwk: publicJwk(r.key_id, r.public_jwk),
+    }));
+  }
+
+  private verifier(keyId: string): Promise<Verifier | null> {
+    let hit = this.verifiers.get(keyId);
+    if (!hit) {
+      hit = this.loadVerifier(keyId);
+      // A key not (yet) made is asked again next time: only found keys are kept.
+      hit.then((v) => v ?? this.verifiers.delete(keyId)).catch(() => this.verifiers.delete(keyId));
+      this.verifiers.set(keyId, hit);
+    }
+    return hit;
+  }
+
+  private async loadVerifier(keyId: string): Promise<Verifier | null> {
+    if (!/^[a-z0-9_-]{1,64}$/.test(keyId)) return null;
+    const row = await this.db
+      .selectFrom('licence.issuer_key')
+      .select(['key_id', 'issuer_org', 'alg', 'public_jwk'])
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const jwk = publicJwk(row.key_id, row.public_jwk);
+    return { keyId, org: row.issuer_org, alg: row.alg, jwk, key: await importJWK(jwk, row.alg) };
+  }
+
+  private async loadSigner(org: string, alg: SigningAlg): Promise<Signer> {
+    const keyId = IssuerKeys.keyIdOf(org, alg);
+    const read = () =>
+      this.db.selectFrom('licence.issuer_key').select('private_jwk').where('key_id', '=', keyId).executeTakeFirst();
+    let row = await read();
+    if (!row) {
+      const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+      const priv = await exportJWK(pair.privateKey);
+      const pub = await exportJWK(pair.publicKey);
+      // Two processes may make an issuer's first key at once: the unique key keeps one of them.
+      await this.db
+        .insertInto('licence.issuer_key')
+        .values({
+          key_id: keyId,
+          issuer_org: org,
+          alg,
+          public_jwk: json(pub as Record<string, string>),
+          private_jwk: await this.box.seal(Buffer.from(JSON.stringify(priv))),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      row = await read();
+    }
+    const jwk = JSON.parse((await this.box.open(row!.private_jwk)).toString('utf8')) as JWK;
+    return { keyId, alg, key: await importJWK(jwk, alg) };
+  }
+}
+
+/** A stored public JWK with its key id and use, as published. */
+function publicJwk(keyId: string, stored: Record<string, string> | string): JWK {
+  const jwk = (typeof stored === 'string' ? JSON.parse(stored) : stored) as JWK;
+  return { ...jwk, kid: keyId, use: 'sig', alg: jwk.kty === 'OKP' ? 'EdDSA' : 'ES256' };
+}
