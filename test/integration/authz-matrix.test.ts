@@ -588,6 +588,13 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
     body: { item: 'no_such_item', subject: h.personKey, purpose: 'eligibility_check', legalBasis: '矩阵测试依据' },
   }),
   'POST /api/v1/attestations/verify': () => ({ body: { statement: {}, signature: 'x' } }),
+  // An unknown type: an allowed officer is refused for the content, nothing is issued.
+  'POST /api/v1/licences': () => ({
+    body: { type: 'NOSUCH', holder: { kind: 'person', id: '370102199001011231' }, fields: {} },
+  }),
+  'POST /api/v1/licences/{id}/revise': () => ({ body: { fields: {} } }),
+  'POST /api/v1/licences/{id}/revoke': () => ({ body: { reason: '矩阵测试' } }),
+  'POST /api/v1/licences/{id}/presentations': () => ({ body: {} }),
   'GET /api/v1/ledger/proof/inclusion': () => ({ query: { index: 0 } }),
   'GET /api/v1/ledger/proof/consistency': () => ({ query: { first: 1, second: 2 } }),
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),

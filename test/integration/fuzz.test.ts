@@ -31,6 +31,10 @@ const PUBLIC = [
   'GET /api/v1/ledger/proof/inclusion',
   'GET /api/v1/ledger/proof/consistency',
   'POST /api/v1/attestations/verify',
+  'POST /api/v1/presentations/verify',
+  'GET /api/v1/licences/status-lists/{list}',
+  'GET /.well-known/jwks.json',
+  'GET /.well-known/did.json',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },

@@ -47,6 +47,9 @@ const MyConsentsPage = lazy(() => import('./consent/MyConsents'));
 const ConsentRequestsPage = lazy(() => import('./consent/Requests'));
 const AttestAskPage = lazy(() => import('./attest/Ask'));
 const AttestItemsPage = lazy(() => import('./attest/Items'));
+const MyLicencesPage = lazy(() => import('./licence/MyLicences'));
+const IssueLicencesPage = lazy(() => import('./licence/Issue'));
+const VerifyPage = lazy(() => import('./licence/Verify'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -86,6 +89,15 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                {/* 核验: public, the page a presentation's QR code opens, with or without a login. */}
+                <Route
+                  path="/verify"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <VerifyPage />
+                    </Suspense>
+                  }
+                />
                 <Route path="/*" element={user ? <Shell /> : <Navigate to="/login" replace />} />
               </Routes>
             </BrowserRouter>
@@ -132,6 +144,8 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   // 无证明核验 (#17): the window asks; operators and departments keep the items' rules.
   { key: '/attest', label: 'attest.askMenu', can: ['attest:ask'] },
   { key: '/attest/items', label: 'attest.itemsMenu', can: ['attest:manage'] },
+  { key: '/licences', label: 'licence.menu', can: ['licence:hold'] },
+  { key: '/licence-issuing', label: 'licence.issueMenu', can: ['licence:issue'] },
   // The enterprises a citizen represents or is an agent for (#16).
   { key: '/enterprises', label: 'enterprise.menu', can: ['enterprise:read-own'] },
   { key: '/admin/users', label: 'admin.users', can: ['user:list'] },
@@ -225,6 +239,8 @@ function Shell() {
               <Route path="/consent-requests" element={<ConsentRequestsPage />} />
               <Route path="/attest" element={<AttestAskPage />} />
               <Route path="/attest/items" element={<AttestItemsPage />} />
+              <Route path="/licences" element={<MyLicencesPage />} />
+              <Route path="/licence-issuing" element={<IssueLicencesPage />} />
               <Route path="/enterprises" element={<MyEnterprisesPage />} />
               <Route path="/admin/users" element={<UsersPage />} />
               <Route path="/admin/orgs" element={<OrganizationsPage />} />

@@ -6,6 +6,7 @@ import * as attest from './texts/attest';
 import * as consent from './texts/consent';
 import * as enterprise from './texts/enterprise';
 import * as ledger from './texts/ledger';
+import * as licence from './texts/licence';
 import * as messages from './texts/messages';
 import * as names from './texts/names';
 import * as outcome from './texts/outcome';
@@ -1538,6 +1539,7 @@ function merged(lang: 'zh' | 'en'): Record<string, string> {
   return Object.assign(
     {},
     ...[a11y, admin, attest, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map(
+    ...[a11y, admin, consent, enterprise, ledger, licence, messages, names, outcome, share, shell, speed, vault].map(
       (t) => t[lang],
     ),
   );
