@@ -3,11 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Hub } from '../../hub/index.js';
 import { HubError, languageOf, msg } from '../../kernel/index.js';
 import { VC_MEDIA_TYPE, VERIFY_REASONS, didDocument } from '../../licence/index.js';
-import { originOf } from './licences.js';
-
-/** A closed list of strings (an enum keeping its literal type), with a description or default. */
-const oneOf = <const T extends readonly string[]>(values: T, opts: { description: string; default?: T[number] }) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+import { oneOf, originOf } from './licences.js';
 
 const Named = Type.Object({ code: Type.String(), name: Type.String() });
 

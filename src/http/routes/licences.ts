@@ -15,8 +15,10 @@ import {
 import { created } from '../created.js';
 
 /** A closed list of strings (an enum keeping its literal type), with a description or default. */
-const oneOf = <const T extends readonly string[]>(values: T, opts: { description: string; default?: T[number] }) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+export const oneOf = <const T extends readonly string[]>(
+  values: T,
+  opts: { description: string; default?: T[number] },
+) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
 
 const Named = Type.Object({ code: Type.String(), name: Type.String() });
 /** Any text: an id that is no licence's is answered 404 after the policy, never 400 before it. */
