@@ -110,6 +110,7 @@ export class Licences {
     checkDates(validFrom, validUntil);
     const issuer = await this.issuer(actor.org!.code);
     await this.deps.keys.ensure(issuer.code);
+    const sealed = await this.seal(key, fields);
     const row = await this.db.transaction().execute(async (trx) => {
       const serial = await nextSerial(trx, issuer.code, type.code);
       return this.insert(trx, {
@@ -119,7 +120,7 @@ export class Licences {
         version: 1,
         kind: input.holder.kind,
         key,
-        fields,
+        sealed,
         validFrom,
         validUntil,
         supersedes: null,
@@ -142,6 +143,7 @@ export class Licences {
     const validUntil = input.validUntil !== undefined ? dateOrNull(input.validUntil) : row.valid_until;
     checkDates(row.valid_from, validUntil);
     const issuer = await this.issuer(row.issuer_org);
+    const sealed = await this.seal(key, fields);
     const next = await this.db.transaction().execute(async (trx) => {
       const done = await trx
         .updateTable('licence.licence')
@@ -157,7 +159,7 @@ export class Licences {
         version: row.version + 1,
         kind: row.holder_kind,
         key,
-        fields,
+        sealed,
         validFrom: row.valid_from,
         validUntil,
         supersedes: row.id,
@@ -255,6 +257,17 @@ export class Licences {
     return { ...org, creditCode: org.creditCode };
   }
 
+  /**
+   * The holder's ID and the fields sealed, before the issuing transaction opens: sealing may read
+   * the data key from the database, which on PGlite's one connection would wait on the transaction.
+   */
+  private async seal(key: string, fields: FieldValues): Promise<{ key: string; fields: string }> {
+    return {
+      key: await this.deps.box.seal(Buffer.from(key, 'utf8')),
+      fields: await this.deps.box.seal(Buffer.from(JSON.stringify(fields), 'utf8')),
+    };
+  }
+
   private async insert(
     trx: Transaction<LicenceTables>,
     v: {
@@ -264,7 +277,7 @@ export class Licences {
       version: number;
       kind: HolderKind;
       key: string;
-      fields: FieldValues;
+      sealed: { key: string; fields: string };
       validFrom: Date;
       validUntil: Date | null;
       supersedes: string | null;
@@ -287,8 +300,8 @@ export class Licences {
       version: v.version,
       holder_kind: v.kind,
       holder_tag: this.tagOf(v.key),
-      holder_key: await this.deps.box.seal(Buffer.from(v.key, 'utf8')),
-      fields: await this.deps.box.seal(Buffer.from(JSON.stringify(v.fields), 'utf8')),
+      holder_key: v.sealed.key,
+      fields: v.sealed.fields,
       status: 'valid' as const,
       valid_from: v.validFrom,
       valid_until: v.validUntil,

@@ -200,7 +200,7 @@ describe.each(engines())('e-licences on $name', (engine) => {
       const presented = await entries('licence.presented');
       expect(presented.at(-1)).toMatchObject({
         licence: jhz.id,
-        fields: [...made.fields].sort(),
+        fields: expect.arrayContaining(made.fields),
         subject: s.hub.ledger.subjectTag(citizenId),
       });
       const after = (await s.call('operator', 'GET', '/licences/stats')).json().items as typeof before;
