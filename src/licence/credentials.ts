@@ -107,12 +107,15 @@ export class Credentials {
 /** The hub's DID document: every issuer department's keys as JsonWebKey2020 verification methods. */
 export async function didDocument(keys: IssuerKeys, origin: string) {
   const did = didOf(origin);
-  const methods = (await keys.published()).map((k) => ({
-    id: `${did}#${k.keyId}`,
-    type: 'JsonWebKey2020',
-    controller: did,
-    publicKeyJwk: k.jwk,
-  }));
+  // SM2 has no JOSE algorithm: its keys are in the JWKS for domestic verifiers, not here.
+  const methods = (await keys.published())
+    .filter((k) => k.alg !== 'SM2')
+    .map((k) => ({
+      id: `${did}#${k.keyId}`,
+      type: 'JsonWebKey2020',
+      controller: did,
+      publicKeyJwk: k.jwk,
+    }));
   return {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
     id: did,

@@ -1,18 +1,21 @@
 import { CompactSign, compactVerify, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { json, type Kysely } from '../db/index.js';
+import { getSuite, type SigningKey } from '../kernel/index.js';
 import type { SecretBox } from '../keys/index.js';
 import type { LicenceTables } from './tables.js';
 
 export type SigningAlg = 'ES256' | 'EdDSA';
 export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA'];
 
-/** A public key of an issuer department, as JWKS and the DID document publish it. */
+/** A public key of an issuer department, as JWKS (and, but for SM2, the DID document) publish it. */
 export interface PublicIssuerKey {
   keyId: string;
   org: string;
-  alg: SigningAlg;
+  alg: SigningAlg | 'SM2';
   jwk: JWK;
 }
+
+const gm = getSuite('gm');
 
 type Signer = { keyId: string; alg: SigningAlg; key: CryptoKey | Uint8Array };
 type Verifier = PublicIssuerKey & { key: CryptoKey | Uint8Array };
@@ -32,8 +35,66 @@ export class IssuerKeys {
   ) {}
 
   /** The org's key id of an algorithm: also the fragment of its verification method in did.json. */
-  static keyIdOf(org: string, alg: SigningAlg): string {
-    return `${org.toLowerCase()}-${alg === 'ES256' ? 'es256' : 'ed25519'}`;
+  static keyIdOf(org: string, alg: SigningAlg | 'SM2'): string {
+    return `${org.toLowerCase()}-${{ ES256: 'es256', EdDSA: 'ed25519', SM2: 'sm2' }[alg]}`;
+  }
+
+  /**
+   * An SM2 signature (GB/T 32918, default user id, DER, hex) of `message` by the org's SM2 key,
+   * made on first use: a countersignature for domestic verifiers beside the JOSE signatures.
+   */
+  async signSm2(org: string, message: string): Promise<{ keyId: string; signature: string }> {
+    const key = await this.sm2Key(org);
+    return { keyId: IssuerKeys.keyIdOf(org, 'SM2'), signature: gm.sign(key, Buffer.from(message)).toString('hex') };
+  }
+
+  /** The org's SM2 signing key, made on first use (two processes at once: the unique key keeps one). */
+  private async sm2Key(org: string): Promise<SigningKey> {
+    const keyId = IssuerKeys.keyIdOf(org, 'SM2');
+    let row = await this.privateOf(keyId);
+    if (!row) {
+      const key = gm.generateSigningKey();
+      const point = key.publicKeyHex!;
+      const pub = { kty: 'EC', crv: 'SM2', x: hexToB64url(point.slice(2, 66)), y: hexToB64url(point.slice(66)) };
+      await this.db
+        .insertInto('licence.issuer_key')
+        .values({
+          key_id: keyId,
+          issuer_org: org,
+          alg: 'SM2',
+          public_jwk: json(pub),
+          private_jwk: await this.box.seal(Buffer.from(JSON.stringify(key))),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      row = await this.privateOf(keyId);
+    }
+    return JSON.parse((await this.box.open(row!.private_jwk)).toString('utf8')) as SigningKey;
+  }
+
+  /** Whether `signature` (hex) is the org's SM2 signature of `message`; false without an SM2 key. */
+  async verifySm2(org: string, message: string, signature: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('licence.issuer_key')
+      .select('public_jwk')
+      .where('key_id', '=', IssuerKeys.keyIdOf(org, 'SM2'))
+      .executeTakeFirst();
+    if (!row || !/^[0-9a-f]{16,400}$/.test(signature)) return false;
+    const jwk = (typeof row.public_jwk === 'string' ? JSON.parse(row.public_jwk) : row.public_jwk) as JWK;
+    const point = `04${b64urlToHex(jwk.x!)}${b64urlToHex(jwk.y!)}`;
+    try {
+      return gm.verify(point, Buffer.from(message), Buffer.from(signature, 'hex'));
+    } catch {
+      return false;
+    }
+  }
+
+  private privateOf(keyId: string) {
+    return this.db
+      .selectFrom('licence.issuer_key')
+      .select('private_jwk')
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
   }
 
   signer(org: string, alg: SigningAlg): Promise<Signer> {
@@ -50,6 +111,7 @@ export class IssuerKeys {
   /** Makes both keys of an issuer now, so that its public keys are published before its first credential. */
   async ensure(org: string): Promise<void> {
     for (const alg of SIGNING_ALGS) await this.signer(org, alg);
+    await this.sm2Key(org);
   }
 
   /** A compact JWS of `payload` under the org's key, with these protected header fields. */
@@ -106,7 +168,7 @@ export class IssuerKeys {
       .select(['key_id', 'issuer_org', 'alg', 'public_jwk'])
       .where('key_id', '=', keyId)
       .executeTakeFirst();
-    if (!row) return null;
+    if (!row || row.alg === 'SM2') return null;
     const jwk = publicJwk(row.key_id, row.public_jwk);
     return { keyId, org: row.issuer_org, alg: row.alg, jwk, key: await importJWK(jwk, row.alg) };
   }
@@ -142,5 +204,9 @@ export class IssuerKeys {
 /** A stored public JWK with its key id and use, as published. */
 function publicJwk(keyId: string, stored: Record<string, string> | string): JWK {
   const jwk = (typeof stored === 'string' ? JSON.parse(stored) : stored) as JWK;
-  return { ...jwk, kid: keyId, use: 'sig', alg: jwk.kty === 'OKP' ? 'EdDSA' : 'ES256' };
+  const alg = jwk.kty === 'OKP' ? 'EdDSA' : jwk.crv === 'SM2' ? 'SM2' : 'ES256';
+  return { ...jwk, kid: keyId, use: 'sig', alg };
 }
+
+const hexToB64url = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
+const b64urlToHex = (b64: string) => Buffer.from(b64, 'base64url').toString('hex');

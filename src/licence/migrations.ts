@@ -68,7 +68,7 @@ create table licence.status_list (
 create table licence.issuer_key (
   key_id text primary key,
   issuer_org text not null,
-  alg text not null check (alg in ('ES256','EdDSA')),
+  alg text not null check (alg in ('ES256','EdDSA','SM2')),
   public_jwk jsonb not null,
   private_jwk text not null,
   created_at timestamptz not null default now(),

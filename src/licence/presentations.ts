@@ -48,6 +48,8 @@ export interface Verification {
   valid: boolean;
   reason: VerifyReason;
   licence: PresentedLicence | null;
+  /** The SM2 countersignature: checked and good, or not given (a bad one makes the answer `tampered`). */
+  sm2: 'valid' | null;
 }
 
 /**
@@ -75,7 +77,14 @@ export class Presentations {
     actor: Actor,
     row: LicenceRow,
     opts: { fields?: string[] | undefined; ttl: number; verifyUrl: string },
-  ): Promise<{ token: string; qr: string; url: string; expiresAt: string; fields: string[] }> {
+  ): Promise<{
+    token: string;
+    sm2: { keyId: string; signature: string };
+    qr: string;
+    url: string;
+    expiresAt: string;
+    fields: string[];
+  }> {
     if (row.status !== 'valid') throw badState(row.status);
     const type = await this.licences.type(row.type_code);
     const { key, fields } = await this.licences.open(row);
@@ -99,7 +108,9 @@ export class Presentations {
       typ: 'JWT',
       kid: (await this.deps.keys.signer(row.issuer_org, 'ES256')).keyId,
     });
-    const url = `${opts.verifyUrl}?token=${token}`;
+    // The SM2 countersignature of the token (GB/T 32918) rides along for domestic verifiers.
+    const sm2 = await this.deps.keys.signSm2(row.issuer_org, token);
+    const url = `${opts.verifyUrl}?token=${token}&sm2=${sm2.signature}`;
     const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
     const expiresAt = new Date(claims.exp * 1000).toISOString();
     await this.deps.ledger.append({
@@ -116,12 +127,12 @@ export class Presentations {
     });
     await this.licences.counters.add(row.type_code, row.issuer_org, 'presented');
     const qr = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-    return { token, qr, url, expiresAt, fields: Object.keys(shown) };
+    return { token, sm2, qr, url, expiresAt, fields: Object.keys(shown) };
   }
 
   /** Whatever the token, an answer: never a problem for a bad token, so that the page can say why. */
-  async verify(token: string, language: 'zh-CN' | 'en' = 'zh-CN'): Promise<Verification> {
-    const refused = (reason: VerifyReason): Verification => ({ valid: false, reason, licence: null });
+  async verify(token: string, language: 'zh-CN' | 'en' = 'zh-CN', sm2?: string): Promise<Verification> {
+    const refused = (reason: VerifyReason): Verification => ({ valid: false, reason, licence: null, sm2: null });
     let keyId: unknown;
     try {
       keyId = decodeProtectedHeader(token).kid;
@@ -134,6 +145,7 @@ export class Presentations {
     if (checked === 'bad') return refused('tampered');
     const claims = parseClaims(checked.payload);
     if (!claims || claims.iss !== checked.key.org) return refused('tampered');
+    if (sm2 !== undefined && !(await this.deps.keys.verifySm2(claims.iss, token, sm2))) return refused('tampered');
     const row = await this.licences.get(claims.lic).catch(() => undefined);
     if (!row || row.identifier !== claims.lid) return refused('revoked');
     await this.licences.counters.add(row.type_code, row.issuer_org, 'verified');
@@ -148,7 +160,7 @@ export class Presentations {
             ? 'expired'
             : 'valid';
     const licence = await this.view(claims, checked.key, language);
-    return { valid: reason === 'valid', reason, licence };
+    return { valid: reason === 'valid', reason, licence, sm2: sm2 === undefined ? null : 'valid' };
   }
 
   private async view(c: Claims, key: PublicIssuerKey, language: 'zh-CN' | 'en'): Promise<PresentedLicence> {

@@ -46,11 +46,11 @@ export type LicenceTables = {
   'licence.serial': { issuer_org: string; type_code: string; last: number };
   /** Bitstring status lists, one per issuer (and more once one fills): the next free index. */
   'licence.status_list': { id: string; issuer_org: string; size: number; next_index: number };
-  /** Signing keys of issuer departments: public JWK in clear, private JWK sealed (keys.box('licence-keys')). */
+  /** Signing keys of issuer departments: public JWK in clear, private JWK sealed (keys.box('licence-keys')); SM2 keys as JWK-like objects with crv SM2. */
   'licence.issuer_key': {
     key_id: string;
     issuer_org: string;
-    alg: 'ES256' | 'EdDSA';
+    alg: 'ES256' | 'EdDSA' | 'SM2';
     public_jwk: Record<string, string>;
     private_jwk: string;
     created_at: Generated<Date>;

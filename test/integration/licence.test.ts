@@ -197,6 +197,21 @@ describe.each(engines())('e-licences on $name', (engine) => {
       expect(answer.licence!.issuer.name).toBe('济南市民政局');
       expect(answer.licence!.signedBy.keyId).toBe('jnmzj-es256');
       expect(answer.licence!.fields.map((f) => f.name)).not.toContain('spouse_id_number');
+      // The SM2 (GB/T 32918) countersignature the link carries verifies; a changed one is refused.
+      const sm2 = new URL(made.url).searchParams.get('sm2')!;
+      const checked = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/presentations/verify',
+        payload: { token: made.token, sm2 },
+      });
+      expect(checked.json()).toMatchObject({ valid: true, sm2: 'valid' });
+      const bent = `${sm2.slice(0, -2)}${sm2.endsWith('00') ? '01' : '00'}`;
+      const refused = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/presentations/verify',
+        payload: { token: made.token, sm2: bent },
+      });
+      expect(refused.json()).toMatchObject({ valid: false, reason: 'tampered' });
       const presented = await entries('licence.presented');
       expect(presented.at(-1)).toMatchObject({
         licence: jhz.id,
@@ -207,7 +222,8 @@ describe.each(engines())('e-licences on $name', (engine) => {
       const count = (list: typeof before, k: string) =>
         list.filter((x) => x.type.code === 'JHZ').reduce((n, x) => n + x[k]!, 0);
       expect(count(after, 'presented')).toBe(count(before, 'presented') + 1);
-      expect(count(after, 'verified')).toBe(count(before, 'verified') + 1);
+      // Two good verifications (with and without the SM2 countersignature); the refused one is not counted.
+      expect(count(after, 'verified')).toBe(count(before, 'verified') + 2);
     },
   );
 
@@ -351,7 +367,9 @@ describe.each(engines())('e-licences on $name', (engine) => {
     const jwks = await s.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
     expect(jwks.statusCode).toBe(200);
     const kids = (jwks.json().keys as Array<{ kid: string; kty: string }>).map((k) => k.kid);
-    expect(kids).toEqual(expect.arrayContaining(['jngaj-es256', 'jngaj-ed25519', 'jnmzj-es256', 'jnscjg-es256']));
+    expect(kids).toEqual(
+      expect.arrayContaining(['jngaj-es256', 'jngaj-ed25519', 'jngaj-sm2', 'jnmzj-es256', 'jnscjg-es256']),
+    );
     const did = (await s.app.inject({ method: 'GET', url: '/.well-known/did.json' })).json();
     expect(did.id).toBe('did:web:localhost');
     expect(did.assertionMethod).toContain('did:web:localhost#jnmzj-es256');

@@ -21,7 +21,15 @@ export function licencePublicRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags: ['licence'],
           summary: '核验: whether a licence presentation is valid now, and what it shows (public, no login)',
           body: Type.Object(
-            { token: Type.String({ minLength: 1, maxLength: 20_000 }) },
+            {
+              token: Type.String({ minLength: 1, maxLength: 20_000 }),
+              sm2: Type.Optional(
+                Type.String({
+                  maxLength: 400,
+                  description: 'the SM2 countersignature (hex) the presentation came with: checked too when given',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: {
@@ -45,13 +53,16 @@ export function licencePublicRoutes(hub: Hub): FastifyPluginAsyncTypebox {
                 }),
                 Type.Null(),
               ]),
+              sm2: Type.Union([Type.Literal('valid'), Type.Null()], {
+                description: 'valid: the SM2 countersignature was given and verified; null: none given',
+              }),
             }),
           },
         },
       },
       async (request) => {
         const language = languageOf(request.headers['accept-language']);
-        return hub.licences.presentations.verify(request.body.token.trim(), language);
+        return hub.licences.presentations.verify(request.body.token.trim(), language, request.body.sm2?.trim());
       },
     );
 

@@ -295,6 +295,12 @@ export function licenceRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           response: {
             201: Type.Object({
               token: Type.String({ description: 'a JWT (ES256) signed by the issuer department’s key' }),
+              sm2: Type.Object(
+                { keyId: Type.String(), signature: Type.String() },
+                {
+                  description: 'the issuer’s SM2 (GB/T 32918) signature of the token, hex DER, for domestic verifiers',
+                },
+              ),
               qr: Type.String({ description: 'data: URL of an SVG QR code of `url`' }),
               url: Type.String({ description: 'the public verify page with the token' }),
               expiresAt: Type.String(),

@@ -31,7 +31,10 @@ export default function VerifyPage() {
     setBusy(true);
     setProblem(undefined);
     try {
-      setAnswer(await ok(client.POST('/api/v1/presentations/verify', { body: { token: code.trim() } })));
+      // The SM2 countersignature of the link, for the token it came with (a pasted code has none).
+      const sm2 = params.get('sm2');
+      const withSm2 = sm2 && code.trim() === params.get('token') ? { sm2 } : {};
+      setAnswer(await ok(client.POST('/api/v1/presentations/verify', { body: { token: code.trim(), ...withSm2 } })));
     } catch (e) {
       setProblem(problemText(t, problemOf(e)));
     } finally {
@@ -79,6 +82,9 @@ export default function VerifyPage() {
             <Descriptions.Item label={t('licence.signedBy')}>
               {l.issuer.name}（{l.signedBy.alg} · {l.signedBy.keyId}）
             </Descriptions.Item>
+            {answer?.sm2 === 'valid' && (
+              <Descriptions.Item label={t('licence.sm2')}>{t('licence.sm2Checked')}</Descriptions.Item>
+            )}
           </Descriptions>
         </Card>
       )}

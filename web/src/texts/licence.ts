@@ -44,6 +44,8 @@ export const zh = {
   'licence.holder': '持证主体',
   'licence.presentedAt': '出示时间',
   'licence.signedBy': '签名密钥',
+  'licence.sm2': '国密签名',
+  'licence.sm2Checked': 'SM2 签名核验通过',
   'licence.issueMenu': '证照签发',
   'licence.issueTitle': '电子证照签发',
   'licence.issueIntro':
@@ -113,6 +115,8 @@ export const en: Record<keyof typeof zh, string> = {
   'licence.holder': 'Holder',
   'licence.presentedAt': 'Shown at',
   'licence.signedBy': 'Signing key',
+  'licence.sm2': 'SM2 signature',
+  'licence.sm2Checked': 'the SM2 countersignature verifies',
   'licence.issueMenu': 'Issue licences',
   'licence.issueTitle': 'Issue e-licences',
   'licence.issueIntro':
