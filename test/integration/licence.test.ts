@@ -1,6 +1,7 @@
 import { Bitstring } from '@digitalbazaar/bitstring';
 import { verifyJWT } from 'did-jwt';
 import { Resolver, type DIDDocument } from 'did-resolver';
+import smCrypto from 'sm-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../../src/demo/people.js';
 import { mod37_36CheckChar } from '../../src/kernel/index.js';
@@ -205,6 +206,12 @@ describe.each(engines())('e-licences on $name', (engine) => {
         payload: { token: made.token, sm2 },
       });
       expect(checked.json()).toMatchObject({ valid: true, sm2: 'valid' });
+      // …and with sm-crypto, another SM2 implementation, against the key the JWKS publishes.
+      const jwks = (await s.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
+      const key = (jwks.keys as Array<{ kid: string; x: string; y: string }>).find((k) => k.kid === 'jnmzj-sm2')!;
+      const point = `04${Buffer.from(key.x, 'base64url').toString('hex')}${Buffer.from(key.y, 'base64url').toString('hex')}`;
+      const options = { der: true, hash: true, userId: '1234567812345678' };
+      expect(smCrypto.sm2.doVerifySignature(made.token, sm2, point, options)).toBe(true);
       const bent = `${sm2.slice(0, -2)}${sm2.endsWith('00') ? '01' : '00'}`;
       const refused = await s.app.inject({
         method: 'POST',
