@@ -1538,10 +1538,22 @@ export const LANG_KEY = 'qdh.lang';
 function merged(lang: 'zh' | 'en'): Record<string, string> {
   return Object.assign(
     {},
-    ...[a11y, admin, attest, consent, enterprise, ledger, messages, names, outcome, share, shell, speed, vault].map(
-    ...[a11y, admin, consent, enterprise, ledger, licence, messages, names, outcome, share, shell, speed, vault].map(
-      (t) => t[lang],
-    ),
+    ...[
+      a11y,
+      admin,
+      attest,
+      consent,
+      enterprise,
+      ledger,
+      licence,
+      messages,
+      names,
+      outcome,
+      share,
+      shell,
+      speed,
+      vault,
+    ].map((t) => t[lang]),
   );
 }
 

@@ -203,6 +203,9 @@ function PresentModal({ licence: l, onClose }: { licence: Licence; onClose: () =
             >
               {t('licence.copyLink')}
             </Button>
+            <Button href={made.url} target="_blank" rel="noopener" data-testid="licence-verify-link">
+              {t('licence.openVerify')}
+            </Button>
             <Button type="primary" loading={busy} onClick={() => void make()}>
               {t('licence.again')}
             </Button>
