@@ -1,4 +1,5 @@
-import { sql, type Database, type Kysely } from '../db/index.js';
+import { sql, type Database } from '../db/index.js';
+import { Tally } from '../kernel/index.js';
 import type { AttestTables } from './tables.js';
 
 /** The cockpit's counters of attestations (docs/attest.md, "Counters"). */
@@ -27,63 +28,48 @@ export interface Counted {
 const MINUTE = 60_000;
 
 /**
- * Answers counted in memory and added to attest.answer_count a second after the first since the
- * last flush, as share's usage counts calls: an answer costs no write of its own (the ledger
- * entry is its record). Each process adds only its own answers; a crash loses at most that second.
+ * Answers counted in memory and added to attest.answer_count a second later (kernel's Tally):
+ * an answer costs no write beside its ledger entry, which is its record.
  */
 export class AnswerCounts {
-  private readonly db: Kysely<AttestTables>;
-  private pending = new Map<string, Counted & { n: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly tally: Tally<Counted>;
 
   constructor(
     private readonly database: Database,
-    private readonly delayMs = 1000,
+    delayMs?: number,
   ) {
-    this.db = database.kysely.withTables<AttestTables>();
+    const db = database.kysely.withTables<AttestTables>();
+    this.tally = new Tally(async (counts) => {
+      await db
+        .insertInto('attest.answer_count')
+        .values(
+          counts.map(({ key: c, n }) => ({
+            minute: c.at,
+            item: c.item,
+            version: c.version,
+            provider: c.provider,
+            asker_org: c.askerOrg,
+            answer: c.answer,
+            n,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['minute', 'item', 'version', 'provider', 'asker_org', 'answer'])
+            .doUpdateSet({ n: sql`attest.answer_count.n + excluded.n` }),
+        )
+        .execute();
+    }, delayMs);
   }
 
   count(c: Counted): void {
     const minute = new Date(Math.floor(c.at.getTime() / MINUTE) * MINUTE);
-    const key = [minute.getTime(), c.item, c.version, c.provider, c.askerOrg, c.answer].join('|');
-    const seen = this.pending.get(key);
-    if (seen) seen.n++;
-    else this.pending.set(key, { ...c, at: minute, n: 1 });
-    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.delayMs).unref();
+    const id = [minute.getTime(), c.item, c.version, c.provider, c.askerOrg, c.answer].join('|');
+    this.tally.add(id, { ...c, at: minute });
   }
 
-  /** Adds what is pending; one flush at a time, so a row is never added twice. */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const rows = [...this.pending.values()];
-    this.pending = new Map();
-    this.flushing = this.flushing.then(() => this.add(rows));
-    return this.flushing;
-  }
-
-  private async add(rows: Array<Counted & { n: number }>): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db
-      .insertInto('attest.answer_count')
-      .values(
-        rows.map((r) => ({
-          minute: r.at,
-          item: r.item,
-          version: r.version,
-          provider: r.provider,
-          asker_org: r.askerOrg,
-          answer: r.answer,
-          n: r.n,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['minute', 'item', 'version', 'provider', 'asker_org', 'answer'])
-          .doUpdateSet({ n: sql`attest.answer_count.n + excluded.n` }),
-      )
-      .execute();
+    return this.tally.flush();
   }
 
   /** The counters from `since` on (all of them without), with this process's pending ones added first. */

@@ -434,6 +434,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         await jobs.stop();
         await share.stop();
         await answerCounts.flush();
+        await licenceCore.counters.flush();
         await ledger.close();
         await keys.close();
         await db.close();

@@ -26,3 +26,4 @@ export { announce, lockForTransaction, lockKey, runAlone, type SharedDatabase } 
 export { writeCsv, neutralizeCsvCell, restoreCsvCell } from './csv.js';
 export * from './crypto/index.js';
 export { mod37_36CheckChar, isMod37_36Valid, MOD37_36_ALPHABET } from './mod37-36.js';
+export { Tally } from './tally.js';

@@ -129,7 +129,7 @@ export class Licences {
       });
     });
     await this.record(actor, row, 'issue');
-    await this.counters.add(row.type_code, row.issuer_org, 'issued');
+    this.counters.add(row.type_code, row.issuer_org, 'issued');
     return row;
   }
 
@@ -168,7 +168,7 @@ export class Licences {
       });
     });
     await this.record(actor, next, 'revise');
-    await this.counters.add(row.type_code, row.issuer_org, 'revised');
+    this.counters.add(row.type_code, row.issuer_org, 'revised');
     return next;
   }
 
@@ -184,7 +184,7 @@ export class Licences {
     if (Number(done.numUpdatedRows) !== 1) throw badState('revoked');
     const revoked = { ...row, status: 'revoked' as const, revoked_at: now, revoke_reason: reason };
     await this.record(actor, revoked, 'revoke');
-    await this.counters.add(row.type_code, row.issuer_org, 'revoked');
+    this.counters.add(row.type_code, row.issuer_org, 'revoked');
     return revoked;
   }
 

@@ -125,7 +125,7 @@ export class Presentations {
       org: actor.org?.code ?? null,
       at: now.toISOString(),
     });
-    await this.licences.counters.add(row.type_code, row.issuer_org, 'presented');
+    this.licences.counters.add(row.type_code, row.issuer_org, 'presented');
     const qr = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
     return { token, sm2, qr, url, expiresAt, fields: Object.keys(shown) };
   }
@@ -148,7 +148,7 @@ export class Presentations {
     if (sm2 !== undefined && !(await this.deps.keys.verifySm2(claims.iss, token, sm2))) return refused('tampered');
     const row = await this.licences.get(claims.lic).catch(() => undefined);
     if (!row || row.identifier !== claims.lid) return refused('revoked');
-    await this.licences.counters.add(row.type_code, row.issuer_org, 'verified');
+    this.licences.counters.add(row.type_code, row.issuer_org, 'verified');
     const now = this.now();
     const status = statusAt(row, now);
     const reason: VerifyReason =
