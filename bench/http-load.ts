@@ -114,6 +114,9 @@ async function machineCpu(): Promise<{ busy: number; total: number }> {
   return { busy: (total - v[3]! - (v[4] ?? 0)) / 100, total: total / 100 };
 }
 
+/** bench/share-server.ts's servers: the bare lookup, the hub, the bare signature check. */
+export type ServerKind = 'bare' | 'hub' | 'verify';
+
 interface Server {
   url: string;
   /** Seconds of CPU the process has used so far (user + system), as it reports it. */
@@ -125,7 +128,7 @@ interface Server {
  * and the server do not share an event loop. SHARE_PROFILE=1 writes a CPU profile of each
  * server to ./profiles.
  */
-export async function startServer(kind: 'bare' | 'hub', url: string, resourceId: number, pool: number) {
+export async function startServer(kind: ServerKind, url: string, resourceId: number, pool: number) {
   const profile = process.env.SHARE_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=profiles'] : [];
   const child = spawn(
     process.execPath,
@@ -175,7 +178,7 @@ export interface Phase extends Load {
  * CPU and PostgreSQL's read around it.
  */
 export async function phase(
-  kind: 'bare' | 'hub',
+  kind: ServerKind,
   processes: number,
   url: string,
   resourceId: number,

@@ -6,13 +6,14 @@
  * and stops on SIGTERM.
  */
 import Fastify from 'fastify';
+import { compactVerify, importJWK, type JWK } from 'jose';
 import pg from 'pg';
 import { buildApp, openHub } from '../src/http/index.js';
 import { createLogger } from '../src/kernel/index.js';
 
 const [kind, url, resourceIdText, poolText] = process.argv.slice(2);
-if (!url || !resourceIdText || !poolText || (kind !== 'bare' && kind !== 'hub')) {
-  throw new Error('usage: share-server.ts bare|hub DATABASE_URL RESOURCE_ID POOL');
+if (!url || !resourceIdText || !poolText || (kind !== 'bare' && kind !== 'hub' && kind !== 'verify')) {
+  throw new Error('usage: share-server.ts bare|hub|verify DATABASE_URL RESOURCE_ID POOL');
 }
 const pool = Number(poolText);
 
@@ -39,6 +40,25 @@ async function bare(): Promise<{ listen: () => Promise<string>; close: () => Pro
   };
 }
 
+/**
+ * bench:licence's baseline: POST /v {token} → the compact JWS's signature checked with the same
+ * public key (QDH_BENCH_JWK, JSON) by jose → JSON; no database, no claims, no counting.
+ */
+async function verify(): Promise<{ listen: () => Promise<string>; close: () => Promise<void> }> {
+  const jwk = JSON.parse(process.env.QDH_BENCH_JWK ?? '{}') as JWK & { alg: string };
+  const key = await importJWK(jwk, jwk.alg);
+  const app = Fastify();
+  app.post<{ Body: { token: string } }>('/v', async (request) => {
+    try {
+      await compactVerify(request.body.token, key, { algorithms: [jwk.alg] });
+      return { valid: true };
+    } catch {
+      return { valid: false };
+    }
+  });
+  return { listen: () => app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+}
+
 async function hub(): Promise<{ listen: () => Promise<string>; close: () => Promise<void> }> {
   const opened = await openHub({ databaseUrl: url, poolSize: pool });
   const app = await buildApp(opened, { logger: createLogger('silent') });
@@ -51,7 +71,7 @@ async function hub(): Promise<{ listen: () => Promise<string>; close: () => Prom
   };
 }
 
-const server = kind === 'bare' ? await bare() : await hub();
+const server = kind === 'bare' ? await bare() : kind === 'verify' ? await verify() : await hub();
 const address = await server.listen();
 process.on('message', (m) => {
   if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
