@@ -25,7 +25,7 @@ const DETAIL_ROUTES: Array<{ path: string; roles: readonly Role[] }> = [
 ];
 
 /** What the citizen's menu holds, no more: their home (their own records), who used their data, their consents, their enterprises. */
-const CITIZEN_MENU = ['menu-home', 'menu-mydata', 'menu-consents', 'menu-enterprises'];
+const CITIZEN_MENU = ['menu-home', 'menu-mydata', 'menu-consents', 'menu-licences', 'menu-enterprises'];
 
 /** Product names and formats that stay Latin in a Chinese interface. */
 const ALLOWED_LATIN = /\b(OpenAPI|API Key|JSON|CSV|XLSX|Excel|HTTP|HTTPS|URL|SM2|SM3|SHA-256|Merkle)\b/g;

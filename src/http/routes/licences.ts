@@ -101,9 +101,13 @@ const IssueBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** The hub's public address: QDH_PUBLIC_ORIGIN, else as the request reached it. */
+/**
+ * The hub's public address: QDH_PUBLIC_URL (the one OIDC's redirect is built from too), else as
+ * the request reached it. Only its origin: credentials name the DID of the host, not a path.
+ */
 export function originOf(request: FastifyRequest): string {
-  return (process.env.QDH_PUBLIC_ORIGIN || `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+  const configured = process.env.QDH_PUBLIC_URL;
+  return configured ? new URL(configured).origin : `${request.protocol}://${request.host}`;
 }
 
 /**
