@@ -87,6 +87,14 @@ describe.skipIf(!haveChromium)('e-licences and proof-free attestations in Chromi
     expect(page.problems).toEqual([]);
     await page.close();
 
+    // A department's officer may change its own items' rules, and sees no button for others'.
+    const officer = await login(city, 'officer', { viewport: NARROW });
+    await officer.goto(`${city.url}/attest/items`);
+    await officer.getByTestId('attest-edit-household_registration').waitFor();
+    expect(await officer.getByTestId('attest-edit-alive').count()).toBe(0);
+    expect(officer.problems).toEqual([]);
+    await officer.close();
+
     const citizen = await login(city, 'citizen', { viewport: NARROW });
     await citizen.goto(`${city.url}/mydata`);
     await expect.poll(() => citizen.locator('body').innerText(), { timeout: 30_000 }).toContain('户籍证明');

@@ -2,7 +2,7 @@ import { App, Button, Card, Collapse, Empty, Form, Input, Select, Space, Tag, Ty
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client, ok, useQuery, useSubmit } from '../api';
-import { useCan } from '../session';
+import { can, useCan, useSession } from '../session';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -20,6 +20,7 @@ export default function ItemsPage() {
   const [editing, setEditing] = useState<ProofItem>();
   const [adding, setAdding] = useState(false);
   const mayAdd = useCan('attest:manage');
+  const { user } = useSession();
   return (
     <Page
       title={t('attest.itemsTitle')}
@@ -46,9 +47,12 @@ export default function ItemsPage() {
               </Space>
             }
             extra={
-              <Button size="small" onClick={() => setEditing(item)} data-testid={`attest-edit-${item.code}`}>
-                {t('attest.edit')}
-              </Button>
+              // A department's officer changes the rules of its own items only (attest:manage, own).
+              can(user, 'attest:manage', { ownerOrg: item.provider.code }) && (
+                <Button size="small" onClick={() => setEditing(item)} data-testid={`attest-edit-${item.code}`}>
+                  {t('attest.edit')}
+                </Button>
+              )
             }
           >
             <Typography.Paragraph style={{ marginBottom: 4 }}>
