@@ -7,7 +7,7 @@ import type { Ledger } from '../ledger/index.js';
 import { Counters } from './counters.js';
 import { makeIdentifier } from './identifier.js';
 import type { IssuerKeys } from './issuer-keys.js';
-import { STATUS_LIST_BITS } from './status-list.js';
+import { STATUS_LIST_BITS, scatter } from './status-list.js';
 import type { LicenceTables, StoredStatus } from './tables.js';
 import type { HolderKind, LicenceType } from './types.js';
 
@@ -286,6 +286,8 @@ export class Licences {
     },
   ): Promise<LicenceRow> {
     const slot = await nextStatusIndex(trx, v.issuer.code);
+    // Keyed by the hub's secret through the list's tag: the order of issuing cannot be read back.
+    const position = scatter(this.deps.ledger.subjectTag(`status-list:${slot.list}`), slot.index);
     const row = {
       id: randomUUID(),
       identifier: makeIdentifier({
@@ -311,7 +313,7 @@ export class Licences {
       revoked_at: null,
       revoke_reason: null,
       status_list: slot.list,
-      status_index: slot.index,
+      status_index: position,
     };
     const { seq } = await trx.insertInto('licence.licence').values(row).returning('seq').executeTakeFirstOrThrow();
     return { ...row, seq };

@@ -16,3 +16,15 @@ export function encodeStatusList(setIndexes: Iterable<number>, bits = STATUS_LIS
   }
   return `u${gzipSync(bytes).toString('base64url')}`;
 }
+
+/**
+ * Where the n-th licence of a list sits in it: a bijection of [0, 2^17) — an odd multiplier and
+ * an offset taken from `key` (hex; the list's keyed tag) — so that, as the spec advises, a
+ * position says nothing of when or after whom a licence was issued, and no two share a bit.
+ */
+export function scatter(key: string, n: number, bits = STATUS_LIST_BITS): number {
+  if (bits & (bits - 1)) throw new RangeError('a status list scatters over a power of two');
+  const multiplier = (parseInt(key.slice(0, 8), 16) % bits) | 1;
+  const offset = parseInt(key.slice(8, 16), 16) % bits;
+  return (multiplier * n + offset) % bits;
+}
