@@ -11,6 +11,7 @@ import {
 } from '../kernel/index.js';
 import type { Purposes } from '../purpose/index.js';
 import type { Answer, Answers, Basis } from './answers.js';
+import { uncoveredRead } from './coverage.js';
 import { checkName, type NewItem, type ProofItem, type ProofItems, type RuleVersion } from './items.js';
 import type { SubjectKind } from './rule.js';
 import type { AnswerCounts, AttestStats } from './stats.js';
@@ -104,7 +105,7 @@ export class AuthorizedAttestations {
     const [purpose] = await this.deps.purposes.require([input.purpose], 'purpose');
     const q = { ...asked, provider: item.provider, purpose: purpose!.code };
     if (basis.consent !== undefined) {
-      await this.admitConsent(actor, q, basis.consent);
+      await this.admitConsent(actor, item, q, basis.consent);
       return this.answers.answer(actor, { item, key, purpose: q.purpose, basis: { consent: basis.consent } });
     }
     // A third party has no legal basis of its own to ask about a person: it asks under consent.
@@ -117,11 +118,13 @@ export class AuthorizedAttestations {
   }
 
   /**
-   * The consent is the subject's, to the asker's organization, for this purpose, and in force
-   * with room in its frequency (consent's own admission, which counts the use).
+   * The consent is the subject's, to the asker's organization, for this purpose, covers what the
+   * item's rule reads (coverage.ts), and is in force with room in its frequency (consent's own
+   * admission, which counts the use).
    */
   private async admitConsent(
     actor: Actor,
+    item: ProofItem,
     q: { item: string; provider: string; key: string; purpose: string; basis: Basis },
     id: string,
   ): Promise<void> {
@@ -137,6 +140,8 @@ export class AuthorizedAttestations {
       row.purpose === q.purpose;
     if (!fits)
       return this.answers.refuse(actor, q, 'consent', new HubError('ATT_CONSENT_INVALID', msg('attest.consentNotFor')));
+    const uncovered = uncoveredRead(item.rule, item.subjectKind, row.terms.data);
+    if (uncovered) return this.answers.refuse(actor, q, 'consent', new HubError('ATT_CONSENT_INVALID', uncovered));
     const refusal = await consents.admit(row);
     if (refusal) return this.answers.refuse(actor, q, 'consent', refusal.refused);
   }

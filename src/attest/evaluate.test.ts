@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chinaDay, evaluate, holds, resolveDay, wholeYears, type Doc } from './evaluate.js';
-import { sourcesOf, type Condition, type Test } from './rule.js';
+import { readsOf, sourcesOf, type Condition, type Test } from './rule.js';
 
 const NOW = new Date('2026-06-15T02:00:00Z');
 const TODAY = chinaDay(NOW);
@@ -87,6 +87,11 @@ describe('the rule evaluator', () => {
       ],
     };
     expect(sourcesOf(rule, 'person')).toEqual([{ base: 'person' }, { resource: 'JNRSJ-0001' }]);
+    const fields = [...readsOf(rule, 'person').entries()].map(([k, r]) => [k, [...r.fields]]);
+    expect(fields).toEqual([
+      ['base:person', ['division']],
+      ['resource:JNRSJ-0001', ['active']],
+    ]);
   });
 });
 

@@ -151,7 +151,24 @@ export function presenceSource(p: Presence, kind: SubjectKind): Source {
 
 /** Every source a condition reads, once each: what the evaluation fetches before it decides. */
 export function sourcesOf(c: Condition, kind: SubjectKind): Source[] {
-  const found = new Map<string, Source>();
+  return [...readsOf(c, kind).values()].map((r) => r.source);
+}
+
+/** What a condition reads of one source: the fields it tests there (none when it asks only whether a record exists). */
+export interface Read {
+  source: Source;
+  fields: Set<string>;
+}
+
+/** Every source a condition reads, by sourceKey, with the fields it tests in each. */
+export function readsOf(c: Condition, kind: SubjectKind): Map<string, Read> {
+  const found = new Map<string, Read>();
+  const read = (s: Source): Read => {
+    const key = sourceKey(s);
+    const known = found.get(key) ?? { source: s, fields: new Set<string>() };
+    found.set(key, known);
+    return known;
+  };
   const walk = (n: Condition, implied: Source | undefined): void => {
     if ('all' in n) n.all.forEach((m) => walk(m, implied));
     else if ('any' in n) n.any.forEach((m) => walk(m, implied));
@@ -159,13 +176,10 @@ export function sourcesOf(c: Condition, kind: SubjectKind): Source[] {
     else if ('exists' in n || 'not_exists' in n) {
       const p = 'exists' in n ? n.exists : n.not_exists;
       const s = presenceSource(p, kind);
-      found.set(sourceKey(s), s);
+      read(s);
       if (p.where) walk(p.where, s);
-    } else {
-      const s = n.source ?? implied ?? { base: kind };
-      found.set(sourceKey(s), s);
-    }
+    } else read(n.source ?? implied ?? { base: kind }).fields.add(n.field);
   };
   walk(c, undefined);
-  return [...found.values()];
+  return found;
 }

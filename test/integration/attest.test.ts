@@ -208,7 +208,7 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
     const requested = await s.call('third_party', 'POST', '/consents', {
       subject: { kind: 'person', id: citizenId },
       purpose: 'credit_service',
-      data: [{ resource: 'JNRSJ-0001', fields: ['active'] }],
+      data: [{ resource: 'JNRSJ-0001', fields: ['active', 'start_date'] }],
       expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
       fetchType: 'periodic',
       frequency: { unit: 'day', max: 10 },
@@ -232,6 +232,43 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
     expect(other.json().code).toBe('ATT_CONSENT_INVALID');
     const stranger = await ask('officer', { item: 'social_insurance', consent, purpose: 'credit_service' });
     expect(stranger.json().code).toBe('ATT_CONSENT_INVALID');
+  });
+
+  it.skipIf(engine.skip)('refuses a consent that does not cover what the item’s rule reads', async () => {
+    const consentTo = async (data: object[]) => {
+      const requested = await s.call('third_party', 'POST', '/consents', {
+        subject: { kind: 'person', id: citizenId },
+        purpose: 'credit_service',
+        data,
+        expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
+        fetchType: 'periodic',
+        frequency: { unit: 'day', max: 10 },
+        dataLifeDays: 0,
+        range: null,
+      });
+      expect(requested.statusCode, requested.body).toBe(201);
+      const id = requested.json().id as string;
+      expect((await s.call('citizen', 'POST', `/consents/${id}/approve`, {})).statusCode).toBe(200);
+      return id;
+    };
+    // social_insurance tests `active` and `start_date` of JNRSJ-0001: a consent to `active` alone is not enough.
+    const narrow = await consentTo([{ resource: 'JNRSJ-0001', fields: ['active'] }]);
+    const { value: refused, entries } = await appended(() =>
+      ask('third_party', { item: 'social_insurance', consent: narrow, purpose: 'credit_service' }),
+    );
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({
+      code: 'ATT_CONSENT_INVALID',
+      detail: expect.stringContaining('start_date'),
+    });
+    expect(attested(entries)).toEqual([expect.objectContaining({ outcome: 'denied', reason: 'consent' })]);
+    // household_registration tests a field of the population base, which no consent can name.
+    const base = await ask('third_party', {
+      item: 'household_registration',
+      consent: narrow,
+      purpose: 'credit_service',
+    });
+    expect(base.json()).toMatchObject({ code: 'ATT_CONSENT_INVALID', detail: expect.stringContaining('division') });
   });
 
   it.skipIf(engine.skip)(

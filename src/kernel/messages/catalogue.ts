@@ -1033,6 +1033,18 @@ export const MESSAGES = {
     zh: '该授权不是数据主体为此用途授予本机构的有效授权',
     en: 'the consent is not the subject’s consent to this organization for this purpose',
   },
+  'attest.resourceNotConsented': {
+    zh: '该授权未包含此证明事项所读取的资源 {code}',
+    en: 'the consent does not name resource {code}, which the item reads',
+  },
+  'attest.fieldNotConsented': {
+    zh: '该授权未包含此证明事项所读取的资源 {code} 的字段 {field}',
+    en: 'the consent does not name field {field} of resource {code}, which the item reads',
+  },
+  'attest.baseField': {
+    zh: '此证明事项读取{base}的字段 {field}，授权不能涵盖，须依据法律规定核验',
+    en: 'the item reads field {field} of the {base}, which no consent covers: ask under a legal basis',
+  },
   'attest.badSubject': {
     zh: '应为公民身份号码或统一社会信用代码',
     en: 'a citizen ID or a unified social credit code',
