@@ -14,8 +14,8 @@ const RESOURCES = {
 
 /**
  * The demo city's proof items (证明事项), with rules over its real data (docs/attest.md, "The
- * demo"): the demo citizen is answered yes for 户籍证明, 无犯罪记录证明, 生存状态证明 and
- * 社保缴纳证明, and no for 婚姻状况证明 (no marriage is registered in the demo's data). The
+ * demo"): the demo citizen is answered yes for 户籍证明, 无犯罪记录证明, 生存状态证明, 社保缴纳证明
+ * and 婚姻状况证明 (its marriage is registered, marriages.ts). The
  * demo catalog has no real-estate registry keyed by citizen ID, so 不动产权属证明 is left to an
  * operator to add once one is.
  */

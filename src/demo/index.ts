@@ -9,6 +9,7 @@ import { PLATFORM_ORG, demoOrganizations } from './orgs.js';
 import { enterprises, people, toCsv, prng } from './people.js';
 import { importOne, seedCatalog } from './catalog.js';
 import { readDemoCatalog, WITH_DATA_DIR, type DemoDepartment } from './catalog-files.js';
+import { marriages } from './marriages.js';
 
 /** The demo's seeded generator, for tests that want the demo's kind of data without a hub. */
 export { prng } from './people.js';
@@ -121,7 +122,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 
-/** The resources the demo fills from its generators: residents, enterprises, their insurance, their medical settlements. */
+/** The resources the demo fills from its generators: residents, enterprises, their insurance, medical settlements and marriages. */
 async function seedPopulation(
   hub: Hub,
   withData: DemoDepartment[],
@@ -143,6 +144,7 @@ async function seedPopulation(
   );
   const insurance = await load('社会保险参保信息', insured(count), 'demo:insurance.csv');
   const settled = await load('参保人医疗结算摘要信息', settlements(people(count, 2026)), 'demo:settlements.csv');
+  await load('婚姻登记信息', marriages([...people(count, 2026)]), 'demo:marriages.csv');
   return { person, enterprise, insurance, settlements: settled };
 }
 

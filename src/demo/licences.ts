@@ -1,5 +1,6 @@
 import type { Hub } from '../hub/index.js';
 import type { EnterpriseRow } from './people.js';
+import { marriages } from './marriages.js';
 import { people } from './people.js';
 
 type Person = ReturnType<typeof people> extends Iterable<infer P> ? P : never;
@@ -41,20 +42,20 @@ export async function issueDemoLicences(hub: Hub, citizen: Person, firm: Enterpr
       address: citizen.address,
     },
   });
-  // The spouse: the first of the demo's other residents of the other sex.
-  const spouse = [...people(50, 2026)].find((p) => p.gender !== citizen.gender && p.citizen_id !== citizen.citizen_id)!;
-  const registered = years(5).slice(0, 10);
+  // Made from 市民政局's registration of the marriage (marriages.ts), as a real 结婚证 is.
+  const [marriage] = marriages([...people(50, 2026)]);
+  if (marriage?.citizen_id !== citizen.citizen_id) throw new Error('the demo citizen has no marriage registered');
   await hub.licences.issue(await as('cdo_jnmzj'), {
     type: 'JHZ',
     holder: person,
-    validFrom: new Date(`${registered}T09:00:00+08:00`).toISOString(),
+    validFrom: new Date(`${marriage.register_date}T09:00:00+08:00`).toISOString(),
     fields: {
       holder_name: citizen.name,
-      registered_on: registered,
-      certificate_no: `J370102-${registered.slice(0, 4)}-000318`,
-      spouse_name: spouse.name,
+      registered_on: marriage.register_date,
+      certificate_no: marriage.cert_no,
+      spouse_name: marriage.spouse_name,
       holder_id_number: citizen.citizen_id,
-      spouse_id_number: spouse.citizen_id,
+      spouse_id_number: marriage.spouse_id,
     },
   });
   await hub.licences.issue(await as('officer_scjg'), {

@@ -2,7 +2,9 @@ import canonicalize from 'canonicalize';
 import { sm2 } from 'sm-crypto-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEntry, type LedgerEntry } from '../../src/ledger/index.js';
-import { engines } from '../databases.js';
+import { marriages } from '../../src/demo/marriages.js';
+import { people } from '../../src/demo/people.js';
+import { SEEDED_PEOPLE, engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
 type Attested = Extract<LedgerEntry, { kind: 'attest.answered' }>;
@@ -129,7 +131,12 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
     ]);
     for (const item of ['social_insurance', 'no_criminal_record', 'alive'])
       expect((await ask('consumer', { item, legalBasis: BASIS })).json().answer, item).toBe(true);
-    const no = await ask('consumer', { item: 'marital_status', legalBasis: BASIS });
+    // The demo citizen's 结婚证 and 市民政局's registration agree; a resident with no registration is answered no.
+    expect((await ask('consumer', { item: 'marital_status', legalBasis: BASIS })).json().answer).toBe(true);
+    const residents = [...people(SEEDED_PEOPLE, 2026)];
+    const married = new Set([...marriages(residents)].map((m) => m.citizen_id));
+    const single = residents.find((p) => !married.has(p.citizen_id))!;
+    const no = await ask('consumer', { item: 'marital_status', legalBasis: BASIS, subject: single.citizen_id });
     expect(no.statusCode, no.body).toBe(200);
     expect(no.json().answer).toBe(false);
 
