@@ -34,7 +34,7 @@ export {
   type NamedPurpose,
   type PurposeRegistry,
 } from './authorized-enterprises.js';
-export type { EnterpriseAuthority } from './enterprise-authority.js';
+export { appointmentCovers, type EnterpriseAuthority } from './enterprise-authority.js';
 export type { PersonRef } from './enterprises.js';
 export { PASSWORD_RULES, oneTimePassword } from './password-rules.js';
 export { OidcLogin, OIDC_CALLBACK_PATH } from './oidc.js';

@@ -5,6 +5,7 @@ import {
   OfficerService,
   OidcLogin,
   accessMigrations,
+  appointmentCovers,
   oidcConfigFromEnv,
   type OidcConfig,
 } from '../access/index.js';
@@ -41,6 +42,7 @@ import {
   AuthorizedLicences,
   Credentials,
   IssuerKeys,
+  LICENCE_USE,
   Licences,
   Presentations,
   licenceMigrations,
@@ -342,9 +344,12 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       {
         parties: {
           citizenIdOf: (actor) => access.citizenIdOf(actor),
-          actsForEnterprise: async (actor, code) => (await access.enterpriseAuthority(actor, code)) !== null,
+          actsForEnterprise: async (actor, code) =>
+            (await access.enterpriseAuthority(actor, code, LICENCE_USE)) !== null,
           enterprisesOf: async (actor) =>
-            (await access.enterprises.actingFor(actor.userId)).map((e) => e.enterprise.creditCode),
+            (await access.enterprises.actingFor(actor.userId))
+              .filter((e) => appointmentCovers(e.authority, LICENCE_USE))
+              .map((e) => e.enterprise.creditCode),
         },
         // Issuing from a record is the issuer's read of the holder's record in its own resource: recorded.
         readRecord: async (actor, code, key) => {

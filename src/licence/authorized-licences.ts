@@ -6,11 +6,18 @@ import type { IssueInput, LicenceRow, Licences, ReviseInput } from './licences.j
 import type { Presentations } from './presentations.js';
 import type { HolderKind } from './types.js';
 
-/** Who the actor is to holders: its own citizen ID, and the enterprises it acts for. */
+/**
+ * The purpose (registry, migration purpose/003) an agent's appointment must name to reach the
+ * enterprise's licences; the legal representative needs none.
+ */
+export const LICENCE_USE = 'licence_use';
+
+/** Who the actor is to holders: its own citizen ID, and the enterprises it acts for in their licences. */
 export interface HolderParties {
   citizenIdOf(actor: Actor): Promise<string | null>;
-  /** Whether the actor is the legal representative, or a live agent, of the enterprise. */
+  /** Whether the actor is the legal representative, or a live agent for LICENCE_USE, of the enterprise. */
   actsForEnterprise(actor: Actor, creditCode: string): Promise<boolean>;
+  /** The enterprises whose representative the actor is, or whose live agent for LICENCE_USE. */
   enterprisesOf(actor: Actor): Promise<string[]>;
 }
 

@@ -26,6 +26,7 @@ export { STATUS_LIST_BITS, encodeStatusList } from './status-list.js';
 export type { LicenceStats } from './counters.js';
 export {
   AuthorizedLicences,
+  LICENCE_USE,
   type HolderParties,
   type IssueFromRecord,
   type RecordReader,

@@ -48,5 +48,15 @@ insert into purpose.purpose (code, name, description, created_by) values
 on conflict do nothing;
 `,
     },
+    {
+      id: '003-licence-use',
+      sql: `
+-- 亮证 for an enterprise (#17): the representative may, and an agent (经办人) only when the
+-- appointment names this purpose — an agent for a loan is no agent for the firm's licences.
+insert into purpose.purpose (code, name, description, created_by) values
+  ('licence_use', '证照使用', '代表企业查看、出示和下载企业的电子证照（亮证）', 'system')
+on conflict do nothing;
+`,
+    },
   ],
 };

@@ -381,4 +381,32 @@ describe.each(engines())('e-licences on $name', (engine) => {
     expect(did.id).toBe('did:web:localhost');
     expect(did.assertionMethod).toContain('did:web:localhost#jnmzj-es256');
   });
+  it.skipIf(engine.skip)(
+    'shows an enterprise’s licences to an agent only when the appointment covers licence use',
+    async () => {
+      const [firm] = (await s.call('citizen', 'GET', '/me/enterprises')).json().items as Array<{ creditCode: string }>;
+      const appoint = async (purposes: string[]) => {
+        const res = await s.call('citizen', 'POST', `/enterprises/${firm!.creditCode}/agents`, {
+          username: 'citizen_two',
+          purposes,
+        });
+        expect(res.statusCode, res.body).toBe(201);
+      };
+      const firmLicences = async () =>
+        ((await s.call('citizen_two', 'GET', '/licences')).json().items as Licence[]).filter(
+          (l) => l.holder.kind === 'legal_entity',
+        );
+      const yyzz = ((await s.call('citizen', 'GET', '/licences')).json().items as Licence[]).find(
+        (l) => l.type.code === 'YYZZ',
+      )!;
+      // An agent for a loan application is no agent for the firm's licences.
+      await appoint(['loan_underwriting']);
+      expect(await firmLicences()).toEqual([]);
+      expect((await s.call('citizen_two', 'POST', `/licences/${yyzz.id}/presentations`, {})).statusCode).toBe(404);
+      await appoint(['loan_underwriting', 'licence_use']);
+      expect((await firmLicences()).map((l) => l.id)).toEqual([yyzz.id]);
+      expect((await s.call('citizen_two', 'POST', `/licences/${yyzz.id}/presentations`, {})).statusCode).toBe(201);
+      await s.call('citizen', 'POST', `/enterprises/${firm!.creditCode}/agents/citizen_two/revoke`, {});
+    },
+  );
 });
