@@ -358,7 +358,9 @@ export class Ledger {
    * A subject's entries of `kind` counted by actor, organization, purpose and outcome, within the
    * search's month and below its `before` (a signed head's size): a digest of what its pages list.
    */
-  tallyBySubject(search: EntrySearch & { subject: string; kind: EntryKind }): Promise<SubjectTally[]> {
+  tallyBySubject(
+    search: EntrySearch & { subject: string; kind: EntryKind | readonly EntryKind[] },
+  ): Promise<SubjectTally[]> {
     return tallySubject(this.db, search);
   }
 

@@ -107,13 +107,13 @@ export interface SubjectTally {
 }
 
 /**
- * A subject's entries of one kind counted by actor, organization, purpose and outcome, over the
+ * A subject's entries of one kind (or several) counted by actor, organization, purpose and outcome, over the
  * same range of indexes `searchEntries` reads (times as index ranges, `before` a head's size): a
  * monthly digest counts exactly the entries the month's pages list. Reads only the subject's entries.
  */
 export async function tallySubject(
   db: Kysely<LedgerTables>,
-  search: EntrySearch & { subject: string; kind: EntryKind },
+  search: EntrySearch & { subject: string; kind: EntryKind | readonly EntryKind[] },
 ): Promise<SubjectTally[]> {
   const range = await indexRange(db, search);
   if (!range) return [];
@@ -127,7 +127,7 @@ export async function tallySubject(
     select (entry::jsonb)->>'actor' as actor, (entry::jsonb)->>'org' as org,
            (entry::jsonb)->>'purpose' as purpose, (entry::jsonb)->>'outcome' as outcome, count(*) as n
       from ledger.entry
-     where subject = ${search.subject} and kind = ${search.kind} and idx >= ${range.lo} and idx < ${range.hi}
+     where subject = ${search.subject} and ${kindIs('kind', search.kind)} and idx >= ${range.lo} and idx < ${range.hi}
      group by 1, 2, 3, 4`.execute(db);
   return rows.map(({ n, ...r }) => ({ ...r, count: Number(n) }));
 }

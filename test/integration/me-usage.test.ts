@@ -255,8 +255,17 @@ describe.each(engines())('who used my data on $name', (engine) => {
   it.skipIf(engine.skip)(
     'digests the month: by organization and purpose, allowed against refused, own looks apart, under a signed head',
     async () => {
+      // A question about the citizen (无证明核验) is a use of their data too, counted with the reads.
+      const asked = await s.call('consumer', 'POST', '/attestations', {
+        item: 'household_registration',
+        subject: citizenId,
+        purpose: 'eligibility_check',
+        legalBasis: '《济南市社会救助办法》第十条',
+      });
+      expect(asked.statusCode, asked.body).toBe(200);
       const d = await digest(`?month=${month}`);
       const items = (await usage(`?month=${month}&limit=200`)).items;
+      expect(items.filter((i) => i.op === 'attest.answer')).toHaveLength(1);
       expect(d.month).toBe(month);
       // The head is signed by the ledger's key, and every counted entry lies below its size.
       const key = (await s.app.inject({ url: '/api/v1/ledger/key' })).json() as { publicKeyPem: string };

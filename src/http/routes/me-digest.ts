@@ -8,12 +8,12 @@ import { HubError, msg } from '../../kernel/index.js';
 import type { SubjectTally } from '../../ledger/index.js';
 import { usageDigestSvg } from '../usage-digest-svg.js';
 import { HeadSchema } from './ledger.js';
-import { MONTH_PATTERN, Month, monthOf } from './me.js';
+import { MONTH_PATTERN, Month, USES, monthOf } from './me.js';
 
 const Count = Type.Integer({ minimum: 0 });
 const Outcomes = {
   count: Count,
-  allowed: Count,
+  allowed: Type.Integer({ minimum: 0, description: 'reads that returned data, and questions answered (无证明核验)' }),
   denied: Type.Integer({ minimum: 0, description: 'refused: by the policy, without a grant, a consent not in force…' }),
   notFound: Type.Integer({ minimum: 0, description: 'a keyed read that found no record' }),
 };
@@ -22,7 +22,9 @@ const DigestSchema = Type.Object({
   month: Month,
   /** The signed tree head the counts are relative to: entries below its size, no others. */
   head: HeadSchema,
-  uses: Type.Object(Outcomes, { description: 'reads of the caller’s data by others in the month' }),
+  uses: Type.Object(Outcomes, {
+    description: 'reads of the caller’s data, and questions about the caller (attestations), by others in the month',
+  }),
   own: Type.Integer({ minimum: 0, description: 'the caller’s own looks in the month, not counted as uses' }),
   byOrg: Type.Array(
     Type.Object({
@@ -106,7 +108,7 @@ async function digestOf(hub: Hub, request: FastifyRequest, asked: string | undef
   const [tally, orgs, purposes] = await Promise.all([
     hub.ledger.tallyBySubject({
       subject: hub.ledger.subjectTag(request.citizenId),
-      kind: 'share.read',
+      kind: USES,
       ...monthOf(month),
       before: head.treeSize,
     }),
@@ -137,7 +139,9 @@ async function digestOf(hub: Hub, request: FastifyRequest, asked: string | undef
 function outcomes(rows: SubjectTally[]) {
   const sum = (outcome?: string) =>
     rows.filter((r) => outcome === undefined || r.outcome === outcome).reduce((n, r) => n + r.count, 0);
-  return { count: sum(), allowed: sum('allowed'), denied: sum('denied'), notFound: sum('not_found') };
+  // An attestation answered is a use that went through, as an allowed read is.
+  const allowed = sum('allowed') + sum('answered');
+  return { count: sum(), allowed, denied: sum('denied'), notFound: sum('not_found') };
 }
 
 /** Rows grouped by a key, the largest group first (then by key, so the order is stable). */

@@ -52,7 +52,8 @@ const Use = Type.Object({
 });
 
 /** The kinds of entry that are uses of a subject's data: reads, and questions answered from it. */
-const USES = ['share.read', 'attest.answered'] as const;
+/** What "who used my data" lists, and its monthly digest counts: reads of the subject's records and questions about it. */
+export const USES = ['share.read', 'attest.answered'] as const;
 
 /**
  * 我的数据: what the hub knows of the signed-in person. Only the caller's own subject is ever
