@@ -1,6 +1,6 @@
 export { catalogMigrations } from './migrations.js';
 export { CatalogService, REVIEW_DAYS, type Author, type OrgNames, type TaskInbox, type Transition } from './service.js';
-export type { ListQuery } from './search.js';
+export type { ListQuery, Facets } from './search.js';
 export { AuthorizedCatalog, type Permissions } from './authorized-catalog.js';
 export { viewerOf, seesWorkingCopy, type Viewer } from './visibility.js';
 export {

@@ -64,7 +64,7 @@ function orderBy(query: ListQuery, q: string): RawBuilder<unknown> {
 }
 
 /**
- * One page of matching entry ids, the total and the facet counts. A browse or a one-term query
+ * One page (`size` entries from `offset`) of matching entry ids, the total and the facet counts. A browse or a one-term query
  * (a word of one or two Han characters, a code, a filter alone) — the broad and common cases —
  * counts from catalog.search_count and pages through an index in order; a longer query, which
  * the bigram index makes selective, reads its matches once and counts them.
@@ -73,17 +73,17 @@ export async function searchPage(
   db: Db,
   query: ListQuery,
   viewer: Viewer,
-  page: number,
+  offset: number,
   size: number,
 ): Promise<SearchPage> {
   const q = query.q?.trim().toLowerCase() ?? '';
   const terms = queryTerms(q);
   if (terms.length <= 1 && queryPhrases(q).length === 0)
-    return oneTermPage(db, query, viewer, terms[0] ?? '', page, size);
-  return matchedPage(db, query, viewer, q, terms, page, size);
+    return oneTermPage(db, query, viewer, terms[0] ?? '', offset, size);
+  return matchedPage(db, query, viewer, q, terms, offset, size);
 }
 
-async function oneTermPage(db: Db, query: ListQuery, viewer: Viewer, term: string, page: number, size: number) {
+async function oneTermPage(db: Db, query: ListQuery, viewer: Viewer, term: string, offset: number, size: number) {
   const where = filters(query, viewer);
   const count = async (t: string) =>
     (
@@ -109,7 +109,6 @@ async function oneTermPage(db: Db, query: ListQuery, viewer: Viewer, term: strin
     return rows.map((x) => Number(x.resource_id));
   };
   const has = (t: string) => (t ? sql`terms @> ${[t]}::text[]` : sql`true`);
-  const offset = (page - 1) * size;
   const sort = query.sort ?? (term ? 'relevance' : 'code');
   if (sort !== 'relevance' || !term)
     return { ids: await ids(has(term), orderBy(query, ''), offset, size), total, facets };
@@ -132,7 +131,7 @@ async function matchedPage(
   viewer: Viewer,
   q: string,
   terms: string[],
-  page: number,
+  offset: number,
   size: number,
 ) {
   const order = orderBy(query, q);
@@ -143,7 +142,7 @@ async function matchedPage(
     )
     select
       (select array_agg(resource_id order by ${order}) from
-        (select * from m order by ${order} limit ${size} offset ${(page - 1) * size}) p) as ids,
+        (select * from m order by ${order} limit ${size} offset ${offset}) p) as ids,
       (select json_agg(f) from
         (select ${sql.join(FACET_COLUMNS)}, count(*)::int as n, grouping(${sql.join(FACET_COLUMNS)})::int as g
          from m group by ${GROUPING_SETS}) f) as facets

@@ -395,9 +395,52 @@ export class CatalogService {
   async list(query: ListQuery, viewer: Viewer): Promise<{ items: ResourceSummary[]; total: number; facets: Facets }> {
     const page = Math.max(1, query.page ?? 1);
     const pageSize = Math.min(200, Math.max(1, query.pageSize ?? 20));
-    const { ids, total, facets } = await searchPage(this.db, query, viewer, page, pageSize);
+    const { ids, total, facets } = await searchPage(this.db, query, viewer, (page - 1) * pageSize, pageSize);
     const items = await this.byIds(ids, viewer);
     return { items: items.map(summaryOf), total, facets };
+  }
+
+  /**
+   * `limit` entries whole from `offset` (not a page: CKAN's `start` and `rows`), the total and the
+   * facet counts, as `viewer` reads them; the open-data portal searches through it.
+   */
+  async search(
+    query: ListQuery,
+    viewer: Viewer,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: Resource[]; total: number; facets: Facets }> {
+    const { ids, total, facets } = await searchPage(this.db, query, viewer, offset, limit);
+    return { items: await this.byIds(ids, viewer), total, facets };
+  }
+
+  /** The codes of matching entries from `offset`, in code order, as `viewer` reads them (a long list, cheaply). */
+  async codesOf(query: ListQuery, viewer: Viewer, offset: number, limit: number): Promise<string[]> {
+    const ids = await searchIds(this.db, { ...query, sort: 'code' }, viewer, offset + limit);
+    if (ids.length <= offset) return [];
+    const rows = await this.db
+      .selectFrom('catalog.resource')
+      .select('code')
+      .where('id', 'in', ids.slice(offset))
+      .orderBy('code')
+      .execute();
+    return rows.map((r) => r.code);
+  }
+
+  /**
+   * The keywords of the published content of entries of an open type, with how many entries
+   * have each, most used first: the open-data portal's tags. Published content only, whoever asks.
+   */
+  async publishedKeywords(openType: string, limit: number): Promise<Array<{ keyword: string; n: number }>> {
+    const { rows } = await sql<{ keyword: string; n: number }>`
+      select k as keyword, count(*)::int as n
+      from catalog.resource_search s
+      join catalog.resource r on r.id = s.resource_id
+      join catalog.resource_version v on v.resource_id = r.id and v.version = r.published_version,
+        jsonb_array_elements_text(coalesce(v.doc -> 'keywords', '[]'::jsonb)) k
+      where s.published and s.open_type = ${openType}
+      group by k order by n desc, k limit ${limit}`.execute(this.db);
+    return rows;
   }
 
   /** Every matching entry whole, for exports; bounded so that one request cannot take the server. */

@@ -19,6 +19,7 @@ import { declareBases, seedBaseSources } from './base-sources.js';
 import { requestDemoConsents, settlements } from './consents.js';
 import { seedProofItems } from './attest.js';
 import { issueDemoLicences } from './licences.js';
+import { seedOpenData } from './open-data.js';
 
 export interface DemoSummary {
   /** False when the database already held data: the demo never seeds over real data. */
@@ -98,6 +99,8 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   await hub.share.services.publish(person.code, 'operator');
   const entries = await seedCatalog(hub, officers, operator);
   opts.logger?.info({ entries }, 'demo catalog registered');
+  const opened = await seedOpenData(hub, officers, operator);
+  opts.logger?.info({ opened }, 'demo open datasets filled');
   const firms = Math.max(50, Math.round(count / 10));
   const sources = await seedBaseSources(hub, { people: count, enterprises: firms, operator, officers, withData });
   opts.logger?.info('demo base databases absorbed');

@@ -9,6 +9,7 @@ import { consentRoutes } from './routes/consents.js';
 import { attestationRoutes } from './routes/attestations.js';
 import { licenceRoutes } from './routes/licences.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
+import { openCkanRoutes } from './routes/open-ckan.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
@@ -142,6 +143,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(enterpriseRoutes(hub), { prefix: '/api/v1' });
   await app.register(licenceRoutes(hub), { prefix: '/api/v1' });
   await app.register(licencePublicRoutes(hub));
+  await app.register(openCkanRoutes(hub));
   await registerWeb(app, opts.webDir);
   return app;
 }

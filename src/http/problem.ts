@@ -57,6 +57,18 @@ type Detail = Message | { text: string };
 /** The one error handler: HubErrors, schema validation failures, and anything unexpected. */
 export function sendProblem(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const language = languageOf(request.headers['accept-language']);
+  const problem = problemFor(error, request, reply);
+  return reply
+    .status(problem.status)
+    .header('content-language', language)
+    .header('vary', 'accept-language')
+    .type('application/problem+json')
+    .send(problem);
+}
+
+/** The problem an error is, in the request's language (what sendProblem sends; CKAN's routes wrap it their way). */
+export function problemFor(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): Problem {
+  const language = languageOf(request.headers['accept-language']);
   const problem = isHubError(error)
     ? fromHubError(error, reply, language)
     : (fromValidation(error, language) ??
@@ -65,12 +77,7 @@ export function sendProblem(error: FastifyError | Error, request: FastifyRequest
       fromClientError(error, language) ??
       internal(error, request, language));
   problem.instance = request.url.split('?')[0];
-  return reply
-    .status(problem.status)
-    .header('content-language', language)
-    .header('vary', 'accept-language')
-    .type('application/problem+json')
-    .send(problem);
+  return problem;
 }
 
 function problemOf(code: ErrorCode, detail: Detail, language: Language, errors?: FieldProblem[]): Problem {

@@ -283,6 +283,9 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/licences/status-lists/{list}': open,
   'GET /.well-known/jwks.json': open,
   'GET /.well-known/did.json': open,
+  // The open-data portal (#18, docs/open.md): anyone reads the open datasets, in CKAN's API and DCAT.
+  'GET /api/3/action/{action}': open,
+  'POST /api/3/action/{action}': open,
 };
 
 /** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */

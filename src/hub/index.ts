@@ -48,6 +48,7 @@ import {
   licenceMigrations,
   type LicenceTables,
 } from '../licence/index.js';
+import { CkanActions, OpenCounters, OpenDatasets, openMigrations, type OpenTables } from '../open/index.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -67,6 +68,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   consentMigrations,
   attestMigrations,
   licenceMigrations,
+  openMigrations,
 ];
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
@@ -121,6 +123,10 @@ export interface Hub {
   licences: AuthorizedLicences;
   /** The issuer departments' signing keys, published as JWKS and did:web. */
   licenceKeys: IssuerKeys;
+  /** The open-data portal (#18, docs/open.md): open datasets, their records as the public sees them, counters. */
+  open: OpenDatasets;
+  /** CKAN's Action API over the open datasets. */
+  ckan: CkanActions;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -375,6 +381,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         },
       },
     );
+    const openData = new OpenDatasets(catalog, records, new OpenCounters(db.kysely.withTables<OpenTables>()));
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -428,6 +435,8 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       attest,
       licences,
       licenceKeys,
+      open: openData,
+      ckan: new CkanActions(openData),
       ledger,
       keys,
       startWorker,
@@ -440,6 +449,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         await share.stop();
         await answerCounts.flush();
         await licenceCore.counters.flush();
+        await openData.counters.flush();
         await ledger.close();
         await keys.close();
         await db.close();

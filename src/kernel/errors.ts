@@ -62,6 +62,7 @@ export const ERROR_CATALOGUE = {
   CAT_BAD_SPREADSHEET: { status: 422, title: 'The catalog spreadsheet has rows that cannot be taken' },
   // records: the rows held for each resource
   REC_RECORD_NOT_FOUND: { status: 404, title: 'The resource has no record with this key' },
+  REC_SEALED_FIELD: { status: 422, title: 'A field sealed at rest cannot be queried by its value' },
   // ingest: loading files and sources into records
   ING_BAD_FILE: { status: 400, title: 'The file cannot be read' },
   ING_BAD_SOURCE: { status: 422, title: 'The source cannot be used as specified' },
@@ -125,6 +126,13 @@ export const ERROR_CATALOGUE = {
   LIC_BAD_STATE: { status: 409, title: 'Not allowed in the licence’s state' },
   LIC_NO_RECORD: { status: 404, title: 'The holder has no record in this resource to issue from' },
   LIC_NO_ISSUER_CODE: { status: 409, title: 'The issuing organization has no unified social credit code' },
+  // open: the open-data portal, its CKAN API and DCAT (docs/open.md)
+  OPN_NOT_FOUND: { status: 404, title: 'No such open dataset or resource' },
+  OPN_UNKNOWN_ACTION: { status: 400, title: 'No such action of the CKAN API' },
+  OPN_BAD_REQUEST: { status: 400, title: 'The request cannot be read' },
+  OPN_SEARCH_QUERY: { status: 409, title: 'The search query cannot be run' },
+  OPN_SQL_INVALID: { status: 409, title: 'The SQL query cannot be run on the open datasets' },
+  OPN_SQL_REFUSED: { status: 403, title: 'Only read-only SELECT queries of open datasets are taken' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

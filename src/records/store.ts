@@ -5,6 +5,7 @@ import { PLAIN_CODECS, resealRecords, type RecordCodec, type RecordCodecs } from
 import { ownPartitionRowsFrom } from './layout.js';
 import { loadRecords, type LoadOptions, type LoadOutcome, type RecordRow, type WriteCount } from './load.js';
 import type { CorrectionMarks, RecordTables } from './tables.js';
+import { runRecordQuery, type Condition, type RecordQuery } from './query.js';
 
 type Doc = Record<string, unknown>;
 type Dated = { doc: Doc; loaded_at: Date };
@@ -209,6 +210,38 @@ export class RecordStore {
     return codec.openDocs(rows.map((r) => r.doc));
   }
 
+  /**
+   * Records matching a query of conditions on field values, in its order (query.ts), and their
+   * total when `count`: the open-data API's filters, full text, sort and parsed SQL. A sealed
+   * field cannot be named: its stored value is not its value.
+   */
+  async query(resourceId: number, q: RecordQuery, count = false): Promise<{ docs: Doc[]; total: number | null }> {
+    const codec = await this.codecs.of(resourceId);
+    for (const field of fieldsOf(q)) {
+      if (codec.isSealed(field)) throw new HubError('REC_SEALED_FIELD', msg('records.sealedField', { field }));
+    }
+    const { docs, total } = await runRecordQuery(this.reader, resourceId, q, count);
+    return { docs: await codec.openDocs(docs), total };
+  }
+
+  /**
+   * Every record of a resource in key order, a batch at a time (keyset paging, so that memory
+   * stays flat however many there are): what a download streams.
+   */
+  async *scan(resourceId: number, batchSize = 2000): AsyncGenerator<Doc[]> {
+    const codec = await this.codecs.of(resourceId);
+    let after: string | null = null;
+    for (;;) {
+      let q = this.reader.selectFrom('records.record').select(['key', 'doc']).where('resource_id', '=', resourceId);
+      if (after !== null) q = q.where('key', '>', after);
+      const rows = await q.orderBy('key').limit(batchSize).execute();
+      if (rows.length === 0) return;
+      yield await codec.openDocs(rows.map((r) => r.doc));
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
   /** Page `page` (from 1) of a resource's records in key order; the catalog keeps their count. */
   async page(resourceId: number, page: number, pageSize: number): Promise<Doc[]> {
     return this.filter(resourceId, {}, (page - 1) * pageSize, pageSize);
@@ -335,4 +368,24 @@ export class RecordStore {
       }
     );
   }
+}
+
+/** Every field a query names, in its conditions and its order. */
+function fieldsOf(q: RecordQuery): string[] {
+  const names: string[] = (q.order ?? []).map((o) => o.field);
+  const walk = (c: Condition): void => {
+    switch (c.op) {
+      case 'and':
+      case 'or':
+        return c.of.forEach(walk);
+      case 'not':
+        return walk(c.of);
+      case 'text':
+        return void names.push(...c.fields);
+      default:
+        return void names.push(c.field);
+    }
+  };
+  if (q.where) walk(q.where);
+  return names;
 }

@@ -350,6 +350,10 @@ export const MESSAGES = {
     zh: '资源 {resource} 中没有该主键的记录',
     en: 'resource {resource} has no record with this key',
   },
+  'records.sealedField': {
+    zh: '字段 {field} 已加密存储，不能按值查询',
+    en: 'field {field} is sealed at rest and cannot be queried by its value',
+  },
   'records.noRecordKeyIn': { zh: '{code} 中没有记录 {key}', en: 'no record {key} in {code}' },
   // ingest
   'ingest.storageFull': {
@@ -1077,4 +1081,29 @@ export const MESSAGES = {
   'licence.status.revoked': { zh: '已注销', en: 'revoked' },
   'licence.status.expired': { zh: '已过期', en: 'expired' },
   'licence.status.not_yet_valid': { zh: '尚未生效', en: 'not yet valid' },
+  // open: the open-data portal and its CKAN API (docs/open.md)
+  'open.noDataset': { zh: '没有此开放数据集：{name}', en: 'no open dataset {name}' },
+  'open.noResource': { zh: '没有此开放数据集的资源：{id}', en: 'no resource {id} of an open dataset' },
+  'open.unknownAction': { zh: '没有名为 {action} 的接口', en: 'no action is named {action}' },
+  'open.noField': { zh: '开放数据集没有字段 {field}', en: 'the open dataset has no field {field}' },
+  'open.notQueryable': {
+    zh: '字段 {field} 经过脱敏，不能用于筛选、检索或排序',
+    en: 'field {field} is masked: it cannot be filtered, searched or sorted by',
+  },
+  'open.badSort': { zh: '无法识别的排序：{sort}', en: 'cannot read the sort {sort}' },
+  'open.badFilter': { zh: '无法识别的筛选条件：{fq}', en: 'cannot read the filter {fq}' },
+  'open.badFacet': { zh: '不支持按 {field} 分面', en: 'no facet of {field}' },
+  'open.badObject': { zh: '应为 JSON 对象', en: 'must be a JSON object' },
+  'open.badInteger': { zh: '应为 0 到 {max} 之间的整数', en: 'must be an integer from 0 to {max}' },
+  'open.badText': { zh: '应为不超过 {max} 个字符的文本', en: 'must be text of at most {max} characters' },
+  'open.sqlParse': { zh: '查询语句无法解析', en: 'the SQL cannot be parsed' },
+  'open.sqlOnlySelect': { zh: '只接受一条只读的 SELECT 查询', en: 'only one read-only SELECT is taken' },
+  'open.sqlUnsupported': {
+    zh: '查询用到了不支持的写法：{what}',
+    en: 'the query uses something not supported: {what}',
+  },
+  'open.sqlOneTable': {
+    zh: '查询须针对且只针对一个开放数据集',
+    en: 'the query must read exactly one open dataset',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;

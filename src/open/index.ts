@@ -1,0 +1,19 @@
+export { openMigrations } from './migrations.js';
+export type { OpenTables, OpenEvent } from './tables.js';
+export { OpenCounters, type DatasetCounts } from './counters.js';
+export { OpenDatasets, type OpenDataset, type DatasetSearch, type RecordAsk, type RecordPage } from './datasets.js';
+export { openFieldsOf, openRecord, type OpenFields } from './rules.js';
+export { datasetName, datasetId, distributionId, parseId, DISTRIBUTIONS, type Distribution } from './ids.js';
+export {
+  CkanActions,
+  helpUrl,
+  ROWS_MAX,
+  DATASTORE_MAX,
+  type ActionContext,
+  type CkanAction,
+  type Params,
+} from './actions.js';
+export { packageDict, resourceDict, organizationDict, orgName, type Organization } from './ckan.js';
+export { parseSelect, type ParsedSelect } from './sql.js';
+export { download } from './downloads.js';
+export { datasetPage, downloadUrl, dataPackageUrl, apiUrl, MEDIA_TYPES } from './urls.js';
