@@ -10,6 +10,7 @@ import { attestationRoutes } from './routes/attestations.js';
 import { licenceRoutes } from './routes/licences.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
+import { openPublicRoutes } from './routes/open-public.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
@@ -144,6 +145,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(licenceRoutes(hub), { prefix: '/api/v1' });
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
+  await app.register(openPublicRoutes(hub));
   await registerWeb(app, opts.webDir);
   return app;
 }

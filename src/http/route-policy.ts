@@ -286,6 +286,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // The open-data portal (#18, docs/open.md): anyone reads the open datasets, in CKAN's API and DCAT.
   'GET /api/3/action/{action}': open,
   'POST /api/3/action/{action}': open,
+  'GET /open/datasets/{name}/{file}': open,
 };
 
 /** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */

@@ -52,7 +52,6 @@ function xlsxOf(fields: readonly Field[], batches: Rows): Readable {
   void (async () => {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
     const sheet = workbook.addWorksheet('data');
-    sheet.addRow(fields.map((f) => f.name)).commit();
     sheet.addRow(fields.map((f) => f.label)).commit();
     for await (const batch of batches) {
       for (const r of batch) sheet.addRow(fields.map((f) => cellOf(r[f.name]))).commit();

@@ -17,3 +17,5 @@ export { packageDict, resourceDict, organizationDict, orgName, type Organization
 export { parseSelect, type ParsedSelect } from './sql.js';
 export { download } from './downloads.js';
 export { datasetPage, downloadUrl, dataPackageUrl, apiUrl, MEDIA_TYPES } from './urls.js';
+export { dataPackage } from './datapackage.js';
+export { FILE_NAME } from './downloads.js';

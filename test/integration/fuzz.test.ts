@@ -37,6 +37,7 @@ const PUBLIC = [
   'GET /.well-known/did.json',
   'GET /api/3/action/{action}',
   'POST /api/3/action/{action}',
+  'GET /open/datasets/{name}/{file}',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },
