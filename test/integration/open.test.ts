@@ -1,0 +1,351 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Author, ResourceInput } from '../../src/catalog/index.js';
+import { advance } from '../../src/demo/catalog.js';
+import { datasetId, distributionId } from '../../src/open/index.js';
+import { engines } from '../databases.js';
+import { openSeededApp, type SeededApp } from '../seeded-app.js';
+
+/** Marker texts put into records and entries that must never reach a public answer. */
+const SECRET = {
+  closedName: '泄露检验不予开放数据',
+  conditionalName: '泄露检验有条件开放数据',
+  draftName: '泄露检验未发布开放数据',
+  closedValue: 'CLOSED-VALUE-7731',
+  conditionalValue: 'CONDITIONAL-VALUE-7732',
+  draftValue: 'DRAFT-VALUE-7733',
+  personalValue: 'PERSONAL-VALUE-7734',
+  tag: '泄露检验专用标签',
+};
+
+const input = (name: string, openType: ResourceInput['openType'], keyword: string): ResourceInput => ({
+  name,
+  summary: `${name}：开放门户检验用`,
+  category: 'department',
+  shareType: 'conditional',
+  shareCondition: '检验',
+  openType,
+  level: 'general',
+  levelReason: '检验用的示例数据，不含真实个人信息',
+  keywords: [keyword, '开放检验'],
+  keyField: 'item_no',
+  fields: [
+    { name: 'item_no', label: '编号', type: 'string', required: true },
+    { name: 'title', label: '名称', type: 'string' },
+    { name: 'amount', label: '数量', type: 'integer' },
+    { name: 'contact', label: '联系人', type: 'string', sensitivity: 2 },
+    { name: 'home', label: '住址', type: 'string', sensitivity: 3 },
+    { name: 'holder_id', label: '身份证号', element: 'citizen_id' },
+  ],
+});
+
+/**
+ * The open-data portal (#18): CKAN's Action API in CKAN's request and response shapes, the
+ * downloads and datapackage.json — and that a closed, a conditional or an unpublished entry, and
+ * the personal fields of an open one, never appear in any public answer.
+ */
+describe.each(engines())('the open-data portal on $name', (engine) => {
+  let s: SeededApp;
+  const codes: Record<'open' | 'closed' | 'conditional' | 'draft', string> = {
+    open: '',
+    closed: '',
+    conditional: '',
+    draft: '',
+  };
+  const ids: Record<string, number> = {};
+  const get = (url: string) => s.app.inject({ url });
+  const action = async (name: string, query = '') => get(`/api/3/action/${name}${query ? `?${query}` : ''}`);
+
+  beforeAll(async () => {
+    if (engine.skip) return;
+    s = await openSeededApp(engine, []);
+    const officer: Author = { userId: (await s.hub.access.actorOf('officer')).userId, username: 'officer' };
+    const operator: Author = { userId: (await s.hub.access.actorOf('operator')).userId, username: 'operator' };
+    const made = [
+      ['open', input('泄露检验开放数据', 'open', '开放检验甲'), 'published', 'OPEN-VALUE'],
+      ['closed', input(SECRET.closedName, 'closed', SECRET.tag), 'published', SECRET.closedValue],
+      ['conditional', input(SECRET.conditionalName, 'conditional', SECRET.tag), 'published', SECRET.conditionalValue],
+      ['draft', input(SECRET.draftName, 'open', SECRET.tag), 'submitted', SECRET.draftValue],
+    ] as const;
+    for (const [kind, content, status, value] of made) {
+      const r = await s.hub.catalog.register('JNGAJ', officer, content);
+      await advance(s.hub, r.code, status, officer, operator);
+      codes[kind] = r.code;
+      ids[kind] = r.id;
+      const rows = Array.from({ length: 5 }, (_, i) => ({
+        key: `K${i}`,
+        sourceRow: i + 1,
+        doc: {
+          item_no: `K${i}`,
+          title: `${value}-${i}`,
+          amount: i * 10,
+          contact: '张三丰',
+          home: `${SECRET.personalValue}-${i}`,
+          holder_id: '11010519491231002X',
+        },
+      }));
+      await s.hub.records.load(
+        r.id,
+        `open-test-${kind}`,
+        (async function* () {
+          yield rows;
+        })(),
+      );
+    }
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  /** Every public answer the portal gives about everything, as text. */
+  async function everyPublicAnswer(): Promise<string[]> {
+    const bodies: string[] = [];
+    const list = (await action('package_list')).json().result as string[];
+    const urls = [
+      '/api/3/action/package_list',
+      '/api/3/action/package_search?rows=1000',
+      `/api/3/action/package_search?q=${encodeURIComponent('泄露检验')}&rows=1000`,
+      `/api/3/action/package_search?q=${encodeURIComponent(SECRET.closedName)}`,
+      '/api/3/action/package_search?facet.field=["organization","groups"]&rows=0',
+      '/api/3/action/organization_list?all_fields=true',
+      '/api/3/action/organization_show?id=jngaj&include_datasets=true',
+      '/api/3/action/group_list?all_fields=true',
+      '/api/3/action/group_show?id=department&include_datasets=true',
+      '/api/3/action/tag_list',
+      ...list.flatMap((name) => [
+        `/api/3/action/package_show?id=${name}`,
+        `/api/3/action/datastore_search?resource_id=${name}&limit=1000`,
+        `/open/datasets/${name}/download.csv`,
+        `/open/datasets/${name}/download.json`,
+        `/open/datasets/${name}/datapackage.json`,
+      ]),
+      `/api/3/action/datastore_search_sql?sql=${encodeURIComponent(`select * from "${codes.open.toLowerCase()}"`)}`,
+    ];
+    for (const url of urls) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      bodies.push(res.body);
+    }
+    return bodies;
+  }
+
+  it.skipIf(engine.skip)('lists only published entries whose open type is open', async () => {
+    const names = (await action('package_list')).json().result as string[];
+    expect(names).toContain(codes.open.toLowerCase());
+    for (const kind of ['closed', 'conditional', 'draft'] as const)
+      expect(names).not.toContain(codes[kind].toLowerCase());
+    // The demo city opens at least 40 datasets, each with records.
+    expect(names.length).toBeGreaterThanOrEqual(40);
+    const { results } = (await action('package_search', 'rows=1000')).json().result;
+    for (const p of results)
+      expect(Number(p.extras.find((e: { key: string }) => e.key === 'record_count').value)).toBeGreaterThan(0);
+  });
+
+  it.skipIf(engine.skip)(
+    'never tells of a closed, conditional or unpublished entry, or of personal fields',
+    async () => {
+      const bodies = (await everyPublicAnswer()).join('\n');
+      for (const text of [
+        SECRET.closedName,
+        SECRET.conditionalName,
+        SECRET.draftName,
+        SECRET.closedValue,
+        SECRET.conditionalValue,
+        SECRET.draftValue,
+        SECRET.personalValue,
+        SECRET.tag,
+        '11010519491231002X',
+        '张三丰',
+        codes.closed.toLowerCase(),
+        codes.conditional.toLowerCase(),
+        codes.draft.toLowerCase(),
+      ])
+        expect(bodies, text).not.toContain(text);
+      // The masked field is there, masked.
+      expect(bodies).toContain('张****丰');
+    },
+  );
+
+  it.skipIf(engine.skip)('answers every way of naming a hidden entry as one that does not exist', async () => {
+    for (const kind of ['closed', 'conditional', 'draft'] as const) {
+      const name = codes[kind].toLowerCase();
+      const id = ids[kind]!;
+      for (const url of [
+        `/api/3/action/package_show?id=${name}`,
+        `/api/3/action/package_show?id=${codes[kind]}`,
+        `/api/3/action/package_show?id=${datasetId(id)}`,
+        `/api/3/action/resource_show?id=${distributionId(id, 'csv')}`,
+        `/api/3/action/datastore_search?resource_id=${distributionId(id, 'json')}`,
+        `/api/3/action/datastore_search?resource_id=${name}`,
+      ]) {
+        const res = await get(url);
+        expect(res.statusCode, url).toBe(404);
+        expect(res.json(), url).toMatchObject({ success: false, error: { __type: 'Not Found Error' } });
+      }
+      const sql = await action('datastore_search_sql', `sql=${encodeURIComponent(`select * from "${name}"`)}`);
+      const none = await action('datastore_search_sql', `sql=${encodeURIComponent('select * from "zzzz-9999"')}`);
+      expect(sql.statusCode).toBe(409);
+      expect(sql.json().error.__type).toBe('Validation Error');
+      expect(none.statusCode).toBe(409);
+      for (const file of ['download.csv', 'download.xlsx', 'datapackage.json']) {
+        expect((await get(`/open/datasets/${name}/${file}`)).statusCode).toBe(404);
+      }
+      expect((await action('package_search', `q=${encodeURIComponent(SECRET.closedName)}`)).json().result.count).toBe(
+        0,
+      );
+    }
+  });
+
+  it.skipIf(engine.skip)('answers package_search and package_show in CKAN’s shapes', async () => {
+    const search = await action(
+      'package_search',
+      `q=${encodeURIComponent('泄露检验')}&rows=5&facet.field=${encodeURIComponent('["organization","groups","res_format"]')}`,
+    );
+    expect(search.statusCode).toBe(200);
+    const body = search.json();
+    expect(body).toMatchObject({
+      success: true,
+      help: expect.stringContaining('/api/3/action/help_show?name=package_search'),
+    });
+    expect(body.result.count).toBe(1);
+    expect(Object.keys(body.result).sort()).toEqual(['count', 'facets', 'results', 'search_facets', 'sort']);
+    expect(body.result.search_facets.organization).toEqual({
+      title: 'organization',
+      items: [{ name: 'jngaj', display_name: '济南市公安局', count: 1 }],
+    });
+    expect(body.result.facets.organization).toEqual({ jngaj: 1 });
+    const pkg = body.result.results[0];
+    const name = codes.open.toLowerCase();
+    expect(pkg).toMatchObject({
+      name,
+      id: datasetId(ids.open!),
+      title: '泄露检验开放数据',
+      type: 'dataset',
+      state: 'active',
+      private: false,
+      owner_org: 'jngaj',
+      organization: { name: 'jngaj', title: '济南市公安局', is_organization: true },
+      num_resources: 3,
+      tags: expect.arrayContaining([expect.objectContaining({ name: '开放检验甲' })]),
+    });
+    const show = (await action('package_show', `id=${name}`)).json().result;
+    expect(show.resources.map((r: { format: string }) => r.format)).toEqual(['CSV', 'JSON', 'XLSX']);
+    for (const r of show.resources) {
+      expect(r.package_id).toBe(show.id);
+      expect(r.url).toMatch(new RegExp(`/open/datasets/${name}/download\\.(csv|json|xlsx)$`));
+      const url = new URL(r.url);
+      expect((await get(url.pathname)).statusCode).toBe(200);
+      expect((await action('resource_show', `id=${r.id}`)).json().result).toEqual(r);
+    }
+    // The same by POST with a JSON body, as CKAN clients send it.
+    const posted = await s.app.inject({ method: 'POST', url: '/api/3/action/package_show', payload: { id: show.id } });
+    expect(posted.json().result.name).toBe(name);
+    // By organization and sort, and CKAN's errors for what cannot be read.
+    const fq = (await action('package_search', 'fq=organization:jngaj&sort=metadata_modified%20desc&rows=1')).json()
+      .result;
+    expect(fq.results[0].organization.name).toBe('jngaj');
+    const bad = await action('package_search', 'fq=nonsense:1');
+    expect(bad.statusCode).toBe(409);
+    expect(bad.json().error.__type).toBe('Search Query Error');
+    const rows = await action('package_search', 'rows=abc');
+    expect(rows.statusCode).toBe(409);
+    expect(rows.json().error).toMatchObject({ __type: 'Validation Error', rows: [expect.any(String)] });
+    const unknown = await action('package_create');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ success: false, error: { __type: 'Bad request' } });
+    expect((await action('package_show')).json().error).toMatchObject({
+      __type: 'Validation Error',
+      id: [expect.any(String)],
+    });
+  });
+
+  it.skipIf(engine.skip)('answers datastore_search and datastore_search_sql over the public fields only', async () => {
+    const name = codes.open.toLowerCase();
+    const res = await action(
+      'datastore_search',
+      `resource_id=${name}&filters=${encodeURIComponent('{"item_no":["K1","K3"]}')}&sort=amount%20desc&limit=1`,
+    );
+    expect(res.statusCode).toBe(200);
+    const r = res.json().result;
+    expect(r).toMatchObject({
+      resource_id: name,
+      records_format: 'objects',
+      limit: 1,
+      total: 2,
+      total_was_estimated: false,
+      _links: { start: `/api/3/action/datastore_search?resource_id=${name}` },
+    });
+    expect(r.fields.map((f: { id: string }) => f.id)).toEqual(['_id', 'item_no', 'title', 'amount', 'contact']);
+    expect(r.records).toEqual([{ _id: 1, item_no: 'K3', title: 'OPEN-VALUE-3', amount: 30, contact: '张****丰' }]);
+    expect((await action('datastore_search', `resource_id=${name}&q=VALUE-2`)).json().result.total).toBe(1);
+    // A masked or a left-out field is no filter, search or sort: it would tell its value.
+    for (const query of [
+      `filters=${encodeURIComponent('{"contact":"张三丰"}')}`,
+      `filters=${encodeURIComponent('{"home":"x"}')}`,
+      'sort=contact',
+    ]) {
+      const refused = await action('datastore_search', `resource_id=${name}&${query}`);
+      expect(refused.statusCode, query).toBe(409);
+      expect(refused.json().error.__type).toBe('Validation Error');
+    }
+    const sql = (text: string) => action('datastore_search_sql', `sql=${encodeURIComponent(text)}`);
+    const picked = (
+      await sql(
+        `SELECT item_no, amount AS n FROM "${name}" WHERE amount >= 20 AND title LIKE 'OPEN%' ORDER BY amount DESC LIMIT 2`,
+      )
+    ).json().result;
+    expect(picked.records).toEqual([
+      { item_no: 'K4', n: 40 },
+      { item_no: 'K3', n: 30 },
+    ]);
+    expect(picked.fields.map((f: { id: string }) => f.id)).toEqual(['item_no', 'n']);
+    expect(
+      (await sql(`select count(*) from "${distributionId(ids.open!, 'csv')}" where item_no in ('K0','K1')`)).json()
+        .result.records,
+    ).toEqual([{ count: 2 }]);
+    for (const [text, status] of [
+      [`delete from "${name}"`, 403],
+      [`select * from "${name}"; drop table records.record`, 403],
+      [`select pg_sleep(1) from "${name}"`, 409],
+      [`select * from "${name}" where home = 'x'`, 409],
+      [`select * from records.record`, 409],
+      [`select * from "${name}" a join "${name}" b on a.item_no = b.item_no`, 409],
+      [`select * from (select * from "${name}") x`, 409],
+      ['not sql at all', 409],
+    ] as const) {
+      expect((await sql(text)).statusCode, text).toBe(status);
+    }
+  });
+
+  it.skipIf(engine.skip)('counts views, downloads and calls', async () => {
+    const name = codes.open.toLowerCase();
+    await action('package_show', `id=${name}`);
+    await get(`/open/datasets/${name}/download.csv`);
+    await action('datastore_search', `resource_id=${name}`);
+    await s.hub.open.counters.flush();
+    const counts = (await s.hub.open.counters.of([ids.open!])).get(ids.open!)!;
+    expect(counts.views).toBeGreaterThanOrEqual(1);
+    expect(counts.downloads).toBeGreaterThanOrEqual(1);
+    expect(counts.calls).toBeGreaterThanOrEqual(1);
+  });
+
+  it.skipIf(engine.skip)('serves the CSV download and its data package with the public fields, masked', async () => {
+    const name = codes.open.toLowerCase();
+    const csv = await get(`/open/datasets/${name}/download.csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe('item_no,title,amount,contact');
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toBe('K0,OPEN-VALUE-0,0,张****丰');
+    const pkg = (await get(`/open/datasets/${name}/datapackage.json`)).json();
+    expect(pkg.resources[0].path).toMatch(new RegExp(`/open/datasets/${name}/download\\.csv$`));
+    expect(pkg.resources[0].schema.fields.map((f: { name: string }) => f.name)).toEqual([
+      'item_no',
+      'title',
+      'amount',
+      'contact',
+    ]);
+  });
+});
