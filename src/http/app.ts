@@ -11,6 +11,7 @@ import { licenceRoutes } from './routes/licences.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
+import { openDcatRoutes } from './routes/open-dcat.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
 import { ledgerRoutes, namesFrom } from './routes/ledger.js';
@@ -146,6 +147,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));
+  await app.register(openDcatRoutes(hub));
   await registerWeb(app, opts.webDir);
   return app;
 }

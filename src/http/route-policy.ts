@@ -287,6 +287,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/3/action/{action}': open,
   'POST /api/3/action/{action}': open,
   'GET /open/datasets/{name}/{file}': open,
+  'GET /catalog': open,
+  'GET /catalog.ttl': open,
+  'GET /catalog.rdf': open,
+  'GET /catalog.jsonld': open,
+  'GET /data.json': open,
 };
 
 /** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */

@@ -132,6 +132,15 @@ export class OpenDatasets {
     return { items: items.map((r) => this.asOpen(r, r.code)), total, facets };
   }
 
+  /** Every open dataset, a batch at a time in code order (data.json). */
+  async *all(batchSize = 500): AsyncGenerator<OpenDataset[]> {
+    for (let offset = 0; ; offset += batchSize) {
+      const { items } = await this.search({ sort: 'code', offset, limit: batchSize });
+      if (items.length > 0) yield items;
+      if (items.length < batchSize) return;
+    }
+  }
+
   /** Names of the open datasets, in name order. */
   async names(offset: number, limit: number): Promise<string[]> {
     const codes = await this.catalog.codesOf({ openType: 'open', status: 'published' }, PUBLIC, offset, limit);

@@ -19,3 +19,13 @@ export { download } from './downloads.js';
 export { datasetPage, downloadUrl, dataPackageUrl, apiUrl, MEDIA_TYPES } from './urls.js';
 export { dataPackage } from './datapackage.js';
 export { FILE_NAME } from './downloads.js';
+export {
+  catalogQuads,
+  writeRdf,
+  formatOf,
+  PER_PAGE,
+  RDF_MEDIA_TYPES,
+  type RdfFormat,
+  type CatalogPage,
+} from './dcat.js';
+export { dataJson } from './data-json.js';

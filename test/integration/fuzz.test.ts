@@ -38,6 +38,11 @@ const PUBLIC = [
   'GET /api/3/action/{action}',
   'POST /api/3/action/{action}',
   'GET /open/datasets/{name}/{file}',
+  'GET /catalog',
+  'GET /catalog.ttl',
+  'GET /catalog.rdf',
+  'GET /catalog.jsonld',
+  'GET /data.json',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },
