@@ -18,11 +18,14 @@ export function download(kind: Distribution, fields: readonly Field[], batches: 
   return xlsxOf(fields, batches);
 }
 
-/** CSV with the field names as header (what datapackage.json's schema names), a BOM for Excel, formulas neutralized. */
+/**
+ * CSV with the field names as header (what datapackage.json's schema names), formulas neutralized.
+ * No byte order mark, unlike the hub's office CSVs: developers' tools (pandas, Frictionless) would
+ * take it into the first column's name; Excel users have the XLSX.
+ */
 function csvOf(fields: readonly Field[], batches: Rows): Readable {
   const out = stringify({
     header: true,
-    bom: true,
     columns: fields.map((f) => ({ key: f.name, header: f.name })),
     cast: { string: neutralizeCsvCell, boolean: (v) => (v ? 'true' : 'false') },
   });

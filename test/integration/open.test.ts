@@ -1,3 +1,4 @@
+import { Package, validate } from 'datapackage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Author, ResourceInput } from '../../src/catalog/index.js';
 import { advance } from '../../src/demo/catalog.js';
@@ -347,5 +348,24 @@ describe.each(engines())('the open-data portal on $name', (engine) => {
       'amount',
       'contact',
     ]);
+  });
+
+  it.skipIf(engine.skip)('serves data packages that Frictionless validates and reads', async () => {
+    const origin = await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const name = codes.open.toLowerCase();
+    const url = `${origin}/open/datasets/${name}/datapackage.json`;
+    const descriptor = (await (await fetch(url)).json()) as object;
+    expect(await validate(descriptor)).toEqual({ valid: true, errors: [] });
+    const pkg = await Package.load(url);
+    expect(pkg.valid).toBe(true);
+    const rows = (await pkg.resources[0]!.read({ keyed: true })) as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(5);
+    expect(rows[3]).toEqual({ item_no: 'K3', title: 'OPEN-VALUE-3', amount: 30, contact: '张****丰' });
+    // Every demo dataset's package is valid too.
+    const names = (await action('package_list')).json().result as string[];
+    for (const n of names.slice(0, 50)) {
+      const d = (await get(`/open/datasets/${n}/datapackage.json`)).json();
+      expect((await validate(d)).errors, n).toEqual([]);
+    }
   });
 });
