@@ -55,14 +55,14 @@ export function catalogQuads(p: CatalogPage): Quad[] {
   const add = (s: N3.Quad_Subject, pr: N3.Quad_Predicate, o: N3.Quad_Object) => out.push(quad(s, pr, o));
   const typed = (node: N3.NamedNode, type: N3.NamedNode) => add(node, a, type);
   const seen = new Set<string>();
-  const once = (node: N3.NamedNode, fn: () => void) => {
-    if (seen.has(node.value)) return;
-    seen.add(node.value);
+  const once = (key: string, fn: () => void) => {
+    if (seen.has(key)) return;
+    seen.add(key);
     fn();
   };
   const agent = (org: { code: string; name: string }) => {
     const node = namedNode(organizationPage(p.origin, org.code.toLowerCase()));
-    once(node, () => {
+    once(node.value, () => {
       typed(node, iri('foaf', 'Agent'));
       add(node, iri('foaf', 'name'), zh(org.name));
     });
@@ -70,7 +70,7 @@ export function catalogQuads(p: CatalogPage): Quad[] {
   };
   const typedOnce = (value: string, type: N3.NamedNode) => {
     const node = namedNode(value);
-    once(node, () => typed(node, type));
+    once(`${value} ${type.value}`, () => typed(node, type));
     return node;
   };
 
@@ -108,7 +108,7 @@ export function catalogQuads(p: CatalogPage): Quad[] {
     add(node, iri('dct', 'language'), namedNode(LANGUAGE));
     add(node, iri('dcat', 'landingPage'), typedOnce(datasetPage(p.origin, ds.name), iri('foaf', 'Document')));
     const theme = namedNode(`${p.origin}/open/groups/${r.category}`);
-    once(theme, () => {
+    once(theme.value, () => {
       typed(theme, iri('skos', 'Concept'));
       add(theme, iri('skos', 'prefLabel'), zh(CATEGORY_TITLES[r.category].zh));
       add(theme, iri('skos', 'inScheme'), scheme);
@@ -124,8 +124,9 @@ export function catalogQuads(p: CatalogPage): Quad[] {
       add(node, iri('dcat', 'distribution'), dist);
       typed(dist, iri('dcat', 'Distribution'));
       add(dist, iri('dct', 'title'), zh(`${r.name}（${d.toUpperCase()}）`));
-      add(dist, iri('dcat', 'accessURL'), namedNode(datasetPage(p.origin, ds.name)));
-      add(dist, iri('dcat', 'downloadURL'), namedNode(downloadUrl(p.origin, ds.name, d)));
+      // Typed, as DCAT-AP's shapes ask of these IRIs (sh:class rdfs:Resource).
+      add(dist, iri('dcat', 'accessURL'), typedOnce(datasetPage(p.origin, ds.name), iri('rdfs', 'Resource')));
+      add(dist, iri('dcat', 'downloadURL'), typedOnce(downloadUrl(p.origin, ds.name, d), iri('rdfs', 'Resource')));
       add(dist, iri('dct', 'format'), typedOnce(FILE_TYPES[d]!, iri('dct', 'MediaTypeOrExtent')));
       add(dist, iri('dcat', 'mediaType'), typedOnce(IANA + MEDIA_TYPES[d], iri('dct', 'MediaType')));
       add(dist, iri('dct', 'license'), licence);

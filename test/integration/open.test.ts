@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import rdf from '@zazuko/env';
 import { Package, validate } from 'datapackage';
+import jsonld from 'jsonld';
+import N3 from 'n3';
+import SHACLValidator from 'rdf-validate-shacl';
+import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Author, ResourceInput } from '../../src/catalog/index.js';
 import { advance } from '../../src/demo/catalog.js';
@@ -120,6 +127,10 @@ describe.each(engines())('the open-data portal on $name', (engine) => {
         `/open/datasets/${name}/datapackage.json`,
       ]),
       `/api/3/action/datastore_search_sql?sql=${encodeURIComponent(`select * from "${codes.open.toLowerCase()}"`)}`,
+      '/catalog.ttl',
+      '/catalog.rdf',
+      '/catalog.jsonld',
+      '/data.json',
     ];
     for (const url of urls) {
       const res = await get(url);
@@ -368,4 +379,89 @@ describe.each(engines())('the open-data portal on $name', (engine) => {
       expect((await validate(d)).errors, n).toEqual([]);
     }
   });
+
+  it.skipIf(engine.skip)('serves DCAT-AP 3 that the DCAT-AP SHACL shapes accept, in three formats alike', async () => {
+    const shapes = rdf.dataset(new N3.Parser().parse(readFileSync(SHAPES, 'utf8')));
+    const validator = new SHACLValidator(shapes, { factory: rdf });
+    const ttl = await get('/catalog.ttl');
+    expect(ttl.headers['content-type']).toMatch(/^text\/turtle/);
+    const fromTtl = new N3.Parser().parse(ttl.body);
+    const report = await validator.validate(rdf.dataset(fromTtl));
+    expect(
+      report.results.map((r) => `${r.focusNode?.value} ${r.path?.value} ${r.sourceConstraintComponent?.value}`),
+    ).toEqual([]);
+    expect(report.conforms).toBe(true);
+    const fromXml = await parseRdfXml((await get('/catalog.rdf')).body);
+    const expanded = JSON.parse((await get('/catalog.jsonld')).body);
+    const fromJsonLd = new N3.Parser({ format: 'N-Quads' }).parse(
+      (await jsonld.toRDF(expanded, { format: 'application/n-quads' })) as unknown as string,
+    );
+    // The same graph whatever the format (blank node labels and the page's own address aside).
+    const canon = (quads: N3.Quad[]) =>
+      quads
+        .map((q) => [q.subject, q.predicate, q.object].map((t) => (t.termType === 'BlankNode' ? '_' : t.id)).join(' '))
+        // The paging triples name the page's own address.
+        .map((line) => line.replace(/catalog\.(ttl|rdf|jsonld)\?/g, 'catalog.*?'))
+        .sort();
+    expect(canon(fromXml)).toEqual(canon(fromTtl));
+    expect(canon(fromJsonLd)).toEqual(canon(fromTtl));
+    // Paging as ckanext-dcat: Hydra's paged collection.
+    const names = (await action('package_list')).json().result as string[];
+    const hydra = 'http://www.w3.org/ns/hydra/core#';
+    const total = fromTtl.find((q) => q.predicate.value === `${hydra}totalItems`);
+    expect(Number(total?.object.value)).toBe(names.length);
+    expect(fromTtl.filter((q) => q.predicate.value === 'http://www.w3.org/ns/dcat#dataset')).toHaveLength(names.length);
+    // Content negotiation on /catalog.
+    expect(
+      (await s.app.inject({ url: '/catalog', headers: { accept: 'text/turtle' } })).headers['content-type'],
+    ).toMatch(/^text\/turtle/);
+    expect(
+      (await s.app.inject({ url: '/catalog', headers: { accept: 'application/ld+json' } })).headers['content-type'],
+    ).toMatch(/^application\/ld\+json/);
+    expect((await s.app.inject({ url: '/catalog', headers: { accept: '*/*' } })).headers['content-type']).toMatch(
+      /^application\/rdf\+xml/,
+    );
+    expect((await get('/catalog.ttl?page=99')).statusCode).toBe(404);
+  });
+
+  it.skipIf(engine.skip)('serves data.json (DCAT-US 1.1) of every open dataset', async () => {
+    const res = await get('/data.json');
+    const body = res.json();
+    const names = (await action('package_list')).json().result as string[];
+    expect(body).toMatchObject({
+      conformsTo: 'https://project-open-data.cio.gov/v1.1/schema',
+      '@type': 'dcat:Catalog',
+    });
+    expect(body.dataset).toHaveLength(names.length);
+    for (const d of body.dataset) {
+      expect(Object.keys(d)).toEqual(
+        expect.arrayContaining([
+          'title',
+          'description',
+          'keyword',
+          'modified',
+          'publisher',
+          'contactPoint',
+          'identifier',
+          'accessLevel',
+        ]),
+      );
+      expect(d.contactPoint.hasEmail).toMatch(/^mailto:/);
+      expect(d.distribution[0].downloadURL).toMatch(/\/download\.csv$/);
+    }
+  });
 });
+
+const SHAPES = new URL('../../src/open/shapes/dcat-ap-3.0.0-SHACL.ttl', import.meta.url);
+
+function parseRdfXml(text: string): Promise<N3.Quad[]> {
+  const quads: N3.Quad[] = [];
+  const parser = new RdfXmlParser({ dataFactory: N3.DataFactory });
+  return new Promise((resolve, reject) => {
+    Readable.from([text])
+      .pipe(parser)
+      .on('data', (q: N3.Quad) => quads.push(q))
+      .on('error', reject)
+      .on('end', () => resolve(quads));
+  });
+}
