@@ -197,7 +197,7 @@ export class OpenDatasets {
   }
 
   /** Every record of a dataset as the public sees it, a batch at a time: what downloads stream. */
-  async *stream(ds: OpenDataset, batchSize = 2000): AsyncGenerator<Array<Record<string, unknown>>> {
+  async *stream(ds: OpenDataset, batchSize = 5000): AsyncGenerator<Array<Record<string, unknown>>> {
     for await (const batch of this.records.scan(ds.entry, batchSize)) yield batch.map((d) => openRecord(d, ds.open));
   }
 }
