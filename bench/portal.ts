@@ -212,8 +212,14 @@ async function main(): Promise<void> {
     const origin = await app.listen({ port: 0, host: '127.0.0.1' });
     global.gc?.();
     const rss0 = process.memoryUsage().rss;
+    const heap0 = process.memoryUsage().heapUsed;
     let peak = rss0;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    let heapPeak = heap0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.rss);
+      heapPeak = Math.max(heapPeak, m.heapUsed);
+    }, 50);
     // The client is curl, in a process of its own: the hub's process serves only.
     const dlStart = performance.now();
     const { stdout: out } = await promisify(execFile)(
@@ -252,7 +258,9 @@ async function main(): Promise<void> {
       `  (d) the scan with the public projection        ${fmt(projMs / 1000, 2)} s  ${fmt(ROWS / (projMs / 1000))} rows/s`,
     );
     console.log(
-      `  ratio ${fmt(dlRate / copyRate, 2)}× (goal ≥ 0.5×); peak RSS growth during the download ${fmt((peak - rss0) / 2 ** 20)} MiB`,
+      `  ratio ${fmt(dlRate / copyRate, 2)}× (goal ≥ 0.5×); during the download, peak growth of RSS ` +
+        `${fmt((peak - rss0) / 2 ** 20)} MiB, of the JS heap ${fmt((heapPeak - heap0) / 2 ** 20)} MiB` +
+        (global.gc ? '' : ' (run with NODE_OPTIONS=--expose-gc to start from a collected heap)'),
     );
   } finally {
     await bare.end().catch(() => {});
