@@ -133,6 +133,7 @@ export const ERROR_CATALOGUE = {
   OPN_SEARCH_QUERY: { status: 409, title: 'The search query cannot be run' },
   OPN_SQL_INVALID: { status: 409, title: 'The SQL query cannot be run on the open datasets' },
   OPN_SQL_REFUSED: { status: 403, title: 'Only read-only SELECT queries of open datasets are taken' },
+  OPN_QUERY_TOO_SLOW: { status: 409, title: 'The query ran past the time a public query may take' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

@@ -1,10 +1,15 @@
 import type { CatalogService, Facets, ListQuery, Resource, Viewer } from '../catalog/index.js';
 import { HubError, invalid, isHubError, msg } from '../kernel/index.js';
-import type { Condition, RecordQuery, RecordStore } from '../records/index.js';
+import {
+  PUBLIC_QUERY_MS,
+  conditionFields,
+  type Condition,
+  type RecordQuery,
+  type RecordStore,
+} from '../records/index.js';
 import type { OpenCounters } from './counters.js';
 import { codeOfName, datasetId, datasetName, isResourceCode, parseId, type Distribution } from './ids.js';
 import { openFieldsOf, openRecord, type OpenFields } from './rules.js';
-import { fieldsIn } from './sql.js';
 
 /** Everybody outside the providers: the published content of published entries only. */
 const PUBLIC: Viewer = { org: null, all: false };
@@ -51,6 +56,13 @@ export interface RecordPage {
   fields: OpenFields['fields'];
   records: Array<Record<string, unknown>>;
   total: number;
+}
+
+/** The database cancelled a public query at its time limit (records' PUBLIC_QUERY_MS): the caller's to narrow. */
+function tooSlow(e: unknown): never {
+  if ((e as { code?: unknown } | null)?.code === '57014')
+    throw new HubError('OPN_QUERY_TOO_SLOW', msg('open.queryTooSlow', { seconds: PUBLIC_QUERY_MS / 1000 }));
+  throw e;
 }
 
 const notFound = (name: string) => new HubError('OPN_NOT_FOUND', msg('open.noDataset', { name }));
@@ -171,7 +183,7 @@ export class OpenDatasets {
     }
     if (ask.q?.trim()) conditions.push({ op: 'text', fields: [...ds.open.queryable], text: ask.q.trim() });
     if (ask.where) {
-      for (const field of fieldsIn(ask.where)) queryable(field, 'sql');
+      for (const field of conditionFields(ask.where)) queryable(field, 'sql');
       conditions.push(ask.where);
     }
     const order = (ask.sort ?? []).map((o) => ({ field: queryable(o.field, 'sort'), desc: o.desc }));
@@ -188,7 +200,7 @@ export class OpenDatasets {
       offset: ask.offset,
       limit: ask.limit,
     };
-    const { docs, total } = await this.records.query(ds.entry, query, conditions.length > 0);
+    const { docs, total } = await this.records.query(ds.entry, query, conditions.length > 0).catch(tooSlow);
     const records = docs.map((doc) => {
       const open = openRecord(doc, ds.open);
       return Object.fromEntries(shown.map((f) => [f.name, open[f.name] ?? null]));

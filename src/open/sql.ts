@@ -213,19 +213,3 @@ function condition(node: Node, column: (n: Node) => string): Condition {
     };
   return { op: 'compare', field, cmp: flipped ? FLIPPED[cmp] : cmp, value };
 }
-
-/** Every field a condition names (to check each against the dataset's queryable fields). */
-export function fieldsIn(c: Condition | undefined): string[] {
-  if (!c) return [];
-  switch (c.op) {
-    case 'and':
-    case 'or':
-      return c.of.flatMap(fieldsIn);
-    case 'not':
-      return fieldsIn(c.of);
-    case 'text':
-      return c.fields;
-    default:
-      return [c.field];
-  }
-}

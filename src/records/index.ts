@@ -1,5 +1,12 @@
 export { recordsMigrations } from './migrations.js';
-export type { Condition, Comparison, RecordQuery, Scalar } from './query.js';
+export {
+  PUBLIC_QUERY_MS,
+  conditionFields,
+  type Condition,
+  type Comparison,
+  type RecordQuery,
+  type Scalar,
+} from './query.js';
 export { RecordStore, type RecordCounts, type RecordOrigin } from './store.js';
 export type { RecordRow, LoadOptions, LoadOutcome } from './load.js';
 export type { CorrectionMarks, RecordTables } from './tables.js';

@@ -76,6 +76,29 @@ export function compileCondition(c: Condition): RawBuilder<boolean> {
   }
 }
 
+/** Every field a condition names (to check each against what the caller may name). */
+export function conditionFields(c: Condition | undefined): string[] {
+  if (!c) return [];
+  switch (c.op) {
+    case 'and':
+    case 'or':
+      return c.of.flatMap(conditionFields);
+    case 'not':
+      return conditionFields(c.of);
+    case 'text':
+      return c.fields;
+    default:
+      return [c.field];
+  }
+}
+
+/**
+ * How long one query of a public caller may run: the filters and the parsed SQL of the open-data
+ * API are anybody's, and a condition no index helps (a LIKE over a large dataset) must not hold
+ * a connection for minutes. Past it the database cancels the statement (57014).
+ */
+export const PUBLIC_QUERY_MS = 5000;
+
 /** The page the query asks for (documents as stored) and, when `count`, how many match in all. */
 export async function runRecordQuery(
   db: Kysely<RecordTables>,
@@ -90,15 +113,18 @@ export async function runRecordQuery(
     ),
     sql`key`,
   ];
-  const { rows } = await sql<{ doc: Record<string, unknown> }>`
-    select doc from records.record where ${where}
-    order by ${sql.join(order)} limit ${q.limit} offset ${q.offset}`.execute(db);
-  let total: number | null = null;
-  if (count) {
-    const counted = await sql<{ n: string }>`select count(*) as n from records.record where ${where}`.execute(db);
-    total = Number(counted.rows[0]!.n);
-  }
-  return { docs: rows.map((r) => r.doc), total };
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('statement_timeout', ${String(PUBLIC_QUERY_MS)}, true)`.execute(trx);
+    const { rows } = await sql<{ doc: Record<string, unknown> }>`
+      select doc from records.record where ${where}
+      order by ${sql.join(order)} limit ${q.limit} offset ${q.offset}`.execute(trx);
+    let total: number | null = null;
+    if (count) {
+      const counted = await sql<{ n: string }>`select count(*) as n from records.record where ${where}`.execute(trx);
+      total = Number(counted.rows[0]!.n);
+    }
+    return { docs: rows.map((r) => r.doc), total };
+  });
 }
 
 export { literalPattern };

@@ -5,7 +5,7 @@ import { PLAIN_CODECS, resealRecords, type RecordCodec, type RecordCodecs } from
 import { ownPartitionRowsFrom } from './layout.js';
 import { loadRecords, type LoadOptions, type LoadOutcome, type RecordRow, type WriteCount } from './load.js';
 import type { CorrectionMarks, RecordTables } from './tables.js';
-import { runRecordQuery, type Condition, type RecordQuery } from './query.js';
+import { conditionFields, runRecordQuery, type RecordQuery } from './query.js';
 
 type Doc = Record<string, unknown>;
 type Dated = { doc: Doc; loaded_at: Date };
@@ -372,20 +372,5 @@ export class RecordStore {
 
 /** Every field a query names, in its conditions and its order. */
 function fieldsOf(q: RecordQuery): string[] {
-  const names: string[] = (q.order ?? []).map((o) => o.field);
-  const walk = (c: Condition): void => {
-    switch (c.op) {
-      case 'and':
-      case 'or':
-        return c.of.forEach(walk);
-      case 'not':
-        return walk(c.of);
-      case 'text':
-        return void names.push(...c.fields);
-      default:
-        return void names.push(c.field);
-    }
-  };
-  if (q.where) walk(q.where);
-  return names;
+  return [...(q.order ?? []).map((o) => o.field), ...conditionFields(q.where)];
 }

@@ -66,6 +66,7 @@ const CKAN_TYPES: Record<string, string> = {
   OPN_SEARCH_QUERY: 'Search Query Error',
   OPN_SQL_INVALID: 'Validation Error',
   OPN_SQL_REFUSED: 'Authorization Error',
+  OPN_QUERY_TOO_SLOW: 'Validation Error',
   KRN_VALIDATION: 'Validation Error',
   KRN_BAD_REQUEST: 'Bad request',
 };
@@ -147,7 +148,8 @@ function sendCkanError(error: Error, request: FastifyRequest, reply: FastifyRepl
 
 function ckanError(type: string, problem: Problem): Record<string, unknown> {
   if (type !== 'Validation Error') return { __type: type, message: problem.detail };
-  if (problem.code === 'OPN_SQL_INVALID') return { __type: type, query: [problem.detail] };
+  if (problem.code === 'OPN_SQL_INVALID' || problem.code === 'OPN_QUERY_TOO_SLOW')
+    return { __type: type, query: [problem.detail] };
   const fields: Record<string, string[]> = {};
   for (const e of problem.errors ?? []) {
     const field = e.field.replace(/^(querystring|body|params)\//, '');

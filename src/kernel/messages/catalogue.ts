@@ -1096,6 +1096,10 @@ export const MESSAGES = {
   'open.badObject': { zh: '应为 JSON 对象', en: 'must be a JSON object' },
   'open.badInteger': { zh: '应为 0 到 {max} 之间的整数', en: 'must be an integer from 0 to {max}' },
   'open.badText': { zh: '应为不超过 {max} 个字符的文本', en: 'must be text of at most {max} characters' },
+  'open.queryTooSlow': {
+    zh: '查询超过 {seconds} 秒未完成，已取消：请缩小筛选范围或改用下载',
+    en: 'the query ran longer than {seconds} s and was cancelled: narrow the filters, or download the dataset',
+  },
   'open.sqlParse': { zh: '查询语句无法解析', en: 'the SQL cannot be parsed' },
   'open.sqlOnlySelect': { zh: '只接受一条只读的 SELECT 查询', en: 'only one read-only SELECT is taken' },
   'open.sqlUnsupported': {

@@ -93,6 +93,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   OPN_SEARCH_QUERY: '检索条件无法执行',
   OPN_SQL_INVALID: '该查询语句无法在开放数据集上执行',
   OPN_SQL_REFUSED: '只接受针对开放数据集的只读查询',
+  OPN_QUERY_TOO_SLOW: '查询超出公开查询的时间上限',
   KEY_BAD_KEK: '配置的密钥加密密钥无法使用',
   KEY_NO_KEK: '未配置密钥加密密钥',
   KEY_WRONG_KEK: '密钥加密密钥无法解开已存储的数据密钥',
