@@ -95,6 +95,12 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'licence:read-issued': { 'zh-CN': '查看本部门签发的电子证照', en: 'read the e-licences their department issued' },
   'licence:hold': { 'zh-CN': '持有和出示电子证照', en: 'hold and present e-licences' },
   'licence:stats': { 'zh-CN': '查看电子证照统计', en: 'read the e-licence counts' },
+  'cockpit:read': { 'zh-CN': '查看驾驶舱', en: 'read the cockpit' },
+  'cockpit:read-department': {
+    'zh-CN': '查看部门的指标及其明细',
+    en: 'read a department’s indicators and the rows behind them',
+  },
+  'cockpit:edit-dashboards': { 'zh-CN': '编辑数据专题', en: 'edit the topic dashboards' },
 };
 
 /** The action in words; an action without a label (none should lack one) shows its code. */

@@ -161,6 +161,12 @@ export const POLICY = {
   'licence:read-issued': [own('officer')],
   'licence:hold': [self('citizen')],
   'licence:stats': [any('operator', 'auditor')],
+  // 驾驶舱 (#19): officials read the city's indicators, dashboards and the evaluation index;
+  // a department's figures and the rows behind them are its own officers', and any for operators
+  // and auditors; operators edit the topic dashboards.
+  'cockpit:read': [any('operator', 'auditor', 'officer')],
+  'cockpit:read-department': [any('operator', 'auditor'), own('officer')],
+  'cockpit:edit-dashboards': [any('operator')],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof POLICY;

@@ -8,6 +8,7 @@ import { guardBodies } from './body-guard.js';
 import { consentRoutes } from './routes/consents.js';
 import { attestationRoutes } from './routes/attestations.js';
 import { licenceRoutes } from './routes/licences.js';
+import { cockpitRoutes } from './routes/cockpit.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
@@ -144,6 +145,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(attestationRoutes(hub), { prefix: '/api/v1/attestations' });
   await app.register(enterpriseRoutes(hub), { prefix: '/api/v1' });
   await app.register(licenceRoutes(hub), { prefix: '/api/v1' });
+  await app.register(cockpitRoutes(hub), { prefix: '/api/v1' });
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));

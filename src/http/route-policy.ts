@@ -292,6 +292,16 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /catalog.rdf': open,
   'GET /catalog.jsonld': open,
   'GET /data.json': open,
+
+  // 驾驶舱 (#19, docs/cockpit.md). A department's figures (?org=) and the rows behind a figure are
+  // checked against cockpit:read-department for that department once the request is read.
+  'GET /api/v1/cockpit/indicators': rule('cockpit:read'),
+  'GET /api/v1/cockpit/indicators/{code}/rows': rule('cockpit:read'),
+  'GET /api/v1/cockpit/ranking': rule('cockpit:read'),
+  'GET /api/v1/cockpit/dashboards': rule('cockpit:read'),
+  'GET /api/v1/cockpit/dashboards/{id}': rule('cockpit:read'),
+  'PUT /api/v1/cockpit/dashboards/{id}': rule('cockpit:edit-dashboards'),
+  'GET /api/v1/cockpit/dashboards/{id}/data': rule('cockpit:read'),
 };
 
 /** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */

@@ -49,6 +49,8 @@ import {
   type LicenceTables,
 } from '../licence/index.js';
 import { CkanActions, OpenCounters, OpenDatasets, openMigrations, type OpenTables } from '../open/index.js';
+import { Cockpit, cockpitMigrations } from '../cockpit/index.js';
+import { cockpitSources } from './cockpit-sources.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -69,6 +71,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   attestMigrations,
   licenceMigrations,
   openMigrations,
+  cockpitMigrations,
 ];
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
@@ -127,6 +130,8 @@ export interface Hub {
   open: OpenDatasets;
   /** CKAN's Action API over the open datasets. */
   ckan: CkanActions;
+  /** 驾驶舱 (#19): indicators against the plan's targets, the evaluation index, topic dashboards. */
+  cockpit: Cockpit;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -382,6 +387,23 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       },
     );
     const openData = new OpenDatasets(catalog, records, new OpenCounters(db.kysely.withTables<OpenTables>()));
+    // Counters kept by licences and attestations are written before the cockpit reads them.
+    const cockpitBase = cockpitSources(db, { access, base });
+    const cockpit = new Cockpit(
+      db,
+      {
+        ...cockpitBase,
+        licencesPresented: async () => {
+          await licenceCore.counters.flush();
+          return cockpitBase.licencesPresented();
+        },
+        attestAnswered: async () => {
+          await answerCounts.flush();
+          return cockpitBase.attestAnswered();
+        },
+      },
+      opts.now,
+    );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -437,6 +459,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       licenceKeys,
       open: openData,
       ckan: new CkanActions(openData),
+      cockpit,
       ledger,
       keys,
       startWorker,

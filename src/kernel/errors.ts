@@ -134,6 +134,12 @@ export const ERROR_CATALOGUE = {
   OPN_SQL_INVALID: { status: 409, title: 'The SQL query cannot be run on the open datasets' },
   OPN_SQL_REFUSED: { status: 403, title: 'Only read-only SELECT queries of open datasets are taken' },
   OPN_QUERY_TOO_SLOW: { status: 409, title: 'The query ran past the time a public query may take' },
+  // cockpit: indicators, the evaluation index and topic dashboards (驾驶舱)
+  CKP_INDICATOR_NOT_FOUND: { status: 404, title: 'No such indicator' },
+  CKP_NO_DEPARTMENT: { status: 404, title: 'No such department' },
+  CKP_DASHBOARD_NOT_FOUND: { status: 404, title: 'No such dashboard' },
+  CKP_BAD_DASHBOARD: { status: 422, title: 'The dashboard document is not valid' },
+  CKP_VERSION_CONFLICT: { status: 409, title: 'The dashboard was changed meanwhile' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

@@ -597,6 +597,8 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'POST /api/v1/licences/{id}/presentations': () => ({ body: {} }),
   'POST /api/v1/presentations/verify': () => ({ body: { token: 'matrix' } }),
   'POST /api/3/action/{action}': () => ({ body: { id: 'matrix-0001' } }),
+  // An empty document: an operator is refused for the content (422), nothing is stored.
+  'PUT /api/v1/cockpit/dashboards/{id}': () => ({ body: { version: 1, doc: {} } }),
   'GET /api/v1/ledger/proof/inclusion': () => ({ query: { index: 0 } }),
   'GET /api/v1/ledger/proof/consistency': () => ({ query: { first: 1, second: 2 } }),
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),

@@ -1053,6 +1053,21 @@ export const MESSAGES = {
     zh: '应为公民身份号码或统一社会信用代码',
     en: 'a citizen ID or a unified social credit code',
   },
+  // cockpit: indicators, the evaluation index and topic dashboards (驾驶舱)
+  'cockpit.noIndicator': { zh: '没有代码为 {code} 的指标', en: 'no indicator has the code {code}' },
+  'cockpit.noDepartment': { zh: '没有代码为 {org} 的部门', en: 'no department has the code {org}' },
+  'cockpit.noDashboard': { zh: '没有编号为 {id} 的数据专题', en: 'no dashboard has the id {id}' },
+  'cockpit.badDocument': { zh: '{path}：{reason}', en: '{path}: {reason}' },
+  'cockpit.duplicatePanel': { zh: '面板编号 {panel} 重复', en: 'the panel id {panel} is used twice' },
+  'cockpit.panelNeedsIndicator': {
+    zh: '面板 {panel} 须指明按部门对比的指标',
+    en: 'panel {panel} must name the indicator it compares across departments',
+  },
+  'cockpit.idMismatch': { zh: '文档的编号须为 {id}', en: 'the document’s id must be {id}' },
+  'cockpit.versionConflict': {
+    zh: '数据专题已更新为第 {version} 版，请刷新后重试',
+    en: 'the dashboard is at version {version} now: reload and try again',
+  },
   // licence: e-licences (电子证照)
   'licence.notFound': { zh: '没有该电子证照', en: 'no such licence' },
   'licence.noType': { zh: '没有代码为 {code} 的证照类型', en: 'no licence type has the code {code}' },
