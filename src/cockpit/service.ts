@@ -1,7 +1,7 @@
 import { Value } from 'typebox/value';
 import { authorize, type Actor } from '../access/index.js';
 import { sql, type Database, type Kysely } from '../db/index.js';
-import { HubError, chinaDate, msg, type Language } from '../kernel/index.js';
+import { HubError, chinaDate, excel, msg, type Language } from '../kernel/index.js';
 import { indicatorRow } from '../catalog/index.js';
 import { coreIndicators, type CockpitSources } from './core-indicators.js';
 import {
@@ -317,6 +317,33 @@ export class Cockpit {
       id,
       panels: await Promise.all(doc.panels.map((p) => this.panelData(p, byCode, { since, orgs, ...opts }))),
     };
+  }
+
+  /** A dashboard's data as a workbook: a sheet per panel, as the page shows it under the same filters. */
+  async dashboardXlsx(
+    actor: Actor | null,
+    id: string,
+    opts: { district?: string | undefined; period: Period; language: Language },
+  ): Promise<Buffer> {
+    const { doc } = await this.dashboard(actor, id);
+    const data = await this.dashboardData(actor, id, opts);
+    const en = opts.language === 'en';
+    const wb = new (await excel()).Workbook();
+    doc.panels.forEach((panel, n) => {
+      const d = data.panels[n]!;
+      const ws = wb.addWorksheet(`${n + 1} ${panel.id}`.slice(0, 31));
+      ws.addRow([en ? panel.title.en : panel.title.zh]);
+      if (d.indicator) {
+        const i = d.indicator;
+        ws.addRow(en ? ['Indicator', 'Value', 'Target', 'Unit', 'Period'] : ['指标', '数值', '目标', '单位', '统计期']);
+        ws.addRow([i.name, i.value, i.target === null ? '' : `${i.targetOp} ${i.target}`, i.unit, i.period]);
+      } else {
+        ws.addRow(en ? ['Name', 'Value'] : ['名称', '数值']);
+        for (const p of d.points) ws.addRow([p.label, p.value]);
+      }
+      ws.getColumn(1).width = 36;
+    });
+    return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
   private async panelData(

@@ -302,6 +302,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/cockpit/dashboards/{id}': rule('cockpit:read'),
   'PUT /api/v1/cockpit/dashboards/{id}': rule('cockpit:edit-dashboards'),
   'GET /api/v1/cockpit/dashboards/{id}/data': rule('cockpit:read'),
+  'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 
 /** "GET /api/v1/catalog/resources/{code}" for Fastify's "/api/v1/catalog/resources/:code". */

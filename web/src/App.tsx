@@ -50,6 +50,7 @@ const AttestItemsPage = lazy(() => import('./attest/Items'));
 const MyLicencesPage = lazy(() => import('./licence/MyLicences'));
 const IssueLicencesPage = lazy(() => import('./licence/Issue'));
 const VerifyPage = lazy(() => import('./licence/Verify'));
+const CockpitPage = lazy(() => import('./cockpit/Cockpit'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -124,6 +125,7 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/ingest/quality', label: 'ingestQuality', can: ['ingest:read'] },
   { key: '/asset-map', label: 'assetMap', can: ['catalog:read'], show: (u) => !onlyCitizen(u) },
   { key: '/indicators', label: 'indicators', can: ['catalog:indicators'] },
+  { key: '/cockpit', label: 'cockpit.menu', can: ['cockpit:read'] },
   { key: '/demands', label: 'demands', can: ['demand:file', 'demand:list-all'] },
   // Every grant for those who list them all; otherwise those the caller's organization gives or holds —
   // the organizations that may file demands, which is how a grant comes to them.
@@ -224,6 +226,7 @@ function Shell() {
               <Route path="/ingest/quality" element={<IngestQualityPage />} />
               <Route path="/asset-map" element={<AssetMapPage />} />
               <Route path="/indicators" element={<IndicatorsPage />} />
+              <Route path="/cockpit" element={<CockpitPage />} />
               <Route path="/grants" element={<GrantsPage />} />
               <Route path="/demands" element={<DemandsPage />} />
               <Route path="/services" element={<ServicesPage />} />

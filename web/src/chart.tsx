@@ -11,6 +11,8 @@ export interface ChartProps {
   height?: number;
   onClick?: (params: ChartClick) => void;
   testId?: string;
+  /** Set to a function that draws the chart as a PNG data URL (ECharts getDataURL), for export. */
+  pngRef?: { current: ((background: string) => string) | null };
 }
 
 const EChart = lazy(() => import('./echart'));

@@ -1,4 +1,4 @@
-import { BarChart, GraphChart, LineChart } from 'echarts/charts';
+import { BarChart, GaugeChart, GraphChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -8,8 +8,10 @@ import { reducedMotion } from './ui/motion';
 
 echarts.use([
   BarChart,
+  GaugeChart,
   GraphChart,
   LineChart,
+  PieChart,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
@@ -18,7 +20,7 @@ echarts.use([
 ]);
 
 /** ECharts with only the charts the app draws, so the bundle stays small; loaded by chart.tsx on first use. */
-export default function EChart({ option, height = 300, onClick, testId }: ChartProps) {
+export default function EChart({ option, height = 300, onClick, testId, pngRef }: ChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const click = useRef(onClick);
   useEffect(() => {
@@ -27,11 +29,15 @@ export default function EChart({ option, height = 300, onClick, testId }: ChartP
   useEffect(() => {
     const chart = echarts.init(ref.current!);
     chart.on('click', (params) => click.current?.(params as ChartClick));
+    if (pngRef) {
+      pngRef.current = (background) => chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background });
+    }
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);
     return () => {
       window.removeEventListener('resize', resize);
       chart.dispose();
+      if (pngRef) pngRef.current = null;
     };
   }, []);
   useEffect(() => {

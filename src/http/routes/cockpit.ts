@@ -2,7 +2,9 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DashboardSchema, PERIODS } from '../../cockpit/index.js';
 import type { Hub } from '../../hub/index.js';
-import { languageOf } from '../../kernel/index.js';
+import { chinaDate, languageOf } from '../../kernel/index.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const OrgCode = Type.String({ pattern: '^[A-Z0-9]{2,16}$' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -226,6 +228,33 @@ export function cockpitRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           period: request.query.period ?? 'all',
           language: languageOf(request.headers['accept-language']),
         }),
+    );
+
+    app.get(
+      '/cockpit/dashboards/:id/data.xlsx',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'A dashboard’s data as XLSX: a sheet per panel, under the same filters',
+          params: Id,
+          querystring: Type.Object({
+            district: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+            period: Type.Optional(Type.Enum(PERIODS, { default: 'all' })),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const body = await hub.cockpit.dashboardXlsx(request.actor, request.params.id, {
+          district: request.query.district,
+          period: request.query.period ?? 'all',
+          language: languageOf(request.headers['accept-language']),
+        });
+        return reply
+          .type(XLSX)
+          .header('content-disposition', `attachment; filename="${request.params.id}-${chinaDate(new Date())}.xlsx"`)
+          .send(body);
+      },
     );
   };
 }

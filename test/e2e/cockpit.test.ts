@@ -1,0 +1,78 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHONE, haveChromium, login, settled, shot, startBrowserCity, type BrowserCity } from './harness.js';
+
+const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
+const WALL = { width: 1920, height: 1080 };
+/** Two Latin words in a row in the visible text, outside code and formats (as the page sweep). */
+const ENGLISH_IN_PAGE = `(() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
+    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+    const text = node.textContent.replace(/\\b(XLSX|PNG|API)\\b/g, ' ');
+    if (/\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.test(text)) found.push(node.textContent.trim().slice(0, 80));
+  }
+  return [...new Set(found)];
+})()`;
+
+async function panelsDrawn(page: Page) {
+  await page.getByTestId('cockpit-ranking').locator('tbody tr.ant-table-row').first().waitFor();
+  await page.getByTestId('cockpit-dashboard').locator('canvas').first().waitFor();
+  await page.getByTestId('cockpit-indicator-catalogRate').first().waitFor();
+}
+
+/**
+ * 驾驶舱 (#19) in Chromium: the operator's wall screen at 1920×1080 (dark, every indicator with its
+ * target, a topic dashboard's charts, the ranking), a dashboard picked and a figure drilled into;
+ * an officer's cockpit on a 390 px phone fits the width; no English on the zh-CN pages.
+ */
+describe.skipIf(!haveChromium)('the cockpit in Chromium', () => {
+  let city: BrowserCity;
+
+  beforeAll(async () => {
+    city = await startBrowserCity();
+  });
+  afterAll(async () => {
+    await city?.close();
+  });
+
+  it('shows the wall screen at 1920×1080 and an officer’s phone view at 390 px, in Chinese', async () => {
+    const page = await login(city, 'operator', { viewport: WALL });
+    await page.goto(`${city.url}/cockpit?screen=big`);
+    await page.getByTestId('cockpit-big').waitFor();
+    await panelsDrawn(page);
+    const background = await page.evaluate(
+      "getComputedStyle(document.querySelector('[data-testid=cockpit-big]')).backgroundColor",
+    );
+    expect(background).toBe('rgb(11, 26, 51)');
+    expect(await page.getByTestId('cockpit-indicator-sharingRate').first().innerText()).toContain('可共享率');
+    expect(await page.getByTestId('cockpit-indicator-sharingRate').first().innerText()).toMatch(/目标 > 99\.0%/);
+    expect(await page.evaluate(ENGLISH_IN_PAGE)).toEqual([]);
+    await settled(page);
+    await shot(page, 'cockpit/big-1920.png');
+
+    // Another dashboard, by its name; the rows behind a figure.
+    await page.goto(`${city.url}/cockpit?screen=big&dashboard=health`);
+    await expect.poll(() => page.getByTestId('cockpit-dashboard').innerText()).toContain('医疗健康');
+    await page.getByTestId('cockpit-indicator-catalogRate').first().click();
+    const drill = page.getByTestId('cockpit-drill');
+    await drill.locator('tbody tr.ant-table-row').first().waitFor();
+    expect(await drill.innerText()).toContain('资源名称');
+    expect(page.problems).toEqual([]);
+    await page.close();
+
+    const phone = await login(city, 'officer', { viewport: PHONE });
+    await phone.goto(`${city.url}/cockpit`);
+    await panelsDrawn(phone);
+    const [scrollWidth, width] = (await phone.evaluate(OVERFLOW)) as [number, number];
+    expect(scrollWidth).toBeLessThanOrEqual(width);
+    expect(await phone.evaluate(ENGLISH_IN_PAGE)).toEqual([]);
+    await settled(phone);
+    await shot(phone, 'cockpit/officer-390.png', { fullPage: true });
+    expect(phone.problems).toEqual([]);
+    await phone.close();
+  }, 120_000);
+});

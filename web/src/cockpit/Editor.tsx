@@ -1,0 +1,166 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Input, Modal, Select, Space } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { client, ok, useAction, type Answer, type Item } from '../api';
+import type { DashboardDef } from './Cockpit';
+
+type Doc = DashboardDef['doc'];
+type Panel = Doc['panels'][number];
+type Indicator = Item<Answer<'/api/v1/cockpit/indicators'>>;
+
+const CHARTS = ['card', 'gauge', 'bar', 'line', 'pie', 'table'] as const;
+const QUERIES = [
+  'resourcesByDepartment',
+  'resourcesByCategory',
+  'resourcesByShareType',
+  'resourcesByOpenType',
+  'recordsByResource',
+  'demandsByState',
+  'demandsByMonth',
+  'callsByDay',
+  'callsByService',
+  'correctionsByState',
+  'consentsByStatus',
+  'licencesByType',
+  'attestationsByItem',
+] as const;
+
+const sourceKey = (p: Panel) => ('indicator' in p.source ? `i:${p.source.indicator}` : `q:${p.source.query}`);
+
+/**
+ * An operator edits a topic dashboard without writing code: its titles, and each panel's title,
+ * chart and data (an indicator or a named query). The hub validates the document and keeps the
+ * edit as a new version; a panel's department and keyword filters stay as they were.
+ */
+export function DashboardEditor({
+  definition,
+  indicators,
+  onClose,
+  onSaved,
+}: {
+  definition: DashboardDef;
+  indicators: Indicator[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const [doc, setDoc] = useState<Doc>(() => structuredClone(definition.doc));
+  const setPanel = (n: number, change: Partial<Panel>) =>
+    setDoc((d) => ({ ...d, panels: d.panels.map((p, i) => (i === n ? ({ ...p, ...change } as Panel) : p)) }));
+  const save = useAction(
+    () =>
+      ok(
+        client.PUT('/api/v1/cockpit/dashboards/{id}', {
+          params: { path: { id: doc.id } },
+          body: { version: definition.version, doc },
+        }),
+      ),
+    { success: (r) => t('cockpit.saved', { version: r.version }), then: onSaved },
+  );
+  const sources = [
+    ...indicators.map((i) => ({ value: `i:${i.code}`, label: i.name })),
+    ...QUERIES.map((q) => ({ value: `q:${q}`, label: t(`cockpit.query.${q}`) })),
+  ];
+  const setSource = (n: number, key: string) => {
+    const [kind, name] = [key.slice(0, 1), key.slice(2)];
+    const old = doc.panels[n]!;
+    const params = 'query' in old.source ? old.source.params : undefined;
+    setPanel(n, {
+      source: kind === 'i' ? { indicator: name } : ({ query: name, ...(params && { params }) } as Panel['source']),
+    });
+  };
+  return (
+    <Modal
+      open
+      width={760}
+      title={t('cockpit.editTitle', { version: definition.version })}
+      okText={t('cockpit.save')}
+      confirmLoading={save.busy}
+      onCancel={onClose}
+      onOk={async () => {
+        if (await save.run()) onClose();
+      }}
+      data-testid="cockpit-editor"
+    >
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Input
+          addonBefore={t('cockpit.titleZh')}
+          value={doc.title.zh}
+          onChange={(e) => setDoc({ ...doc, title: { ...doc.title, zh: e.target.value } })}
+        />
+        <Input
+          addonBefore={t('cockpit.titleEn')}
+          value={doc.title.en}
+          onChange={(e) => setDoc({ ...doc, title: { ...doc.title, en: e.target.value } })}
+        />
+        {doc.panels.map((p, n) => (
+          <Card
+            key={p.id}
+            size="small"
+            extra={
+              <Button
+                size="small"
+                type="text"
+                danger
+                icon={<DeleteOutlined />}
+                aria-label={t('cockpit.removePanel')}
+                disabled={doc.panels.length === 1}
+                onClick={() => setDoc({ ...doc, panels: doc.panels.filter((_, i) => i !== n) })}
+              />
+            }
+          >
+            <Space wrap>
+              <Input
+                aria-label={t('cockpit.panelTitleZh')}
+                placeholder={t('cockpit.panelTitleZh')}
+                value={p.title.zh}
+                onChange={(e) => setPanel(n, { title: { ...p.title, zh: e.target.value } })}
+              />
+              <Input
+                aria-label={t('cockpit.panelTitleEn')}
+                placeholder={t('cockpit.panelTitleEn')}
+                value={p.title.en}
+                onChange={(e) => setPanel(n, { title: { ...p.title, en: e.target.value } })}
+              />
+              <Select
+                aria-label={t('cockpit.chart')}
+                style={{ width: 110 }}
+                value={p.chart}
+                onChange={(chart) => setPanel(n, { chart })}
+                options={CHARTS.map((c) => ({ value: c, label: t(`cockpit.chart.${c}`) }))}
+              />
+              <Select
+                aria-label={t('cockpit.source')}
+                style={{ width: 240 }}
+                value={sourceKey(p)}
+                onChange={(key: string) => setSource(n, key)}
+                options={sources}
+              />
+            </Space>
+          </Card>
+        ))}
+        <Button
+          icon={<PlusOutlined />}
+          disabled={doc.panels.length >= 12}
+          onClick={() =>
+            setDoc({
+              ...doc,
+              panels: [
+                ...doc.panels,
+                {
+                  id: `p-${Date.now().toString(36)}`,
+                  title: { zh: t('cockpit.query.resourcesByDepartment'), en: 'Published resources by department' },
+                  chart: 'bar',
+                  source: { query: 'resourcesByDepartment' },
+                },
+              ],
+            })
+          }
+        >
+          {t('cockpit.addPanel')}
+        </Button>
+      </Space>
+    </Modal>
+  );
+}
