@@ -271,6 +271,9 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
         d.id,
       ).toBe(true);
     }
+    const xlsx = await s.call('auditor', 'GET', '/cockpit/dashboards/health/data.xlsx?period=all');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
     // A district filter narrows to that district's organizations: none of the demo's providers is one.
     const district = await s.call('operator', 'GET', '/cockpit/dashboards/health/data?district=370102');
     expect(district.statusCode).toBe(200);
