@@ -49,13 +49,21 @@ export function cockpitSources(
     return out;
   };
   const demandProvider = sql`coalesce(r.provider_org, d.assigned_org)`;
+  /** One computation for the indicators asking at once (the catalog's three rates, calls and errors). */
+  const shared = <A extends unknown[], T>(fn: (...args: A) => Promise<T>) => {
+    let running: Promise<T> | null = null;
+    return (...args: A): Promise<T> => {
+      running ??= fn(...args).finally(() => (running = null));
+      return running;
+    };
+  };
 
   const sources: CockpitSources = {
     departments,
-    catalog: async (now) => {
+    catalog: shared(async (now: Date) => {
       const result = await catalogIndicators(db.withTables(), await departments(), now);
       return new Map<string, IndicatorCounts>(result.organizations.map((o) => [o.code, o.counts]));
-    },
+    }),
     aggregation: async () =>
       orgCounts(
         (
@@ -111,7 +119,7 @@ export function cockpitSources(
                 where d.published_at is not null`.execute(db)
         ).rows,
       ),
-    usage: async () => {
+    usage: shared(async () => {
       const { rows } = await sql<{ org: string; calls: string; errors: string }>`
         select r.provider_org as org, coalesce(sum(u.calls), 0) as calls, coalesce(sum(u.errors), 0) as errors
         from share.usage u
@@ -119,7 +127,7 @@ export function cockpitSources(
         join catalog.resource r on r.code = s.resource_code
         group by r.provider_org`.execute(db);
       return new Map(rows.map((r) => [r.org, { calls: Number(r.calls), errors: Number(r.errors) }]));
-    },
+    }),
     consents: async () =>
       orgCounts(
         (
