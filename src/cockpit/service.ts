@@ -25,6 +25,7 @@ import {
   type IndicatorDef,
 } from './registry.js';
 import { rankingOf, type Ranking } from './ranking.js';
+import { monthlyReport } from './report.js';
 import type { CockpitTables } from './tables.js';
 
 export interface IndicatorValue {
@@ -208,6 +209,13 @@ export class Cockpit {
         .execute();
     }
     return ranking;
+  }
+
+  /** 月度报告: this month's city indicators and ranking as a printable PDF. */
+  async report(actor: Actor | null, language: Language): Promise<Buffer> {
+    const ranking = await this.ranking(actor, language);
+    const indicators = await this.indicators(actor, { language });
+    return monthlyReport({ month: ranking.month, indicators, ranking, language, now: this.now() });
   }
 
   async listDashboards(actor: Actor | null, language: Language) {

@@ -298,6 +298,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/cockpit/indicators': rule('cockpit:read'),
   'GET /api/v1/cockpit/indicators/{code}/rows': rule('cockpit:read'),
   'GET /api/v1/cockpit/ranking': rule('cockpit:read'),
+  'GET /api/v1/cockpit/report.pdf': rule('cockpit:read'),
   'GET /api/v1/cockpit/dashboards': rule('cockpit:read'),
   'GET /api/v1/cockpit/dashboards/{id}': rule('cockpit:read'),
   'PUT /api/v1/cockpit/dashboards/{id}': rule('cockpit:edit-dashboards'),

@@ -140,6 +140,7 @@ export const ERROR_CATALOGUE = {
   CKP_DASHBOARD_NOT_FOUND: { status: 404, title: 'No such dashboard' },
   CKP_BAD_DASHBOARD: { status: 422, title: 'The dashboard document is not valid' },
   CKP_VERSION_CONFLICT: { status: 409, title: 'The dashboard was changed meanwhile' },
+  CKP_NO_FONT: { status: 500, title: 'The font for the printed report is missing' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

@@ -250,6 +250,14 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     expect(kept.rows[0]!.n).toBe(ranking.rows.length);
   });
 
+  it('prints the monthly report as a PDF with the CJK font embedded', async () => {
+    const res = await s.call('auditor', 'GET', '/cockpit/report.pdf');
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+    expect(res.headers['content-type']).toContain('application/pdf');
+    expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(res.rawPayload.toString('latin1')).toContain('WenQuanYiMicroHei');
+  });
+
   it('ships at least 40 topic dashboards that validate, each with data of the demo city', async () => {
     expect(SEEDED_DASHBOARDS.length).toBeGreaterThanOrEqual(40);
     for (const d of SEEDED_DASHBOARDS) {

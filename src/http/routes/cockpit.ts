@@ -129,6 +129,24 @@ export function cockpitRoutes(hub: Hub): FastifyPluginAsyncTypebox {
     );
 
     app.get(
+      '/cockpit/report.pdf',
+      {
+        schema: {
+          tags,
+          security,
+          summary: '月度报告: this month’s city indicators and department ranking as a printable PDF',
+        },
+      },
+      async (request, reply) => {
+        const body = await hub.cockpit.report(request.actor, languageOf(request.headers['accept-language']));
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="cockpit-${chinaDate(new Date()).slice(0, 7)}.pdf"`)
+          .send(body);
+      },
+    );
+
+    app.get(
       '/cockpit/dashboards',
       {
         schema: {

@@ -1064,6 +1064,10 @@ export const MESSAGES = {
     en: 'panel {panel} must name the indicator it compares across departments',
   },
   'cockpit.idMismatch': { zh: '文档的编号须为 {id}', en: 'the document’s id must be {id}' },
+  'cockpit.noFont': {
+    zh: '找不到中文字体文件 {path}：请安装文泉驿微米黑字体包，或以环境变量指定字体',
+    en: 'no font file at {path}: install fonts-wqy-microhei, or name a font in QDH_CJK_FONT',
+  },
   'cockpit.versionConflict': {
     zh: '数据专题已更新为第 {version} 版，请刷新后重试',
     en: 'the dashboard is at version {version} now: reload and try again',

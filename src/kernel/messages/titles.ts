@@ -99,6 +99,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   CKP_DASHBOARD_NOT_FOUND: '没有该数据专题',
   CKP_BAD_DASHBOARD: '数据专题的定义不符合要求',
   CKP_VERSION_CONFLICT: '数据专题已被他人修改',
+  CKP_NO_FONT: '缺少打印报告所需的中文字体',
   KEY_BAD_KEK: '配置的密钥加密密钥无法使用',
   KEY_NO_KEK: '未配置密钥加密密钥',
   KEY_WRONG_KEK: '密钥加密密钥无法解开已存储的数据密钥',

@@ -1,4 +1,10 @@
-import { ArrowDownOutlined, ArrowUpOutlined, DownloadOutlined, PictureOutlined } from '@ant-design/icons';
+import {
+  ArrowDownOutlined,
+  ArrowUpOutlined,
+  DownloadOutlined,
+  FilePdfOutlined,
+  PictureOutlined,
+} from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -468,6 +474,14 @@ export default function CockpitPage() {
       <Button icon={<DownloadOutlined />} onClick={() => void exportXlsx()}>
         {t('cockpit.xlsx')}
       </Button>
+      {!big && (
+        <Button
+          icon={<FilePdfOutlined />}
+          onClick={() => void download('/api/v1/cockpit/report.pdf', 'cockpit-report.pdf')}
+        >
+          {t('cockpit.report')}
+        </Button>
+      )}
       {mayEdit && !big && definition.data && <Button onClick={() => setEditing(true)}>{t('cockpit.edit')}</Button>}
       <Button
         data-testid="cockpit-big-screen"
