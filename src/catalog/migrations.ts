@@ -211,5 +211,62 @@ from catalog.resource_search, unnest(terms || '{""}'::text[]) as t
 group by t, provider_org, category, share_type, open_type, level, status, published, working;
 `,
     },
+    {
+      id: '007-resource-tally',
+      sql: `
+-- The counts every catalog indicator divides (src/catalog/indicators.ts), kept per combination of
+-- what they look at, in the transaction of each change: an indicator reads a few hundred rows,
+-- not every resource. A row of catalog.resource moves between combinations only when one of
+-- these changes (publication, share or open type, mount, first or last records), so loads and
+-- edits of other columns do not touch the tally.
+create table catalog.resource_tally (
+  provider_org text not null,
+  category text not null,
+  share_type text not null,
+  open_type text not null,
+  published boolean not null,
+  mount_kind text not null,
+  has_records boolean not null,
+  n bigint not null,
+  primary key (provider_org, category, share_type, open_type, published, mount_kind, has_records)
+);
+insert into catalog.resource_tally
+select provider_org, category, share_type, open_type, published_at is not null, coalesce(mount->>'kind', ''),
+  record_count > 0, count(*)
+from catalog.resource
+group by 1, 2, 3, 4, 5, 6, 7;
+create function catalog.tally_resource() returns trigger language plpgsql as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    update catalog.resource_tally set n = n - 1
+    where provider_org = old.provider_org and category = old.category and share_type = old.share_type
+      and open_type = old.open_type and published = (old.published_at is not null)
+      and mount_kind = coalesce(old.mount->>'kind', '') and has_records = (old.record_count > 0);
+  end if;
+  if tg_op in ('UPDATE', 'INSERT') then
+    insert into catalog.resource_tally as t
+    values (new.provider_org, new.category, new.share_type, new.open_type, new.published_at is not null,
+      coalesce(new.mount->>'kind', ''), new.record_count > 0, 1)
+    on conflict (provider_org, category, share_type, open_type, published, mount_kind, has_records)
+    do update set n = t.n + 1;
+  end if;
+  return null;
+end $$;
+create trigger resource_tally_change after insert or delete on catalog.resource
+  for each row execute function catalog.tally_resource();
+create trigger resource_tally_update after update on catalog.resource
+  for each row when (
+    old.provider_org is distinct from new.provider_org or old.category is distinct from new.category
+    or old.share_type is distinct from new.share_type or old.open_type is distinct from new.open_type
+    or (old.published_at is null) <> (new.published_at is null)
+    or coalesce(old.mount->>'kind', '') <> coalesce(new.mount->>'kind', '')
+    or (old.record_count > 0) <> (new.record_count > 0))
+  execute function catalog.tally_resource();
+-- The largest published resources, read top first (the cockpit's recordsByResource).
+create index resource_published_records on catalog.resource (record_count desc, id) where published_at is not null;
+-- Review timeliness reads the workflow's steps only, not every edit.
+create index resource_event_review on catalog.resource_event (resource_id, id) where action in ('submit', 'approve', 'return');
+`,
+    },
   ],
 };

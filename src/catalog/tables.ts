@@ -64,6 +64,17 @@ export type CatalogTables = {
     updated_at: Date;
     terms: string[];
   };
+  /** Resources per combination of what the indicators look at, kept by a trigger (migration 007). */
+  'catalog.resource_tally': {
+    provider_org: string;
+    category: string;
+    share_type: string;
+    open_type: string;
+    published: boolean;
+    mount_kind: string;
+    has_records: boolean;
+    n: string | number;
+  };
   'catalog.search_count': {
     term: string;
     provider_org: string;

@@ -69,9 +69,9 @@ export function cockpitSources(
         (
           await sql<{ org: string; n: number; d: number }>`
             select provider_org as org,
-              count(*) filter (where record_count > 0)::int as n, count(*)::int as d
-            from catalog.resource
-            where published_at is not null and mount->>'kind' = 'records'
+              coalesce(sum(n) filter (where has_records), 0)::int as n, sum(n)::int as d
+            from catalog.resource_tally
+            where published and mount_kind = 'records'
             group by provider_org`.execute(db)
         ).rows,
       ),
@@ -418,6 +418,20 @@ function namedQueries(
       const since = scope.since;
       const top = params.top ?? 20;
       const names = new Map((await departments()).map((d) => [d.code, d.name]));
+      // Without keywords the catalog's tally answers (a few hundred rows); words need the names.
+      const tallyWhere = sql`r.published and r.n > 0 and (${anyOrg} or r.provider_org = any(${orgList}::text[]))`;
+      const byColumn = async (
+        column: 'provider_org' | 'category' | 'share_type' | 'open_type',
+        order: 'count' | 'key',
+      ) =>
+        (anyWord
+          ? await sql<Row>`select r.${sql.ref(column)} as k, sum(r.n)::int as v from catalog.resource_tally r
+                where ${tallyWhere} group by 1
+                order by ${order === 'count' ? sql`2 desc, 1` : sql`1`} limit ${top}`.execute(db)
+          : await sql<Row>`select r.${sql.ref(column)} as k, count(*)::int as v from catalog.resource r
+                where ${resourceWhere} group by 1
+                order by ${order === 'count' ? sql`2 desc, 1` : sql`1`} limit ${top}`.execute(db)
+        ).rows;
       const resourceWhere = sql`r.published_at is not null
         and (${anyOrg} or r.provider_org = any(${orgList}::text[]))
         and (${anyWord} or r.name like any(${patterns}::text[]))`;
@@ -433,52 +447,20 @@ function namedQueries(
       type Row = { k: string; v: number | string };
       switch (name) {
         case 'resourcesByDepartment':
-          return {
-            points: points(
-              (
-                await sql<Row>`select r.provider_org as k, count(*)::int as v from catalog.resource r
-                  where ${resourceWhere} group by 1 order by 2 desc, 1 limit ${top}`.execute(db)
-              ).rows,
-              undefined,
-              true,
-            ),
-          };
+          return { points: points(await byColumn('provider_org', 'count'), undefined, true) };
         case 'resourcesByCategory':
-          return {
-            points: points(
-              (
-                await sql<Row>`select r.category as k, count(*)::int as v from catalog.resource r
-                  where ${resourceWhere} group by 1 order by 1`.execute(db)
-              ).rows,
-              CATEGORY,
-            ),
-          };
+          return { points: points(await byColumn('category', 'key'), CATEGORY) };
         case 'resourcesByShareType':
-          return {
-            points: points(
-              (
-                await sql<Row>`select r.share_type as k, count(*)::int as v from catalog.resource r
-                  where ${resourceWhere} group by 1 order by 1`.execute(db)
-              ).rows,
-              SHARE,
-            ),
-          };
+          return { points: points(await byColumn('share_type', 'key'), SHARE) };
         case 'resourcesByOpenType':
-          return {
-            points: points(
-              (
-                await sql<Row>`select r.open_type as k, count(*)::int as v from catalog.resource r
-                  where ${resourceWhere} group by 1 order by 1`.execute(db)
-              ).rows,
-              OPEN,
-            ),
-          };
+          return { points: points(await byColumn('open_type', 'key'), OPEN) };
         case 'recordsByResource':
           return {
             points: points(
               (
                 await sql<Row>`select r.name as k, r.record_count as v from catalog.resource r
-                  where ${resourceWhere} and r.record_count > 0 order by 2 desc, 1 limit ${top}`.execute(db)
+                  where ${resourceWhere} and r.record_count > 0
+                  order by r.record_count desc, r.id limit ${top}`.execute(db)
               ).rows,
             ),
           };

@@ -134,6 +134,31 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     expect(i.get('aggregationRate')).toMatchObject({ value: 50, numerator: 1, denominator: 2 });
   });
 
+  it('the catalog’s tally follows each change of a resource in its transaction, and only those that count', async () => {
+    const db = s.hub.db.kysely;
+    await sql`update catalog.resource set published_at = now(), status = 'published' where code = 'JNCKPT-0004'`.execute(
+      db,
+    );
+    await sql`update catalog.resource set record_count = 5 where code = 'JNCKPT-0002'`.execute(db);
+    let i = await ours();
+    expect(i.get('catalogRate')).toMatchObject({ numerator: 4, denominator: 4 });
+    // Published now: 0001 and 0002 hold rows, 0003 declares a table, 0004 mounts records but has none.
+    expect(i.get('aggregationRate')).toMatchObject({ numerator: 2, denominator: 3 });
+    expect(i.get('mountRate')).toMatchObject({ numerator: 3, denominator: 4 });
+    // A change the tally does not look at (more rows of a loaded resource) leaves it alone.
+    await sql`update catalog.resource set record_count = 7 where code = 'JNCKPT-0002'`.execute(db);
+    await sql`update catalog.resource set published_at = null, status = 'draft' where code = 'JNCKPT-0004'`.execute(db);
+    await sql`update catalog.resource set record_count = 0 where code = 'JNCKPT-0002'`.execute(db);
+    i = await ours();
+    expect(i.get('catalogRate')).toMatchObject({ numerator: 3, denominator: 4 });
+    expect(i.get('aggregationRate')).toMatchObject({ numerator: 1, denominator: 2 });
+    const tally = await sql<{ n: number }>`select coalesce(sum(n), 0)::int as n from catalog.resource_tally`.execute(
+      db,
+    );
+    const all = await sql<{ n: number }>`select count(*)::int as n from catalog.resource`.execute(db);
+    expect(tally.rows[0]!.n).toBe(all.rows[0]!.n);
+  });
+
   it('the city’s catalog rates are the departments’ counts summed, as the catalog’s own page says', async () => {
     const city = await indicators();
     const res = await s.call('operator', 'GET', '/catalog/indicators');
