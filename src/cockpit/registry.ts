@@ -38,7 +38,8 @@ export interface Counts {
 
 /** The rows behind a figure, as a table: columns named in both languages. */
 export interface DrillRows {
-  columns: Array<{ key: string; name: Words }>;
+  /** `values`: the words of a column's codes (a state, a type), so that people read names, not codes. */
+  columns: Array<{ key: string; name: Words; values?: Record<string, Words> }>;
   rows: Array<Record<string, string | number | null>>;
   /** More rows matched than were returned. */
   truncated: boolean;

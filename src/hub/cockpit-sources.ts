@@ -24,18 +24,33 @@ export function cockpitSources(
     new Map(
       rows.filter((r) => r.org !== null).map((r) => [r.org!, { n: Number(r.n), d: r.d === null ? null : Number(r.d) }]),
     );
-  const table = (columns: Array<[string, Words]>, rows: Array<Record<string, unknown>>, limit: number): DrillRows => ({
-    columns: columns.map(([key, name]) => ({ key, name })),
-    rows: rows.slice(0, limit).map((r) => {
-      const out: Record<string, string | number | null> = {};
-      for (const [key] of columns) {
-        const v = r[key];
-        out[key] = v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : (v as string | number);
-      }
-      return out;
-    }),
-    truncated: rows.length > limit,
-  });
+  const table = async (
+    columns: Array<[string, Words]>,
+    rows: Array<Record<string, unknown>>,
+    limit: number,
+  ): Promise<DrillRows> => {
+    // Organizations by name, codes of a state or type by their words: people read names, not codes.
+    const orgs = new Map((await deps.access.listOrganizations()).map((o) => [o.code, o.name]));
+    return {
+      columns: columns.map(([key, name]) => ({ key, name, ...(VALUES[key] && { values: VALUES[key] }) })),
+      rows: rows.slice(0, limit).map((r) => {
+        const out: Record<string, string | number | null> = {};
+        for (const [key] of columns) {
+          const v = r[key];
+          out[key] =
+            v instanceof Date
+              ? v.toISOString()
+              : v === null || v === undefined
+                ? null
+                : ORG_COLUMNS.has(key) && typeof v === 'string'
+                  ? (orgs.get(v) ?? v)
+                  : (v as string | number);
+        }
+        return out;
+      }),
+      truncated: rows.length > limit,
+    };
+  };
   /** Working days summed per organization over (org, from, to) rows. */
   const days = (rows: Array<{ org: string | null; from_at: Date; to_at: Date }>): OrgCounts => {
     const out: OrgCounts = new Map();
@@ -393,6 +408,35 @@ const CONSENT: Record<string, Words> = {
   paused: { zh: '已暂停', en: 'Paused' },
   revoked: { zh: '已撤回', en: 'Revoked' },
   rejected: { zh: '已拒绝', en: 'Rejected' },
+};
+
+const ORG_COLUMNS = new Set(['provider', 'consumer', 'requester', 'issuer', 'asker']);
+/** The words of the codes a drill-down column holds. */
+const VALUES: Record<string, Record<string, Words>> = {
+  status: {
+    draft: { zh: '草稿', en: 'Draft' },
+    submitted: { zh: '待审核', en: 'Submitted' },
+    returned: { zh: '已退回', en: 'Returned' },
+    approved: { zh: '已通过', en: 'Approved' },
+    published: { zh: '已发布', en: 'Published' },
+    ...CONSENT,
+  },
+  mount: {
+    records: { zh: '数据记录', en: 'Records' },
+    table: { zh: '库表', en: 'Table' },
+    service: { zh: '接口', en: 'Service' },
+  },
+  share_type: SHARE,
+  open_type: OPEN,
+  state: { ...DEMAND, ...CORRECTION },
+  event: {
+    issued: { zh: '签发', en: 'Issued' },
+    revised: { zh: '变更', en: 'Revised' },
+    revoked: { zh: '注销', en: 'Revoked' },
+    presented: { zh: '亮证', en: 'Presented' },
+    verified: { zh: '核验', en: 'Verified' },
+  },
+  kind: { person: { zh: '人口库', en: 'Population base' }, legal_entity: { zh: '法人库', en: 'Legal-entity base' } },
 };
 
 /**

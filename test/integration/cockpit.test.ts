@@ -222,6 +222,10 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     expect(res.json().rows.map((r: { code: string }) => r.code)).toEqual(
       resourceIds.map((_, i) => `JNCKPT-000${i + 1}`),
     );
+    // Names, not codes: the provider by its name, a status by its words.
+    expect(res.json().rows[0].provider).toBe('驾驶舱测试局');
+    const status = res.json().columns.find((c: { key: string }) => c.key === 'status');
+    expect(status.values.published).toEqual({ zh: '已发布', en: 'Published' });
     const demands = (await s.call('auditor', 'GET', `/cockpit/indicators/demandConfirmDays/rows?org=${ORG}`)).json();
     expect(demands.rows).toHaveLength(2);
     expect((await s.call('operator', 'GET', '/cockpit/indicators/nothing/rows')).json().code).toBe(

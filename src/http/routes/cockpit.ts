@@ -77,7 +77,13 @@ export function cockpitRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           querystring: Type.Object({ org: Type.Optional(OrgCode) }),
           response: {
             200: Type.Object({
-              columns: Type.Array(Type.Object({ key: Type.String(), name: Words })),
+              columns: Type.Array(
+                Type.Object({
+                  key: Type.String(),
+                  name: Words,
+                  values: Type.Optional(Type.Record(Type.String(), Words, { description: 'the words of its codes' })),
+                }),
+              ),
               rows: Type.Array(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))),
               truncated: Type.Boolean(),
             }),

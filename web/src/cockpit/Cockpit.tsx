@@ -154,10 +154,13 @@ function Drill({ indicator, org, onClose }: { indicator: Indicator | null; org?:
               key: c.key,
               dataIndex: c.key,
               title: en ? c.name.en : c.name.zh,
-              render: (v: string | number | null) =>
-                typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)
+              render: (v: string | number | null) => {
+                const words = typeof v === 'string' ? c.values?.[v] : undefined;
+                if (words) return en ? words.en : words.zh;
+                return typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)
                   ? new Date(v).toLocaleString(en ? 'en' : 'zh-CN', { hour12: false })
-                  : (v ?? '—'),
+                  : (v ?? '—');
+              },
             }))}
           />
           {rows.data.truncated && (
