@@ -51,6 +51,7 @@ import {
 import { CkanActions, OpenCounters, OpenDatasets, openMigrations, type OpenTables } from '../open/index.js';
 import { Cockpit, cockpitMigrations } from '../cockpit/index.js';
 import { cockpitSources } from './cockpit-sources.js';
+import { openIndicators } from './open-indicators.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -404,6 +405,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       },
       opts.now,
     );
+    cockpit.registry.register(...openIndicators(db, openData, orgNames));
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {

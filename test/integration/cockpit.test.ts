@@ -202,6 +202,24 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     expect(i.get('attestationsAnswered')!.value).toBe(7);
   });
 
+  it('open datasets are the portal’s own count, against 3 000, and a download counts for its provider', async () => {
+    const ckan = async (action: string) =>
+      (await s.app.inject({ method: 'GET', url: `/api/3/action/${action}` })).json().result;
+    const search = await ckan('package_search?rows=1');
+    const before = await indicators();
+    expect(before.get('openDatasets')).toMatchObject({ value: search.count, target: 3000, met: false });
+    expect(search.count).toBeGreaterThanOrEqual(40);
+    const [dataset] = search.results as Array<{ name: string; organization: { name: string } }>;
+    const provider = (await ckan(`package_show?id=${dataset!.name}`)).organization.name.toUpperCase();
+    const downloads = async () => (await indicators(`?org=${provider}`)).get('openDownloads')!.value;
+    const was = await downloads();
+    const csv = await s.app.inject({ method: 'GET', url: `/open/datasets/${dataset!.name}/download.csv` });
+    expect(csv.statusCode).toBe(200);
+    expect(await downloads()).toBe(was! + 1);
+    // The city's figure only for the open datasets: the target is the city's.
+    expect((await indicators(`?org=${provider}`)).get('openDatasets')!.value).toBeNull();
+  });
+
   it('field accuracy is the base databases’ accurate values over all values, and moves with them', async () => {
     const before = (await indicators()).get('fieldAccuracy')!;
     const base = (await s.call('operator', 'GET', '/base/accuracy')).json();
