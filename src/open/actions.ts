@@ -94,24 +94,27 @@ class Read {
   }
 }
 
+/** The actions of CKAN's API the hub answers, as CKAN names them. */
+export const CKAN_ACTIONS = [
+  'package_list',
+  'package_search',
+  'package_show',
+  'organization_list',
+  'organization_show',
+  'group_list',
+  'group_show',
+  'tag_list',
+  'resource_show',
+  'status_show',
+  'datastore_search',
+  'datastore_search_sql',
+  'help_show',
+] as const;
+
 export class CkanActions {
   constructor(private readonly datasets: OpenDatasets) {}
 
-  readonly names = [
-    'package_list',
-    'package_search',
-    'package_show',
-    'organization_list',
-    'organization_show',
-    'group_list',
-    'group_show',
-    'tag_list',
-    'resource_show',
-    'status_show',
-    'datastore_search',
-    'datastore_search_sql',
-    'help_show',
-  ] as const;
+  readonly names = CKAN_ACTIONS;
 
   has(action: string): action is CkanAction {
     return (this.names as readonly string[]).includes(action);

@@ -5,6 +5,7 @@ export { OpenDatasets, type OpenDataset, type DatasetSearch, type RecordAsk, typ
 export { openFieldsOf, openRecord, type OpenFields } from './rules.js';
 export { datasetName, datasetId, distributionId, parseId, DISTRIBUTIONS, type Distribution } from './ids.js';
 export {
+  CKAN_ACTIONS,
   CkanActions,
   helpUrl,
   ROWS_MAX,

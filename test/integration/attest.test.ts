@@ -211,11 +211,12 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
     expect(unknown.statusCode).toBe(422);
   });
 
-  it.skipIf(engine.skip)('answers a third party under the subject’s consent in force, and not otherwise', async () => {
+  /** The bank asks the citizen's consent to `data` for credit_service; the id, pending. */
+  const requestConsent = async (data: object[]) => {
     const requested = await s.call('third_party', 'POST', '/consents', {
       subject: { kind: 'person', id: citizenId },
       purpose: 'credit_service',
-      data: [{ resource: 'JNRSJ-0001', fields: ['active', 'start_date'] }],
+      data,
       expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
       fetchType: 'periodic',
       frequency: { unit: 'day', max: 10 },
@@ -223,7 +224,11 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
       range: null,
     });
     expect(requested.statusCode, requested.body).toBe(201);
-    const consent = requested.json().id as string;
+    return requested.json().id as string;
+  };
+
+  it.skipIf(engine.skip)('answers a third party under the subject’s consent in force, and not otherwise', async () => {
+    const consent = await requestConsent([{ resource: 'JNRSJ-0001', fields: ['active', 'start_date'] }]);
     const pending = await ask('third_party', { item: 'social_insurance', consent, purpose: 'credit_service' });
     expect(pending.statusCode).toBe(403);
     expect(pending.json().code).toBe('CNS_NOT_ACTIVE');
@@ -243,18 +248,7 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
 
   it.skipIf(engine.skip)('refuses a consent that does not cover what the item’s rule reads', async () => {
     const consentTo = async (data: object[]) => {
-      const requested = await s.call('third_party', 'POST', '/consents', {
-        subject: { kind: 'person', id: citizenId },
-        purpose: 'credit_service',
-        data,
-        expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
-        fetchType: 'periodic',
-        frequency: { unit: 'day', max: 10 },
-        dataLifeDays: 0,
-        range: null,
-      });
-      expect(requested.statusCode, requested.body).toBe(201);
-      const id = requested.json().id as string;
+      const id = await requestConsent(data);
       expect((await s.call('citizen', 'POST', `/consents/${id}/approve`, {})).statusCode).toBe(200);
       return id;
     };

@@ -2,25 +2,9 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../../hub/index.js';
-import { helpUrl, type ActionContext, type Organization } from '../../open/index.js';
+import { CKAN_ACTIONS, helpUrl, type ActionContext, type Organization } from '../../open/index.js';
 import { problemFor, type Problem } from '../problem.js';
 import { originOf } from './licences.js';
-
-const ACTIONS = [
-  'package_list',
-  'package_search',
-  'package_show',
-  'organization_list',
-  'organization_show',
-  'group_list',
-  'group_show',
-  'tag_list',
-  'resource_show',
-  'status_show',
-  'datastore_search',
-  'datastore_search_sql',
-  'help_show',
-];
 
 const text = (description: string) => Type.Optional(Type.String({ maxLength: 10_000, description }));
 
@@ -95,7 +79,7 @@ export function openCkanRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       return { help: helpUrl(originOf(request), action), success: true, result };
     };
     const params = Type.Object({
-      action: Type.String({ maxLength: 100, examples: ACTIONS, description: 'the CKAN action' }),
+      action: Type.String({ maxLength: 100, examples: [...CKAN_ACTIONS], description: 'the CKAN action' }),
     });
 
     app.get(
