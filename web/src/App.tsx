@@ -51,6 +51,8 @@ const MyLicencesPage = lazy(() => import('./licence/MyLicences'));
 const IssueLicencesPage = lazy(() => import('./licence/Issue'));
 const VerifyPage = lazy(() => import('./licence/Verify'));
 const CockpitPage = lazy(() => import('./cockpit/Cockpit'));
+const OpenSearchPage = lazy(() => import('./open/Search'));
+const OpenDatasetPage = lazy(() => import('./open/Dataset'));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -96,6 +98,23 @@ export function App() {
                   element={
                     <Suspense fallback={<Spin />}>
                       <VerifyPage />
+                    </Suspense>
+                  }
+                />
+                {/* 开放数据 (#18): the public open-data portal, no login, as harvesters and citizens find it. */}
+                <Route
+                  path="/open"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <OpenSearchPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  path="/open/datasets/:name"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <OpenDatasetPage />
                     </Suspense>
                   }
                 />
@@ -306,6 +325,12 @@ function ShellHeader({ phone, onMenu }: { phone: boolean; onMenu: () => void }) 
           </Tag>
         ))}
       <span className="qdh-header-actions">
+        {/* 开放数据: the public portal, a click away for staff showing it (on a phone, from the login page). */}
+        {!phone && (
+          <Button size={size} type="link" href="/open" style={{ color: '#fff' }} data-testid="header-open-data">
+            {t('open.menu')}
+          </Button>
+        )}
         <Button size={size} onClick={switchLanguage} data-testid="language-switch">
           {t('language')}
         </Button>

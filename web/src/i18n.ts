@@ -10,6 +10,7 @@ import * as ledger from './texts/ledger';
 import * as licence from './texts/licence';
 import * as messages from './texts/messages';
 import * as names from './texts/names';
+import * as open from './texts/open';
 import * as outcome from './texts/outcome';
 import * as share from './texts/share';
 import * as shell from './texts/shell';
@@ -1578,6 +1579,7 @@ function merged(lang: 'zh' | 'en'): Record<string, string> {
       licence,
       messages,
       names,
+      open,
       outcome,
       share,
       shell,

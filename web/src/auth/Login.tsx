@@ -1,7 +1,7 @@
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { ApiError, client, ok, setToken, useSubmit, type User } from '../api';
 import { AccessibleSwitch } from '../a11y/mode';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -85,6 +85,14 @@ export function LoginPage() {
           </Button>
         </Form>
         {!mustChange && <OidcButton />}
+        {/* 开放数据: the public portal needs no account; the login page is where a visitor lands. */}
+        {!mustChange && (
+          <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+            <Link to="/open" data-testid="login-open-data">
+              {t('open.menu')}
+            </Link>
+          </Typography.Paragraph>
+        )}
       </Card>
     </div>
   );
