@@ -1,0 +1,112 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, haveChromium, newPage, PHONE, settled, shot, startBrowserCity, type BrowserCity } from './harness.js';
+
+const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
+
+/** Visible text that looks English (as the page sweep: two Latin words of three letters or more). */
+const ENGLISH_IN_PAGE = `(() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
+    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+    const text = node.textContent.replace(/\\b(JSON|CSV|XLSX|Excel|URL)\\b/g, ' ');
+    if (/\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.test(text)) found.push(node.textContent.trim().slice(0, 80));
+  }
+  return [...new Set(found)];
+})()`;
+
+async function fitsAndChinese(page: Page): Promise<void> {
+  const [scrollWidth, width] = (await page.evaluate(OVERFLOW)) as [number, number];
+  expect(scrollWidth).toBeLessThanOrEqual(width);
+  expect(await page.evaluate(ENGLISH_IN_PAGE)).toEqual([]);
+}
+
+/**
+ * #18's portal in Chromium: an anonymous visitor, from the login page, searches the open datasets
+ * in Chinese, narrows by a facet, opens a dataset and sees its fields, the preview of its records
+ * and a chart, downloads the CSV and tries the data API — on a desktop and on a phone.
+ */
+describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
+  let city: BrowserCity;
+  beforeAll(async () => {
+    city = await startBrowserCity();
+  });
+  afterAll(async () => {
+    await city?.close();
+  });
+
+  for (const [label, viewport] of [
+    ['1440', DESKTOP],
+    ['390', PHONE],
+  ] as const) {
+    it(`searches, opens a dataset, previews, charts and downloads it, at ${label} px`, async () => {
+      const page = await newPage(city, { viewport });
+      await page.goto(`${city.url}/login`);
+      await page.getByTestId('login-open-data').click();
+      await page.waitForURL(/\/open$/);
+      await expect.poll(() => page.getByTestId('open-newest').innerText()).toMatch(/[\u4e00-\u9fff]/);
+
+      await page.getByTestId('open-search').locator('input').fill('公交');
+      await page.getByTestId('open-search').locator('input').press('Enter');
+      await page.waitForURL(/q=/);
+      const results = page.getByTestId('open-results');
+      await expect.poll(() => results.innerText()).toContain('公交线路信息');
+      await expect.poll(() => page.getByTestId('open-count').innerText()).toMatch(/共找到 \d+ 个数据集/);
+      // A facet narrows the search: the provider of the first result, by name.
+      if (label === '390') await page.getByText('筛选', { exact: true }).click();
+      const provider = page.locator('[data-testid^="facet-organization-"]').first();
+      await provider.click();
+      await page.waitForURL(/organization=/);
+      await expect.poll(() => results.innerText()).toContain('公交线路信息');
+      await fitsAndChinese(page);
+      await shot(page, `open/search-${label}.png`, { fullPage: true });
+
+      await results.getByRole('link', { name: '公交线路信息' }).click();
+      await page.waitForURL(/\/open\/datasets\/[\w-]+$/);
+      await expect.poll(() => page.getByTestId('open-dataset-title').innerText()).toBe('公交线路信息');
+      const facts = await page.getByTestId('open-dataset-facts').innerText();
+      expect(facts).toContain('每月');
+      expect(facts).toMatch(/局/);
+      await expect.poll(() => page.getByTestId('open-fields').innerText()).toContain('票价（元）');
+      const preview = page.getByTestId('open-preview');
+      await expect.poll(() => preview.locator('tbody tr').count()).toBeGreaterThan(1);
+      expect(await preview.innerText()).toContain('线路名称');
+      await page.getByTestId('open-chart').locator('canvas').waitFor();
+      await settled(page);
+      await fitsAndChinese(page);
+      await shot(page, `open/dataset-${label}.png`, { fullPage: true });
+
+      // The CSV button's address answers the live records as CSV, the field names as header.
+      const href = await page.getByTestId('open-download-csv').getAttribute('href');
+      expect(href).toMatch(/\/download\.csv$/);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('open-download-csv').click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      const res = await fetch(new URL(href!, city.url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/csv');
+      const lines = (await res.text()).trim().split('\n');
+      expect(lines[0]).toContain('line_name');
+      expect(lines.length).toBeGreaterThan(2);
+
+      // The try-it console runs datastore_search and shows CKAN's answer.
+      await page.locator('input[data-testid=open-try-limit], [data-testid=open-try-limit] input').fill('2');
+      await page.getByTestId('open-try-run').click();
+      await expect.poll(() => page.getByTestId('open-try-status').innerText()).toContain('200');
+      const answer = JSON.parse(await page.getByTestId('open-try-answer').innerText()) as {
+        success: boolean;
+        result: { records: unknown[] };
+      };
+      expect(answer.success).toBe(true);
+      expect(answer.result.records).toHaveLength(2);
+      await fitsAndChinese(page);
+      expect(page.problems).toEqual([]);
+      await page.close();
+    });
+  }
+});
