@@ -186,9 +186,14 @@ export class CkanActions {
     const q = p.text('q', 500);
     const query: ListQuery = { q: q === '*:*' ? undefined : q, ...filterQuery(p.text('fq', 1000)) };
     const sortText = p.text('sort', 200);
-    const sort = sortOf(sortText);
     const facetFields = p.list('facet.field') ?? [];
     const facetLimit = p.int('facet.limit', 50, 1000);
+    if (sortText && VIEW_SORTS.has(firstSort(sortText))) {
+      if (query.q || query.provider || query.category)
+        throw new HubError('OPN_SEARCH_QUERY', msg('open.viewSortAlone', { sort: sortText.slice(0, 100) }));
+      return this.mostViewed(start, rows, sortText, facetFields, facetLimit, ctx);
+    }
+    const sort = sortOf(sortText);
     const { items, total, facets } = await this.datasets.search({ ...query, sort, offset: start, limit: rows });
     const orgs = await ctx.organizations();
     const results = items.map((ds) => {
@@ -203,6 +208,53 @@ export class CkanActions {
       count: total,
       results,
       sort: sortText ?? 'score desc, metadata_modified desc',
+      facets: Object.fromEntries(
+        Object.entries(searchFacets).map(([f, { items }]) => [
+          f,
+          Object.fromEntries(items.map((i) => [i.name, i.count])),
+        ]),
+      ),
+      search_facets: searchFacets,
+    };
+  }
+
+  /**
+   * package_search sorted by views (CKAN's tracking sorts, `views_total desc`, `views_recent desc`:
+   * the hub counts totals only): the viewed open datasets, most first, with their counts in
+   * `extras`; `count` is how many of them the list holds (at most ROWS_MAX), so paging stays whole.
+   */
+  private async mostViewed(
+    start: number,
+    rows: number,
+    sortText: string,
+    facetFields: string[],
+    facetLimit: number,
+    ctx: ActionContext,
+  ) {
+    const viewed = await this.datasets.mostViewed(ROWS_MAX);
+    const window = viewed.slice(start, start + rows);
+    const [orgs, counts, facets] = await Promise.all([
+      ctx.organizations(),
+      this.datasets.counters.of(window.map((ds) => ds.entry)),
+      facetFields.length > 0 ? this.facets() : undefined,
+    ]);
+    const total = facets ? Object.values(facets.category).reduce((a, b) => a + b, 0) : 0;
+    const searchFacets: Record<string, { title: string; items: FacetItem[] }> = {};
+    for (const field of facetFields) {
+      searchFacets[field] = { title: field, items: facetItems(field, facets!, total, orgs).slice(0, facetLimit) };
+    }
+    return {
+      count: viewed.length,
+      results: window.map((ds) => {
+        const code = ds.resource.provider.code;
+        return packageDict(
+          ds,
+          orgs.get(code) ?? { code, name: ds.resource.provider.name },
+          ctx.origin,
+          counts.get(ds.entry),
+        );
+      }),
+      sort: sortText,
       facets: Object.fromEntries(
         Object.entries(searchFacets).map(([f, { items }]) => [
           f,
@@ -386,9 +438,14 @@ function facetItems(field: string, facets: Facets, total: number, orgs: Map<stri
 }
 
 /** CKAN's `sort` of package_search, as the catalog search sorts. */
+/** CKAN's sorts by views (with its tracking on): the most viewed datasets, as the hub counts them. */
+const VIEW_SORTS = new Set(['views_total desc', 'views_recent desc']);
+
+const firstSort = (text: string) => text.split(',')[0]!.trim().toLowerCase().replace(/\s+/g, ' ');
+
 function sortOf(text: string | undefined): ListQuery['sort'] {
   if (!text) return undefined;
-  const first = text.split(',')[0]!.trim().toLowerCase().replace(/\s+/g, ' ');
+  const first = firstSort(text);
   const sorts: Record<string, ListQuery['sort']> = {
     'score desc': 'relevance',
     'name asc': 'code',

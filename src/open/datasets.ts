@@ -144,6 +144,24 @@ export class OpenDatasets {
     return { items: items.map((r) => this.asOpen(r, r.code)), total, facets };
   }
 
+  /**
+   * The most viewed open datasets, most first (the counted views of package_show). A dataset no
+   * longer open is passed over, as it is everywhere: counts are kept by entry, openness is asked now.
+   */
+  async mostViewed(limit: number): Promise<OpenDataset[]> {
+    const out: OpenDataset[] = [];
+    // A few more than asked, for entries closed since they were viewed.
+    for (const entry of await this.counters.top('view', limit + 50)) {
+      if (out.length >= limit) break;
+      try {
+        out.push(await this.byEntry(entry, String(entry)));
+      } catch (e) {
+        if (!(isHubError(e) && e.code === 'OPN_NOT_FOUND')) throw e;
+      }
+    }
+    return out;
+  }
+
   /** Every open dataset, a batch at a time in code order (data.json). */
   async *all(batchSize = 500): AsyncGenerator<OpenDataset[]> {
     for (let offset = 0; ; offset += batchSize) {

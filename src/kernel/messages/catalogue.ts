@@ -1110,6 +1110,10 @@ export const MESSAGES = {
     en: 'field {field} is masked: it cannot be filtered, searched or sorted by',
   },
   'open.badSort': { zh: '无法识别的排序：{sort}', en: 'cannot read the sort {sort}' },
+  'open.viewSortAlone': {
+    zh: '按浏览量排序（{sort}）时不能同时检索或筛选',
+    en: 'a search sorted by views ({sort}) takes no q or fq',
+  },
   'open.badFilter': { zh: '无法识别的筛选条件：{fq}', en: 'cannot read the filter {fq}' },
   'open.badFacet': { zh: '不支持按 {field} 分面', en: 'no facet of {field}' },
   'open.badObject': { zh: '应为 JSON 对象', en: 'must be a JSON object' },
