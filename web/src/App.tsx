@@ -53,6 +53,8 @@ const VerifyPage = lazy(() => import('./licence/Verify'));
 const CockpitPage = lazy(() => import('./cockpit/Cockpit'));
 const OpenSearchPage = lazy(() => import('./open/Search'));
 const OpenDatasetPage = lazy(() => import('./open/Dataset'));
+const OpenTermsPage = lazy(() => import('./open/Terms'));
+const OpenOrganizationPage = lazy(() => import('./open/Terms').then((m) => ({ default: m.OpenOrganizationPage })));
 
 export function App() {
   const { i18n } = useTranslation();
@@ -115,6 +117,22 @@ export function App() {
                   element={
                     <Suspense fallback={<Spin />}>
                       <OpenDatasetPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  path="/open/terms"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <OpenTermsPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  path="/open/organizations/:name"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <OpenOrganizationPage />
                     </Suspense>
                   }
                 />

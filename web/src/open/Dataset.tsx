@@ -98,7 +98,9 @@ export default function OpenDatasetPage() {
           <Descriptions.Item label={t('open.published')}>{dateOf(p.metadata_created)}</Descriptions.Item>
           <Descriptions.Item label={t('open.modified')}>{dateOf(p.metadata_modified)}</Descriptions.Item>
           <Descriptions.Item label={t('open.licence')}>
-            {t('open.licenceName.other-at', { defaultValue: p.license_title })}
+            <Link to="/open/terms" data-testid="open-licence">
+              {t('open.licenceName.other-at', { defaultValue: p.license_title })}
+            </Link>
           </Descriptions.Item>
           {p.tags.length > 0 && (
             <Descriptions.Item label={t('open.keywords')}>

@@ -18,7 +18,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from '../api';
-import { packageSearch, type CkanPackage, type FacetItem } from './ckan';
+import { extra, packageSearch, type CkanPackage, type FacetItem } from './ckan';
 import { dateOf, OpenLayout } from './Layout';
 
 /** The facets the hub's package_search counts (docs/open.md), each a filter of `fq`. */
@@ -82,6 +82,7 @@ export default function OpenSearchPage() {
     [q, fq, page, sort],
   );
   const newest = useQuery(() => packageSearch({ rows: 6, sort: SORTS.newest }), []);
+  const popular = useQuery(() => packageSearch({ rows: 6, sort: 'views_total desc' }), []);
   const anyChosen = FACETS.some((f) => chosen[f]);
 
   const facets = (
@@ -176,26 +177,56 @@ export default function OpenSearchPage() {
           )}
         </Col>
         <Col xs={24} lg={6}>
-          <Card size="small" title={t('open.newest')} data-testid="open-newest">
-            <List
-              size="small"
+          <Space direction="vertical" style={{ width: '100%' }} size={16}>
+            <ShortList
+              title={t('open.newest')}
+              testId="open-newest"
               loading={newest.loading}
-              dataSource={newest.data?.results ?? []}
-              renderItem={(pkg) => (
-                <List.Item style={{ display: 'block' }}>
-                  <Link to={`/open/datasets/${pkg.name}`}>{pkg.title}</Link>
-                  <div>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {pkg.organization.title} · {dateOf(pkg.metadata_modified)}
-                    </Typography.Text>
-                  </div>
-                </List.Item>
-              )}
+              items={newest.data?.results}
+              note={(pkg) => dateOf(pkg.metadata_modified)}
             />
-          </Card>
+            {(popular.data?.results.length ?? 0) > 0 && (
+              <ShortList
+                title={t('open.popular')}
+                testId="open-popular"
+                loading={popular.loading}
+                items={popular.data?.results}
+                note={(pkg) => t('open.viewCount', { n: Number(extra(pkg, 'views') ?? 0) })}
+              />
+            )}
+          </Space>
         </Col>
       </Row>
     </OpenLayout>
+  );
+}
+
+/** A card of a few datasets (the newest, the most viewed), each with its provider and a note. */
+function ShortList(props: {
+  title: string;
+  testId: string;
+  loading: boolean;
+  items: CkanPackage[] | undefined;
+  note: (pkg: CkanPackage) => string;
+}) {
+  return (
+    <Card size="small" title={props.title} data-testid={props.testId}>
+      <List
+        size="small"
+        loading={props.loading}
+        dataSource={props.items ?? []}
+        renderItem={(pkg) => (
+          <List.Item style={{ display: 'block' }}>
+            <Link to={`/open/datasets/${pkg.name}`}>{pkg.title}</Link>
+            <div>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {pkg.organization.title} · {props.note(pkg)}
+              </Typography.Text>
+            </div>
+          </List.Item>
+        )}
+      />
+    </Card>
   );
 }
 

@@ -22,6 +22,8 @@ export const zh = {
   'open.sort.newest': '最近更新',
   'open.sort.name': '名称',
   'open.newest': '最新数据集',
+  'open.popular': '最受关注',
+  'open.viewCount': '浏览 {{n}} 次',
   'open.updated': '更新于 {{date}}',
   'open.provider': '提供单位',
   'open.topic': '数据主题',
@@ -67,6 +69,15 @@ export const zh = {
   'open.tryBadJson': '字段筛选须为 JSON 对象，例如 {"字段名": "值"}',
   'open.tryStatus': '状态码 {{status}}',
   'open.pageOf': '第 {{page}} 页',
+  'open.terms.title': '开放许可：署名使用',
+  'open.terms.grant':
+    '本平台无条件开放的数据集，任何单位和个人均可免费获取、复制、传播和使用，包括用于商业目的和加工成新的产品或服务，无需登录或申请。',
+  'open.terms.attribution':
+    '使用时请注明数据来源，写明数据提供单位和“泉城数据中枢·济南公共数据开放”，并说明是否对数据作了加工。',
+  'open.terms.noWarranty':
+    '数据按现状提供。提供单位尽力保证数据准确、及时，但不对使用数据造成的后果承担责任；发现错误请反馈给提供单位。',
+  'open.terms.lawful':
+    '使用者应遵守国家法律法规，不得利用开放数据从事违法活动，不得试图通过数据关联等方式识别特定个人。',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -93,6 +104,8 @@ export const en: Record<keyof typeof zh, string> = {
   'open.sort.newest': 'Recently updated',
   'open.sort.name': 'Name',
   'open.newest': 'Newest datasets',
+  'open.popular': 'Most viewed',
+  'open.viewCount': '{{n}} views',
   'open.updated': 'Updated {{date}}',
   'open.provider': 'Provider',
   'open.topic': 'Topic',
@@ -138,4 +151,13 @@ export const en: Record<keyof typeof zh, string> = {
   'open.tryBadJson': 'Filters must be a JSON object, e.g. {"field": "value"}',
   'open.tryStatus': 'Status {{status}}',
   'open.pageOf': 'Page {{page}}',
+  'open.terms.title': 'Open licence: attribution',
+  'open.terms.grant':
+    'The datasets this portal opens unconditionally may be obtained, copied, shared and used by anyone, free of charge, including for commercial purposes and to build new products or services, without an account or an application.',
+  'open.terms.attribution':
+    "When using them, name the source: the providing department and 'Quancheng Data Hub · Jinan public open data', and say whether the data was changed.",
+  'open.terms.noWarranty':
+    'The data is provided as is. Providers strive for accurate and timely data but are not liable for the consequences of its use; please report errors to the provider.',
+  'open.terms.lawful':
+    'Users must obey the law, must not use open data for unlawful purposes, and must not try to identify individuals, for example by linking datasets.',
 };
