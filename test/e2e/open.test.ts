@@ -116,6 +116,9 @@ describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
       await page.getByTestId('open-licence').click();
       await expect.poll(() => page.getByTestId('open-terms').innerText()).toContain('注明数据来源');
       await fitsAndChinese(page);
+      // And in English, on the switch.
+      await page.getByTestId('language-switch').click();
+      await expect.poll(() => page.getByTestId('open-terms').innerText()).toContain('name the source');
       expect(page.problems).toEqual([]);
       await page.close();
     });

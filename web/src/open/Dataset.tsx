@@ -79,7 +79,7 @@ export default function OpenDatasetPage() {
   const count = (key: string) => extra(p, key) ?? '0';
   const files = downloads(p.name);
   return (
-    <OpenLayout>
+    <OpenLayout title={p.title}>
       <Link to="/open">← {t('open.back')}</Link>
       <Typography.Title level={3} style={{ marginTop: 8 }} data-testid="open-dataset-title">
         {p.title}

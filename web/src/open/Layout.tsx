@@ -1,12 +1,21 @@
 import { Button, Layout, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { LANG_KEY } from '../i18n';
 
 /** The portal's own frame (public, no login): its name, the language switch and a way to the hub's login. */
-export function OpenLayout({ children }: { children: ReactNode }) {
+export function OpenLayout({ children, title }: { children: ReactNode; title?: string }) {
   const { t, i18n } = useTranslation();
+  // The tab's and a shared link's name: the dataset's, then the portal's.
+  const name = [title, t('open.title')].filter(Boolean).join(' · ');
+  useEffect(() => {
+    const before = document.title;
+    document.title = name;
+    return () => {
+      document.title = before;
+    };
+  }, [name]);
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'zh-CN' : 'en';
     localStorage.setItem(LANG_KEY, next);
