@@ -3,10 +3,13 @@ import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { LANG_KEY } from '../i18n';
+import { useSession } from '../session';
 
 /** The portal's own frame (public, no login): its name, the language switch and a way to the hub's login. */
 export function OpenLayout({ children, title }: { children: ReactNode; title?: string }) {
   const { t, i18n } = useTranslation();
+  // Someone logged in goes back to the hub; anyone else may log in.
+  const { user } = useSession();
   // The tab's and a shared link's name: the dataset's, then the portal's.
   const name = [title, t('open.title')].filter(Boolean).join(' · ');
   useEffect(() => {
@@ -33,9 +36,9 @@ export function OpenLayout({ children, title }: { children: ReactNode; title?: s
           <Button size="small" onClick={switchLanguage} data-testid="language-switch">
             {t('language')}
           </Button>
-          <Link to="/login">
+          <Link to={user ? '/' : '/login'}>
             <Button size="small" data-testid="open-login">
-              {t('open.login')}
+              {user ? t('open.toHub') : t('open.login')}
             </Button>
           </Link>
         </span>

@@ -4,6 +4,7 @@ export const zh = {
   'open.title': '泉城开放数据',
   'open.intro': '济南市公共数据开放平台：免费查询、下载和调用无条件开放的数据集，无需登录。',
   'open.login': '登录中枢',
+  'open.toHub': '返回中枢',
   'open.search': '搜索数据集',
   'open.searchButton': '搜索',
   'open.found': '共找到 {{count}} 个数据集',
@@ -86,6 +87,7 @@ export const en: Record<keyof typeof zh, string> = {
   'open.intro':
     "Jinan's public open-data portal: search, download and call openly published datasets, free and without an account.",
   'open.login': 'Log in to the hub',
+  'open.toHub': 'Back to the hub',
   'open.search': 'Search datasets',
   'open.searchButton': 'Search',
   'open.found': 'Datasets found: {{count}}',
