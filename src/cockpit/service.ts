@@ -1,7 +1,8 @@
 import { Value } from 'typebox/value';
 import { authorize, type Actor } from '../access/index.js';
 import { sql, type Database, type Kysely } from '../db/index.js';
-import { HubError, chinaDate, excel, msg, type Language } from '../kernel/index.js';
+import { HubError, chinaDate, digestJson, excel, msg, type Language } from '../kernel/index.js';
+import type { Ledger } from '../ledger/index.js';
 import { indicatorRow } from '../catalog/index.js';
 import { coreIndicators, type CockpitSources } from './core-indicators.js';
 import {
@@ -81,6 +82,7 @@ export class Cockpit {
   constructor(
     database: Database,
     private readonly sources: CockpitSources & { queries: QuerySource },
+    private readonly ledger: Pick<Ledger, 'append' | 'suite'>,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.db = database.kysely.withTables<CockpitTables>();
@@ -278,12 +280,15 @@ export class Cockpit {
     }
   }
 
-  /** An operator's edit: a new version, if the caller edited the version that is current. */
+  /**
+   * An operator's edit: a new version, if the caller edited the version that is current; on the
+   * ledger with the document's digest, so the version kept can be checked against what was saved.
+   */
   async saveDashboard(actor: Actor | null, id: string, doc: unknown, baseVersion: number) {
     authorize(actor, 'cockpit:edit-dashboards');
     this.validate(doc);
     if (doc.id !== id) throw new HubError('CKP_BAD_DASHBOARD', msg('cockpit.idMismatch', { id }));
-    return this.db.transaction().execute(async (trx) => {
+    const saved = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('cockpit.dashboard')
         .select('version')
@@ -307,6 +312,16 @@ export class Cockpit {
         .execute();
       return { version };
     });
+    await this.ledger.append({
+      kind: 'cockpit.dashboard.changed',
+      dashboard: id,
+      version: saved.version,
+      digest: digestJson(this.ledger.suite, doc),
+      actor: actor.username,
+      org: actor.org?.code ?? null,
+      at: this.now().toISOString(),
+    });
+    return saved;
   }
 
   /** Every panel's data of one dashboard, under the page's filters. */

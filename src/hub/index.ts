@@ -403,6 +403,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
           return cockpitBase.attestAnswered();
         },
       },
+      ledger,
       opts.now,
     );
     cockpit.registry.register(...openIndicators(db, openData, orgNames));

@@ -414,6 +414,20 @@ export const AttestItemChanged = Type.Object(
   Strict,
 );
 
+export const CockpitDashboardChanged = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('cockpit.dashboard.changed'),
+    dashboard: Type.String({ description: 'the topic dashboard (数据专题) id' }),
+    version: Type.Integer({ minimum: 2, description: 'the version the edit created' }),
+    digest: Digest,
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
 export const AttestAnswered = Type.Object(
   {
     v: V,
@@ -501,6 +515,7 @@ export const ENTRY_SCHEMAS = {
   'consent.changed': ConsentChanged,
   'attest.item.changed': AttestItemChanged,
   'attest.answered': AttestAnswered,
+  'cockpit.dashboard.changed': CockpitDashboardChanged,
   'licence.changed': LicenceChanged,
   'licence.presented': LicencePresented,
 } satisfies Record<string, TSchema>;
@@ -530,6 +545,7 @@ export const LedgerEntrySchema = Type.Union(
     LedgerSubjectSearched,
     ConsentChanged,
     AttestItemChanged,
+    CockpitDashboardChanged,
     AttestAnswered,
     LicenceChanged,
     LicencePresented,

@@ -2,7 +2,7 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardSchema, SEEDED_DASHBOARDS } from '../../src/cockpit/index.js';
 import { sql } from '../../src/db/index.js';
-import { JINAN } from '../../src/kernel/index.js';
+import { JINAN, digestJson } from '../../src/kernel/index.js';
 import { engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
@@ -337,9 +337,20 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
   it('operators edit a dashboard: validated, a new version; stale or invalid edits are refused', async () => {
     const { version, doc } = (await s.call('operator', 'GET', '/cockpit/dashboards/education')).json();
     const edited = { ...doc, title: { zh: '教育（修订）', en: 'Education (revised)' } };
+    const size = await s.hub.ledger.size();
     const put = await s.call('operator', 'PUT', '/cockpit/dashboards/education', { version, doc: edited });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json().version).toBe(version + 1);
+    // On the ledger: who saved which version, and the digest of exactly what was saved.
+    const entries = (await s.hub.ledger.entries(size, await s.hub.ledger.size())).map((e) => JSON.parse(e.entry));
+    expect(entries.filter((e) => e.kind === 'cockpit.dashboard.changed')).toEqual([
+      expect.objectContaining({
+        dashboard: 'education',
+        version: version + 1,
+        digest: digestJson(s.hub.ledger.suite, edited),
+        actor: 'operator',
+      }),
+    ]);
     expect((await s.call('operator', 'GET', '/cockpit/dashboards/education')).json().doc.title.zh).toBe('教育（修订）');
     const stale = await s.call('operator', 'PUT', '/cockpit/dashboards/education', { version, doc: edited });
     expect(stale.json().code).toBe('CKP_VERSION_CONFLICT');
