@@ -1,6 +1,7 @@
 export { recordsMigrations } from './migrations.js';
 export {
   PUBLIC_QUERY_MS,
+  withStatementTimeout,
   conditionFields,
   type Condition,
   type Comparison,

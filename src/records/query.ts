@@ -95,9 +95,22 @@ export function conditionFields(c: Condition | undefined): string[] {
 /**
  * How long one query of a public caller may run: the filters and the parsed SQL of the open-data
  * API are anybody's, and a condition no index helps (a LIKE over a large dataset) must not hold
- * a connection for minutes. Past it the database cancels the statement (57014).
+ * a connection for minutes. Past it PostgreSQL cancels the statement (57014). PGlite runs no
+ * timers and does not cancel: the embedded engine has no such limit (docs/open.md).
  */
 export const PUBLIC_QUERY_MS = 5000;
+
+/** `work` in a transaction whose statements PostgreSQL cancels after `ms` each. */
+export function withStatementTimeout<T>(
+  db: Kysely<RecordTables>,
+  ms: number,
+  work: (trx: Kysely<RecordTables>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('statement_timeout', ${String(ms)}, true)`.execute(trx);
+    return work(trx);
+  });
+}
 
 /** The page the query asks for (documents as stored) and, when `count`, how many match in all. */
 export async function runRecordQuery(
@@ -113,8 +126,7 @@ export async function runRecordQuery(
     ),
     sql`key`,
   ];
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('statement_timeout', ${String(PUBLIC_QUERY_MS)}, true)`.execute(trx);
+  return withStatementTimeout(db, PUBLIC_QUERY_MS, async (trx) => {
     const { rows } = await sql<{ doc: Record<string, unknown> }>`
       select doc from records.record where ${where}
       order by ${sql.join(order)} limit ${q.limit} offset ${q.offset}`.execute(trx);

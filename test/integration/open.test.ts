@@ -9,7 +9,9 @@ import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Author, ResourceInput } from '../../src/catalog/index.js';
 import { advance } from '../../src/demo/catalog.js';
+import { sql } from '../../src/db/index.js';
 import { datasetId, distributionId } from '../../src/open/index.js';
+import { PUBLIC_QUERY_MS, withStatementTimeout, type RecordTables } from '../../src/records/index.js';
 import { engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
@@ -143,6 +145,18 @@ describe.each(engines())('the open-data portal on $name', (engine) => {
     }
     return bodies;
   }
+
+  it.skipIf(engine.skip || engine.name !== 'postgres')(
+    'cancels a public query past its time limit on PostgreSQL, answered as too slow',
+    async () => {
+      const db = s.hub.db.kysely.withTables<RecordTables>();
+      const slow = withStatementTimeout(db, 50, (trx) => sql`select pg_sleep(2)`.execute(trx));
+      await expect(slow).rejects.toMatchObject({ code: '57014' });
+      // The limit the API runs under leaves an ordinary query alone.
+      const quick = await withStatementTimeout(db, PUBLIC_QUERY_MS, (trx) => sql`select 1 as one`.execute(trx));
+      expect(quick.rows).toEqual([{ one: 1 }]);
+    },
+  );
 
   it.skipIf(engine.skip)('lists only published entries whose open type is open', async () => {
     const names = (await action('package_list')).json().result as string[];
