@@ -1,7 +1,7 @@
 /**
  * The demo city, seeded once per test run and engine, for suites that only need a seeded hub.
  *
- * Seeding registers 179 resources through the real workflow, with a ledger entry each: it took
+ * Seeding registers 197 resources through the real workflow, with a ledger entry each: it took
  * most of each suite's setup, repeated for every suite and engine. Instead the first suite that
  * asks seeds it, once per run and engine, and each suite opens a copy of its own — PostgreSQL by
  * `CREATE DATABASE … TEMPLATE`, PGlite from a `dumpDataDir` tarball — so suites still never see
