@@ -8,12 +8,11 @@ import {
   startBrowserCity,
   type BrowserCity,
   type WatchedPage,
+  NARROW,
+  widthOf,
 } from './harness.js';
 import { SEEDED_PASSWORD } from '../databases.js';
 
-/** The narrowest phone the hub must work on (as the page sweep). */
-const NARROW = { width: 360, height: 780 };
-const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
 /**
  * Expressions, not functions: they run in the page, whose DOM types this Node project does not load
  * (and a function given as a string is returned, not called).
@@ -43,8 +42,8 @@ const heightOf = async (page: WatchedPage, selector: string) =>
 const byId = (testId: string) => `[data-testid="${testId}"]`;
 
 async function fits(page: WatchedPage) {
-  const [scrollWidth, width] = (await page.evaluate(OVERFLOW)) as [number, number];
-  expect(scrollWidth, page.url()).toBeLessThanOrEqual(width);
+  const width = await widthOf(page);
+  expect(width.scroll, page.url()).toBeLessThanOrEqual(width.window);
 }
 
 /**

@@ -1,22 +1,21 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, haveChromium, login, settled, shot, startBrowserCity, type BrowserCity } from './harness.js';
+import {
+  PHONE,
+  englishIn,
+  haveChromium,
+  login,
+  settled,
+  shot,
+  startBrowserCity,
+  widthOf,
+  type BrowserCity,
+} from './harness.js';
 
-const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
 const WALL = { width: 1920, height: 1080 };
+/** Formats and names that stay Latin on the cockpit's pages. */
+const COCKPIT_NAMES = ['XLSX', 'PNG', 'API'];
 /** Two Latin words in a row in the visible text, outside code and formats (as the page sweep). */
-const ENGLISH_IN_PAGE = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
-    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-    const text = node.textContent.replace(/\\b(XLSX|PNG|API)\\b/g, ' ');
-    if (/\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.test(text)) found.push(node.textContent.trim().slice(0, 80));
-  }
-  return [...new Set(found)];
-})()`;
 
 async function panelsDrawn(page: Page) {
   await page.getByTestId('cockpit-ranking').locator('tbody tr.ant-table-row').first().waitFor();
@@ -50,7 +49,7 @@ describe.skipIf(!haveChromium)('the cockpit in Chromium', () => {
     expect(background).toBe('rgb(11, 26, 51)');
     expect(await page.getByTestId('cockpit-indicator-sharingRate').first().innerText()).toContain('可共享率');
     expect(await page.getByTestId('cockpit-indicator-sharingRate').first().innerText()).toMatch(/目标 > 99\.0%/);
-    expect(await page.evaluate(ENGLISH_IN_PAGE)).toEqual([]);
+    expect(await englishIn(page, COCKPIT_NAMES)).toEqual([]);
     await settled(page);
     await shot(page, 'cockpit/big-1920.png');
 
@@ -67,9 +66,9 @@ describe.skipIf(!haveChromium)('the cockpit in Chromium', () => {
     const phone = await login(city, 'officer', { viewport: PHONE });
     await phone.goto(`${city.url}/cockpit`);
     await panelsDrawn(phone);
-    const [scrollWidth, width] = (await phone.evaluate(OVERFLOW)) as [number, number];
-    expect(scrollWidth).toBeLessThanOrEqual(width);
-    expect(await phone.evaluate(ENGLISH_IN_PAGE)).toEqual([]);
+    const width = await widthOf(phone);
+    expect(width.scroll).toBeLessThanOrEqual(width.window);
+    expect(await englishIn(phone, COCKPIT_NAMES)).toEqual([]);
     await settled(phone);
     await shot(phone, 'cockpit/officer-390.png', { fullPage: true });
     expect(phone.problems).toEqual([]);

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../../src/demo/people.js';
 import { SEEDED_PASSWORD } from '../databases.js';
-import { haveChromium, login, pick, shot, startBrowserCity, type BrowserCity } from './harness.js';
-
-/** The narrowest phone the hub must work on (as the page sweep). */
-const NARROW = { width: 360, height: 780 };
-const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
+import { NARROW, haveChromium, login, pick, shot, startBrowserCity, widthOf, type BrowserCity } from './harness.js';
 
 /**
  * 我的企业 (#16) on a phone: the demo citizen, legal representative of the demo's enterprise, appoints
@@ -52,7 +48,7 @@ describe.skipIf(!haveChromium)('my enterprises in Chromium', () => {
     await expect.poll(() => agent.innerText()).toContain('王经办');
     expect(await agent.innerText()).toContain('信用服务');
     expect(await agent.innerText()).not.toContain('credit_service');
-    const [scrollWidth, width] = (await page.evaluate(OVERFLOW)) as [number, number];
+    const { scroll: scrollWidth, window: width } = await widthOf(page);
     expect(scrollWidth).toBeLessThanOrEqual(width);
     await shot(page, 'enterprise/representative-360.png', { fullPage: true });
 

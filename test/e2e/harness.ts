@@ -19,6 +19,55 @@ if (!haveChromium) console.warn(`[e2e] ${CHROMIUM} not found: browser test skipp
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1440, height: 900 };
+/** The narrowest phone the hub must work on (Android's common 360 × 780 screens). */
+export const NARROW = { width: 360, height: 780 };
+
+/** The document's scrolled width and the window's: wider than the window is a page that overflows. */
+export async function widthOf(page: Page): Promise<{ scroll: number; window: number }> {
+  const [scroll, window] = (await page.evaluate('[document.scrollingElement.scrollWidth, window.innerWidth]')) as [
+    number,
+    number,
+  ];
+  return { scroll, window };
+}
+
+/** Product names and formats that stay Latin in a Chinese interface (the page sweep's list). */
+export const PRODUCT_NAMES = [
+  'OpenAPI',
+  'API Key',
+  'JSON',
+  'CSV',
+  'XLSX',
+  'Excel',
+  'HTTP',
+  'HTTPS',
+  'URL',
+  'SM2',
+  'SM3',
+  'SHA-256',
+  'Merkle',
+];
+
+/**
+ * The visible text of the page that looks English: two consecutive Latin words of three letters or
+ * more, outside code, kbd, pre and elements marked data-allow-latin, once the `allowed` names are
+ * taken out. Run in the page as an expression (this Node project does not load the DOM's types).
+ */
+export async function englishIn(page: Page, allowed: readonly string[] = PRODUCT_NAMES): Promise<string[]> {
+  const names = new RegExp(`\\b(${allowed.join('|')})\\b`, 'g');
+  return (await page.evaluate(`(() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
+      if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      const text = node.textContent.replace(${names.toString()}, ' ');
+      if (/\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.test(text)) found.push(node.textContent.trim().slice(0, 80));
+    }
+    return [...new Set(found)];
+  })()`)) as string[];
+}
 
 export interface BrowserCity {
   url: string;

@@ -1,16 +1,23 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../../src/demo/people.js';
-import { haveChromium, login, newPage, pick, shot, startBrowserCity, type BrowserCity } from './harness.js';
+import {
+  NARROW,
+  haveChromium,
+  login,
+  newPage,
+  pick,
+  shot,
+  startBrowserCity,
+  widthOf,
+  type BrowserCity,
+} from './harness.js';
 
-/** The narrowest phone the hub must work on (as the page sweep). */
-const NARROW = { width: 360, height: 780 };
-const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
 const CITIZEN_ID = [...people(1, 2026)][0]!.citizen_id;
 
 async function fitsWidth(page: Page): Promise<void> {
-  const [scrollWidth, width] = (await page.evaluate(OVERFLOW)) as [number, number];
-  expect(scrollWidth).toBeLessThanOrEqual(width);
+  const width = await widthOf(page);
+  expect(width.scroll).toBeLessThanOrEqual(width.window);
 }
 
 /**

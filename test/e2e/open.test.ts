@@ -1,27 +1,24 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, haveChromium, newPage, PHONE, settled, shot, startBrowserCity, type BrowserCity } from './harness.js';
-
-const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
+import {
+  DESKTOP,
+  englishIn,
+  haveChromium,
+  newPage,
+  PHONE,
+  settled,
+  shot,
+  startBrowserCity,
+  widthOf,
+  type BrowserCity,
+} from './harness.js';
 
 /** Visible text that looks English (as the page sweep: two Latin words of three letters or more). */
-const ENGLISH_IN_PAGE = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
-    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-    const text = node.textContent.replace(/\\b(JSON|CSV|XLSX|Excel|URL)\\b/g, ' ');
-    if (/\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.test(text)) found.push(node.textContent.trim().slice(0, 80));
-  }
-  return [...new Set(found)];
-})()`;
 
 async function fitsAndChinese(page: Page): Promise<void> {
-  const [scrollWidth, width] = (await page.evaluate(OVERFLOW)) as [number, number];
-  expect(scrollWidth).toBeLessThanOrEqual(width);
-  expect(await page.evaluate(ENGLISH_IN_PAGE)).toEqual([]);
+  const width = await widthOf(page);
+  expect(width.scroll).toBeLessThanOrEqual(width.window);
+  expect(await englishIn(page, ['JSON', 'CSV', 'XLSX', 'Excel', 'URL'])).toEqual([]);
 }
 
 /**

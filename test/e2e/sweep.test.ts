@@ -1,6 +1,17 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, haveChromium, login, startBrowserCity, type BrowserCity, type WatchedPage, shot } from './harness.js';
+import {
+  DESKTOP,
+  NARROW,
+  englishIn,
+  haveChromium,
+  login,
+  shot,
+  startBrowserCity,
+  widthOf,
+  type BrowserCity,
+  type WatchedPage,
+} from './harness.js';
 
 /**
  * The page sweep: every demo role visits every page of its menu and the detail pages it can reach
@@ -11,8 +22,6 @@ import { DESKTOP, haveChromium, login, startBrowserCity, type BrowserCity, type 
  */
 const ROLES = ['operator', 'officer', 'consumer', 'auditor', 'citizen', 'third_party'] as const;
 type Role = (typeof ROLES)[number];
-/** The narrowest phone the hub must work on; the other browser tests take 390 px (PHONE). */
-const NARROW = { width: 360, height: 780 };
 
 /** The routes with a parameter or under a menu entry, and the roles that reach them from a page. */
 const DETAIL_ROUTES: Array<{ path: string; roles: readonly Role[] }> = [
@@ -26,30 +35,6 @@ const DETAIL_ROUTES: Array<{ path: string; roles: readonly Role[] }> = [
 
 /** What the citizen's menu holds, no more: their home (their own records), who used their data, their consents, their enterprises. */
 const CITIZEN_MENU = ['menu-home', 'menu-mydata', 'menu-consents', 'menu-licences', 'menu-enterprises'];
-
-/** Product names and formats that stay Latin in a Chinese interface. */
-const ALLOWED_LATIN = /\b(OpenAPI|API Key|JSON|CSV|XLSX|Excel|HTTP|HTTPS|URL|SM2|SM3|SHA-256|Merkle)\b/g;
-
-/**
- * The visible text of the page that looks English: two consecutive Latin words of three letters or
- * more, outside code, kbd, pre and elements marked data-allow-latin. Run in the page (a string:
- * this Node project does not load the DOM's types).
- */
-const ENGLISH_IN_PAGE = `(() => {
-  const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!el || el.closest('code, kbd, pre, script, style, [data-allow-latin]')) continue;
-    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-    const text = node.textContent.replace(${ALLOWED_LATIN.toString()}, ' ');
-    const m = /\\b[A-Za-z]{3,}\\s+[A-Za-z]{3,}\\b/.exec(text);
-    if (m) found.push(node.textContent.trim().slice(0, 80));
-  }
-  return [...new Set(found)];
-})()`;
-
-const OVERFLOW = '[document.scrollingElement.scrollWidth, window.innerWidth]';
 
 /** The outermost elements that reach past the window's right edge, named for the failure message. */
 const OVERFLOWING = `(() => {
@@ -258,12 +243,12 @@ async function check(page: WatchedPage, width: number): Promise<string[]> {
   // Just after the width changed, the menu comes or goes over a few frames: wait until the page
   // fits, or measure what is still too wide after a moment a person would not notice.
   await page.waitForFunction(fitsWindow, null, { timeout: 2000 }).catch(() => undefined);
-  const [scrollWidth, innerWidth] = (await page.evaluate(OVERFLOW)) as [number, number];
+  const { scroll: scrollWidth, window: innerWidth } = await widthOf(page);
   if (scrollWidth > innerWidth + 1)
     failures.push(
       `${scrollWidth} px wide at ${width} px: ${((await page.evaluate(OVERFLOWING)) as string[]).join(' | ')}`,
     );
-  const english = (await page.evaluate(ENGLISH_IN_PAGE)) as string[];
+  const english = await englishIn(page);
   if (english.length > 0) failures.push(`English: ${english.join(' | ')}`);
   return failures;
 }
