@@ -101,6 +101,8 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
     en: 'read a department’s indicators and the rows behind them',
   },
   'cockpit:edit-dashboards': { 'zh-CN': '编辑数据专题', en: 'edit the topic dashboards' },
+  'cascade:read': { 'zh-CN': '查看级联节点', en: 'read the cascade’s nodes' },
+  'cascade:manage': { 'zh-CN': '管理级联节点', en: 'manage the cascade’s nodes' },
 };
 
 /** The action in words; an action without a label (none should lack one) shows its code. */

@@ -167,6 +167,9 @@ export const POLICY = {
   'cockpit:read': [any('operator', 'auditor', 'officer')],
   'cockpit:read-department': [any('operator', 'auditor'), own('officer')],
   'cockpit:edit-dashboards': [any('operator')],
+  // 级联 (#20): operators and auditors watch the nodes; operators enrol districts and retry syncs.
+  'cascade:read': [any('operator', 'auditor')],
+  'cascade:manage': [any('operator')],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof POLICY;

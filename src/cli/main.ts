@@ -9,6 +9,7 @@ import type { LedgerTables } from '../ledger/index.js';
 import { registerAdminCommands } from './admin.js';
 import { registerBackupCommands, refuseHeldRestore } from './backup.js';
 import { registerBaseCommands } from './base.js';
+import { registerCascadeCommands, divisionCode } from './cascade.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerEnterpriseCommands } from './enterprise.js';
 import { ACTS_AS_HOLDER } from './holder.js';
@@ -49,7 +50,23 @@ function openCliHub(flags: { data?: string; demo?: boolean } = {}) {
   return openHub({ databaseUrl, dataDir, generateKek: mayGenerateKek(flags.demo) });
 }
 
-type ServeFlags = { port?: number; host?: string; data?: string; demo?: boolean; people: number; workers?: number };
+type ServeFlags = {
+  port?: number;
+  host?: string;
+  data?: string;
+  demo?: boolean;
+  people: number;
+  workers?: number;
+  role?: 'city' | 'district';
+  division?: string;
+  parent?: string;
+  enrol?: string;
+};
+
+const nodeRole = (v: string) => {
+  if (v !== 'city' && v !== 'district') throw new InvalidArgumentError('city or district');
+  return v;
+};
 
 program
   .command('serve')
@@ -61,11 +78,18 @@ program
   .option('--people <n>', 'demo population size', int, 10_000)
   .option('--workers <n>', 'hub processes sharing the port (Node cluster; PostgreSQL only)', int)
   .option('--accept-unverified-restore', 'serve a database whose last qdh restore did not verify')
+  .option('--role <role>', 'this node in the cascade: city (default) or district', nodeRole)
+  .option('--division <code>', "the node's GB/T 2260 division code (a district's own)", divisionCode)
+  .option('--parent <url>', "a district's city node")
+  .option('--enrol <token>', 'the one-time token of the first start (qdh cascade token on the city)')
   .action(async (flags: ServeFlags) => {
     const started = Date.now();
     const { config } = hubOptions(flags);
     const logger = createLogger(config.logLevel);
     await refuseHeldRestore(config, (flags as { acceptUnverifiedRestore?: boolean }).acceptUnverifiedRestore, logger);
+    // Every worker would present the one-time token: enrol with one process, then scale out.
+    if ((flags.workers ?? 1) > 1 && flags.enrol)
+      throw new InvalidArgumentError('--enrol takes one process: enrol once without --workers');
     if ((flags.workers ?? 1) > 1 && cluster.isPrimary) {
       const options = { workers: flags.workers!, config, demo: !!flags.demo, people: flags.people, logger };
       return superviseWorkers(options);
@@ -83,6 +107,13 @@ program
       generateKek: mayGenerateKek(flags.demo),
       webDir: config.webDir,
       logger,
+      node: {
+        role: flags.role,
+        division: flags.division,
+        parentUrl: flags.parent,
+        enrolToken: flags.enrol,
+        publicUrl: process.env.QDH_PUBLIC_URL,
+      },
     });
     // A worker of `--workers N` tells the primary, which prints the banner once for all.
     if (cluster.isWorker) process.send!({ qdh: 'listening', url: running.url } satisfies ListeningMessage);
@@ -186,6 +217,7 @@ registerEnterpriseCommands(program, openCliHub);
 registerIngestCommands(program, openCliHub);
 
 registerCatalogCommands(program, openCliHub);
+registerCascadeCommands(program, openCliHub);
 
 registerShareCommands(program, openCliHub);
 

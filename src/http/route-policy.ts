@@ -303,6 +303,14 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/cockpit/dashboards/{id}': rule('cockpit:read'),
   'PUT /api/v1/cockpit/dashboards/{id}': rule('cockpit:edit-dashboards'),
   'GET /api/v1/cockpit/dashboards/{id}/data': rule('cockpit:read'),
+  // 级联 (#20, docs/cascade.md). A node's card and enrolment (by one-time token) are public; the
+  // routes under /link are called by other nodes, each request checked against the signatures of
+  // a node enrolled here (src/http/node-signed.ts) in place of a person's credential.
+  'GET /api/v1/cascade/node': open,
+  'POST /api/v1/cascade/enrol': open,
+  'GET /api/v1/cascade/nodes': rule('cascade:read'),
+  'POST /api/v1/cascade/tokens': rule('cascade:manage'),
+  'GET /api/v1/cascade/link/ping': open,
   'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 

@@ -2,6 +2,19 @@ import { createLogger, type Logger } from '../kernel/index.js';
 import { seedDemo, type DemoSummary } from '../demo/index.js';
 import { buildApp } from './app.js';
 import { openHub, type Hub } from '../hub/index.js';
+import type { NodeRole } from '../cascade/index.js';
+
+/** A node's place in the cascade as `qdh serve` is told it (docs/cascade.md). */
+export interface NodeOptions {
+  role?: NodeRole | undefined;
+  division?: string | undefined;
+  /** A district's city node. */
+  parentUrl?: string | undefined;
+  /** The one-time token of its first start (`qdh cascade token` on the city). */
+  enrolToken?: string | undefined;
+  /** Where the other node reaches this one: QDH_PUBLIC_URL, else the address it listens on. */
+  publicUrl?: string | undefined;
+}
 
 export interface StartOptions {
   databaseUrl?: string | undefined;
@@ -19,6 +32,11 @@ export interface StartOptions {
   webDir?: string;
   logger?: Logger;
   logLevel?: string;
+  node?: NodeOptions;
+  /** PGlite in memory only: start from this dump (tests start nodes from the seeded demo city). */
+  loadDataDir?: Blob | undefined;
+  /** Interval of signed tree heads while entries arrive (tests shorten it). */
+  headIntervalMs?: number;
 }
 
 export interface RunningHub {
@@ -42,6 +60,9 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
     dataDir: opts.dataDir ?? 'memory://',
     generateKek: opts.generateKek,
     logger,
+    node: { role: opts.node?.role, division: opts.node?.division },
+    loadDataDir: opts.loadDataDir,
+    ...(opts.headIntervalMs !== undefined && { headIntervalMs: opts.headIntervalMs }),
   });
   try {
     const demo = opts.demo
@@ -58,6 +79,7 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     const host = opts.host === '0.0.0.0' || !opts.host ? 'localhost' : opts.host;
+    await joinParent(hub, opts.node, opts.node?.publicUrl ?? `http://${loopbackOr(opts.host)}:${port}`, logger);
     return {
       url: `http://${host}:${port}`,
       hub,
@@ -71,4 +93,23 @@ export async function startHub(opts: StartOptions): Promise<RunningHub> {
     await hub.close();
     throw e;
   }
+}
+
+/** The address another node on this machine reaches a hub listening on `host` by. */
+const loopbackOr = (host: string | undefined) =>
+  !host || host === '0.0.0.0' || host === 'localhost' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+
+/**
+ * A district node enrols with its city once it listens (the city calls it back at its URL).
+ * A district already enrolled there starts without a token; one never enrolled says so.
+ */
+async function joinParent(hub: Hub, node: NodeOptions | undefined, ownUrl: string, logger: Logger): Promise<void> {
+  if (hub.cascade.self.role !== 'district' || !node?.parentUrl) return;
+  const enrolled = await hub.cascade.peers.parent();
+  if (enrolled?.url === node.parentUrl) return;
+  if (!node.enrolToken) {
+    logger.warn({ parent: node.parentUrl }, 'not enrolled with the city node: start once with --enrol TOKEN');
+    return;
+  }
+  await hub.cascade.enrolWith(node.parentUrl, node.enrolToken, ownUrl);
 }

@@ -25,6 +25,7 @@ import {
 import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
 import { maskPersonalText, runAlone, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
+import { Cascade, cascadeMigrations, type NodeRole } from '../cascade/index.js';
 import { AuthorizedPurposes, Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
 import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
@@ -73,6 +74,7 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
   licenceMigrations,
   openMigrations,
   cockpitMigrations,
+  cascadeMigrations,
 ];
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
@@ -133,6 +135,8 @@ export interface Hub {
   ckan: CkanActions;
   /** 驾驶舱 (#19): indicators against the plan's targets, the evaluation index, topic dashboards. */
   cockpit: Cockpit;
+  /** The city–district cascade (#20, docs/cascade.md): this node, its peers, signed calls between them. */
+  cascade: Cascade;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -172,6 +176,8 @@ export interface OpenHubOptions {
   loadDataDir?: Blob | undefined;
   /** The unified identity to log in through; default QDH_OIDC_* from the environment, null for none. */
   oidc?: OidcConfig | null;
+  /** This node's place in the cascade, fixed at its first start (default: the city node of Jinan). */
+  node?: { role?: NodeRole | undefined; division?: string | undefined };
 }
 
 export async function openHub(opts: OpenHubOptions): Promise<Hub> {
@@ -407,6 +413,12 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       opts.now,
     );
     cockpit.registry.register(...openIndicators(db, openData, orgNames));
+    const cascade = await Cascade.open(db, {
+      ...opts.node,
+      box: keys.box('cascade'),
+      logger: opts.logger,
+      now: opts.now,
+    });
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -463,6 +475,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       open: openData,
       ckan: new CkanActions(openData),
       cockpit,
+      cascade,
       ledger,
       keys,
       startWorker,

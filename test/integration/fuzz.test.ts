@@ -43,6 +43,9 @@ const PUBLIC = [
   'GET /catalog.rdf',
   'GET /catalog.jsonld',
   'GET /data.json',
+  'GET /api/v1/cascade/node',
+  'POST /api/v1/cascade/enrol',
+  'GET /api/v1/cascade/link/ping',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },

@@ -1133,4 +1133,35 @@ export const MESSAGES = {
     zh: '查询须针对且只针对一个开放数据集',
     en: 'the query must read exactly one open dataset',
   },
+  // cascade: the city–district cascade (docs/cascade.md)
+  'cascade.roleConflict': {
+    zh: '该数据库属于区划 {division} 的{node}，不能以其他角色或区划启动',
+    en: 'this database belongs to the {node} of division {division}; it cannot start as another',
+  },
+  'cascade.outsideWindow': {
+    zh: '请求时间与本节点时钟相差超过 {minutes} 分钟',
+    en: 'the request’s time is more than {minutes} minutes from this node’s clock',
+  },
+  'cascade.nonceSeen': {
+    zh: '该请求已收到过（随机数重复）',
+    en: 'this request was received before (its nonce was seen)',
+  },
+  'cascade.unreachable': { zh: '无法连接节点 {url}：{reason}', en: 'node {url} cannot be reached: {reason}' },
+  'cascade.peerRefused': { zh: '节点 {url} 拒绝了请求：{code}', en: 'node {url} refused the request: {code}' },
+  'cascade.notMyCity': {
+    zh: '上级节点的区划 {division} 不是本区县所属的市',
+    en: 'the parent node’s division {division} is not this district’s city',
+  },
+  'cascade.notOurDistrict': {
+    zh: '{division} 不是本市（{city}）所辖区县',
+    en: '{division} is not a district of this city ({city})',
+  },
+  'cascade.districtNeedsDivision': {
+    zh: '区县节点须指定本区县的行政区划代码',
+    en: 'a district node needs its division code (--division)',
+  },
+  'cascade.wrongLevel': {
+    zh: '区划代码 {division} 与节点角色不符：市级节点用市的代码，区县节点用区县的代码',
+    en: 'division {division} does not fit the node’s role: a city node takes a city’s code, a district node a county’s',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;

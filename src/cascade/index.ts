@@ -1,0 +1,6 @@
+export { cascadeMigrations } from './migrations.js';
+export { Cascade, type CascadeOptions, type EnrolmentRequest, type NodeCard, type NodeStatus } from './service.js';
+export type { Peer } from './peers.js';
+export type { NodeIdentity } from './identity.js';
+export { SIGNED_HEADERS, REPLAY_WINDOW_MS, signRequest, type PublicKeys } from './signing.js';
+export type { CascadeTables, NodeRole } from './tables.js';

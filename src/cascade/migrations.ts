@@ -1,0 +1,64 @@
+import type { ModuleMigrations } from '../db/index.js';
+
+/**
+ * The cascade's storage (docs/cascade.md): this node's identity and keys, its peers, one-time
+ * enrolment tokens, and the nonces of signed requests seen within the replay window.
+ */
+export const cascadeMigrations: ModuleMigrations = {
+  module: 'cascade',
+  migrations: [
+    {
+      id: '001-nodes',
+      sql: `
+create schema if not exists cascade;
+create table cascade.self (
+  id int primary key check (id = 1),
+  node_id text not null unique,
+  role text not null check (role in ('city','district')),
+  division text not null check (division ~ '^[0-9]{6}$'),
+  sm2_private text not null,
+  sm2_public text not null,
+  ed25519_private text not null,
+  ed25519_public text not null,
+  -- Whether the role was given (qdh serve --role): a default one may still become another.
+  chosen boolean not null,
+  created_at timestamptz not null default now()
+);
+create table cascade.peer (
+  node_id text primary key,
+  relation text not null check (relation in ('parent','child')),
+  division text not null check (division ~ '^[0-9]{6}$'),
+  url text not null,
+  sm2_public text not null,
+  ed25519_public text not null,
+  status text not null default 'active' check (status in ('active','suspended')),
+  enrolled_at timestamptz not null default now(),
+  last_seen_at timestamptz,
+  last_sync_at timestamptz,
+  lag_ms bigint,
+  last_error text,
+  last_error_at timestamptz
+);
+-- One active node per district: a district that enrols again replaces its old keys.
+create unique index peer_division on cascade.peer (division, relation);
+create table cascade.enrolment (
+  token_hash text primary key,
+  division text check (division ~ '^[0-9]{6}$'),
+  created_by text not null,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null,
+  used_at timestamptz,
+  used_by text
+);
+-- Nonces seen inside the replay window; older ones are pruned, so the table stays small.
+create table cascade.nonce (
+  node_id text not null,
+  nonce text not null,
+  seen_at timestamptz not null default now(),
+  primary key (node_id, nonce)
+);
+create index nonce_seen on cascade.nonce (seen_at);
+`,
+    },
+  ],
+};
