@@ -4,3 +4,5 @@ export type { Peer } from './peers.js';
 export type { NodeIdentity } from './identity.js';
 export { SIGNED_HEADERS, REPLAY_WINDOW_MS, signRequest, type PublicKeys } from './signing.js';
 export type { CascadeTables, NodeRole } from './tables.js';
+export { Witnesses, verifyCosignature, type Cosigned, type WitnessedHead, type WitnessOutcome } from './witness.js';
+export type { AlertKind } from './tables.js';

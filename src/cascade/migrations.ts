@@ -60,5 +60,47 @@ create table cascade.nonce (
 create index nonce_seen on cascade.nonce (seen_at);
 `,
     },
+    {
+      id: '005-witness',
+      sql: `
+-- Peers' heads this node witnessed (one per size it saw), and its cosignature of each.
+create table cascade.witness (
+  node_id text not null,
+  tree_size bigint not null,
+  root_hash text not null,
+  timestamp bigint not null,
+  suite text not null check (suite in ('gm','intl')),
+  signature text not null,
+  cosignature text not null,
+  witnessed_at timestamptz not null default now(),
+  primary key (node_id, tree_size)
+);
+-- This node's heads as its peers cosigned them: GET /api/v1/ledger/witnessed.
+create table cascade.witnessed (
+  tree_size bigint not null,
+  witness text not null,
+  root_hash text not null,
+  timestamp bigint not null,
+  signature text not null,
+  cosignature text not null,
+  received_at timestamptz not null default now(),
+  primary key (tree_size, witness)
+);
+create table cascade.ledger_key (
+  node_id text primary key,
+  suite text not null check (suite in ('gm','intl')),
+  public_key text not null,
+  pinned_at timestamptz not null default now()
+);
+create table cascade.alert (
+  id bigserial primary key,
+  node_id text not null,
+  kind text not null check (kind in ('fork','inconsistent','rollback','key_changed','reported')),
+  detail text not null,
+  at timestamptz not null default now()
+);
+create index alert_node on cascade.alert (node_id, id);
+`,
+    },
   ],
 };

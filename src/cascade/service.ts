@@ -1,17 +1,21 @@
-import type { Database } from '../db/index.js';
+import type { Database, Kysely } from '../db/index.js';
+import type { Ledger } from '../ledger/index.js';
 import { countiesOf, findDivision, HubError, msg, type Logger } from '../kernel/index.js';
 import type { SecretBox } from '../keys/index.js';
 import { loadIdentity, type NodeIdentity } from './identity.js';
 import { callPeer } from './link.js';
 import { Peers, type Peer } from './peers.js';
 import { signBoth, verifyBoth, type PublicKeys } from './signing.js';
+import { Witnesses } from './witness.js';
 import type { CascadeTables, NodeRole } from './tables.js';
 
 export interface CascadeOptions {
   role?: NodeRole | undefined;
   division?: string | undefined;
   box: SecretBox;
-  logger?: Pick<Logger, 'info' | 'warn'>;
+  /** This node's ledger, which its peers witness and whose heads it publishes with their cosignatures. */
+  ledger: Ledger;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   now?: () => Date;
 }
 
@@ -48,6 +52,8 @@ export interface NodeStatus {
   /** Milliseconds the copy was behind at the last sync. */
   lag: number | null;
   lastError: string | null;
+  /** Alerts of witnessing (forks) about this node or reported by it. */
+  alerts: number;
 }
 
 const proofMessage = (token: string, nodeId: string) => Buffer.from(`qdh-enrol\n${token}\n${nodeId}`);
@@ -58,17 +64,31 @@ const proofMessage = (token: string, nodeId: string) => Buffer.from(`qdh-enrol\n
  * (catalog, push up, data return, witnessing) goes through `call` and `verify`.
  */
 export class Cascade {
+  /** Witnessed ledgers: this node's cosignatures of its peers' heads, and theirs of its own. */
+  readonly witnesses: Witnesses;
+
   private constructor(
+    private readonly db: Kysely<CascadeTables>,
     readonly self: NodeIdentity,
     readonly peers: Peers,
-    private readonly logger: Pick<Logger, 'info' | 'warn'> | undefined,
-  ) {}
+    ledger: Ledger,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'> | undefined,
+  ) {
+    this.witnesses = new Witnesses(
+      db,
+      self,
+      peers,
+      ledger,
+      (peer, method, path, body) => this.call(peer, method, path, body),
+      logger,
+    );
+  }
 
   static async open(database: Database, opts: CascadeOptions): Promise<Cascade> {
     const db = database.kysely.withTables<CascadeTables>();
     checkDivision(opts.role ?? 'city', opts.division);
     const self = await loadIdentity(db, opts.box, { role: opts.role, division: opts.division });
-    return new Cascade(self, new Peers(db, opts.now), opts.logger);
+    return new Cascade(db, self, new Peers(db, opts.now), opts.ledger, opts.logger);
   }
 
   card(): NodeCard {
@@ -144,7 +164,13 @@ export class Cascade {
   }
 
   async nodes(): Promise<NodeStatus[]> {
-    return (await this.peers.list()).map(statusOf);
+    const counts = await this.db
+      .selectFrom('cascade.alert')
+      .select(['node_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('node_id')
+      .execute();
+    const alerts = new Map(counts.map((c) => [c.node_id, Number(c.n)]));
+    return (await this.peers.list()).map((p) => ({ ...statusOf(p), alerts: alerts.get(p.nodeId) ?? 0 }));
   }
 
   private checkChild(division: string): void {
@@ -163,7 +189,7 @@ function checkDivision(role: NodeRole, division: string | undefined): void {
   if (!fits) throw new HubError('CAS_BAD_DIVISION', msg('cascade.wrongLevel', { division }));
 }
 
-function statusOf(p: Peer): NodeStatus {
+function statusOf(p: Peer): Omit<NodeStatus, 'alerts'> {
   const failing = p.lastErrorAt !== null && (p.lastSyncAt === null || p.lastErrorAt > p.lastSyncAt);
   return {
     nodeId: p.nodeId,

@@ -1,9 +1,16 @@
 import type { Generated } from '../db/index.js';
+import type { SuiteName } from '../kernel/index.js';
 
 export type NodeRole = 'city' | 'district';
 /** How a peer stands to this node: the parent it enrolled with, or a child that enrolled here. */
 export type PeerRelation = 'parent' | 'child';
 export type PeerStatus = 'active' | 'suspended';
+/**
+ * Why a witness raised an alert: two heads of one size with different roots (`fork`), a larger
+ * head its consistency proof does not join to the last (`inconsistent`), a smaller one
+ * (`rollback`), another ledger key (`key_changed`); `reported`: a peer found one in this node's.
+ */
+export type AlertKind = 'fork' | 'inconsistent' | 'rollback' | 'key_changed' | 'reported';
 
 export type CascadeTables = {
   /** One row: this node, fixed at its first start. */
@@ -51,5 +58,41 @@ export type CascadeTables = {
     node_id: string;
     nonce: string;
     seen_at: Generated<Date>;
+  };
+  /** Heads of peers' ledgers this node witnessed, with its cosignature. */
+  'cascade.witness': {
+    node_id: string;
+    tree_size: number;
+    root_hash: string;
+    timestamp: number;
+    suite: SuiteName;
+    signature: string;
+    cosignature: string;
+    witnessed_at: Generated<Date>;
+  };
+  /** This node's own heads, as peers witnessed them. */
+  'cascade.witnessed': {
+    tree_size: number;
+    witness: string;
+    root_hash: string;
+    timestamp: number;
+    signature: string;
+    cosignature: string;
+    received_at: Generated<Date>;
+  };
+  /** Each peer's ledger key as first seen. */
+  'cascade.ledger_key': {
+    node_id: string;
+    suite: SuiteName;
+    public_key: string;
+    pinned_at: Generated<Date>;
+  };
+  'cascade.alert': {
+    id: Generated<number>;
+    node_id: string;
+    kind: AlertKind;
+    /** JSON: the conflicting heads. */
+    detail: string;
+    at: Generated<Date>;
   };
 };

@@ -1,4 +1,4 @@
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Hub } from '../hub/index.js';
 import { isDivisionCode } from '../kernel/index.js';

@@ -311,6 +311,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/cascade/nodes': rule('cascade:read'),
   'POST /api/v1/cascade/tokens': rule('cascade:manage'),
   'GET /api/v1/cascade/link/ping': open,
+  'POST /api/v1/cascade/witness': rule('cascade:manage'),
+  'GET /api/v1/cascade/alerts': rule('cascade:read'),
+  'POST /api/v1/cascade/link/witness': open,
+  'POST /api/v1/cascade/link/alerts': open,
+  'GET /api/v1/ledger/witnessed': open,
   'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 

@@ -79,6 +79,8 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
 
 /** How often a hub looks for demand steps and corrections past their working-day deadline. */
 const OVERDUE_CHECK_MS = 10 * 60_000;
+/** How often a serving node witnesses its peers' ledgers (docs/cascade.md, "Witnessed ledgers"). */
+const WITNESS_MS = 60_000;
 /** How often a serving hub looks for loads the base databases have not absorbed. */
 const ABSORB_CATCH_UP_MS = 5 * 60_000;
 
@@ -416,6 +418,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     const cascade = await Cascade.open(db, {
       ...opts.node,
       box: keys.box('cascade'),
+      ledger,
       logger: opts.logger,
       now: opts.now,
     });
@@ -432,8 +435,17 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     overdue.unref();
     // Last, so that a failure above leaves no worker running on a closed database.
     let catchUp: NodeJS.Timeout | undefined;
+    let witnessing: NodeJS.Timeout | undefined;
     const startWorker = () => {
       if (catchUp) return;
+      witnessing = setInterval(
+        () =>
+          void runAlone(db, 'cascade.witness', () => cascade.witnesses.witnessAll()).catch(
+            failed('witnessing the peers’ ledgers failed'),
+          ),
+        WITNESS_MS,
+      );
+      witnessing.unref();
       jobs.start();
       schedules.start();
       // Not awaited: a catch-up of a large load takes minutes, a transaction per chunk.
@@ -482,6 +494,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       close: async () => {
         clearInterval(overdue);
         clearInterval(catchUp);
+        clearInterval(witnessing);
         await ingest.settled();
         await schedules.stop();
         await jobs.stop();

@@ -599,6 +599,23 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'POST /api/3/action/{action}': () => ({ body: { id: 'matrix-0001' } }),
   // An empty document: an operator is refused for the content (422), nothing is stored.
   'PUT /api/v1/cockpit/dashboards/{id}': () => ({ body: { version: 1, doc: {} } }),
+  // Well-formed, but with keys that sign nothing: refused (401 CAS_SIGNATURE_INVALID), nothing stored.
+  'POST /api/v1/cascade/enrol': () => ({
+    body: {
+      token: 'qdhe_matrix_token',
+      nodeId: '370102-000000000000',
+      division: '370102',
+      url: 'http://127.0.0.1:9',
+      publicKeys: { sm2: `04${'1'.repeat(128)}`, ed25519: 'not a key' },
+      proof: 'sm2=AA==, ed25519=AA==',
+    },
+  }),
+  // Between nodes: unsigned, refused before the body is looked at (401 CAS_UNSIGNED).
+  'POST /api/v1/cascade/link/witness': () => ({ body: {} }),
+  'POST /api/v1/cascade/link/alerts': () => ({ body: {} }),
+  'POST /api/v1/cascade/witness': () => ({}),
+  // A token for a district of Jinan: an operator gets one (201), nothing else happens.
+  'POST /api/v1/cascade/tokens': () => ({ body: { division: '370102' } }),
   'GET /api/v1/ledger/proof/inclusion': () => ({ query: { index: 0 } }),
   'GET /api/v1/ledger/proof/consistency': () => ({ query: { first: 1, second: 2 } }),
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),

@@ -46,6 +46,9 @@ const PUBLIC = [
   'GET /api/v1/cascade/node',
   'POST /api/v1/cascade/enrol',
   'GET /api/v1/cascade/link/ping',
+  'POST /api/v1/cascade/link/witness',
+  'POST /api/v1/cascade/link/alerts',
+  'GET /api/v1/ledger/witnessed',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },

@@ -4,6 +4,8 @@ import { authorize } from '../../access/index.js';
 import type { Hub } from '../../hub/index.js';
 import { created } from '../created.js';
 import { nodeSigned } from '../node-signed.js';
+import type { SignedTreeHead } from '../../ledger/index.js';
+import { HeadSchema } from './ledger.js';
 
 const Division = Type.String({ pattern: '^[0-9]{6}$', description: 'GB/T 2260 division code' });
 const Keys = Type.Object(
@@ -32,6 +34,34 @@ const NodeStatusSchema = Type.Object({
   lastSync: Type.Union([Type.String(), Type.Null()]),
   lag: Type.Union([Type.Integer(), Type.Null()], { description: 'milliseconds behind at the last sync' }),
   lastError: Type.Union([Type.String(), Type.Null()]),
+  alerts: Type.Integer({ description: 'alerts of witnessing about this node or reported by it' }),
+});
+const WitnessedHeadSchema = Type.Object({
+  ...HeadSchema.properties,
+  witnesses: Type.Array(
+    Type.Object({
+      node: Type.String(),
+      division: Type.String(),
+      cosignature: Type.String({
+        description: 'sm2=…, ed25519=… over the RFC 8785 JSON of {witness, node, treeSize, rootHash, timestamp}',
+      }),
+      witnessedAt: Type.String(),
+    }),
+  ),
+});
+const AlertKind = Type.Union([
+  Type.Literal('fork'),
+  Type.Literal('inconsistent'),
+  Type.Literal('rollback'),
+  Type.Literal('key_changed'),
+  Type.Literal('reported'),
+]);
+const AlertSchema = Type.Object({
+  id: Type.Integer(),
+  node: Type.String(),
+  kind: AlertKind,
+  detail: Type.Unknown(),
+  at: Type.String(),
 });
 
 /** 级联 (#20, docs/cascade.md): this node, its peers, and the enrolment of a district with its city. */
@@ -115,8 +145,80 @@ export function cascadeRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
     );
 
+    app.post(
+      '/witness',
+      {
+        schema: {
+          tags: ['cascade'],
+          summary: 'Witness every peer’s ledger now (it is done every minute): check its newest head and cosign it',
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Array(
+              Type.Object({
+                node: Type.String(),
+                treeSize: Type.Integer(),
+                result: Type.Union([Type.Literal('new'), Type.Literal('same'), AlertKind]),
+              }),
+            ),
+          },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'cascade:manage');
+        return hub.cascade.witnesses.witnessAll();
+      },
+    );
+
+    app.get(
+      '/alerts',
+      {
+        schema: {
+          tags: ['cascade'],
+          summary: 'Alerts of witnessing: forks found in a peer’s ledger, or reported of this one, newest first',
+          security: [{ bearer: [] }],
+          response: { 200: Type.Array(AlertSchema) },
+        },
+      },
+      async (request) => {
+        authorize(request.actor, 'cascade:read');
+        return hub.cascade.witnesses.alerts();
+      },
+    );
+
     await app.register(
       nodeSigned(hub, async (link) => {
+        link.post(
+          '/link/witness',
+          {
+            schema: {
+              tags: ['cascade'],
+              summary: 'Between nodes: a peer’s cosignature of one of this node’s heads',
+              body: Type.Object({ head: HeadSchema, cosignature: Type.String({ maxLength: 400 }) }),
+            },
+          },
+          async (request, reply) => {
+            await hub.cascade.witnesses.receive(
+              request.peer!,
+              request.body.head as SignedTreeHead,
+              request.body.cosignature,
+            );
+            return reply.code(204).send();
+          },
+        );
+        link.post(
+          '/link/alerts',
+          {
+            schema: {
+              tags: ['cascade'],
+              summary: 'Between nodes: a peer reports a fork it found in this node’s ledger',
+              body: Type.Object({ kind: AlertKind, detail: Type.Unknown() }),
+            },
+          },
+          async (request, reply) => {
+            await hub.cascade.witnesses.reported(request.peer!, request.body.kind, request.body.detail);
+            return reply.code(204).send();
+          },
+        );
         link.get(
           '/link/ping',
           {
@@ -133,6 +235,29 @@ export function cascadeRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           }),
         );
       }),
+    );
+  };
+}
+
+/** `GET /api/v1/ledger/witnessed`: this node's heads with the cosignatures of the nodes that witnessed them. */
+export function witnessedRoutes(hub: Hub): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/witnessed',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['ledger'],
+          summary:
+            'Signed tree heads of this ledger, newest first, each with the cosignatures of the nodes that witnessed it',
+          querystring: Type.Object({
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            before: Type.Optional(Type.Integer({ minimum: 1, description: 'heads of a smaller tree size than this' })),
+          }),
+          response: { 200: Type.Array(WitnessedHeadSchema) },
+        },
+      },
+      async (request) => hub.cascade.witnesses.published(request.query.limit, request.query.before),
     );
   };
 }

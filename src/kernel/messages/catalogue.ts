@@ -1164,4 +1164,8 @@ export const MESSAGES = {
     zh: '区划代码 {division} 与节点角色不符：市级节点用市的代码，区县节点用区县的代码',
     en: 'division {division} does not fit the node’s role: a city node takes a city’s code, a district node a county’s',
   },
+  'cascade.badHead': {
+    zh: '节点 {node} 的树头签名与其账本公钥不符',
+    en: 'the head of node {node} is not signed by its ledger key',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;
