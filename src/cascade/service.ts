@@ -26,6 +26,8 @@ export interface NodeCard {
   division: string;
   divisionName: string;
   publicKeys: PublicKeys;
+  /** On a city: its districts and counties (GB/T 2260), which may enrol. */
+  districts: Array<{ division: string; name: string }>;
 }
 
 /** What a district sends to enrol: its card, where it is reached, and the token signed by both its keys. */
@@ -93,7 +95,8 @@ export class Cascade {
 
   card(): NodeCard {
     const { nodeId, role, division, publicKeys } = this.self;
-    return { nodeId, role, division, divisionName: findDivision(division)?.name ?? division, publicKeys };
+    const districts = role === 'city' ? countiesOf(division).map((d) => ({ division: d.code, name: d.name })) : [];
+    return { nodeId, role, division, divisionName: findDivision(division)?.name ?? division, publicKeys, districts };
   }
 
   /** On the city: a one-time token a district enrols with (`qdh cascade token`). */

@@ -51,6 +51,7 @@ const MyLicencesPage = lazy(() => import('./licence/MyLicences'));
 const IssueLicencesPage = lazy(() => import('./licence/Issue'));
 const VerifyPage = lazy(() => import('./licence/Verify'));
 const CockpitPage = lazy(() => import('./cockpit/Cockpit'));
+const CascadePage = lazy(() => import('./cascade/Nodes'));
 const OpenSearchPage = lazy(() => import('./open/Search'));
 const OpenDatasetPage = lazy(() => import('./open/Dataset'));
 const OpenTermsPage = lazy(() => import('./open/Terms'));
@@ -189,6 +190,8 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/enterprises', label: 'enterprise.menu', can: ['enterprise:read-own'] },
   { key: '/admin/users', label: 'admin.users', can: ['user:list'] },
   { key: '/admin/orgs', label: 'admin.orgs', can: ['org:manage'] },
+  // 级联 (#20): the nodes of the city–district cascade, their syncs and the ledger alerts.
+  { key: '/cascade', label: 'cascade.menu', can: ['cascade:read'] },
   { key: '/password', label: 'admin.changePassword' },
 ];
 
@@ -264,6 +267,7 @@ function Shell() {
               <Route path="/asset-map" element={<AssetMapPage />} />
               <Route path="/indicators" element={<IndicatorsPage />} />
               <Route path="/cockpit" element={<CockpitPage />} />
+              <Route path="/cascade" element={<CascadePage />} />
               <Route path="/grants" element={<GrantsPage />} />
               <Route path="/demands" element={<DemandsPage />} />
               <Route path="/services" element={<ServicesPage />} />

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import * as a11y from './texts/a11y';
 import * as admin from './texts/admin';
 import * as attest from './texts/attest';
+import * as cascade from './texts/cascade';
 import * as cockpit from './texts/cockpit';
 import * as consent from './texts/consent';
 import * as enterprise from './texts/enterprise';
@@ -1598,6 +1599,7 @@ function merged(lang: 'zh' | 'en'): Record<string, string> {
       a11y,
       admin,
       attest,
+      cascade,
       cockpit,
       consent,
       enterprise,

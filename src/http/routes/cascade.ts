@@ -21,6 +21,9 @@ const Card = Type.Object({
   division: Type.String(),
   divisionName: Type.String(),
   publicKeys: Keys,
+  districts: Type.Array(Type.Object({ division: Type.String(), name: Type.String() }), {
+    description: 'on a city: its districts and counties, which may enrol',
+  }),
 });
 const NodeStatusSchema = Type.Object({
   nodeId: Type.String(),
