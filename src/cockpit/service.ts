@@ -172,9 +172,41 @@ export class Cockpit {
     authorize(actor, 'cockpit:read-department', { ownerOrg: org });
   }
 
-  /** 考核指数: the departments ranked this month, beside last month's scores (docs/cockpit.md). */
+  /** 考核指数: the departments ranked this month, beside last month's scores (docs/cockpit.md). A read only. */
   async ranking(actor: Actor | null, language: Language): Promise<Ranking> {
     authorize(actor, 'cockpit:read');
+    return this.rank(language);
+  }
+
+  /**
+   * Keeps this month's scores for next month's comparison: one upsert of ~20 rows, run by the
+   * serving hub every few minutes (src/hub), so that a month is kept whether or not anyone looked.
+   */
+  async keepScores(): Promise<number> {
+    const ranking = await this.rank('zh-CN');
+    if (ranking.rows.length === 0) return 0;
+    await this.db
+      .insertInto('cockpit.score')
+      .values(
+        ranking.rows.map((r) => ({
+          month: ranking.month,
+          org: r.org.code,
+          score: r.score,
+          parts: JSON.stringify(r.parts),
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['month', 'org']).doUpdateSet({
+          score: sql`excluded.score`,
+          parts: sql`excluded.parts`,
+          at: sql`now()`,
+        }),
+      )
+      .execute();
+    return ranking.rows.length;
+  }
+
+  private async rank(language: Language): Promise<Ranking> {
     const now = this.now();
     const month = chinaDate(now).slice(0, 7);
     const [y, m] = month.split('-').map(Number) as [number, number];
@@ -186,7 +218,7 @@ export class Cockpit {
       this.sources.overdue(now),
       this.db.selectFrom('cockpit.score').select(['org', 'score']).where('month', '=', previousMonth).execute(),
     ]);
-    const ranking = rankingOf({
+    return rankingOf({
       month,
       previousMonth,
       departments,
@@ -196,21 +228,6 @@ export class Cockpit {
       previous: new Map(previous.map((p) => [p.org, Number(p.score)])),
       language,
     });
-    // This month's scores, kept for next month's comparison: one upsert of ~20 rows.
-    if (ranking.rows.length > 0) {
-      await this.db
-        .insertInto('cockpit.score')
-        .values(ranking.rows.map((r) => ({ month, org: r.org.code, score: r.score, parts: JSON.stringify(r.parts) })))
-        .onConflict((oc) =>
-          oc.columns(['month', 'org']).doUpdateSet({
-            score: sql`excluded.score`,
-            parts: sql`excluded.parts`,
-            at: sql`now()`,
-          }),
-        )
-        .execute();
-    }
-    return ranking;
   }
 
   /** 月度报告: this month's city indicators and ranking as a printable PDF. */

@@ -431,6 +431,9 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       void runAlone(db, 'quality.flagOverdue', () => quality.flagOverdue()).catch(
         failed('flagging overdue corrections failed'),
       );
+      void runAlone(db, 'cockpit.keepScores', () => cockpit.keepScores()).catch(
+        failed('keeping the month’s evaluation scores failed'),
+      );
     }, OVERDUE_CHECK_MS);
     overdue.unref();
     // Last, so that a failure above leaves no worker running on a closed database.

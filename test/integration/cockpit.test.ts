@@ -290,7 +290,12 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     expect(row.flags).toEqual(['overdue_demands', 'overdue_corrections', 'falling']);
     const ranks = ranking.rows.map((r: { rank: number }) => r.rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    // This month's scores are kept for next month's comparison.
+    // Reading the ranking writes nothing; the serving hub keeps this month's scores for next month's comparison.
+    const none = await sql<{
+      n: number;
+    }>`select count(*)::int as n from cockpit.score where month <> ${previous}`.execute(s.hub.db.kysely);
+    expect(none.rows[0]!.n).toBe(0);
+    expect(await s.hub.cockpit.keepScores()).toBe(ranking.rows.length);
     const kept = await sql<{
       n: number;
     }>`select count(*)::int as n from cockpit.score where month <> ${previous}`.execute(s.hub.db.kysely);
