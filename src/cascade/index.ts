@@ -6,3 +6,12 @@ export { SIGNED_HEADERS, REPLAY_WINDOW_MS, signRequest, type PublicKeys } from '
 export type { CascadeTables, NodeRole } from './tables.js';
 export { Witnesses, verifyCosignature, type Cosigned, type WitnessedHead, type WitnessOutcome } from './witness.js';
 export type { AlertKind } from './tables.js';
+export {
+  CatalogFederation,
+  CHANGES_PAGE,
+  SETTLE_MS,
+  type CatalogChange,
+  type CatalogSync,
+  type ChangesAnswer,
+  type Organizations,
+} from './catalog.js';

@@ -61,6 +61,34 @@ create index nonce_seen on cascade.nonce (seen_at);
 `,
     },
     {
+      id: '002-federation',
+      // The federated catalog (docs/cascade.md): on the city, each district's cursor and the
+      // codes its resources and organizations have here. (The order a district's parent reads
+      // its catalog changes in is the catalog's own: catalog/008-change-order.)
+      sql: `
+create table cascade.catalog_cursor (
+  node_id text primary key,
+  position text not null,
+  synced_at timestamptz not null default now()
+);
+-- Keyed by district, not node: a district rebuilt under a new node id keeps its entries here.
+create table cascade.remote_resource (
+  division text not null check (division ~ '^[0-9]{6}$'),
+  remote_code text not null,
+  local_code text not null unique,
+  node_id text not null,
+  published boolean not null,
+  primary key (division, remote_code)
+);
+create table cascade.remote_org (
+  division text not null check (division ~ '^[0-9]{6}$'),
+  remote_org text not null,
+  local_org text not null unique,
+  primary key (division, remote_org)
+);
+`,
+    },
+    {
       id: '005-witness',
       sql: `
 -- Peers' heads this node witnessed (one per size it saw), and its cosignature of each.

@@ -95,4 +95,25 @@ export type CascadeTables = {
     detail: string;
     at: Generated<Date>;
   };
+  /** On the city: how far each district's catalog changes were taken (catalog.ts). */
+  'cascade.catalog_cursor': {
+    node_id: string;
+    /** The position of the last change taken: `<microseconds>.<id>` on the district. */
+    position: string;
+    synced_at: Generated<Date>;
+  };
+  /** On the city: a district's resource and the code it has in the city's catalog. */
+  'cascade.remote_resource': {
+    division: string;
+    remote_code: string;
+    local_code: string;
+    node_id: string;
+    published: boolean;
+  };
+  /** On the city: a district's organization and the district organization it is here. */
+  'cascade.remote_org': {
+    division: string;
+    remote_org: string;
+    local_org: string;
+  };
 };

@@ -1,5 +1,15 @@
 export { catalogMigrations } from './migrations.js';
-export { CatalogService, REVIEW_DAYS, type Author, type OrgNames, type TaskInbox, type Transition } from './service.js';
+export {
+  CatalogService,
+  REVIEW_DAYS,
+  type Author,
+  type ChangePosition,
+  type OrgNames,
+  type Origins,
+  type PublishedChange,
+  type TaskInbox,
+  type Transition,
+} from './service.js';
 export type { ListQuery, Facets } from './search.js';
 export { AuthorizedCatalog, type Permissions } from './authorized-catalog.js';
 export { viewerOf, seesWorkingCopy, type Viewer } from './visibility.js';
@@ -21,6 +31,7 @@ export {
   ResourceInputSchema,
   ResourceSchema,
   ResourceSummarySchema,
+  OriginSchema,
   FieldSchema,
   FieldInputSchema,
   VersionEventSchema,
@@ -36,6 +47,7 @@ export {
   type Resource,
   type ResourceInput,
   type ResourceSummary,
+  type Origin,
   type Status,
   type VersionEvent,
 } from './schemas.js';

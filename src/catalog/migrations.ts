@@ -268,5 +268,18 @@ create index resource_published_records on catalog.resource (record_count desc, 
 create index resource_event_review on catalog.resource_event (resource_id, id) where action in ('submit', 'approve', 'return');
 `,
     },
+    {
+      id: '008-change-order',
+      sql: `
+-- The order a node that keeps a copy of this catalog reads its changes in, (updated_at, id)
+-- (CatalogService.publishedChanges): walked by this index, a sync costs what changed, not the
+-- size of the catalog.
+create index resource_changes on catalog.resource (updated_at, id);
+-- A provider takes a publication back (CatalogService.withdraw): the change a city is told of.
+alter table catalog.resource_event drop constraint resource_event_action_check;
+alter table catalog.resource_event add constraint resource_event_action_check
+  check (action in ('create','edit','submit','approve','return','publish','import','withdraw'));
+`,
+    },
   ],
 };

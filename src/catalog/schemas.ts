@@ -90,6 +90,15 @@ export const ResourceInputSchema = Type.Object(
 );
 export type ResourceInput = Static<typeof ResourceInputSchema>;
 
+/** Where an entry kept for another node comes from: a district's resource in the city's catalog (docs/cascade.md). */
+export const OriginSchema = Type.Object({
+  node: Type.String({ description: 'the node that keeps the resource' }),
+  division: Type.String(),
+  divisionName: Type.String({ description: 'the name of its district, as people read it' }),
+  code: Type.String({ description: 'the resource code on that node' }),
+});
+export type Origin = Static<typeof OriginSchema>;
+
 export const ResourceSummarySchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
@@ -111,6 +120,7 @@ export const ResourceSummarySchema = Type.Object({
   version: Type.Integer(),
   updatedAt: Type.String({ format: 'date-time' }),
   publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  remote: Type.Optional(OriginSchema),
 });
 export type ResourceSummary = Static<typeof ResourceSummarySchema>;
 

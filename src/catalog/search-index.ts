@@ -21,6 +21,11 @@ export async function writeSearchRows(
 ): Promise<void> {
   const which = sql`resource_id = ${id}`;
   await countTerms(trx, which, -1);
+  // A withdrawal: nothing published is left for outside readers.
+  await sql`delete from catalog.resource_search s using catalog.resource r
+    where r.id = s.resource_id and s.resource_id = ${id} and not s.working and r.published_version is null`.execute(
+    trx,
+  );
   // The first edit after a publish: the row of the published content stays for outside readers.
   await sql`update catalog.resource_search s set working = false from catalog.resource r
     where r.id = s.resource_id and s.resource_id = ${id} and s.working and s.published

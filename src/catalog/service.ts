@@ -5,7 +5,7 @@ import type { Ledger } from '../ledger/index.js';
 import { columnsOf, contentOf, diffContent, searchable, toContent, type ResourceContent } from './content.js';
 import { gradingFlags, suggestLevel } from './grading.js';
 import { catalogIndicators, type Indicators } from './indicators.js';
-import type { Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
+import type { Origin, Resource, ResourceInput, ResourceSummary, Status, VersionEvent } from './schemas.js';
 import { indexMissing, writeSearchRows } from './search-index.js';
 import { searchIds, searchPage, type Facets, type ListQuery } from './search.js';
 import type { CatalogTables } from './tables.js';
@@ -13,6 +13,22 @@ import { seesWorkingCopy, type Viewer } from './visibility.js';
 
 /** Resolves organization codes to names; provided by the composition root from `access`. */
 export type OrgNames = (codes: string[]) => Promise<Map<string, string>>;
+
+/** Where entries kept for other nodes come from, by code (the cascade's; none elsewhere). */
+export type Origins = (codes: string[]) => Promise<Map<string, Origin>>;
+
+/** A place in the order of changes (updated_at, id): `at` in microseconds since the epoch, as text. */
+export interface ChangePosition {
+  at: string;
+  id: number;
+}
+
+/** An entry whose published state may have changed: its published version, or null (withdrawn, or never published). */
+export interface PublishedChange {
+  position: ChangePosition;
+  code: string;
+  resource: Resource | null;
+}
 
 /**
  * Where the catalog leaves work for people (the data officers' inbox); provided by the
@@ -62,6 +78,7 @@ export class CatalogService {
   private generation = 0;
   /** Codes by id: a resource's code is stable for its life. */
   private readonly codes = new Map<number, string>();
+  private origins: Origins = async () => new Map();
 
   constructor(
     private readonly database: Database,
@@ -70,6 +87,11 @@ export class CatalogService {
     private readonly tasks: TaskInbox,
   ) {
     this.db = database.kysely.withTables<CatalogTables>();
+  }
+
+  /** Marks entries kept for other nodes (a district's resources on the city) with where they come from. */
+  useOrigins(origins: Origins): void {
+    this.origins = origins;
   }
 
   /** Forgets cached definitions that any hub process announces changed (all of them when it may have missed some). */
@@ -217,6 +239,120 @@ export class CatalogService {
     });
     await this.routeTasks(resource, step);
     return this.recorded(code, step, by);
+  }
+
+  /**
+   * Takes an entry's publication back: readers outside its provider no longer find it. The
+   * working copy stays with the provider, a draft again when it was the published content.
+   */
+  async withdraw(code: string, by: Author): Promise<Resource> {
+    await transactionRetrying(this.db, async (trx) => {
+      const current = await this.lockRow(trx, code);
+      if (current.published_version === null)
+        throw new HubError('CAT_BAD_STATE', msg('catalog.noPublishedResource', { code }));
+      await trx
+        .updateTable('catalog.resource')
+        .set({
+          published_version: null,
+          published_at: null,
+          published_text: null,
+          status: current.status === 'published' ? 'draft' : current.status,
+          updated_at: new Date(),
+        })
+        .where('id', '=', current.id)
+        .execute();
+      await writeSearchRows(trx, current.id, null);
+      await trx
+        .insertInto('catalog.resource_event')
+        .values({ resource_id: current.id, version: current.version, action: 'withdraw', actor: by.username })
+        .execute();
+    });
+    return this.recorded(code, 'withdraw', by);
+  }
+
+  /**
+   * An entry another node keeps (a district's, in the city's catalog), stored published as it
+   * comes: its provider reviewed it on its own node, so it takes no step of the workflow here.
+   * `code` null registers it under `providerOrg`; otherwise it becomes a new version when its
+   * content changed or it was withdrawn. `also` runs in the same transaction with its code (the
+   * caller's record of where it comes from). Returns the code, and whether anything was written.
+   */
+  async mirror(
+    code: string | null,
+    providerOrg: string,
+    content: ResourceContent,
+    by: Author,
+    also: (trx: Transaction<CatalogTables>, code: string) => Promise<void>,
+  ): Promise<{ code: string; written: boolean }> {
+    const written = await transactionRetrying(this.db, async (trx) => {
+      if (code === null) {
+        const made = await this.insert(trx, providerOrg, by, content, 'import');
+        await this.publishAsItStands(trx, (await this.lockRow(trx, made)).id);
+        await also(trx, made);
+        return made;
+      }
+      const current = await this.lockRow(trx, code);
+      const changes = diffContent(contentOf(current), content);
+      if (current.published_version === current.version && changes.length === 0) return null;
+      const version = current.version + 1;
+      const search = searchable(code, content);
+      await trx
+        .updateTable('catalog.resource')
+        .set({ ...columnsOf(content), search_text: search.text, version, return_reason: null })
+        .where('id', '=', current.id)
+        .execute();
+      await this.writeVersion(trx, current.id, version, content, 'import', by.username, changes);
+      await this.publishAsItStands(trx, current.id, search.terms);
+      await also(trx, code);
+      return code;
+    });
+    if (written) await this.recorded(written, 'import', by);
+    return { code: written ?? code!, written: written !== null };
+  }
+
+  private async publishAsItStands(trx: Transaction<CatalogTables>, id: number, terms?: string[]): Promise<void> {
+    const now = new Date();
+    await trx
+      .updateTable('catalog.resource')
+      .set({
+        status: 'published',
+        updated_at: now,
+        published_at: now,
+        published_version: sql`version`,
+        published_text: sql`search_text`,
+      })
+      .where('id', '=', id)
+      .execute();
+    await writeSearchRows(trx, id, terms ?? null);
+  }
+
+  /**
+   * The entries whose published state may have changed after `after` and by `until`, oldest first, by the index on (updated_at, id): each with what a reader outside
+   * its provider reads of it, or null. A node keeping a copy asks for these; their cost follows the
+   * changes, not the catalog's size. `until` lies a moment back, so that a change still committing
+   * with an earlier time is not passed over.
+   */
+  async publishedChanges(after: ChangePosition | null, until: Date, limit: number): Promise<PublishedChange[]> {
+    const from = after ?? { at: '0', id: 0 };
+    const { rows } = await sql<{ id: number; code: string; at: string }>`
+      select id, code, (extract(epoch from updated_at) * 1000000)::bigint::text as at from catalog.resource
+      where (updated_at, id) > (timestamptz 'epoch' + ${from.at}::bigint * interval '1 microsecond', ${from.id}::int)
+        and updated_at <= ${until}
+      order by updated_at, id limit ${limit}`.execute(this.db);
+    const outside: Viewer = { org: null, all: false };
+    const seen = new Map(
+      (
+        await this.byIds(
+          rows.map((r) => r.id),
+          outside,
+        )
+      ).map((r) => [r.id, r]),
+    );
+    return rows.map((r) => ({
+      position: { at: r.at, id: r.id },
+      code: r.code,
+      resource: seen.get(r.id) ?? null,
+    }));
   }
 
   /** Submissions wait in the operators' inbox; returns in the provider's officers'. */
@@ -472,9 +608,11 @@ export class CatalogService {
   private async describeAll(rows: ResourceRow[]): Promise<Resource[]> {
     if (rows.length === 0) return [];
     const names = await this.orgNames([...new Set(rows.map((r) => r.provider_org))]);
+    const origins = await this.origins(rows.map((r) => r.code));
     return rows.map((r) => ({
       id: r.id,
       code: r.code,
+      ...(origins.has(r.code) ? { remote: origins.get(r.code)! } : {}),
       provider: { code: r.provider_org, name: names.get(r.provider_org) ?? r.provider_org },
       ...withGrading(contentOf(r)),
       status: r.status,

@@ -42,7 +42,7 @@ export type CatalogTables = {
     id: Generated<number>;
     resource_id: number;
     version: number;
-    action: 'create' | 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'import';
+    action: 'create' | 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'import' | 'withdraw';
     actor: string;
     at: Generated<Date>;
     note: string | null;

@@ -316,6 +316,9 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/cascade/link/witness': open,
   'POST /api/v1/cascade/link/alerts': open,
   'GET /api/v1/ledger/witnessed': open,
+  // The federated catalog: a district answers its parent only (CAS_NOT_PARENT); operators sync on demand.
+  'GET /api/v1/cascade/link/catalog/changes': open,
+  'POST /api/v1/cascade/nodes/{nodeId}/sync': rule('cascade:manage'),
   'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 

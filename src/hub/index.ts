@@ -25,7 +25,7 @@ import {
 import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
 import { maskPersonalText, runAlone, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
-import { Cascade, cascadeMigrations, type NodeRole } from '../cascade/index.js';
+import { Cascade, CatalogFederation, cascadeMigrations, type NodeRole } from '../cascade/index.js';
 import { AuthorizedPurposes, Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
 import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
@@ -83,6 +83,8 @@ const OVERDUE_CHECK_MS = 10 * 60_000;
 const WITNESS_MS = 60_000;
 /** How often a serving hub looks for loads the base databases have not absorbed. */
 const ABSORB_CATCH_UP_MS = 5 * 60_000;
+/** How often the city node takes its districts' catalog changes (docs/cascade.md). */
+const CATALOG_SYNC_MS = 60_000;
 
 /** Every module of one hub process, wired together. The only place that knows them all. */
 export interface Hub {
@@ -139,6 +141,8 @@ export interface Hub {
   cockpit: Cockpit;
   /** The city–district cascade (#20, docs/cascade.md): this node, its peers, signed calls between them. */
   cascade: Cascade;
+  /** The federated catalog: a district's changes for its city; on the city, the districts' resources taken in. */
+  catalogFederation: CatalogFederation;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -422,6 +426,8 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       logger: opts.logger,
       now: opts.now,
     });
+    const catalogFederation = new CatalogFederation(db, cascade, catalog, access);
+    if (cascade.self.role === 'city') catalog.useOrigins((codes) => catalogFederation.origins(codes));
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -439,6 +445,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     // Last, so that a failure above leaves no worker running on a closed database.
     let catchUp: NodeJS.Timeout | undefined;
     let witnessing: NodeJS.Timeout | undefined;
+    let catalogSync: NodeJS.Timeout | undefined;
     const startWorker = () => {
       if (catchUp) return;
       witnessing = setInterval(
@@ -459,6 +466,16 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       absorbMissed();
       catchUp = setInterval(absorbMissed, ABSORB_CATCH_UP_MS);
       catchUp.unref();
+      if (cascade.self.role === 'city') {
+        catalogSync = setInterval(
+          () =>
+            void runAlone(db, 'cascade.catalogSync', () => catalogFederation.syncAll()).catch(
+              failed('syncing the districts’ catalogs failed'),
+            ),
+          CATALOG_SYNC_MS,
+        );
+        catalogSync.unref();
+      }
     };
     if (opts.worker) startWorker();
     return {
@@ -491,6 +508,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       ckan: new CkanActions(openData),
       cockpit,
       cascade,
+      catalogFederation,
       ledger,
       keys,
       startWorker,
@@ -498,6 +516,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         clearInterval(overdue);
         clearInterval(catchUp);
         clearInterval(witnessing);
+        clearInterval(catalogSync);
         await ingest.settled();
         await schedules.stop();
         await jobs.stop();

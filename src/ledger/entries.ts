@@ -79,7 +79,7 @@ export const CatalogResourceChanged = Type.Object(
   {
     v: V,
     kind: Type.Literal('catalog.resource.changed'),
-    action: literals(['create', 'edit', 'submit', 'approve', 'return', 'publish', 'import']),
+    action: literals(['create', 'edit', 'submit', 'approve', 'return', 'publish', 'import', 'withdraw']),
     resource: Type.String(),
     version: Type.Integer({ minimum: 1 }),
     status: Type.String(),

@@ -285,6 +285,7 @@ describe.each(engines())('authorization matrix on $name', (engine) => {
     if (op.includes('/services/{code}')) return `DS-${PERSON}`;
     if (op.includes('/base/labels/{code}')) return 'matrix_probe';
     if (op.includes('/attestations/items/{code}')) return 'matrix_probe';
+    if (name === 'nodeId') return '370102-000000000000';
     if (name === 'username') return 'no_such_user';
     if (name === 'version') return '1';
     if (name === 'kind') return 'person';
@@ -597,6 +598,7 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'POST /api/v1/licences/{id}/presentations': () => ({ body: {} }),
   'POST /api/v1/presentations/verify': () => ({ body: { token: 'matrix' } }),
   'POST /api/3/action/{action}': () => ({ body: { id: 'matrix-0001' } }),
+  'POST /api/v1/cascade/nodes/{nodeId}/sync': () => ({}),
   // An empty document: an operator is refused for the content (422), nothing is stored.
   'PUT /api/v1/cockpit/dashboards/{id}': () => ({ body: { version: 1, doc: {} } }),
   // Well-formed, but with keys that sign nothing: refused (401 CAS_SIGNATURE_INVALID), nothing stored.

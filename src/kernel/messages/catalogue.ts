@@ -1168,4 +1168,9 @@ export const MESSAGES = {
     zh: '节点 {node} 的树头签名与其账本公钥不符',
     en: 'the head of node {node} is not signed by its ledger key',
   },
+  'cascade.badCursor': { zh: '同步位置格式不对', en: 'not a sync position' },
+  'cascade.badRemoteEntry': {
+    zh: '区县节点的数据资源 {code} 登记内容不完整或不合规范，未同步',
+    en: 'the district’s resource {code} is not a valid registration and was not taken',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;
