@@ -1,4 +1,4 @@
-import { Flex, Input, Select, Space, Table } from 'antd';
+import { Flex, Input, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { client, ok, useQuery } from '../api';
@@ -121,7 +121,21 @@ export default function CatalogPage() {
               dataIndex: 'name',
               render: (n: string, r) => <ResourceName code={r.code} name={n} testId={`resource-${r.code}`} />,
             },
-            { title: t('provider'), render: (_, r) => r.provider.name },
+            {
+              title: t('provider'),
+              render: (_, r) => (
+                <Space size={4} wrap>
+                  {r.provider.name}
+                  {r.remote && (
+                    <Tooltip title={t('remoteNode', { node: r.remote.node, code: r.remote.code })}>
+                      <Tag color="purple" data-testid={`remote-${r.code}`}>
+                        {t('remoteFrom', { district: r.remote.divisionName })}
+                      </Tag>
+                    </Tooltip>
+                  )}
+                </Space>
+              ),
+            },
             { title: t('status'), dataIndex: 'status', render: (v: string) => <StatusTag value={v} /> },
             {
               title: `${t('shareType')} / ${t('openType')}`,
