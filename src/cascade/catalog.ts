@@ -4,11 +4,12 @@ import {
   toContent,
   type Author,
   type CatalogService,
+  type CatalogTables,
   type ChangePosition,
   type Origin,
   type Resource,
 } from '../catalog/index.js';
-import type { Database, Kysely } from '../db/index.js';
+import type { Database, Kysely, Transaction } from '../db/index.js';
 import { findDivision, HubError, invalid, msg } from '../kernel/index.js';
 import type { Peer } from './peers.js';
 import type { Cascade } from './service.js';
@@ -112,6 +113,11 @@ export class CatalogFederation {
     };
   }
 
+  /** Once the syncs in flight in this process are done (the hub waits for them before it closes). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
   /** On the city: every active district's catalog, one after another; a failure stays with its district. */
   async syncAll(): Promise<CatalogSync[]> {
     if (this.cascade.self.role !== 'city') return [];
@@ -185,7 +191,7 @@ export class CatalogFederation {
     const content = contentOf(change);
     const org = await this.localOrg(peer, change.resource.provider);
     const { written } = await this.catalog.mirror(known?.local_code ?? null, org, content, by, (trx, code) =>
-      this.remember(trx.withTables<CascadeTables>() as unknown as Kysely<CascadeTables>, peer, change.code, code, true),
+      this.remember(inCascade(trx), peer, change.code, code, true),
     );
     return written ? 'written' : 'unchanged';
   }
@@ -293,6 +299,10 @@ export class CatalogFederation {
     );
   }
 }
+
+/** The catalog's transaction, to write the cascade's record of an entry with it. */
+const inCascade = (trx: Transaction<CatalogTables>) =>
+  trx.withTables<CascadeTables>() as unknown as Kysely<CascadeTables>;
 
 function entryOf(r: Resource): RemoteEntry {
   const { name, summary, category, shareType, shareCondition, openType, level, levelReason } = r;

@@ -517,6 +517,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         clearInterval(catchUp);
         clearInterval(witnessing);
         clearInterval(catalogSync);
+        await catalogFederation.settled();
         await ingest.settled();
         await schedules.stop();
         await jobs.stop();

@@ -12,7 +12,25 @@ export function Metadata({ resource }: { resource: Resource }) {
   const r = resource;
   const items = [
     { key: 'code', label: t('code'), children: r.code },
-    { key: 'provider', label: t('provider'), children: r.provider.name },
+    {
+      key: 'provider',
+      label: t('provider'),
+      children: (
+        <Space size={4} wrap>
+          {r.provider.name}
+          {r.remote && <Tag color="purple">{t('remoteFrom', { district: r.remote.divisionName })}</Tag>}
+        </Space>
+      ),
+    },
+    ...(r.remote
+      ? [
+          {
+            key: 'remote',
+            label: t('remoteSource'),
+            children: t('remoteNode', { node: r.remote.node, code: r.remote.code }),
+          },
+        ]
+      : []),
     { key: 'category', label: t('category'), children: t(`category.${r.category}`) },
     { key: 'status', label: t('status'), children: <StatusTag value={r.status} /> },
     { key: 'version', label: t('version'), children: `v${r.version}` },
