@@ -2,6 +2,7 @@ export { baseMigrations } from './migrations.js';
 export { AuthorizedBase } from './authorized-base.js';
 export { BaseService, type AuthorityInput, type BaseDeps, type Page, type SubjectView } from './service.js';
 export type { AbsorbResult, LoadedRow } from './absorb.js';
+export type { ChangePage, SubjectChange } from './changes.js';
 export {
   ACCURACY_TARGET,
   type Accuracy,

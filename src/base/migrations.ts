@@ -119,5 +119,86 @@ create table base.absorption (
 );
 `,
     },
+    {
+      // 数据返还 (docs/cascade.md, "Data return"): which subjects changed, by the county of their
+      // division, so that a district's pull costs what changed in it, not the size of the base.
+      id: '002-changes',
+      sql: `
+create sequence base.change_seq;
+-- One row per subject and county it was ever returned to: the latest change of the subject there,
+-- and whether it left (moved to another county, lost its division, or left the base).
+create table base.change (
+  kind text not null,
+  subject_key text not null,
+  division text not null check (division ~ '^[0-9]{6}$'),
+  seq bigint not null,
+  gone boolean not null,
+  changed_at timestamptz not null default now(),
+  primary key (kind, subject_key, division)
+);
+create index change_division_seq on base.change (kind, division, seq);
+
+-- The subjects whose merged values changed: each is numbered again in its county now, and
+-- marked gone in any county it was in before. Called by the triggers on base.value, so every
+-- path that changes a value (absorb, review, authority) is counted, under the base's lock.
+create function base.note_changed(kinds text[], keys text[]) returns void language plpgsql as $$
+begin
+  with touched as (
+    select distinct t.kind, t.key from unnest(kinds, keys) as t(kind, key)
+  ), now_in as (
+    select t.kind, t.key,
+      (select left(v.norm, 6) from base.value v
+        where v.kind = t.kind and v.subject_key = t.key and v.element = 'division' and v.norm ~ '^[0-9]{6}') as division
+    from touched t
+  ), left_behind as (
+    update base.change c set gone = true, seq = nextval('base.change_seq'), changed_at = now()
+    from now_in n
+    where c.kind = n.kind and c.subject_key = n.key and not c.gone and c.division is distinct from n.division
+  )
+  insert into base.change as c (kind, subject_key, division, seq, gone)
+  select kind, key, division, nextval('base.change_seq'), false from now_in where division is not null
+  on conflict (kind, subject_key, division) do update set seq = excluded.seq, gone = false, changed_at = now();
+end $$;
+
+create function base.value_inserted() returns trigger language plpgsql as $$
+declare kinds text[]; keys text[];
+begin
+  select array_agg(kind), array_agg(subject_key) into kinds, keys
+    from (select distinct kind, subject_key from fresh) d;
+  perform base.note_changed(kinds, keys);
+  return null;
+end $$;
+-- An update that leaves the value as it was (a confirmation counted) is no change to return.
+create function base.value_updated() returns trigger language plpgsql as $$
+declare kinds text[]; keys text[];
+begin
+  select array_agg(kind), array_agg(subject_key) into kinds, keys
+    from (select distinct n.kind, n.subject_key from fresh n
+          join stale o on o.kind = n.kind and o.subject_key = n.subject_key and o.element = n.element
+          where o.value is distinct from n.value or o.norm is distinct from n.norm) d;
+  perform base.note_changed(kinds, keys);
+  return null;
+end $$;
+create function base.value_deleted() returns trigger language plpgsql as $$
+declare kinds text[]; keys text[];
+begin
+  select array_agg(kind), array_agg(subject_key) into kinds, keys
+    from (select distinct kind, subject_key from stale) d;
+  perform base.note_changed(kinds, keys);
+  return null;
+end $$;
+create trigger value_inserted after insert on base.value
+  referencing new table as fresh for each statement execute function base.value_inserted();
+create trigger value_updated after update on base.value
+  referencing old table as stale new table as fresh for each statement execute function base.value_updated();
+create trigger value_deleted after delete on base.value
+  referencing old table as stale for each statement execute function base.value_deleted();
+
+-- What the bases held before: every subject with a division, numbered once.
+insert into base.change (kind, subject_key, division, seq, gone)
+select kind, subject_key, left(norm, 6), nextval('base.change_seq'), false
+from base.value where element = 'division' and norm ~ '^[0-9]{6}' order by kind, subject_key;
+`,
+    },
   ],
 };

@@ -7,6 +7,7 @@ import { recordedRead, type ReadSteps } from '../share/index.js';
 import type { RecordStore } from '../records/index.js';
 import { absorb, lockBase, type AbsorbResult, type LoadedRow } from './absorb.js';
 import { accuracy, type Accuracy } from './accuracy.js';
+import { changesIn, type ChangePage } from './changes.js';
 import { listAuthorities, setAuthority, type Authority } from './authority.js';
 import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord, type Decision } from './conflicts.js';
 import { BASE_KINDS, feedOf, isBaseElement, type BaseKind } from './kinds.js';
@@ -119,6 +120,14 @@ export class BaseService {
       total.departed += r.departed;
     }
     return total;
+  }
+
+  /**
+   * 数据返还 (docs/cascade.md): the changes of a base in one county after a cursor, deletions and
+   * departures included. For the cascade only, which answers a verified district node with it.
+   */
+  changes(kind: BaseKind, division: string, after: number, limit: number): Promise<ChangePage> {
+    return changesIn(this.db, kind, division, after, limit);
   }
 
   /**

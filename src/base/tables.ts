@@ -87,4 +87,13 @@ export type BaseTables = {
     conflicts: number;
     absorbed_at: Generated<Date>;
   };
+  /** 数据返还: each subject's latest change in each county it was in (migration 002-changes). */
+  'base.change': {
+    kind: BaseKind;
+    subject_key: string;
+    division: string;
+    seq: number;
+    gone: boolean;
+    changed_at: Generated<Date>;
+  };
 };

@@ -1,0 +1,78 @@
+import type { Kysely } from '../db/index.js';
+import { lockBase } from './absorb.js';
+import { BASES, type BaseKind } from './kinds.js';
+import type { BaseTables } from './tables.js';
+
+/** One subject as it changed in a county: its values now, or gone from there (moved, or left the base). */
+export interface SubjectChange {
+  key: string;
+  seq: number;
+  gone: boolean;
+  changedAt: Date;
+  /** The subject's merged values by element; null when gone. */
+  values: Record<string, unknown> | null;
+}
+
+export interface ChangePage {
+  changes: SubjectChange[];
+  /** The cursor after this page: the last change's number, or `after` when nothing changed. */
+  last: number;
+  more: boolean;
+}
+
+/**
+ * The changes of a base in one county after a cursor, oldest first (docs/cascade.md, "Data
+ * return"). Read under the base's lock: every change numbered so far has committed, so no change
+ * with a smaller number can appear after the cursor has passed it.
+ */
+export function changesIn(
+  db: Kysely<BaseTables>,
+  kind: BaseKind,
+  division: string,
+  after: number,
+  limit: number,
+): Promise<ChangePage> {
+  return db.transaction().execute(async (trx) => {
+    await lockBase(trx, kind);
+    const rows = await trx
+      .selectFrom('base.change')
+      .select(['subject_key', 'seq', 'gone', 'changed_at'])
+      .where('kind', '=', kind)
+      .where('division', '=', division)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    const values = await valuesOfSubjects(
+      trx,
+      kind,
+      rows.filter((r) => !r.gone).map((r) => r.subject_key),
+    );
+    const changes = rows.map((r) => ({
+      key: r.subject_key,
+      seq: Number(r.seq),
+      gone: r.gone,
+      changedAt: r.changed_at,
+      values: r.gone ? null : (values.get(r.subject_key) ?? {}),
+    }));
+    return { changes, last: changes.at(-1)?.seq ?? after, more: rows.length === limit };
+  });
+}
+
+async function valuesOfSubjects(db: Kysely<BaseTables>, kind: BaseKind, keys: string[]) {
+  const bySubject = new Map<string, Record<string, unknown>>();
+  if (keys.length === 0) return bySubject;
+  const rows = await db
+    .selectFrom('base.value')
+    .select(['subject_key', 'element', 'value'])
+    .where('kind', '=', kind)
+    .where('subject_key', 'in', keys)
+    .where('element', 'in', [...BASES[kind].elements])
+    .execute();
+  for (const r of rows) {
+    const values = bySubject.get(r.subject_key) ?? {};
+    values[r.element] = r.value;
+    bySubject.set(r.subject_key, values);
+  }
+  return bySubject;
+}
