@@ -15,3 +15,12 @@ export {
   type ChangesAnswer,
   type Organizations,
 } from './catalog.js';
+export {
+  DataReturn,
+  RETURN_PAGE,
+  RETURN_PAGE_MAX,
+  type DataReturnDeps,
+  type PullResult,
+  type ReturnedPage,
+  type ReturnedSlice,
+} from './return.js';

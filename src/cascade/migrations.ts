@@ -89,6 +89,28 @@ create table cascade.remote_org (
 `,
     },
     {
+      // 数据返还 (docs/cascade.md, "Data return"): on a district, its copy of the city's bases.
+      id: '004-return',
+      sql: `
+-- The subjects of this district the city returned, one row per subject: the subject key only as
+-- a keyed tag (HMAC under the scope's lookup key), the key and the values sealed together.
+create table cascade.returned (
+  kind text not null check (kind in ('person','legal_entity')),
+  subject_tag text not null,
+  doc text not null,
+  seq bigint not null,
+  received_at timestamptz not null default now(),
+  primary key (kind, subject_tag)
+);
+-- Where each base's pull stands: the city's change number it has taken up to.
+create table cascade.return_cursor (
+  kind text primary key check (kind in ('person','legal_entity')),
+  after bigint not null default 0,
+  pulled_at timestamptz
+);
+`,
+    },
+    {
       id: '005-witness',
       sql: `
 -- Peers' heads this node witnessed (one per size it saw), and its cosignature of each.

@@ -116,4 +116,18 @@ export type CascadeTables = {
     remote_org: string;
     local_org: string;
   };
+  /** 数据返还, on a district: the returned subjects, key and values sealed (migration 004-return). */
+  'cascade.returned': {
+    kind: 'person' | 'legal_entity';
+    subject_tag: string;
+    /** Sealed (keys.box('cascade-return')): JSON of the subject's key and values. */
+    doc: string;
+    seq: number;
+    received_at: Generated<Date>;
+  };
+  'cascade.return_cursor': {
+    kind: 'person' | 'legal_entity';
+    after: Generated<number>;
+    pulled_at: Date | null;
+  };
 };

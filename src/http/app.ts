@@ -11,6 +11,7 @@ import { licenceRoutes } from './routes/licences.js';
 import { cockpitRoutes } from './routes/cockpit.js';
 import { cascadeRoutes, witnessedRoutes } from './routes/cascade.js';
 import { cascadeCatalogRoutes } from './routes/cascade-catalog.js';
+import { cascadeReturnRoutes } from './routes/cascade-return.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
@@ -151,6 +152,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(cascadeRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(witnessedRoutes(hub), { prefix: '/api/v1/ledger' });
   await app.register(cascadeCatalogRoutes(hub), { prefix: '/api/v1/cascade' });
+  await app.register(cascadeReturnRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));

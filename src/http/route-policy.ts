@@ -319,6 +319,10 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // The federated catalog: a district answers its parent only (CAS_NOT_PARENT); operators sync on demand.
   'GET /api/v1/cascade/link/catalog/changes': open,
   'POST /api/v1/cascade/nodes/{nodeId}/sync': rule('cascade:manage'),
+  // 数据返还: the city answers a signed district with its own slice only; a district pulls and shows counts.
+  'GET /api/v1/cascade/link/return/{base}': open,
+  'POST /api/v1/cascade/return/pull': rule('cascade:manage'),
+  'GET /api/v1/cascade/return': rule('cascade:read'),
   'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 

@@ -25,7 +25,7 @@ import {
 import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
 import { maskPersonalText, runAlone, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
-import { Cascade, CatalogFederation, cascadeMigrations, type NodeRole } from '../cascade/index.js';
+import { Cascade, CatalogFederation, DataReturn, cascadeMigrations, type NodeRole } from '../cascade/index.js';
 import { AuthorizedPurposes, Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
 import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
@@ -85,6 +85,8 @@ const WITNESS_MS = 60_000;
 const ABSORB_CATCH_UP_MS = 5 * 60_000;
 /** How often the city node takes its districts' catalog changes (docs/cascade.md). */
 const CATALOG_SYNC_MS = 60_000;
+/** How often a district pulls its data return from the city (docs/cascade.md); on demand besides. */
+const RETURN_PULL_MS = 10 * 60_000;
 
 /** Every module of one hub process, wired together. The only place that knows them all. */
 export interface Hub {
@@ -143,6 +145,8 @@ export interface Hub {
   cascade: Cascade;
   /** The federated catalog: a district's changes for its city; on the city, the districts' resources taken in. */
   catalogFederation: CatalogFederation;
+  /** 数据返还 (#20): the city answering its districts' pulls, a district keeping its returned slice. */
+  dataReturn: DataReturn;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -428,6 +432,18 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     });
     const catalogFederation = new CatalogFederation(db, cascade, catalog, access);
     if (cascade.self.role === 'city') catalog.useOrigins((codes) => catalogFederation.origins(codes));
+    const dataReturn = new DataReturn({
+      database: db,
+      cascade,
+      changes: (kind, division, after, limit) => base.changes(kind, division, after, limit),
+      box: keys.box('cascade-return'),
+      tag: async (identifier) => {
+        const k = await keys.lookup('cascade-return');
+        return k.cipher.mac(k.key, identifier).toString('hex');
+      },
+      ledger,
+      now: opts.now,
+    });
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -446,6 +462,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     let catchUp: NodeJS.Timeout | undefined;
     let witnessing: NodeJS.Timeout | undefined;
     let catalogSync: NodeJS.Timeout | undefined;
+    let returnPull: NodeJS.Timeout | undefined;
     const startWorker = () => {
       if (catchUp) return;
       witnessing = setInterval(
@@ -476,6 +493,14 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         );
         catalogSync.unref();
       }
+      returnPull = setInterval(
+        () =>
+          void runAlone(db, 'cascade-return', () => dataReturn.scheduled()).catch(
+            failed('the data return pull failed'),
+          ),
+        RETURN_PULL_MS,
+      );
+      returnPull.unref();
     };
     if (opts.worker) startWorker();
     return {
@@ -509,6 +534,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       cockpit,
       cascade,
       catalogFederation,
+      dataReturn,
       ledger,
       keys,
       startWorker,
@@ -518,6 +544,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         clearInterval(witnessing);
         clearInterval(catalogSync);
         await catalogFederation.settled();
+        clearInterval(returnPull);
         await ingest.settled();
         await schedules.stop();
         await jobs.stop();

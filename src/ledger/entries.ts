@@ -492,6 +492,26 @@ export const LicencePresented = Type.Object(
   Strict,
 );
 
+export const CascadeReturned = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('cascade.returned'),
+    action: literals(['sent', 'received']),
+    base: literals(['person', 'legal_entity']),
+    node: Type.String({
+      description: 'the other node: the district it went to (sent), the city it came from (received)',
+    }),
+    division: Type.String({ pattern: '^[0-9]{6}$', description: 'the district whose slice it is' }),
+    subjects: Type.Integer({ minimum: 0, description: 'subjects returned new or changed' }),
+    deletions: Type.Integer({ minimum: 0, description: 'subjects gone from the district (moved, or left the base)' }),
+    from: Type.Integer({ minimum: 0, description: "the city's change number the transfer started after" }),
+    to: Type.Integer({ minimum: 0, description: 'the change number it reached' }),
+    actor: Actor,
+    at: At,
+  },
+  Strict,
+);
+
 /** Every kind an append may write, by kind name. */
 export const ENTRY_SCHEMAS = {
   'share.read': ShareRead,
@@ -518,6 +538,7 @@ export const ENTRY_SCHEMAS = {
   'cockpit.dashboard.changed': CockpitDashboardChanged,
   'licence.changed': LicenceChanged,
   'licence.presented': LicencePresented,
+  'cascade.returned': CascadeReturned,
 } satisfies Record<string, TSchema>;
 
 export type EntryKind = keyof typeof ENTRY_SCHEMAS;
@@ -549,6 +570,7 @@ export const LedgerEntrySchema = Type.Union(
     AttestAnswered,
     LicenceChanged,
     LicencePresented,
+    CascadeReturned,
   ],
   { description: 'A ledger entry as written since schema version 1 (docs/ledger.md)' },
 );

@@ -50,6 +50,7 @@ const PUBLIC = [
   'POST /api/v1/cascade/link/alerts',
   'GET /api/v1/ledger/witnessed',
   'GET /api/v1/cascade/link/catalog/changes',
+  'GET /api/v1/cascade/link/return/{base}',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },

@@ -184,6 +184,15 @@ export const zh = {
   'ledgerReason.frequency': '超出授权频次',
   'ledgerReason.no_basis': '无授权或法律依据',
   'outcome.answered': '已答复',
+  // 数据返还 (cascade.returned)
+  'ledgerKind.cascade.returned': '数据返还',
+  'ledgerAction.sent': '返还给区县',
+  'ledgerAction.received': '收到返还',
+  'ledgerField.node': '对方节点',
+  'ledgerField.subjects': '新增或变更主体数',
+  'ledgerField.deletions': '删除主体数',
+  'ledgerField.from': '起始变更号',
+  'ledgerField.to': '截至变更号',
 } satisfies Record<string, string>;
 
 export const en: typeof zh = {
@@ -372,4 +381,13 @@ export const en: typeof zh = {
   'ledgerReason.frequency': 'Consent’s fetches used up',
   'ledgerReason.no_basis': 'No consent or legal basis',
   'outcome.answered': 'Answered',
+  // 数据返还 (cascade.returned)
+  'ledgerKind.cascade.returned': 'Data returned',
+  'ledgerAction.sent': 'Returned to the district',
+  'ledgerAction.received': 'Received back',
+  'ledgerField.node': 'Other node',
+  'ledgerField.subjects': 'Subjects new or changed',
+  'ledgerField.deletions': 'Subjects deleted',
+  'ledgerField.from': 'From change number',
+  'ledgerField.to': 'To change number',
 };
