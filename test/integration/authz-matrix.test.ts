@@ -621,4 +621,6 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'GET /api/v1/ledger/proof/inclusion': () => ({ query: { index: 0 } }),
   'GET /api/v1/ledger/proof/consistency': () => ({ query: { first: 1, second: 2 } }),
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),
+  // Takes no input: on this city node an operator is refused for the role (409), nothing is pulled.
+  'POST /api/v1/cascade/return/pull': () => ({}),
 };
