@@ -1,6 +1,7 @@
 import { buildApp, openHub, type Hub } from '../src/http/index.js';
 import type { Response } from 'light-my-request';
 import { createLogger } from '../src/kernel/index.js';
+import type { OpenLimits } from '../src/open/index.js';
 import { SEEDED_PASSWORD, type Engine } from './databases.js';
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -25,12 +26,13 @@ export interface SeededApp {
 export async function openSeededApp(
   engine: Engine,
   usernames: readonly string[],
-  opts: { demo?: boolean; headIntervalMs?: number; now?: () => Date } = {},
+  opts: { demo?: boolean; headIntervalMs?: number; now?: () => Date; openLimits?: Partial<OpenLimits> } = {},
 ): Promise<SeededApp> {
   const hub = await openHub({
     ...(await engine.seededDatabase()),
     headIntervalMs: opts.headIntervalMs ?? 100,
     ...(opts.now && { now: opts.now }),
+    ...(opts.openLimits && { openLimits: opts.openLimits }),
   });
   let app: App | undefined;
   try {

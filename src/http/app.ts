@@ -15,6 +15,7 @@ import { cascadeReturnRoutes } from './routes/cascade-return.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
+import { openDeveloperRoutes } from './routes/open-developers.js';
 import { openDcatRoutes } from './routes/open-dcat.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
@@ -156,6 +157,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));
+  await app.register(openDeveloperRoutes(hub), { prefix: '/api/v1/open' });
   await app.register(openDcatRoutes(hub));
   await registerWeb(app, opts.webDir);
   return app;

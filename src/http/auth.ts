@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isAllowed, type Actor } from '../access/index.js';
 import { HubError, msg } from '../kernel/index.js';
 import type { Hub } from '../hub/index.js';
+import { isOpenCredential } from '../open/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +23,9 @@ export function registerAuth(app: FastifyInstance, hub: Hub): void {
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
+    // The open-data portal's developers present their own keys and sessions (CKAN clients send a
+    // key bare in Authorization): those are not the hub's credentials, and the portal's routes check them.
+    if (openCredentialOf(request) !== undefined) return;
     if (typeof header === 'string' && header.length > 0) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new HubError('ACC_UNAUTHENTICATED', msg('access.bearerFormat'));
@@ -39,4 +43,14 @@ export function registerAuth(app: FastifyInstance, hub: Hub): void {
 export function requireActor(request: FastifyRequest): Actor {
   if (!request.actor) throw new HubError('ACC_UNAUTHENTICATED');
   return request.actor;
+}
+
+/** A credential of the portal's developers (an API key or a developer session), where a client put it. */
+export function openCredentialOf(request: FastifyRequest): string | undefined {
+  const apiKey = request.headers['x-api-key'];
+  if (typeof apiKey === 'string' && isOpenCredential(apiKey)) return apiKey;
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const text = header.replace(/^Bearer\s+/i, '').trim();
+  return isOpenCredential(text) ? text : undefined;
 }

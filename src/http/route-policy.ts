@@ -287,6 +287,13 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/3/action/{action}': open,
   'POST /api/3/action/{action}': open,
   'GET /open/datasets/{name}/{file}': open,
+  // Developer accounts are not hub users: these routes check the developer's own session themselves.
+  'POST /api/v1/open/developers': open,
+  'POST /api/v1/open/developers/login': open,
+  'POST /api/v1/open/developers/logout': open,
+  'GET /api/v1/open/developers/me': open,
+  'POST /api/v1/open/developers/me/keys': open,
+  'DELETE /api/v1/open/developers/me/keys/{id}': open,
   'GET /catalog': open,
   'GET /catalog.ttl': open,
   'GET /catalog.rdf': open,

@@ -49,7 +49,18 @@ import {
   licenceMigrations,
   type LicenceTables,
 } from '../licence/index.js';
-import { CkanActions, OpenCounters, OpenDatasets, openMigrations, type OpenTables } from '../open/index.js';
+import {
+  ApiMeter,
+  CkanActions,
+  ConditionalOpen,
+  DEFAULT_LIMITS,
+  Developers,
+  OpenCounters,
+  OpenDatasets,
+  openMigrations,
+  type OpenLimits,
+  type OpenTables,
+} from '../open/index.js';
 import { Cockpit, cockpitMigrations } from '../cockpit/index.js';
 import { cockpitSources } from './cockpit-sources.js';
 import { openIndicators } from './open-indicators.js';
@@ -139,6 +150,10 @@ export interface Hub {
   open: OpenDatasets;
   /** CKAN's Action API over the open datasets. */
   ckan: CkanActions;
+  /** The portal's developer accounts, their API keys and the data API's limits. */
+  developers: Developers;
+  /** Conditional open (有条件开放): developers' applications, the providers' answers, approved use. */
+  conditional: ConditionalOpen;
   /** 驾驶舱 (#19): indicators against the plan's targets, the evaluation index, topic dashboards. */
   cockpit: Cockpit;
   /** The city–district cascade (#20, docs/cascade.md): this node, its peers, signed calls between them. */
@@ -175,6 +190,8 @@ export interface OpenHubOptions {
   logger?: Logger;
   /** The clock of tokens and of the login throttle (tests move it). */
   now?: () => Date;
+  /** The open-data portal's data API limits (docs/open.md); tests set small ones. */
+  openLimits?: Partial<OpenLimits>;
   /**
    * Key-encryption keys, newest first (docs/encryption.md); default QDH_KEK / QDH_KEK_FILE and
    * QDH_KEK_PREVIOUS from the environment, and without any a generated one kept in the database.
@@ -403,7 +420,15 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         },
       },
     );
-    const openData = new OpenDatasets(catalog, records, new OpenCounters(db.kysely.withTables<OpenTables>()));
+    const openDb = db.kysely.withTables<OpenTables>();
+    const openData = new OpenDatasets(catalog, records, new OpenCounters(openDb));
+    const clock = opts.now ?? (() => new Date());
+    const developers = new Developers(
+      openDb,
+      new ApiMeter(openDb, clock),
+      { ...DEFAULT_LIMITS, ...opts.openLimits },
+      clock,
+    );
     // Counters kept by licences and attestations are written before the cockpit reads them.
     const cockpitBase = cockpitSources(db, { access, base });
     const cockpit = new Cockpit(
@@ -531,6 +556,8 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       licenceKeys,
       open: openData,
       ckan: new CkanActions(openData),
+      developers,
+      conditional: new ConditionalOpen(openDb, openData, ledger, clock),
       cockpit,
       cascade,
       catalogFederation,

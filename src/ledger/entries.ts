@@ -40,6 +40,7 @@ export const READ_OPS = [
   'consent.fetch',
   'self.records',
   'licence.source',
+  'open.conditional',
 ] as const;
 export type ReadOp = (typeof READ_OPS)[number];
 

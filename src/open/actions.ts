@@ -1,5 +1,5 @@
 import type { Facets, ListQuery } from '../catalog/index.js';
-import { HubError, invalid, msg } from '../kernel/index.js';
+import { HubError, invalid, isHubError, msg } from '../kernel/index.js';
 import {
   datastoreFields,
   groupDict,
@@ -27,6 +27,17 @@ export interface ActionContext {
   origin: string;
   /** Every organization by code (names of providers). */
   organizations: () => Promise<Map<string, Organization>>;
+  /**
+   * The caller's way to a conditional (有条件开放) dataset, when it presented an API key: the
+   * dataset and the approved application an id names (null: none — answered "not found" as
+   * ever), and the recording of each use before its answer leaves (conditional.ts).
+   */
+  conditional?: ConditionalReader;
+}
+
+export interface ConditionalReader {
+  find(id: string): Promise<{ dataset: OpenDataset; application: number } | null>;
+  used(dataset: OpenDataset, application: number, answer: { rows: number; value: unknown }): Promise<void>;
 }
 
 export const ROWS_MAX = 1000;
@@ -161,9 +172,9 @@ export class CkanActions {
           extensions: ['datastore', 'dcat'],
         };
       case 'datastore_search':
-        return this.datastoreSearch(p);
+        return this.datastoreSearch(p, ctx);
       case 'datastore_search_sql':
-        return this.datastoreSql(p);
+        return this.datastoreSql(p, ctx);
       case 'help_show': {
         const name = p.required('name');
         if (!this.has(name)) throw new HubError('OPN_UNKNOWN_ACTION', msg('open.unknownAction', { action: name }));
@@ -322,9 +333,21 @@ export class CkanActions {
     };
   }
 
-  private async datastoreSearch(p: Read) {
+  /** The dataset a data API call names: an open one, else a conditional one the caller was approved for. */
+  private async dataOf(id: string, ctx: ActionContext): Promise<{ dataset: OpenDataset; application?: number }> {
+    try {
+      return await this.datasets.findDistribution(id);
+    } catch (e) {
+      if (!(isHubError(e) && e.code === 'OPN_NOT_FOUND' && ctx.conditional)) throw e;
+      const approved = await ctx.conditional.find(id);
+      if (!approved) throw e;
+      return approved;
+    }
+  }
+
+  private async datastoreSearch(p: Read, ctx: ActionContext) {
     const resourceId = p.required('resource_id');
-    const { dataset } = await this.datasets.findDistribution(resourceId);
+    const { dataset, application } = await this.dataOf(resourceId, ctx);
     const limit = p.int('limit', DATASTORE_LIMIT, DATASTORE_MAX);
     const offset = p.int('offset', 0, 100_000_000);
     const filters = p.json('filters');
@@ -345,6 +368,8 @@ export class CkanActions {
     });
     this.datasets.counters.add(dataset.entry, 'call');
     const base = `/api/3/action/datastore_search?resource_id=${encodeURIComponent(resourceId)}`;
+    if (application !== undefined)
+      await ctx.conditional!.used(dataset, application, { rows: page.records.length, value: page.records });
     return {
       include_total: true,
       resource_id: resourceId,
@@ -362,10 +387,11 @@ export class CkanActions {
     };
   }
 
-  private async datastoreSql(p: Read) {
+  private async datastoreSql(p: Read, ctx: ActionContext) {
     const text = p.required('sql');
     const parsed = parseSelect(text);
-    const { dataset } = await this.datasets.findDistribution(parsed.table).catch(() => {
+    const { dataset, application } = await this.dataOf(parsed.table, ctx).catch((e: unknown) => {
+      if (isHubError(e) && e.code === 'OPN_APPLICATION_EXPIRED') throw e;
       throw new HubError('OPN_SQL_INVALID', msg('open.noResource', { id: parsed.table.slice(0, 100) }));
     });
     const limit = Math.min(parsed.limit ?? DATASTORE_MAX, DATASTORE_MAX);
@@ -378,6 +404,7 @@ export class CkanActions {
         offset: 0,
         limit: 0,
       });
+      if (application !== undefined) await ctx.conditional!.used(dataset, application, { rows: 1, value: page.total });
       return {
         sql: text,
         fields: [{ id: parsed.count, type: 'int8' }],
@@ -397,6 +424,8 @@ export class CkanActions {
     const records = page.records
       .slice(0, limit)
       .map((r) => (rename ? Object.fromEntries(rename.map((c) => [c.as, r[c.field] ?? null])) : r));
+    if (application !== undefined)
+      await ctx.conditional!.used(dataset, application, { rows: records.length, value: records });
     return { sql: text, fields, records, ...(truncated ? { records_truncated: true } : {}) };
   }
 }

@@ -11,6 +11,9 @@ import type { OpenCounters } from './counters.js';
 import { codeOfName, datasetId, datasetName, isResourceCode, parseId, type Distribution } from './ids.js';
 import { openFieldsOf, openRecord, type OpenFields } from './rules.js';
 
+/** The open types the portal serves: `open` to everyone, `conditional` to approved applicants only. */
+type OpenKind = 'open' | 'conditional';
+
 /** Everybody outside the providers: the published content of published entries only. */
 const PUBLIC: Viewer = { org: null, all: false };
 
@@ -75,7 +78,7 @@ export class OpenDatasets {
   ) {}
 
   /** The open dataset an entry's code names, or OPN_NOT_FOUND for any other entry or none. */
-  async byCode(code: string, asked = code): Promise<OpenDataset> {
+  async byCode(code: string, asked = code, openType: OpenKind = 'open'): Promise<OpenDataset> {
     if (!isResourceCode(code)) throw notFound(asked);
     let resource: Resource;
     try {
@@ -84,7 +87,33 @@ export class OpenDatasets {
       if (isHubError(e) && e.code === 'CAT_RESOURCE_NOT_FOUND') throw notFound(asked);
       throw e;
     }
-    return this.asOpen(resource, asked);
+    return this.asOpen(resource, asked, openType);
+  }
+
+  /**
+   * A published conditional (有条件开放) entry by name or code, for its metadata and for the one
+   * path that reads its records: a developer's approved application (conditional.ts). Never used
+   * by the public answers, which know open datasets only.
+   */
+  async findConditional(nameOrId: string): Promise<OpenDataset> {
+    const code = codeOfName(nameOrId) ?? (isResourceCode(nameOrId) ? nameOrId : undefined);
+    if (code) return this.byCode(code, nameOrId, 'conditional');
+    const id = parseId(nameOrId);
+    if (!id) throw notFound(nameOrId);
+    const working = await this.catalog.getById(id.entry);
+    if (!working) throw notFound(nameOrId);
+    return this.byCode(working.code, nameOrId, 'conditional');
+  }
+
+  /** A window of the published conditional entries (their metadata only), in code order. */
+  async searchConditional(offset: number, limit: number): Promise<{ items: OpenDataset[]; total: number }> {
+    const { items, total } = await this.catalog.search(
+      { sort: 'code', openType: 'conditional', status: 'published' },
+      PUBLIC,
+      offset,
+      limit,
+    );
+    return { items: items.map((r) => this.asOpen(r, r.code, 'conditional')), total };
   }
 
   /** By CKAN name or id: `jngaj-0001`, the dataset's UUID-shaped id, or the entry's code. */
@@ -120,8 +149,8 @@ export class OpenDatasets {
     return this.byCode(working.code, asked);
   }
 
-  private asOpen(resource: Resource, asked: string): OpenDataset {
-    if (resource.openType !== 'open' || resource.status !== 'published' || resource.publishedAt === null)
+  private asOpen(resource: Resource, asked: string, openType: OpenKind = 'open'): OpenDataset {
+    if (resource.openType !== openType || resource.status !== 'published' || resource.publishedAt === null)
       throw notFound(asked);
     return {
       entry: resource.id,

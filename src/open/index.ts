@@ -11,6 +11,7 @@ export {
   ROWS_MAX,
   DATASTORE_MAX,
   type ActionContext,
+  type ConditionalReader,
   type CkanAction,
   type Params,
 } from './actions.js';
@@ -30,3 +31,16 @@ export {
   type CatalogPage,
 } from './dcat.js';
 export { dataJson } from './data-json.js';
+export {
+  Developers,
+  API_KEY_PREFIX,
+  SESSION_PREFIX,
+  KEYS_MAX,
+  isOpenCredential,
+  type Developer,
+  type ApiKey,
+  type KeyHolder,
+} from './developers.js';
+export { ApiMeter, DEFAULT_LIMITS, type Limit, type OpenLimits } from './meter.js';
+export { ConditionalOpen, type Application, type ApplicationInput, type Decision } from './conditional.js';
+export type { ApplicationState } from './tables.js';

@@ -16,5 +16,76 @@ create table open.dataset_count (
 );
 `,
     },
+    {
+      id: '002-developers',
+      sql: `
+-- Developer accounts of the portal (开发者): people, not hub users; they sign up themselves (docs/open.md).
+create table open.developer (
+  id serial primary key,
+  name text not null,
+  email text not null unique,
+  password_hash text not null,
+  created_at timestamptz not null default now()
+);
+-- A developer's signed-in sessions, by the SHA-256 of their random token.
+create table open.developer_session (
+  token_hash text primary key,
+  developer_id int not null references open.developer(id) on delete cascade,
+  expires_at timestamptz not null
+);
+create index developer_session_of on open.developer_session (developer_id);
+-- API keys: only the SHA-256 of the secret is kept (shown once); limits per minute and per China day.
+create table open.api_key (
+  id serial primary key,
+  developer_id int not null references open.developer(id) on delete cascade,
+  name text not null,
+  prefix text not null,
+  secret_hash text not null unique,
+  per_minute int not null,
+  per_day int not null,
+  created_at timestamptz not null default now(),
+  revoked_at timestamptz
+);
+create index api_key_of on open.api_key (developer_id);
+-- Fixed-window counters: one row per caller ('key:<id>', 'ip:<hash>', 'login:<hash>') and span,
+-- restarted in place when a new window begins, so a call costs one upsert however many callers there are.
+create table open.api_use (
+  subject text not null,
+  span text not null check (span in ('minute','day')),
+  window_start timestamptz not null,
+  count int not null,
+  primary key (subject, span)
+);
+create index api_use_stale on open.api_use (window_start);
+`,
+    },
+    {
+      id: '003-applications',
+      sql: `
+-- Applications for conditional open (有条件开放) data: a developer states purpose, use and security;
+-- the providing department approves with terms and an expiry, or refuses with a reason (docs/open.md).
+create table open.application (
+  id serial primary key,
+  developer_id int not null references open.developer(id) on delete cascade,
+  resource_id int not null,
+  resource_code text not null,
+  provider_org text not null,
+  purpose text not null,
+  use text not null,
+  security text not null,
+  state text not null default 'pending' check (state in ('pending','approved','refused')),
+  terms text,
+  expires_at timestamptz,
+  reason text,
+  decided_by text,
+  decided_at timestamptz,
+  created_at timestamptz not null default now(),
+  check (state <> 'approved' or (terms is not null and expires_at is not null)),
+  check (state <> 'refused' or reason is not null)
+);
+create index application_of_developer on open.application (developer_id, resource_id);
+create index application_of_provider on open.application (provider_org, state, id);
+`,
+    },
   ],
 };

@@ -1,5 +1,47 @@
+import type { Generated } from '../db/index.js';
+
 export type OpenTables = {
   'open.dataset_count': { resource_id: number; event: OpenEvent; count: number | string };
+  'open.developer': {
+    id: Generated<number>;
+    name: string;
+    email: string;
+    password_hash: string;
+    created_at: Generated<Date>;
+  };
+  'open.developer_session': { token_hash: string; developer_id: number; expires_at: Date };
+  'open.api_key': {
+    id: Generated<number>;
+    developer_id: number;
+    name: string;
+    prefix: string;
+    secret_hash: string;
+    per_minute: number;
+    per_day: number;
+    created_at: Generated<Date>;
+    revoked_at: Date | null;
+  };
+  'open.application': {
+    id: Generated<number>;
+    developer_id: number;
+    resource_id: number;
+    resource_code: string;
+    provider_org: string;
+    purpose: string;
+    use: string;
+    security: string;
+    state: Generated<ApplicationState>;
+    terms: string | null;
+    expires_at: Date | null;
+    reason: string | null;
+    decided_by: string | null;
+    decided_at: Date | null;
+    created_at: Generated<Date>;
+  };
+  'open.api_use': { subject: string; span: UseSpan; window_start: Date; count: number };
 };
 
 export type OpenEvent = 'view' | 'download' | 'call';
+/** The fixed windows a data API caller is counted in. */
+export type UseSpan = 'minute' | 'day';
+export type ApplicationState = 'pending' | 'approved' | 'refused';

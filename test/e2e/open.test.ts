@@ -4,6 +4,7 @@ import {
   DESKTOP,
   englishIn,
   haveChromium,
+  NARROW,
   newPage,
   PHONE,
   settled,
@@ -120,4 +121,53 @@ describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
       await page.close();
     });
   }
+  it('signs a developer up, makes an API key that the data API counts, and revokes it, at 360 px', async () => {
+    const page = await newPage(city, { viewport: NARROW });
+    await page.goto(`${city.url}/open`);
+    await page.getByTestId('open-developer').click();
+    await page.waitForURL(/\/open\/developer$/);
+    await page.getByTestId('open-dev-name').fill('泉城公交小程序工作室');
+    await page.getByTestId('open-dev-email').first().fill('bus.app@example.com');
+    await page.getByTestId('open-dev-password').first().fill('a long enough password');
+    await page.getByTestId('open-dev-signup').click();
+    await expect.poll(() => page.getByTestId('open-dev-who').innerText()).toContain('泉城公交小程序工作室');
+    await fitsAndChinese(page);
+
+    await page.getByTestId('open-dev-key-name').fill('公交查询');
+    await page.getByTestId('open-dev-key-create').click();
+    const secret = (await page.getByTestId('open-dev-secret').innerText()).trim();
+    expect(secret).toMatch(/^qdo_/);
+    await fitsAndChinese(page);
+    await shot(page, 'open/developer-360.png', { fullPage: true });
+
+    // The key's calls are counted: two data API calls, and the page says so after a reload.
+    const name = ((await (await fetch(`${city.url}/api/3/action/package_list?limit=1`)).json()) as { result: string[] })
+      .result[0]!;
+    for (const headers of [{ 'x-api-key': secret }, { authorization: secret }] as Record<string, string>[]) {
+      const res = await fetch(`${city.url}/api/3/action/datastore_search?resource_id=${name}&limit=1`, { headers });
+      expect(res.status).toBe(200);
+    }
+    await page.reload();
+    await expect.poll(() => page.getByTestId('open-dev-usage').innerText()).toMatch(/今日已调用 2 \/ [\d,]+ 次/);
+
+    await page.getByTestId('open-dev-revoke').click();
+    await page.getByTestId('open-dev-revoke-ok').click();
+    await expect.poll(() => page.getByTestId('open-dev-keys').innerText()).toContain('作废');
+    const refused = await fetch(`${city.url}/api/3/action/datastore_search?resource_id=${name}`, {
+      headers: { 'x-api-key': secret },
+    });
+    expect(refused.status).toBe(403);
+    await fitsAndChinese(page);
+
+    // Signed out and in again, in English.
+    await page.getByTestId('open-dev-signout').click();
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('tab', { name: 'Sign in' }).click();
+    await page.getByTestId('open-dev-email').last().fill('bus.app@example.com');
+    await page.getByTestId('open-dev-password').last().fill('a long enough password');
+    await page.getByTestId('open-dev-signin').click();
+    await expect.poll(() => page.getByTestId('open-dev-keys').innerText()).toContain('Revoked on');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
 });

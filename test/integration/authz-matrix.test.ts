@@ -599,6 +599,12 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'POST /api/v1/presentations/verify': () => ({ body: { token: 'matrix' } }),
   'POST /api/3/action/{action}': () => ({ body: { id: 'matrix-0001' } }),
   'POST /api/v1/cascade/nodes/{nodeId}/sync': () => ({}),
+  // The portal's developer accounts: public, each route checks the developer's own session.
+  'POST /api/v1/open/developers': () => ({
+    body: { name: '矩阵测试', email: 'matrix@example.com', password: 'matrix password' },
+  }),
+  'POST /api/v1/open/developers/login': () => ({ body: { email: 'matrix@example.com', password: 'matrix password' } }),
+  'POST /api/v1/open/developers/me/keys': () => ({ body: { name: '矩阵测试' } }),
   // An empty document: an operator is refused for the content (422), nothing is stored.
   'PUT /api/v1/cockpit/dashboards/{id}': () => ({ body: { version: 1, doc: {} } }),
   // Well-formed, but with keys that sign nothing: refused (401 CAS_SIGNATURE_INVALID), nothing stored.

@@ -55,6 +55,7 @@ const CascadePage = lazy(() => import('./cascade/Nodes'));
 const OpenSearchPage = lazy(() => import('./open/Search'));
 const OpenDatasetPage = lazy(() => import('./open/Dataset'));
 const OpenTermsPage = lazy(() => import('./open/Terms'));
+const OpenDeveloperPage = lazy(() => import('./open/Developer'));
 const OpenOrganizationPage = lazy(() => import('./open/Terms').then((m) => ({ default: m.OpenOrganizationPage })));
 
 export function App() {
@@ -118,6 +119,14 @@ export function App() {
                   element={
                     <Suspense fallback={<Spin />}>
                       <OpenDatasetPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  path="/open/developer"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <OpenDeveloperPage />
                     </Suspense>
                   }
                 />

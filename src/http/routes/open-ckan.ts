@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../../hub/index.js';
-import { CKAN_ACTIONS, helpUrl, type ActionContext, type Organization } from '../../open/index.js';
+import { CKAN_ACTIONS, helpUrl, type ActionContext, type KeyHolder, type Organization } from '../../open/index.js';
 import { problemFor, type Problem } from '../problem.js';
+import { openCredentialOf } from '../auth.js';
 import { originOf } from './licences.js';
 
 const text = (description: string) => Type.Optional(Type.String({ maxLength: 10_000, description }));
@@ -42,7 +43,10 @@ const ENVELOPE = Type.Object({
   error: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 
-/** CKAN's error types by the hub's codes (ckan/views/api.py). */
+/** The actions that read records: limited per API key and per anonymous address. */
+const DATA_ACTIONS = new Set(['datastore_search', 'datastore_search_sql']);
+
+/** CKAN's error types by the hub's codes (ckan/views/api.py); CKAN has none for limits, so its own name. */
 const CKAN_TYPES: Record<string, string> = {
   OPN_NOT_FOUND: 'Not Found Error',
   OPN_UNKNOWN_ACTION: 'Bad request',
@@ -51,6 +55,10 @@ const CKAN_TYPES: Record<string, string> = {
   OPN_SQL_INVALID: 'Validation Error',
   OPN_SQL_REFUSED: 'Authorization Error',
   OPN_QUERY_TOO_SLOW: 'Validation Error',
+  OPN_KEY_INVALID: 'Authorization Error',
+  OPN_RATE_LIMITED: 'Rate Limit Error',
+  OPN_QUOTA_EXCEEDED: 'Rate Limit Error',
+  OPN_APPLICATION_EXPIRED: 'Authorization Error',
   KRN_VALIDATION: 'Validation Error',
   KRN_BAD_REQUEST: 'Bad request',
 };
@@ -67,7 +75,8 @@ export function openCkanRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       sendCkanError(error instanceof Error ? error : new Error(String(error)), request, reply),
     );
 
-    const context = (request: FastifyRequest): ActionContext => ({
+    const context = (request: FastifyRequest, holder: KeyHolder | null): ActionContext => ({
+      ...(holder && { conditional: hub.conditional.readerFor(holder) }),
       origin: originOf(request),
       organizations: async () =>
         new Map<string, Organization>(
@@ -75,7 +84,11 @@ export function openCkanRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         ),
     });
     const answer = async (request: FastifyRequest, action: string, params: Record<string, unknown>) => {
-      const result = await hub.ckan.run(action, params, context(request));
+      // The data API is counted per key, or per address without one (docs/open.md); metadata is not.
+      const holder = DATA_ACTIONS.has(action)
+        ? await hub.developers.admit(openCredentialOf(request), request.ip)
+        : null;
+      const result = await hub.ckan.run(action, params, context(request, holder));
       return { help: helpUrl(originOf(request), action), success: true, result };
     };
     const params = Type.Object({

@@ -1,8 +1,17 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Hub } from '../../hub/index.js';
-import { HubError, msg } from '../../kernel/index.js';
-import { FILE_NAME, MEDIA_TYPES, dataPackage, download, type Distribution } from '../../open/index.js';
+import { HubError, isHubError, msg } from '../../kernel/index.js';
+import {
+  FILE_NAME,
+  MEDIA_TYPES,
+  dataPackage,
+  download,
+  type Distribution,
+  type KeyHolder,
+  type OpenDataset,
+} from '../../open/index.js';
+import { openCredentialOf } from '../auth.js';
 import { originOf } from './licences.js';
 
 const FILES = ['download.csv', 'download.json', 'download.xlsx', 'datapackage.json'] as const;
@@ -33,13 +42,15 @@ export function openPublicRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const ds = await hub.open.find(request.params.name);
         const file = request.params.file;
         if (file === 'datapackage.json') {
+          const ds = await hub.open.find(request.params.name);
           return reply.type('application/json; charset=utf-8').send(dataPackage(ds, originOf(request)));
         }
         const kind = file.slice('download.'.length) as Distribution;
         if (!(kind in MEDIA_TYPES)) throw new HubError('OPN_NOT_FOUND', msg('open.noDataset', { name: file }));
+        const holder = await hub.developers.admit(openCredentialOf(request), request.ip);
+        const ds = await datasetFor(hub, request.params.name, holder);
         hub.open.counters.add(ds.entry, 'download');
         const type = kind === 'xlsx' ? MEDIA_TYPES.xlsx : `${MEDIA_TYPES[kind]}; charset=utf-8`;
         return reply
@@ -50,4 +61,20 @@ export function openPublicRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
     );
   };
+}
+
+/**
+ * The dataset a download names: an open one, else a conditional one the key's holder was approved
+ * for — that download on the ledger before it starts (its rows are the dataset's count then).
+ */
+async function datasetFor(hub: Hub, name: string, holder: KeyHolder | null): Promise<OpenDataset> {
+  try {
+    return await hub.open.find(name);
+  } catch (e) {
+    if (!(holder && isHubError(e) && e.code === 'OPN_NOT_FOUND')) throw e;
+    const approved = await hub.conditional.readable(holder, name);
+    if (!approved) throw e;
+    await hub.conditional.recordUse(holder, approved.dataset, approved.application);
+    return approved.dataset;
+  }
 }

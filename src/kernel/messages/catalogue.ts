@@ -1129,6 +1129,29 @@ export const MESSAGES = {
     zh: '查询用到了不支持的写法：{what}',
     en: 'the query uses something not supported: {what}',
   },
+  'open.rateLimited': {
+    zh: '每分钟最多调用数据接口 {n} 次，请稍后再试',
+    en: 'at most {n} data API calls a minute: try again shortly',
+  },
+  'open.quotaUsed': {
+    zh: '每天最多调用数据接口 {n} 次，今日额度已用完',
+    en: 'at most {n} data API calls a day: the quota of today is used up',
+  },
+  'open.loginThrottled': {
+    zh: '登录失败次数过多，请一分钟后再试',
+    en: 'too many failed sign-ins: try again in a minute',
+  },
+  'open.developerExists': {
+    zh: '该电子邮箱已注册开发者账号',
+    en: 'a developer account with this email address exists',
+  },
+  'open.developerLogin': { zh: '电子邮箱或密码不正确', en: 'wrong email address or password' },
+  'open.tooManyKeys': { zh: '最多同时持有 {n} 个接口密钥', en: 'at most {n} API keys at once' },
+  'open.expiryPast': { zh: '有效期须晚于当前时间', en: 'the expiry must be in the future' },
+  'open.applicationExpired': {
+    zh: '该数据集的使用批准已于 {date} 到期，请重新申请',
+    en: 'the approval to use this dataset expired at {date}: apply again',
+  },
   'open.sqlOneTable': {
     zh: '查询须针对且只针对一个开放数据集',
     en: 'the query must read exactly one open dataset',

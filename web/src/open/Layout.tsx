@@ -33,6 +33,11 @@ export function OpenLayout({ children, title }: { children: ReactNode; title?: s
           </Typography.Title>
         </Link>
         <span className="qdh-header-actions" style={{ marginInlineStart: 'auto' }}>
+          <Link to="/open/developer">
+            <Button size="small" data-testid="open-developer">
+              {t('open.developer')}
+            </Button>
+          </Link>
           <Button size="small" onClick={switchLanguage} data-testid="language-switch">
             {t('language')}
           </Button>

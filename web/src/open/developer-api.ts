@@ -1,0 +1,66 @@
+/**
+ * The developer centre's calls (/api/v1/open/developers…, docs/open.md). A developer is not a hub
+ * user: their session token is their own (kept apart from the hub's), so these calls do not go
+ * through the hub's client, which would send the hub's token instead.
+ */
+import { ApiError, uiLanguage, type Problem } from '../api/http';
+
+export interface Developer {
+  id: number;
+  name: string;
+  email: string;
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  perMinute: number;
+  perDay: number;
+  createdAt: string;
+  revokedAt: string | null;
+  used: { minute: number; day: number };
+}
+
+export interface Limit {
+  perMinute: number;
+  perDay: number;
+}
+
+export interface Me {
+  developer: Developer;
+  keys: ApiKey[];
+  limits: { key: Limit; anonymous: Limit };
+}
+
+const SESSION = 'qdh.open.developer';
+export const developerToken = () => localStorage.getItem(SESSION);
+export const setDeveloperToken = (t: string | null) =>
+  t ? localStorage.setItem(SESSION, t) : localStorage.removeItem(SESSION);
+
+async function call<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+  const headers = new Headers({ 'accept-language': uiLanguage() });
+  const token = developerToken();
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  if (init.json !== undefined) headers.set('content-type', 'application/json');
+  const res = await fetch(`/api/v1/open/developers${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json()) as unknown;
+  if (!res.ok) throw new ApiError({ status: res.status, ...(data as Omit<Problem, 'status'>) });
+  return data as T;
+}
+
+export const signUp = (body: { name: string; email: string; password: string }) =>
+  call<{ developer: Developer; token: string }>('', { method: 'POST', json: body });
+export const signIn = (body: { email: string; password: string }) =>
+  call<{ developer: Developer; token: string }>('/login', { method: 'POST', json: body });
+export const signOut = () => call<void>('/logout', { method: 'POST' });
+export const me = () => call<Me>('/me');
+export const createKey = (name: string) =>
+  call<{ key: ApiKey; secret: string }>('/me/keys', { method: 'POST', json: { name } });
+export const revokeKey = (id: number) => call<void>(`/me/keys/${id}`, { method: 'DELETE' });
