@@ -294,6 +294,17 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/open/developers/me': open,
   'POST /api/v1/open/developers/me/keys': open,
   'DELETE /api/v1/open/developers/me/keys/{id}': open,
+  'GET /api/v1/open/conditional-datasets': open,
+  'GET /api/v1/open/developers/me/applications': open,
+  'POST /api/v1/open/developers/me/applications': open,
+  // Conditional open: the providing department's officers answer for their own entries, operators for all.
+  'GET /api/v1/open/applications': rule('catalog:publish', 'caller'),
+  'POST /api/v1/open/applications/{id}/decision': rule('catalog:publish', 'resource'),
+  // Ratings and comments (好差评): anyone reads them, developers give them, the provider answers.
+  'GET /api/v1/open/datasets/{name}/ratings': open,
+  'POST /api/v1/open/developers/me/ratings': open,
+  'GET /api/v1/open/ratings': rule('catalog:publish', 'caller'),
+  'POST /api/v1/open/ratings/{id}/answer': rule('catalog:publish', 'resource'),
   'GET /catalog': open,
   'GET /catalog.ttl': open,
   'GET /catalog.rdf': open,

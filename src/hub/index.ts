@@ -57,6 +57,7 @@ import {
   Developers,
   OpenCounters,
   OpenDatasets,
+  OpenFeedback,
   openMigrations,
   type OpenLimits,
   type OpenTables,
@@ -154,6 +155,8 @@ export interface Hub {
   developers: Developers;
   /** Conditional open (有条件开放): developers' applications, the providers' answers, approved use. */
   conditional: ConditionalOpen;
+  /** Ratings and comments (好差评) of open datasets, with the providers' answers. */
+  feedback: OpenFeedback;
   /** 驾驶舱 (#19): indicators against the plan's targets, the evaluation index, topic dashboards. */
   cockpit: Cockpit;
   /** The city–district cascade (#20, docs/cascade.md): this node, its peers, signed calls between them. */
@@ -558,6 +561,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       ckan: new CkanActions(openData),
       developers,
       conditional: new ConditionalOpen(openDb, openData, ledger, clock),
+      feedback: new OpenFeedback(openDb, openData, clock),
       cockpit,
       cascade,
       catalogFederation,

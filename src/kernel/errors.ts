@@ -147,6 +147,7 @@ export const ERROR_CATALOGUE = {
   OPN_APPLICATION_DECIDED: { status: 409, title: 'The application is answered already' },
   OPN_APPLICATION_EXPIRY: { status: 422, title: 'The expiry must be in the future' },
   OPN_APPLICATION_EXPIRED: { status: 403, title: 'The approval to use this dataset has expired' },
+  OPN_RATING_NOT_FOUND: { status: 404, title: 'No such rating of this dataset' },
   // cockpit: indicators, the evaluation index and topic dashboards (驾驶舱)
   CKP_INDICATOR_NOT_FOUND: { status: 404, title: 'No such indicator' },
   CKP_NO_DEPARTMENT: { status: 404, title: 'No such department' },

@@ -1,5 +1,5 @@
 import type { Actor } from '../access/index.js';
-import { isAllowed } from '../access/index.js';
+import { authorize, isAllowed } from '../access/index.js';
 import type { Kysely, Selectable } from '../db/index.js';
 import { HubError, digestJson, isHubError, msg } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
@@ -109,6 +109,7 @@ export class ConditionalOpen {
     actor: Actor,
     state?: ApplicationState,
   ): Promise<Array<Application & { applicant: { name: string; email: string } }>> {
+    authorize(actor, 'catalog:publish', { ownerOrg: actor.org?.code });
     const all = isAllowed(actor, 'catalog:review');
     if (!all && !actor.org) return [];
     let q = this.db
@@ -129,6 +130,9 @@ export class ConditionalOpen {
    * route's target): an application of another entry is answered as none.
    */
   async decide(actor: Actor, id: number, resource: string, decision: Decision): Promise<Application> {
+    // The provider a resource code names (`<ORG>-<n>`) answers for it; asked before the application
+    // is looked for, so that another department learns nothing of its applications.
+    authorize(actor, 'catalog:publish', { ownerOrg: /^([A-Z][A-Z0-9]*)-\d+$/.exec(resource)?.[1] ?? '' });
     const row = await this.db
       .selectFrom('open.application')
       .selectAll()

@@ -44,3 +44,4 @@ export {
 export { ApiMeter, DEFAULT_LIMITS, type Limit, type OpenLimits } from './meter.js';
 export { ConditionalOpen, type Application, type ApplicationInput, type Decision } from './conditional.js';
 export type { ApplicationState } from './tables.js';
+export { OpenFeedback, type Rating, type DatasetRatings } from './feedback.js';

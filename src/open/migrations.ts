@@ -87,5 +87,25 @@ create index application_of_developer on open.application (developer_id, resourc
 create index application_of_provider on open.application (provider_org, state, id);
 `,
     },
+    {
+      id: '004-ratings',
+      sql: `
+-- Ratings and comments (好差评) of open datasets by developer accounts, one each, with the provider's public answer.
+create table open.rating (
+  id serial primary key,
+  resource_id int not null,
+  resource_code text not null,
+  developer_id int not null references open.developer(id) on delete cascade,
+  rating int not null check (rating between 1 and 5),
+  comment text not null,
+  created_at timestamptz not null default now(),
+  answer text,
+  answered_by text,
+  answered_at timestamptz,
+  unique (resource_id, developer_id)
+);
+create index rating_of_provider on open.rating (resource_code);
+`,
+    },
   ],
 };

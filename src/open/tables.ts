@@ -38,6 +38,18 @@ export type OpenTables = {
     decided_at: Date | null;
     created_at: Generated<Date>;
   };
+  'open.rating': {
+    id: Generated<number>;
+    resource_id: number;
+    resource_code: string;
+    developer_id: number;
+    rating: number;
+    comment: string;
+    created_at: Date;
+    answer: string | null;
+    answered_by: string | null;
+    answered_at: Date | null;
+  };
   'open.api_use': { subject: string; span: UseSpan; window_start: Date; count: number };
 };
 

@@ -605,6 +605,15 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   }),
   'POST /api/v1/open/developers/login': () => ({ body: { email: 'matrix@example.com', password: 'matrix password' } }),
   'POST /api/v1/open/developers/me/keys': () => ({ body: { name: '矩阵测试' } }),
+  'POST /api/v1/open/developers/me/applications': () => ({
+    body: { dataset: 'matrix-0001', purpose: '矩阵测试', use: '矩阵测试', security: '矩阵测试' },
+  }),
+  'POST /api/v1/open/developers/me/ratings': () => ({ body: { dataset: 'matrix-0001', rating: 3, comment: '矩阵' } }),
+  'POST /api/v1/open/ratings/{id}/answer': (code) => ({ body: { resource: code, answer: '矩阵测试' } }),
+  // No such application: an allowed officer is answered 404, nothing is decided.
+  'POST /api/v1/open/applications/{id}/decision': (code) => ({
+    body: { resource: code, approve: false, reason: '矩阵测试' },
+  }),
   // An empty document: an operator is refused for the content (422), nothing is stored.
   'PUT /api/v1/cockpit/dashboards/{id}': () => ({ body: { version: 1, doc: {} } }),
   // Well-formed, but with keys that sign nothing: refused (401 CAS_SIGNATURE_INVALID), nothing stored.

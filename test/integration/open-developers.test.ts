@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../databases.js';
+import { SEEDED_PASSWORD, engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
 /**
@@ -188,5 +188,67 @@ describe.each(engines())('developer accounts and API keys on $name', (engine) =>
       .select('subject')
       .execute();
     expect(subjects.map((r) => r.subject).join(' ')).not.toContain('203.0.113');
+  });
+
+  it.skipIf(engine.skip)('takes ratings and comments from developers and shows the provider’s answers', async () => {
+    clock = new Date('2026-03-03T02:00:00Z');
+    const { token } = await signUp('rater@example.com');
+    const rate = (rating: number, comment: string, as_ = token) =>
+      inject({
+        method: 'POST',
+        url: '/api/v1/open/developers/me/ratings',
+        headers: as(as_),
+        payload: { dataset, rating, comment },
+      });
+    expect(
+      (
+        await inject({
+          method: 'POST',
+          url: '/api/v1/open/developers/me/ratings',
+          payload: { dataset, rating: 5, comment: '' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect((await rate(6, '太好了')).statusCode).toBe(400);
+    expect((await rate(2, '字段说明不全')).statusCode).toBe(201);
+    // Again replaces the developer's rating.
+    const mine = await rate(4, '字段说明补上了，很好');
+    expect(mine.json()).toMatchObject({ rating: 4, author: '王开发', answer: null });
+    const other = await signUp('rater2@example.com');
+    await rate(1, '更新太慢', other.token);
+
+    const shown = (await inject({ url: `/api/v1/open/datasets/${dataset}/ratings` })).json();
+    expect(shown).toMatchObject({ average: 2.5, count: 2 });
+    expect(JSON.stringify(shown)).not.toContain('rater@example.com');
+
+    // The provider's officer answers; another department's officer may not.
+    const code = dataset.toUpperCase();
+    const login = async (username: string) =>
+      (
+        await inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: SEEDED_PASSWORD } })
+      ).json().token as string;
+    const provider = code.split('-')[0]!;
+    const officer = (await s.hub.access.accounts.list({ org: provider, role: 'officer' })).items[0]?.username;
+    const listed = await inject({ url: '/api/v1/open/ratings', headers: as(await login('operator')) });
+    const item = (listed.json() as Array<{ id: number; dataset: string; comment: string }>).find(
+      (r) => r.comment === '更新太慢',
+    )!;
+    expect(item.dataset).toBe(code);
+    const stranger = await inject({
+      method: 'POST',
+      url: `/api/v1/open/ratings/${item.id}/answer`,
+      headers: as(await login('consumer')),
+      payload: { resource: code, answer: '不是我' },
+    });
+    expect(stranger.statusCode).toBe(403);
+    const answered = await inject({
+      method: 'POST',
+      url: `/api/v1/open/ratings/${item.id}/answer`,
+      headers: as(await login(officer ?? 'operator')),
+      payload: { resource: code, answer: '已改为每日更新' },
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    const after = (await inject({ url: `/api/v1/open/datasets/${dataset}/ratings` })).json();
+    expect(after.items).toContainEqual(expect.objectContaining({ comment: '更新太慢', answer: '已改为每日更新' }));
   });
 });

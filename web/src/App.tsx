@@ -56,6 +56,7 @@ const OpenSearchPage = lazy(() => import('./open/Search'));
 const OpenDatasetPage = lazy(() => import('./open/Dataset'));
 const OpenTermsPage = lazy(() => import('./open/Terms'));
 const OpenDeveloperPage = lazy(() => import('./open/Developer'));
+const OpenApplicationsPage = lazy(() => import('./open/Applications'));
 const OpenOrganizationPage = lazy(() => import('./open/Terms').then((m) => ({ default: m.OpenOrganizationPage })));
 
 export function App() {
@@ -166,6 +167,8 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/catalog', label: 'catalog', can: ['catalog:read'], show: (u) => !onlyCitizen(u) },
   { key: '/register', label: 'register', can: ['catalog:register'] },
   { key: '/review', label: 'review', can: ['catalog:review'] },
+  // 有条件开放 (#18): the providing departments answer developers' applications.
+  { key: '/open-applications', label: 'open.apps.title', can: ['catalog:publish'] },
   { key: '/tasks', label: 'tasks', can: ['tasks:read'] },
   { key: '/ingest/jobs', label: 'ingestJobs', can: ['ingest:read'] },
   { key: '/ingest/schedules', label: 'ingestSchedules', can: ['ingest:schedule'] },
@@ -269,6 +272,14 @@ function Shell() {
               <Route path="/corrections" element={<CorrectionsPage />} />
               <Route path="/register" element={<RegisterPage />} />
               <Route path="/review" element={<ReviewPage />} />
+              <Route
+                path="/open-applications"
+                element={
+                  <Suspense fallback={<Spin />}>
+                    <OpenApplicationsPage />
+                  </Suspense>
+                }
+              />
               <Route path="/tasks" element={<TasksPage />} />
               <Route path="/ingest/jobs" element={<IngestJobsPage />} />
               <Route path="/ingest/schedules" element={<IngestSchedulesPage />} />

@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../../hub/index.js';
-import { openCredentialOf } from '../auth.js';
 import { created } from '../created.js';
+import { openCredentialOf, requireActor } from '../auth.js';
+import { IdParams } from '../schemas.js';
 
 const Developer = Type.Object({
   id: Type.Integer(),
@@ -29,9 +30,48 @@ const Session = Type.Object({
   developer: Developer,
   token: Type.String({ description: 'the developer session: send it as `Authorization: Bearer <token>`' }),
 });
+const Text = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, description });
+const Application = Type.Object({
+  id: Type.Integer(),
+  developer: Type.Integer(),
+  dataset: Type.Object({ name: Type.String(), code: Type.String() }),
+  provider: Type.String({ description: 'the providing organization, by code' }),
+  purpose: Type.String(),
+  use: Type.String(),
+  security: Type.String(),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')]),
+  terms: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  decidedBy: Type.Union([Type.String(), Type.Null()]),
+  decidedAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+});
+const ConditionalDataset = Type.Object({
+  name: Type.String(),
+  code: Type.String(),
+  title: Type.String(),
+  summary: Type.String(),
+  provider: Type.Object({ code: Type.String(), name: Type.String() }),
+  updateFrequency: Type.String(),
+  fields: Type.Array(Type.Object({ name: Type.String(), label: Type.String() }), {
+    description: 'the fields an approved applicant would see (the public field rules apply)',
+  }),
+});
+const Rating = Type.Object({
+  id: Type.Integer(),
+  author: Type.String({ description: 'the developer’s name as they gave it' }),
+  rating: Type.Integer({ minimum: 1, maximum: 5 }),
+  comment: Type.String(),
+  createdAt: Type.String(),
+  answer: Type.Union([Type.String(), Type.Null()], { description: 'the provider’s public answer' }),
+  answeredAt: Type.Union([Type.String(), Type.Null()]),
+});
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
 const tags = ['open'];
+/** The hub's own users (the providers' officers, operators): their token or API key. */
+const hubSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 
 /**
  * The portal's developer centre (开发者中心, docs/open.md): public sign-up and sign-in of developer
@@ -143,6 +183,211 @@ export function openDeveloperRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         await hub.developers.revokeKey(developer, request.params.id);
         return reply.status(204).send(null);
       },
+    );
+
+    app.get(
+      '/conditional-datasets',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary:
+            'The published conditional open (有条件开放) datasets: their metadata only, never records — to apply for (public)',
+          querystring: Type.Object({
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+          }),
+          response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(ConditionalDataset) }) },
+        },
+      },
+      async (request) => {
+        const { items, total } = await hub.open.searchConditional(
+          request.query.offset ?? 0,
+          request.query.limit ?? 100,
+        );
+        return {
+          total,
+          items: items.map((ds) => ({
+            name: ds.name,
+            code: ds.code,
+            title: ds.resource.name,
+            summary: ds.resource.summary,
+            provider: ds.resource.provider,
+            updateFrequency: ds.resource.updateFrequency,
+            fields: ds.open.fields.map((f) => ({ name: f.name, label: f.label })),
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/developers/me/applications',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'The signed-in developer’s applications for conditional open data, with the providers’ answers',
+          response: { 200: Type.Array(Application) },
+        },
+      },
+      async (request) => hub.conditional.mine(await developerOf(request)),
+    );
+
+    app.post(
+      '/developers/me/applications',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary:
+            'Apply for a conditional open dataset: purpose, use and security measures, for its provider to answer',
+          body: Type.Object(
+            {
+              dataset: Type.String({ minLength: 1, maxLength: 100, description: 'its name, e.g. jngaj-0007' }),
+              purpose: Text(2000, 'why the data is needed'),
+              use: Text(2000, 'how it will be used, by whom, and what will be published from it'),
+              security: Text(2000, 'how it will be kept safe'),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Application },
+        },
+      },
+      async (request, reply) => created(reply, await hub.conditional.apply(await developerOf(request), request.body)),
+    );
+
+    app.get(
+      '/applications',
+      {
+        schema: {
+          security: hubSecurity,
+          tags,
+          summary:
+            'Applications for the caller’s organization’s conditional open datasets (every one for an operator), newest first',
+          querystring: Type.Object({
+            state: Type.Optional(
+              Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')]),
+            ),
+          }),
+          response: {
+            200: Type.Array(
+              Type.Intersect([
+                Application,
+                Type.Object({ applicant: Type.Object({ name: Type.String(), email: Type.String() }) }),
+              ]),
+            ),
+          },
+        },
+      },
+      async (request) => hub.conditional.forProvider(requireActor(request), request.query.state),
+    );
+
+    app.post(
+      '/applications/:id/decision',
+      {
+        schema: {
+          security: hubSecurity,
+          tags,
+          summary:
+            'The provider’s answer: approve with terms and an expiry, or refuse with a reason (`resource` is the application’s dataset code)',
+          params: IdParams,
+          body: Type.Union([
+            Type.Object(
+              {
+                resource: Type.String({ maxLength: 40 }),
+                approve: Type.Literal(true),
+                terms: Text(2000, 'the terms of use the applicant agrees to'),
+                expiresAt: Type.String({ format: 'date-time', description: 'when the approval ends' }),
+              },
+              { additionalProperties: false },
+            ),
+            Type.Object(
+              {
+                resource: Type.String({ maxLength: 40 }),
+                approve: Type.Literal(false),
+                reason: Text(2000, 'why it is refused, shown to the applicant'),
+              },
+              { additionalProperties: false },
+            ),
+          ]),
+          response: { 200: Application },
+        },
+      },
+      async (request) =>
+        hub.conditional.decide(requireActor(request), request.params.id, request.body.resource, request.body),
+    );
+
+    app.get(
+      '/datasets/:name/ratings',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'An open dataset’s ratings and comments (好差评) with the provider’s answers, newest first (public)',
+          params: Type.Object({ name: Type.String({ pattern: '^[a-z0-9]{2,20}-\\d{1,10}$' }) }),
+          response: {
+            200: Type.Object({
+              average: Type.Union([Type.Number(), Type.Null()]),
+              count: Type.Integer(),
+              items: Type.Array(Rating),
+            }),
+          },
+        },
+      },
+      async (request) => hub.feedback.of(request.params.name),
+    );
+
+    app.post(
+      '/developers/me/ratings',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Rate an open dataset 1–5 with a comment (one per developer and dataset; again replaces it)',
+          body: Type.Object(
+            {
+              dataset: Type.String({ minLength: 1, maxLength: 100 }),
+              rating: Type.Integer({ minimum: 1, maximum: 5 }),
+              comment: Type.String({ maxLength: 2000 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Rating },
+        },
+      },
+      async (request, reply) => created(reply, await hub.feedback.rate(await developerOf(request), request.body)),
+    );
+
+    app.get(
+      '/ratings',
+      {
+        schema: {
+          security: hubSecurity,
+          tags,
+          summary: 'Ratings of the caller’s organization’s open datasets (every one for an operator), unanswered first',
+          response: { 200: Type.Array(Type.Intersect([Rating, Type.Object({ dataset: Type.String() })])) },
+        },
+      },
+      async (request) => hub.feedback.forProvider(requireActor(request)),
+    );
+
+    app.post(
+      '/ratings/:id/answer',
+      {
+        schema: {
+          security: hubSecurity,
+          tags,
+          summary: 'The provider’s public answer to a rating (`resource` is the rated dataset’s code)',
+          params: IdParams,
+          body: Type.Object(
+            { resource: Type.String({ maxLength: 40 }), answer: Text(2000, 'shown under the comment') },
+            { additionalProperties: false },
+          ),
+          response: { 200: Rating },
+        },
+      },
+      async (request) =>
+        hub.feedback.answer(requireActor(request), request.params.id, request.body.resource, request.body.answer),
     );
   };
 }

@@ -107,6 +107,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   OPN_APPLICATION_DECIDED: '该申请已答复',
   OPN_APPLICATION_EXPIRY: '有效期须晚于当前时间',
   OPN_APPLICATION_EXPIRED: '该数据集的使用批准已过期',
+  OPN_RATING_NOT_FOUND: '没有此数据集的这条评价',
   CKP_INDICATOR_NOT_FOUND: '没有该指标',
   CKP_NO_DEPARTMENT: '没有该部门',
   CKP_DASHBOARD_NOT_FOUND: '没有该数据专题',

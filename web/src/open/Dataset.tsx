@@ -31,6 +31,7 @@ import {
   type DatastoreResult,
 } from './ckan';
 import { dateOf, OpenLayout } from './Layout';
+import { Ratings } from './Ratings';
 import { facetLabel } from './Search';
 
 /** Records read for the preview table and the chart. */
@@ -141,6 +142,7 @@ export default function OpenDatasetPage() {
       {data.problem && <Alert type="error" showIcon message={t('open.failed')} style={{ marginBottom: 16 }} />}
       {data.data && <Records data={data.data} />}
       <ApiSection name={p.name} />
+      <Ratings name={p.name} />
     </OpenLayout>
   );
 }

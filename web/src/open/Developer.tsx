@@ -1,4 +1,18 @@
-import { Alert, Button, Card, Form, Input, List, Popconfirm, Progress, Space, Tabs, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  Input,
+  List,
+  Popconfirm,
+  Progress,
+  Select,
+  Space,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -272,6 +286,98 @@ function Account({ me, reload }: { me: dev.Me; reload: () => Promise<void> }) {
           )}
         />
       </Card>
+      <Applications />
     </Space>
+  );
+}
+
+const STATE_COLOR = { pending: 'gold', approved: 'green', refused: 'red' } as const;
+
+/** 有条件开放申请: apply for a conditional dataset, and the providers' answers to one's applications. */
+function Applications() {
+  const { t } = useTranslation();
+  const [datasets, setDatasets] = useState<dev.ConditionalDataset[]>([]);
+  const [mine, setMine] = useState<dev.Application[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [form] = Form.useForm<{ dataset: string; purpose: string; use: string; security: string }>();
+  const reload = useCallback(async () => {
+    try {
+      const [d, m] = await Promise.all([dev.conditionalDatasets(), dev.applications()]);
+      setDatasets(d);
+      setMine(m);
+    } catch (e) {
+      setProblem(problemOf(e));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const submit = async (v: { dataset: string; purpose: string; use: string; security: string }) => {
+    try {
+      await dev.apply(v);
+      setProblem(null);
+      form.resetFields();
+      await reload();
+    } catch (e) {
+      setProblem(problemOf(e));
+    }
+  };
+  const text = (name: 'purpose' | 'use' | 'security') => (
+    <Form.Item name={name} label={t(`open.dev.app.${name}`)} rules={[{ required: true, max: 2000 }]}>
+      <Input.TextArea rows={2} data-testid={`open-dev-app-${name}`} />
+    </Form.Item>
+  );
+  return (
+    <Card size="small" title={t('open.dev.app.title')} data-testid="open-dev-applications">
+      <Typography.Paragraph type="secondary">{t('open.dev.app.intro')}</Typography.Paragraph>
+      {problem && <ProblemAlert problem={problem} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" onFinish={submit}>
+        <Form.Item name="dataset" label={t('open.dev.app.dataset')} rules={[{ required: true }]}>
+          <Select
+            showSearch
+            optionFilterProp="label"
+            data-testid="open-dev-app-dataset"
+            options={datasets.map((d) => ({ value: d.name, label: `${d.title}（${d.provider.name}）` }))}
+          />
+        </Form.Item>
+        {text('purpose')}
+        {text('use')}
+        {text('security')}
+        <Button type="primary" htmlType="submit" data-testid="open-dev-app-submit">
+          {t('open.dev.app.submit')}
+        </Button>
+      </Form>
+      <List
+        style={{ marginTop: 12 }}
+        dataSource={mine}
+        locale={{ emptyText: t('open.dev.app.none') }}
+        data-testid="open-dev-app-list"
+        renderItem={(a) => (
+          <List.Item>
+            <Space orientation="vertical" size={2} style={{ width: '100%', minWidth: 0 }}>
+              <Space wrap size={4}>
+                <Typography.Text strong>
+                  {datasets.find((d) => d.name === a.dataset.name)?.title ?? a.dataset.code}
+                </Typography.Text>
+                <Tag color={STATE_COLOR[a.state]}>{t(`open.apps.state.${a.state}`)}</Tag>
+              </Space>
+              {a.state === 'approved' && (
+                <Typography.Text>
+                  {t('open.apps.approvedUntil', { terms: a.terms, date: new Date(a.expiresAt!).toLocaleString() })}
+                </Typography.Text>
+              )}
+              {a.state === 'refused' && (
+                <Typography.Text>{t('open.apps.refusedFor', { reason: a.reason })}</Typography.Text>
+              )}
+              {a.state === 'approved' && (
+                <Typography.Text type="secondary">
+                  {t('open.dev.app.howToRead', { name: a.dataset.name })}
+                </Typography.Text>
+              )}
+            </Space>
+          </List.Item>
+        )}
+      />
+    </Card>
   );
 }

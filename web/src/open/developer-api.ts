@@ -64,3 +64,67 @@ export const me = () => call<Me>('/me');
 export const createKey = (name: string) =>
   call<{ key: ApiKey; secret: string }>('/me/keys', { method: 'POST', json: { name } });
 export const revokeKey = (id: number) => call<void>(`/me/keys/${id}`, { method: 'DELETE' });
+
+export interface Application {
+  id: number;
+  dataset: { name: string; code: string };
+  provider: string;
+  purpose: string;
+  use: string;
+  security: string;
+  state: 'pending' | 'approved' | 'refused';
+  terms: string | null;
+  expiresAt: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface ConditionalDataset {
+  name: string;
+  code: string;
+  title: string;
+  summary: string;
+  provider: { code: string; name: string };
+  fields: Array<{ name: string; label: string }>;
+}
+
+export const applications = () => call<Application[]>('/me/applications');
+export const apply = (body: { dataset: string; purpose: string; use: string; security: string }) =>
+  call<Application>('/me/applications', { method: 'POST', json: body });
+
+/** The published conditional datasets' metadata (public). */
+export async function conditionalDatasets(): Promise<ConditionalDataset[]> {
+  const res = await fetch('/api/v1/open/conditional-datasets?limit=200', {
+    headers: { 'accept-language': uiLanguage() },
+  });
+  if (!res.ok) throw new ApiError({ status: res.status, ...((await res.json()) as Omit<Problem, 'status'>) });
+  return ((await res.json()) as { items: ConditionalDataset[] }).items;
+}
+
+export interface Rating {
+  id: number;
+  author: string;
+  rating: number;
+  comment: string;
+  createdAt: string;
+  answer: string | null;
+  answeredAt: string | null;
+}
+
+export interface DatasetRatings {
+  average: number | null;
+  count: number;
+  items: Rating[];
+}
+
+export const rate = (body: { dataset: string; rating: number; comment: string }) =>
+  call<Rating>('/me/ratings', { method: 'POST', json: body });
+
+/** A dataset's ratings and comments with the provider's answers (public). */
+export async function ratingsOf(name: string): Promise<DatasetRatings> {
+  const res = await fetch(`/api/v1/open/datasets/${encodeURIComponent(name)}/ratings`, {
+    headers: { 'accept-language': uiLanguage() },
+  });
+  if (!res.ok) throw new ApiError({ status: res.status, ...((await res.json()) as Omit<Problem, 'status'>) });
+  return (await res.json()) as DatasetRatings;
+}
