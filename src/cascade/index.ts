@@ -24,3 +24,5 @@ export {
   type ReturnedPage,
   type ReturnedSlice,
 } from './return.js';
+export { PushService, PUSH_BATCH_PATH, cellOf, type Push, type PushAck, type PushBatch, type PushRun } from './push.js';
+export { PushReceiver, type PushTargets } from './push-receive.js';

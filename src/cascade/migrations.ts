@@ -89,6 +89,67 @@ create table cascade.remote_org (
 `,
     },
     {
+      id: '003-push',
+      // Push up (归集): on a district, what it pushes, each run and each batch sent, so that a
+      // run interrupted anywhere resumes after its last acknowledged batch; on the city, each
+      // batch applied, so that a batch sent again is answered with its outcome, not applied twice.
+      sql: `
+create table cascade.push (
+  id text primary key,
+  resource_code text not null,
+  target_code text not null,
+  every_minutes int check (every_minutes between 1 and 44640),
+  batch_rows int not null default 5000 check (batch_rows between 1 and 20000),
+  next_run_at timestamptz,
+  last_cutoff timestamptz,
+  created_by text not null,
+  created_at timestamptz not null default now(),
+  unique (resource_code, target_code)
+);
+create table cascade.push_run (
+  id text primary key,
+  push_id text not null references cascade.push (id) on delete cascade,
+  since timestamptz,
+  cutoff timestamptz not null,
+  state text not null check (state in ('running','succeeded','failed')),
+  started_at timestamptz not null default now(),
+  finished_at timestamptz,
+  rows_sent int not null default 0,
+  rows_loaded int not null default 0,
+  rows_rejected int not null default 0,
+  acked_seq int not null default 0,
+  error text
+);
+create index push_run_of on cascade.push_run (push_id, started_at);
+create table cascade.push_batch (
+  run_id text not null references cascade.push_run (id) on delete cascade,
+  seq int not null,
+  after_key text,
+  last_key text not null,
+  rows int not null,
+  state text not null check (state in ('sent','acked')),
+  job_id text,
+  rows_loaded int,
+  rows_rejected int,
+  sent_at timestamptz not null default now(),
+  acked_at timestamptz,
+  primary key (run_id, seq)
+);
+create table cascade.push_applied (
+  node_id text not null,
+  run_id text not null,
+  seq int not null,
+  push_id text not null,
+  target_code text not null,
+  job_id text not null,
+  rows_loaded int not null,
+  rows_rejected int not null,
+  applied_at timestamptz not null default now(),
+  primary key (node_id, run_id, seq)
+);
+`,
+    },
+    {
       // 数据返还 (docs/cascade.md, "Data return"): on a district, its copy of the city's bases.
       id: '004-return',
       sql: `

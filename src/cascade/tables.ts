@@ -130,4 +130,64 @@ export type CascadeTables = {
     after: Generated<number>;
     pulled_at: Date | null;
   };
+  // Push up (归集, push.ts). On a district: what it pushes where, each run, each batch sent.
+  'cascade.push': {
+    id: string;
+    resource_code: string;
+    /** The city's copy: a resource on the city node owned by this district's organization there. */
+    target_code: string;
+    /** Minutes between scheduled runs; null: on demand only. */
+    every_minutes: number | null;
+    /** Records per batch. */
+    batch_rows: Generated<number>;
+    next_run_at: Date | null;
+    /** Where the last completed run's window ended: the next run sends what changed since. */
+    last_cutoff: Date | null;
+    created_by: string;
+    created_at: Generated<Date>;
+  };
+  'cascade.push_run': {
+    id: string;
+    push_id: string;
+    /** Changes loaded at or after this go; null: every record (a full push). */
+    since: Date | null;
+    cutoff: Date;
+    state: PushRunState;
+    started_at: Generated<Date>;
+    finished_at: Date | null;
+    rows_sent: Generated<number>;
+    rows_loaded: Generated<number>;
+    rows_rejected: Generated<number>;
+    /** Every batch up to this one is acknowledged by the city: a resumed run goes on after it. */
+    acked_seq: Generated<number>;
+    error: string | null;
+  };
+  'cascade.push_batch': {
+    run_id: string;
+    seq: number;
+    /** The stored keys the batch covers: after `after_key` (null: from the first) up to `last_key`. */
+    after_key: string | null;
+    last_key: string;
+    rows: number;
+    state: 'sent' | 'acked';
+    job_id: string | null;
+    rows_loaded: number | null;
+    rows_rejected: number | null;
+    sent_at: Generated<Date>;
+    acked_at: Date | null;
+  };
+  /** On the city: each batch applied, once per (node, run, seq), with its outcome for a replay. */
+  'cascade.push_applied': {
+    node_id: string;
+    run_id: string;
+    seq: number;
+    push_id: string;
+    target_code: string;
+    job_id: string;
+    rows_loaded: number;
+    rows_rejected: number;
+    applied_at: Generated<Date>;
+  };
 };
+
+export type PushRunState = 'running' | 'succeeded' | 'failed';

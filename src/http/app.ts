@@ -12,6 +12,7 @@ import { cockpitRoutes } from './routes/cockpit.js';
 import { cascadeRoutes, witnessedRoutes } from './routes/cascade.js';
 import { cascadeCatalogRoutes } from './routes/cascade-catalog.js';
 import { cascadeReturnRoutes } from './routes/cascade-return.js';
+import { cascadePushRoutes } from './routes/cascade-push.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
@@ -154,6 +155,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(witnessedRoutes(hub), { prefix: '/api/v1/ledger' });
   await app.register(cascadeCatalogRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(cascadeReturnRoutes(hub), { prefix: '/api/v1/cascade' });
+  await app.register(cascadePushRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));

@@ -341,6 +341,12 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/cascade/link/return/{base}': open,
   'POST /api/v1/cascade/return/pull': rule('cascade:manage'),
   'GET /api/v1/cascade/return': rule('cascade:read'),
+  // Push up (归集): a district's operators define and run its pushes; the city takes signed batches.
+  'POST /api/v1/cascade/pushes': rule('cascade:manage'),
+  'GET /api/v1/cascade/pushes': rule('cascade:read'),
+  'GET /api/v1/cascade/pushes/{id}': rule('cascade:read'),
+  'POST /api/v1/cascade/pushes/{id}/run': rule('cascade:manage'),
+  'POST /api/v1/cascade/link/push/batches': open,
   'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 

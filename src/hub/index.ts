@@ -25,7 +25,15 @@ import {
 import { IngestScope, IngestService, JobQueue, Scheduler, ingestMigrations } from '../ingest/index.js';
 import { maskPersonalText, runAlone, type Logger } from '../kernel/index.js';
 import { ledgerMigrations, openLedger, type Ledger } from '../ledger/index.js';
-import { Cascade, CatalogFederation, DataReturn, cascadeMigrations, type NodeRole } from '../cascade/index.js';
+import {
+  Cascade,
+  CatalogFederation,
+  DataReturn,
+  PushReceiver,
+  PushService,
+  cascadeMigrations,
+  type NodeRole,
+} from '../cascade/index.js';
 import { AuthorizedPurposes, Purposes, purposeMigrations } from '../purpose/index.js';
 import { QualityService, qualityMigrations } from '../quality/index.js';
 import { AuthorizedConsents, Consents, consentMigrations } from '../consent/index.js';
@@ -93,6 +101,8 @@ export const MIGRATIONS: readonly ModuleMigrations[] = [
 const OVERDUE_CHECK_MS = 10 * 60_000;
 /** How often a serving node witnesses its peers' ledgers (docs/cascade.md, "Witnessed ledgers"). */
 const WITNESS_MS = 60_000;
+/** How often a serving district looks for pushes whose schedule is due. */
+const PUSH_CHECK_MS = 30_000;
 /** How often a serving hub looks for loads the base databases have not absorbed. */
 const ABSORB_CATCH_UP_MS = 5 * 60_000;
 /** How often the city node takes its districts' catalog changes (docs/cascade.md). */
@@ -165,6 +175,10 @@ export interface Hub {
   catalogFederation: CatalogFederation;
   /** 数据返还 (#20): the city answering its districts' pulls, a district keeping its returned slice. */
   dataReturn: DataReturn;
+  /** Push up (归集, docs/cascade.md): on a district, its pushes of resources into the city's copies. */
+  pushes: PushService;
+  /** On the city: the districts' pushed batches, each loaded once through ingest's validation. */
+  pushesIn: PushReceiver;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -472,6 +486,24 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       ledger,
       now: opts.now,
     });
+    const pushes = new PushService(
+      db,
+      cascade,
+      {
+        resource: (code) => catalog.get(code),
+        changedSince: (id, o) => records.changedSince(id, o),
+        clock: () => records.clock(),
+        loadingSince: (code) => ingest.loadingSince(code),
+      },
+      { logger: opts.logger },
+    );
+    // A district's batch is an ingest job of no person's: created by 0, its source naming the batch.
+    const pushesIn = new PushReceiver(db, cascade, {
+      resource: (code) => catalog.get(code),
+      orgsOf: async (division) =>
+        (await access.listOrganizations()).filter((o) => o.division === division).map((o) => o.code),
+      load: (resource, rows, o) => ingest.run(resource, rows, { createdBy: 0, ...o }),
+    });
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {
@@ -487,48 +519,39 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     }, OVERDUE_CHECK_MS);
     overdue.unref();
     // Last, so that a failure above leaves no worker running on a closed database.
-    let catchUp: NodeJS.Timeout | undefined;
-    let witnessing: NodeJS.Timeout | undefined;
-    let catalogSync: NodeJS.Timeout | undefined;
-    let returnPull: NodeJS.Timeout | undefined;
+    const loops: NodeJS.Timeout[] = [];
+    /** Background work every `ms`, run by one process of a cluster at a time; a failure is logged and retried. */
+    const every = (name: string, ms: number, work: () => Promise<unknown>, what: string) => {
+      const run = () => void runAlone(db, name, work).catch(failed(what));
+      const loop = setInterval(run, ms);
+      loop.unref();
+      loops.push(loop);
+      return run;
+    };
     const startWorker = () => {
-      if (catchUp) return;
-      witnessing = setInterval(
-        () =>
-          void runAlone(db, 'cascade.witness', () => cascade.witnesses.witnessAll()).catch(
-            failed('witnessing the peers’ ledgers failed'),
-          ),
-        WITNESS_MS,
-      );
-      witnessing.unref();
+      if (loops.length > 0) return;
       jobs.start();
       schedules.start();
       // Not awaited: a catch-up of a large load takes minutes, a transaction per chunk.
-      const absorbMissed = () =>
-        void runAlone(db, 'base.absorbMissed', () => base.absorbMissed()).catch(
-          failed('catching up missed absorbs failed'),
-        );
-      absorbMissed();
-      catchUp = setInterval(absorbMissed, ABSORB_CATCH_UP_MS);
-      catchUp.unref();
-      if (cascade.self.role === 'city') {
-        catalogSync = setInterval(
-          () =>
-            void runAlone(db, 'cascade.catalogSync', () => catalogFederation.syncAll()).catch(
-              failed('syncing the districts’ catalogs failed'),
-            ),
-          CATALOG_SYNC_MS,
-        );
-        catalogSync.unref();
-      }
-      returnPull = setInterval(
-        () =>
-          void runAlone(db, 'cascade-return', () => dataReturn.scheduled()).catch(
-            failed('the data return pull failed'),
-          ),
-        RETURN_PULL_MS,
+      every('base.absorbMissed', ABSORB_CATCH_UP_MS, () => base.absorbMissed(), 'catching up missed absorbs failed')();
+      // The cascade (docs/cascade.md): each node witnesses its peers; the city takes in its
+      // districts' catalogs; a district pulls its data return and runs its due pushes.
+      every(
+        'cascade.witness',
+        WITNESS_MS,
+        () => cascade.witnesses.witnessAll(),
+        'witnessing the peers’ ledgers failed',
       );
-      returnPull.unref();
+      every('cascade-return', RETURN_PULL_MS, () => dataReturn.scheduled(), 'the data return pull failed');
+      if (cascade.self.role === 'city')
+        every(
+          'cascade.catalogSync',
+          CATALOG_SYNC_MS,
+          () => catalogFederation.syncAll(),
+          'syncing the districts’ catalogs failed',
+        );
+      if (cascade.self.role === 'district')
+        every('cascade.pushes', PUSH_CHECK_MS, () => pushes.runDue(), 'scheduled pushes failed');
     };
     if (opts.worker) startWorker();
     return {
@@ -566,16 +589,15 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       cascade,
       catalogFederation,
       dataReturn,
+      pushes,
+      pushesIn,
       ledger,
       keys,
       startWorker,
       close: async () => {
         clearInterval(overdue);
-        clearInterval(catchUp);
-        clearInterval(witnessing);
-        clearInterval(catalogSync);
+        loops.forEach(clearInterval);
         await catalogFederation.settled();
-        clearInterval(returnPull);
         await ingest.settled();
         await schedules.stop();
         await jobs.stop();

@@ -60,6 +60,15 @@ export interface RunOptions {
   onProgress?: (p: ValidateProgress) => void;
   /** False: leave the work built on this load (IngestHooks.afterLoad) to its owner's catch-up. */
   followUp?: boolean;
+  /**
+   * Inside the merge transaction, after the job's outcome: the caller's own record of the load
+   * (a cascade batch's acknowledgement), committed with the data or not at all. Throwing rolls
+   * the load back.
+   */
+  inMerge?: (
+    trx: Transaction<object>,
+    load: { jobId: string; rowsRead: number; rowsLoaded: number; rowsRejected: number },
+  ) => Promise<void>;
 }
 
 /** What other modules do with a load: check its rows (quality), take them in (base databases). */
@@ -171,7 +180,10 @@ export class IngestService {
       await this.records.load(resource.id, id, batches, {
         snapshot,
         beforeMerge: () => quarantine.drain(),
-        onMerge: (trx, outcome) => this.merged(trx, id, resource.keyField, quarantine, progress, outcome),
+        onMerge: async (trx, outcome) => {
+          await this.merged(trx, id, resource.keyField, quarantine, progress, outcome);
+          await opts.inMerge?.(trx, { jobId: id, ...progress, rowsLoaded: outcome.loaded });
+        },
       });
       if (holds) await this.held.clear(id);
     } catch (e) {
@@ -506,6 +518,20 @@ export class IngestService {
     if (state === 'queued' || state === 'running') return 'load';
     if (state === 'failed' || state === 'held' || state === 'discarded') return 'done';
     return (await this.hooks.pending?.(resourceCode, id)) ? 'base' : 'done';
+  }
+
+  /**
+   * When the oldest load of a resource still running started, or null: rows it stages carry a
+   * time from then on, and become visible only when it merges (a push's window ends before it).
+   */
+  async loadingSince(resourceCode: string): Promise<Date | null> {
+    const row = await this.db
+      .selectFrom('ingest.job')
+      .select((eb) => eb.fn.min('started_at').as('since'))
+      .where('resource_code', '=', resourceCode)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return row?.since ? new Date(row.since) : null;
   }
 
   /** When each of these jobs finished (a value's freshness: the load it came from); unfinished ones are left out. */

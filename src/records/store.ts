@@ -242,6 +242,32 @@ export class RecordStore {
     }
   }
 
+  /**
+   * A resource's records loaded (or loaded again) at or after `since` (all of them when null), in
+   * stored-key order, a batch at a time after the stored key `after`, and no further than `upTo`:
+   * what a push up to the city node reads (docs/cascade.md). A record's `loaded_at` is the time
+   * its load staged or merged it; corrections keep it, so they are not changes here. `last` is
+   * the stored key to continue after, null when nothing was left.
+   */
+  async changedSince(
+    resourceId: number,
+    opts: { since: Date | null; after: string | null; upTo?: string | undefined; limit: number },
+  ): Promise<{ docs: Doc[]; last: string | null }> {
+    const codec = await this.codecs.of(resourceId);
+    let q = this.db.selectFrom('records.record').select(['key', 'doc']).where('resource_id', '=', resourceId);
+    if (opts.since !== null) q = q.where('loaded_at', '>=', opts.since);
+    if (opts.after !== null) q = q.where('key', '>', opts.after);
+    if (opts.upTo !== undefined) q = q.where('key', '<=', opts.upTo);
+    const rows = await q.orderBy('key').limit(opts.limit).execute();
+    return { docs: await codec.openDocs(rows.map((r) => r.doc)), last: rows.at(-1)?.key ?? null };
+  }
+
+  /** The database's clock now: where a push's window of changes ends (changedSince's `since`). */
+  async clock(): Promise<Date> {
+    const { rows } = await sql<{ now: Date }>`select now() as now`.execute(this.db);
+    return new Date(rows[0]!.now);
+  }
+
   /** Page `page` (from 1) of a resource's records in key order; the catalog keeps their count. */
   async page(resourceId: number, page: number, pageSize: number): Promise<Doc[]> {
     return this.filter(resourceId, {}, (page - 1) * pageSize, pageSize);

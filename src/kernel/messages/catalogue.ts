@@ -1196,4 +1196,9 @@ export const MESSAGES = {
     zh: '区县节点的数据资源 {code} 登记内容不完整或不合规范，未同步',
     en: 'the district’s resource {code} is not a valid registration and was not taken',
   },
+  'cascade.noPush': { zh: '没有编号为 {id} 的归集任务', en: 'no push {id}' },
+  'cascade.notYourCopy': {
+    zh: '资源 {resource} 不属于区划 {division} 的机构，不能向其归集',
+    en: 'resource {resource} is not owned by an organization of division {division}: it cannot be pushed to',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -128,6 +128,8 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   CAS_NODE_NOT_FOUND: '没有此节点',
   CAS_FORK: '该树头不属于本节点的账本：账本分叉',
   CAS_NOT_PARENT: '只有本节点的上级节点可以请求此项',
+  CAS_PUSH_NOT_FOUND: '没有此归集任务',
+  CAS_PUSH_TARGET: '目标资源不是该区县在市级节点上的副本',
   KEY_BAD_KEK: '配置的密钥加密密钥无法使用',
   KEY_NO_KEK: '未配置密钥加密密钥',
   KEY_WRONG_KEK: '密钥加密密钥无法解开已存储的数据密钥',
