@@ -42,7 +42,8 @@ export function cascadePushRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['cascade'],
-          summary: 'On a district: push one of its resources into its copy on the city node, on demand or every N minutes',
+          summary:
+            'On a district: push one of its resources into its copy on the city node, on demand or every N minutes',
           security: [{ bearer: [] }],
           body: Type.Object(
             {

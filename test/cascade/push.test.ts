@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResourceInput } from '../../src/catalog/index.js';
+import { PUSH_BATCH_PATH, signRequest, type Push, type PushRun } from '../../src/cascade/index.js';
+import { sql } from '../../src/db/index.js';
+import { postgresMissing, seededCityDatabase, startNode, type StartedNode } from './nodes.js';
+
+const PASSWORD = 'push-test-password-1';
+const ORG = 'D370102';
+
+/** A district's register of cases: small, with a number the city's rule bounds. */
+const cases = (name: string): ResourceInput => ({
+  name,
+  summary: `${name}：归集检验用`,
+  category: 'department',
+  shareType: 'conditional',
+  shareCondition: '检验',
+  openType: 'closed',
+  level: 'general',
+  levelReason: '检验用的示例数据，不含个人信息',
+  keyField: 'case_no',
+  fields: [
+    { name: 'case_no', label: '案件编号', type: 'string', required: true },
+    { name: 'title', label: '案由', type: 'string' },
+    { name: 'amount', label: '金额', type: 'integer' },
+  ],
+});
+/** Every 50th case from the 8th has an amount the city's rule refuses (0–1000): 7, 57, 107, … */
+const isBad = (i: number) => i % 50 === 7;
+const row = (i: number, title = `案件${i}`) => [`C${String(i).padStart(5, '0')}`, title, String(isBad(i) ? 5000 : i)];
+
+/**
+ * Push up (归集, #20): 历下区 on PGlite pushes its resources into its copies on the city (the
+ * seeded demo on PostgreSQL) — validated and quarantined by the city's own rules, resumed after
+ * the city is killed mid-push with no row lost or doubled, a batch sent twice applied once, and
+ * an incremental push carrying only what changed.
+ */
+describe.skipIf(postgresMissing())('cascade push up', () => {
+  let city: StartedNode;
+  let lixia: StartedNode;
+  let cityOperator: string;
+  let districtOperator: string;
+  const targets: Record<'small' | 'large', string> = { small: '', large: '' };
+  const sources: Record<'small' | 'large', string> = { small: '', large: '' };
+
+  const call = async <T>(node: StartedNode, token: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${node.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  /** Loads rows into a district resource as its officers would (an ingest job, merged by key). */
+  const loadOnDistrict = async (code: string, rows: string[][]) => {
+    const hub = lixia.running.hub;
+    const report = await hub.ingest.run(
+      await hub.catalog.get(code),
+      (async function* () {
+        yield ['case_no', 'title', 'amount'];
+        yield* rows;
+      })(),
+      { createdBy: 1, source: 'test:push' },
+    );
+    expect(report.state).toBe('succeeded');
+  };
+  const cityRows = async (code: string) => {
+    const hub = city.running.hub;
+    const resource = await hub.catalog.get(code);
+    const docs: Array<Record<string, unknown>> = [];
+    for await (const batch of hub.records.scan(resource.id, 1000)) docs.push(...batch);
+    return docs;
+  };
+  /** The city's ingest jobs made of a run's batches: one per batch applied, never two. */
+  const cityJobs = async (runId: string) => {
+    const { rows } = await sql<{ source: string; state: string; rows_loaded: number; rows_rejected: number }>`
+      select source, state, rows_loaded, rows_rejected from ingest.job
+      where source like ${`cascade:370102:${runId}:%`} order by source`.execute(city.running.hub.db.kysely);
+    return rows;
+  };
+
+  let dispatcher: Dispatcher;
+
+  beforeAll(async () => {
+    // A killed node's connections die with it; a closed one waits for its clients' idle
+    // keep-alive connections (Fastify keeps them 72 s), so the district lets go of them at once.
+    dispatcher = getGlobalDispatcher();
+    setGlobalDispatcher(new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 }));
+    city = await startNode({ database: await seededCityDatabase(), role: 'city' });
+    cityOperator = await city.login('operator');
+    const { body } = await call<{ token: string }>(city, cityOperator, 'POST', '/cascade/tokens', {
+      division: '370102',
+    });
+    lixia = await startNode({
+      database: {},
+      role: 'district',
+      division: '370102',
+      parentUrl: city.url,
+      token: body.token,
+    });
+    // The district's own organization and operator, and the same registers on both nodes.
+    const district = lixia.running.hub;
+    await district.access.createOrganization({
+      code: ORG,
+      name: '历下区大数据中心',
+      kind: 'district',
+      division: '370102',
+    });
+    await district.access.createUser({
+      username: 'lixia_operator',
+      displayName: '历下区运维',
+      password: PASSWORD,
+      roles: ['operator'],
+      orgCode: ORG,
+    });
+    districtOperator = await lixia.login('lixia_operator', PASSWORD);
+    const cityActor = await city.running.hub.access.actorOf('operator');
+    const districtActor = await district.access.actorOf('lixia_operator');
+    for (const kind of ['small', 'large'] as const) {
+      const input = cases(kind === 'small' ? '历下区案件登记' : '历下区案件台账');
+      targets[kind] = (await city.running.hub.catalog.register(ORG, cityActor, input)).code;
+      sources[kind] = (await district.catalog.register(ORG, districtActor, input)).code;
+    }
+    const rules = await call(city, cityOperator, 'PUT', `/resources/${targets.small}/quality-rules`, {
+      rules: [{ field: 'amount', kind: 'range', severity: 'reject', min: 0, max: 1000 }],
+    });
+    expect(rules.status, JSON.stringify(rules.body)).toBe(200);
+    await loadOnDistrict(
+      sources.small,
+      Array.from({ length: 120 }, (_, i) => row(i)),
+    );
+    await loadOnDistrict(
+      sources.large,
+      Array.from({ length: 400 }, (_, i) => [`L${String(i).padStart(5, '0')}`, `台账${i}`, String(i % 1000)]),
+    );
+  });
+  afterAll(async () => {
+    await lixia?.close();
+    await city?.close();
+    setGlobalDispatcher(dispatcher);
+  });
+
+  it('pushes all rows into the city’s copy, the city’s rules quarantining the bad ones', async () => {
+    const made = await call<Push>(lixia, districtOperator, 'POST', '/cascade/pushes', {
+      resource: sources.small,
+      target: targets.small,
+      batchRows: 25,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const ran = await call<PushRun>(lixia, districtOperator, 'POST', `/cascade/pushes/${made.body.id}/run`);
+    expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+    expect(ran.body).toMatchObject({
+      kind: 'full',
+      state: 'succeeded',
+      rowsSent: 120,
+      rowsLoaded: 117,
+      rowsRejected: 3,
+      ackedSeq: 5,
+    });
+    const docs = await cityRows(targets.small);
+    expect(docs).toHaveLength(117);
+    expect(docs.some((d) => d.amount === 5000)).toBe(false);
+    // Quarantined on the city as any load's rows are, with the rule's reason.
+    const { rows: rejects } = await sql<{ field: string; reason_code: string | null }>`
+      select r.field, r.reason_code from ingest.reject r join ingest.job j on j.id = r.job_id
+      where j.source like ${`cascade:370102:${ran.body.id}:%`} and r.severity = 'reject'`.execute(
+      city.running.hub.db.kysely,
+    );
+    expect(rejects).toHaveLength(3);
+    expect(rejects.every((r) => r.field === 'amount')).toBe(true);
+    // The operations view: the district's push and its sync with the city.
+    const listed = await call<Push[]>(lixia, districtOperator, 'GET', '/cascade/pushes');
+    expect(listed.body).toEqual([
+      expect.objectContaining({ resource: sources.small, target: targets.small, batchesInFlight: 0 }),
+    ]);
+    const nodes = await call<Array<{ status: string; lastSync: string | null }>>(
+      lixia,
+      districtOperator,
+      'GET',
+      '/cascade/nodes',
+    );
+    expect(nodes.body[0]).toMatchObject({ status: 'active', lastSync: expect.any(String) });
+  });
+
+  it('carries only the records changed since the last push', async () => {
+    const [push] = (await call<Push[]>(lixia, districtOperator, 'GET', '/cascade/pushes')).body;
+    await loadOnDistrict(sources.small, [row(3, '案件3（更正）'), row(4, '案件4（更正）'), row(500)]);
+    const ran = await call<PushRun>(lixia, districtOperator, 'POST', `/cascade/pushes/${push!.id}/run`);
+    expect(ran.body).toMatchObject({ kind: 'incremental', state: 'succeeded', rowsSent: 3, rowsLoaded: 3 });
+    const docs = new Map((await cityRows(targets.small)).map((d) => [d.case_no, d]));
+    expect(docs.size).toBe(118);
+    expect(docs.get('C00003')?.title).toBe('案件3（更正）');
+    expect(docs.get('C00500')?.title).toBe('案件500');
+    // Nothing changed since: nothing goes.
+    const again = await call<PushRun>(lixia, districtOperator, 'POST', `/cascade/pushes/${push!.id}/run`);
+    expect(again.body).toMatchObject({ kind: 'incremental', state: 'succeeded', rowsSent: 0 });
+  });
+
+  it('applies a batch sent twice once, answering the second with the first’s outcome', async () => {
+    const self = lixia.running.hub.cascade.self;
+    const body = Buffer.from(
+      JSON.stringify({
+        push: randomUUID(),
+        run: randomUUID(),
+        seq: 1,
+        target: targets.small,
+        fields: ['case_no', 'title', 'amount'],
+        rows: [row(900), row(957)],
+      }),
+    );
+    const send = () =>
+      fetch(`${city.url}${PUSH_BATCH_PATH}`, {
+        method: 'POST',
+        headers: {
+          ...signRequest(self.nodeId, self.keys, { method: 'POST', path: PUSH_BATCH_PATH, body }),
+          'content-type': 'application/json',
+        },
+        body,
+      });
+    const first = await send();
+    expect(first.status).toBe(200);
+    const ack = (await first.json()) as { job: string; loaded: number; rejected: number; replayed: boolean };
+    expect(ack).toMatchObject({ loaded: 1, rejected: 1, replayed: false });
+    const second = await send();
+    expect(await second.json()).toEqual({ ...ack, replayed: true });
+    const run = (JSON.parse(body.toString()) as { run: string }).run;
+    expect(await cityJobs(run)).toHaveLength(1);
+    // Only the district's own copy takes its batches.
+    const other = Buffer.from(
+      JSON.stringify({ ...JSON.parse(body.toString()), run: randomUUID(), target: 'JNGAJ-0001' }),
+    );
+    const refused = await fetch(`${city.url}${PUSH_BATCH_PATH}`, {
+      method: 'POST',
+      headers: {
+        ...signRequest(self.nodeId, self.keys, { method: 'POST', path: PUSH_BATCH_PATH, body: other }),
+        'content-type': 'application/json',
+      },
+      body: other,
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { code: string }).code).toBe('CAS_PUSH_TARGET');
+  });
+
+  it('resumes a push interrupted by killing the city node, losing no row and doubling none', async () => {
+    const pushes = lixia.running.hub.pushes;
+    const push = await pushes.define({ resource: sources.large, target: targets.large, batchRows: 20 }, 'test');
+    const port = Number(new URL(city.url).port);
+    const running = pushes.run(push.id).then(
+      () => 'completed',
+      (e: Error) => e.message,
+    );
+    // The city goes down once it has acknowledged a batch.
+    for (;;) {
+      const { lastRun } = await pushes.get(push.id);
+      if ((lastRun?.ackedSeq ?? 0) >= 1) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await city.close();
+    expect(await running).not.toBe('completed');
+    const stopped = await pushes.get(push.id);
+    expect(stopped.lastRun).toMatchObject({ state: 'failed', error: expect.any(String) });
+    expect(stopped.lastRun!.rowsSent).toBeLessThan(400);
+    const failing = await lixia.running.hub.cascade.nodes();
+    expect(failing[0]).toMatchObject({ status: 'failing', lastError: expect.any(String) });
+
+    city = await startNode({ database: city.database, role: 'city', port });
+    const resumed = await pushes.run(push.id);
+    expect(resumed).toMatchObject({ id: stopped.lastRun!.id, kind: 'full', state: 'succeeded', rowsLoaded: 400 });
+    const docs = await cityRows(targets.large);
+    expect(docs).toHaveLength(400);
+    expect(new Set(docs.map((d) => d.case_no)).size).toBe(400);
+    // Each of the 20 batches became exactly one load on the city.
+    const jobs = (await cityJobs(resumed.id)).filter((j) => j.state === 'succeeded');
+    expect(jobs).toHaveLength(20);
+    expect(jobs.reduce((n, j) => n + j.rows_loaded, 0)).toBe(400);
+    expect((await pushes.get(push.id)).batchesInFlight).toBe(0);
+    expect((await lixia.running.hub.cascade.nodes())[0]).toMatchObject({ status: 'active' });
+  });
+});
