@@ -1,0 +1,164 @@
+/**
+ * npm run bench:cascade — push up (归集) from a district node to the city node, against a bare
+ * COPY of the same rows in the same run.
+ *  (a) bare PostgreSQL: COPY … FROM STDIN (csv, header) of the rows into a typed table with the
+ *      citizen ID as primary key, in the city's database;
+ *  (b) the cascade: a district node (历下区) and the city node on loopback, each on a PostgreSQL
+ *      database of its own, both in this process; the district pushes its resource of
+ *      CASCADE_ROWS (default 1 000 000) residents into its copy on the city — read in key order,
+ *      signed batches over HTTP, every value validated again on the city, quality rules, COPY into
+ *      a staging table, merge by key, each batch acknowledged in its merge's transaction;
+ *  (c) 1 % of the district's rows change (a load of them with new addresses) and the push runs
+ *      again: only the changed rows go.
+ * Loading the district's records first (an ingest of the same file) is not timed. Each timed
+ * phase starts after a CHECKPOINT of both databases.
+ */
+import { createReadStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { ResourceInput } from '../src/catalog/index.js';
+import { startHub, type RunningHub } from '../src/http/index.js';
+import { createLogger } from '../src/kernel/index.js';
+import { people } from '../src/demo/people.js';
+import { checkpoint, createDatabase, fmt, PERSON_COLUMNS, writePeopleCsv } from './lib.js';
+
+const ROWS = Number(process.env.CASCADE_ROWS ?? 1_000_000);
+const BATCH_ROWS = Number(process.env.CASCADE_BATCH_ROWS ?? 10_000);
+const ORG = 'D370102';
+
+/** 历下区's register of residents: the person file's columns, validated as the city validates them. */
+const RESIDENTS: ResourceInput = {
+  name: '历下区常住人口登记',
+  summary: '历下区常住人口登记：归集基准测试用',
+  category: 'department',
+  shareType: 'conditional',
+  shareCondition: '基准测试',
+  openType: 'closed',
+  level: 'important',
+  keyField: 'citizen_id',
+  fields: [
+    { name: 'citizen_id', label: '公民身份号码', type: 'citizen_id', required: true, sensitivity: 3 },
+    { name: 'name', label: '姓名', type: 'string', required: true, sensitivity: 3 },
+    { name: 'gender', label: '性别', type: 'string' },
+    { name: 'birth_date', label: '出生日期', type: 'date' },
+    { name: 'division', label: '行政区划', type: 'division' },
+    { name: 'address', label: '住址', type: 'string', sensitivity: 3 },
+    { name: 'phone', label: '联系电话', type: 'phone', sensitivity: 3 },
+  ],
+};
+
+async function bareCopy(url: string, file: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create table bare_person (
+    citizen_id text primary key, name text not null, gender text not null, birth_date date not null,
+    division text not null, address text, phone text)`);
+  const t0 = performance.now();
+  await pipeline(createReadStream(file), client.query(copyFrom(`copy bare_person from stdin (format csv, header)`)));
+  const seconds = (performance.now() - t0) / 1000;
+  await client.end();
+  return seconds;
+}
+
+const start = (databaseUrl: string, node: Parameters<typeof startHub>[0]['node']) =>
+  startHub({ databaseUrl, host: '127.0.0.1', port: 0, logger: createLogger('silent'), generateKek: true, node });
+
+/** The district's organization and an operator on a node: who registers and owns the resource there. */
+async function registerResidents(node: RunningHub): Promise<string> {
+  const hub = node.hub;
+  await hub.access.createOrganization({ code: ORG, name: '历下区大数据中心', kind: 'district', division: '370102' });
+  const user = await hub.access.createUser({
+    username: 'bench_operator',
+    displayName: '基准测试',
+    password: 'bench-cascade-password',
+    roles: ['operator'],
+    orgCode: ORG,
+  });
+  return (await hub.catalog.register(ORG, { userId: user.id, username: user.username }, RESIDENTS)).code;
+}
+
+async function main() {
+  const file = join(tmpdir(), `qdh-bench-cascade-${ROWS}.csv`);
+  console.log(`generating ${fmt(ROWS)} person rows …`);
+  await writePeopleCsv(file, ROWS);
+  const cityDb = await createDatabase('cascade_city');
+  const districtDb = await createDatabase('cascade_district');
+  let city: RunningHub | undefined;
+  let district: RunningHub | undefined;
+  try {
+    city = await start(cityDb.url, { role: 'city' });
+    const target = await registerResidents(city);
+    const token = await city.hub.cascade.issueToken({ division: '370102', by: 'bench' });
+    district = await start(districtDb.url, {
+      role: 'district',
+      division: '370102',
+      parentUrl: city.url.replace('localhost', '127.0.0.1'),
+      enrolToken: token,
+    });
+    const source = await registerResidents(district);
+    const resource = await district.hub.catalog.get(source);
+    console.log(`loading the district's ${fmt(ROWS)} records (not timed) …`);
+    const loaded = await district.hub.ingest.runFile(resource, createReadStream(file), {
+      createdBy: 1,
+      source: 'bench:cascade',
+    });
+    if (loaded.rowsLoaded !== ROWS) throw new Error(`the district loaded ${loaded.rowsLoaded} rows`);
+
+    await checkpoint(cityDb.url);
+    const bare = await bareCopy(cityDb.url, file);
+
+    const push = await district.hub.pushes.define({ resource: source, target, batchRows: BATCH_ROWS }, 'bench');
+    await checkpoint(cityDb.url);
+    await checkpoint(districtDb.url);
+    let t0 = performance.now();
+    const full = await district.hub.pushes.run(push.id);
+    const fullSeconds = (performance.now() - t0) / 1000;
+    if (full.state !== 'succeeded' || full.rowsLoaded !== ROWS)
+      throw new Error(`full push ${full.state}: ${full.rowsLoaded} rows loaded, ${full.rowsRejected} rejected`);
+
+    // 1 % of the residents move house: a load of their rows with new addresses.
+    const changed = Math.max(1, Math.floor(ROWS / 100));
+    const every = Math.floor(ROWS / changed);
+    await district.hub.ingest.run(
+      resource,
+      (async function* () {
+        yield [...PERSON_COLUMNS];
+        let i = 0;
+        for (const p of people(ROWS, 11)) {
+          if (i++ % every === 0 && i <= changed * every)
+            yield PERSON_COLUMNS.map((c) => (c === 'address' ? `${p.address}（迁居）` : p[c]));
+        }
+      })(),
+      { createdBy: 1, source: 'bench:cascade-changes' },
+    );
+    await checkpoint(cityDb.url);
+    await checkpoint(districtDb.url);
+    t0 = performance.now();
+    const incremental = await district.hub.pushes.run(push.id);
+    const incrementalSeconds = (performance.now() - t0) / 1000;
+    if (incremental.state !== 'succeeded' || incremental.rowsSent !== changed)
+      throw new Error(`incremental push ${incremental.state}: ${incremental.rowsSent} rows sent, ${changed} changed`);
+
+    const bareRate = ROWS / bare;
+    const pushRate = ROWS / fullSeconds;
+    console.log(`rows: ${fmt(ROWS)}, batches of ${fmt(BATCH_ROWS)}`);
+    console.log(`(a) bare COPY into the city's database: ${fmt(bare, 2)} s  ${fmt(bareRate)} rows/s`);
+    console.log(`(b) full push district → city:         ${fmt(fullSeconds, 2)} s  ${fmt(pushRate)} rows/s`);
+    console.log(`ratio b/a: ${(pushRate / bareRate).toFixed(2)}  (goal ≥ 0.3)`);
+    console.log(
+      `(c) incremental push of ${fmt(changed)} changed rows (1 %): ${fmt(incrementalSeconds, 2)} s` +
+        `  = ${(incrementalSeconds / fullSeconds).toFixed(3)} of the full push  (goal < 0.1)`,
+    );
+  } finally {
+    await district?.close();
+    await city?.close();
+    await districtDb.drop();
+    await cityDb.drop();
+    rmSync(file, { force: true });
+  }
+}
+
+await main();
