@@ -3,8 +3,8 @@
  * COPY of the same rows in the same run.
  *  (a) bare PostgreSQL: COPY … FROM STDIN (csv, header) of the rows into a typed table with the
  *      citizen ID as primary key, in the city's database;
- *  (b) the cascade: a district node (历下区) and the city node on loopback, each on a PostgreSQL
- *      database of its own, both in this process; the district pushes its resource of
+ *  (b) the cascade: a district node (历下区, in this process) and the city node (a process of its
+ *      own, bench/cascade-city.ts) on loopback, each on a PostgreSQL database of its own; the district pushes its resource of
  *      CASCADE_ROWS (default 1 000 000) residents into its copy on the city — read in key order,
  *      signed batches over HTTP, every value validated again on the city, quality rules, COPY into
  *      a staging table, merge by key, each batch acknowledged in its merge's transaction;
@@ -19,37 +19,17 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { ResourceInput } from '../src/catalog/index.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { startHub, type RunningHub } from '../src/http/index.js';
 import { createLogger } from '../src/kernel/index.js';
 import { people } from '../src/demo/people.js';
 import { checkpoint, createDatabase, fmt, PERSON_COLUMNS, writePeopleCsv } from './lib.js';
+import { registerResidents } from './cascade-resource.js';
 
 const ROWS = Number(process.env.CASCADE_ROWS ?? 1_000_000);
 const BATCH_ROWS = Number(process.env.CASCADE_BATCH_ROWS ?? 10_000);
-const ORG = 'D370102';
-
-/** 历下区's register of residents: the person file's columns, validated as the city validates them. */
-const RESIDENTS: ResourceInput = {
-  name: '历下区常住人口登记',
-  summary: '历下区常住人口登记：归集基准测试用',
-  category: 'department',
-  shareType: 'conditional',
-  shareCondition: '基准测试',
-  openType: 'closed',
-  level: 'important',
-  keyField: 'citizen_id',
-  fields: [
-    { name: 'citizen_id', label: '公民身份号码', type: 'citizen_id', required: true, sensitivity: 3 },
-    { name: 'name', label: '姓名', type: 'string', required: true, sensitivity: 3 },
-    { name: 'gender', label: '性别', type: 'string' },
-    { name: 'birth_date', label: '出生日期', type: 'date' },
-    { name: 'division', label: '行政区划', type: 'division' },
-    { name: 'address', label: '住址', type: 'string', sensitivity: 3 },
-    { name: 'phone', label: '联系电话', type: 'phone', sensitivity: 3 },
-  ],
-};
-
 async function bareCopy(url: string, file: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -66,18 +46,15 @@ async function bareCopy(url: string, file: string): Promise<number> {
 const start = (databaseUrl: string, node: Parameters<typeof startHub>[0]['node']) =>
   startHub({ databaseUrl, host: '127.0.0.1', port: 0, logger: createLogger('silent'), generateKek: true, node });
 
-/** The district's organization and an operator on a node: who registers and owns the resource there. */
-async function registerResidents(node: RunningHub): Promise<string> {
-  const hub = node.hub;
-  await hub.access.createOrganization({ code: ORG, name: '历下区大数据中心', kind: 'district', division: '370102' });
-  const user = await hub.access.createUser({
-    username: 'bench_operator',
-    displayName: '基准测试',
-    password: 'bench-cascade-password',
-    roles: ['operator'],
-    orgCode: ORG,
+/** The city node in a process of its own (bench/cascade-city.ts): where it listens, a token, its copy. */
+async function startCity(
+  databaseUrl: string,
+): Promise<{ child: ChildProcess; url: string; token: string; target: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/cascade-city.ts', databaseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return (await hub.catalog.register(ORG, { userId: user.id, username: user.username }, RESIDENTS)).code;
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  return { child, ...(JSON.parse(line) as { url: string; token: string; target: string }) };
 }
 
 async function main() {
@@ -86,19 +63,18 @@ async function main() {
   await writePeopleCsv(file, ROWS);
   const cityDb = await createDatabase('cascade_city');
   const districtDb = await createDatabase('cascade_district');
-  let city: RunningHub | undefined;
+  let city: Awaited<ReturnType<typeof startCity>> | undefined;
   let district: RunningHub | undefined;
   try {
-    city = await start(cityDb.url, { role: 'city' });
-    const target = await registerResidents(city);
-    const token = await city.hub.cascade.issueToken({ division: '370102', by: 'bench' });
+    city = await startCity(cityDb.url);
+    const { target } = city;
     district = await start(districtDb.url, {
       role: 'district',
       division: '370102',
-      parentUrl: city.url.replace('localhost', '127.0.0.1'),
-      enrolToken: token,
+      parentUrl: city.url,
+      enrolToken: city.token,
     });
-    const source = await registerResidents(district);
+    const source = await registerResidents(district.hub);
     const resource = await district.hub.catalog.get(source);
     console.log(`loading the district's ${fmt(ROWS)} records (not timed) …`);
     const loaded = await district.hub.ingest.runFile(resource, createReadStream(file), {
@@ -154,7 +130,10 @@ async function main() {
     );
   } finally {
     await district?.close();
-    await city?.close();
+    if (city) {
+      city.child.kill('SIGTERM');
+      await once(city.child, 'exit');
+    }
     await districtDb.drop();
     await cityDb.drop();
     rmSync(file, { force: true });
