@@ -7,6 +7,8 @@ import { nodeSigned } from '../node-signed.js';
 
 const ResourceCode = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
 const Uuid = Type.String({ format: 'uuid' });
+/** A push's id as a path names it: a uuid, checked by the lookup (after authorization), not the schema. */
+const PushId = Type.String({ minLength: 1, maxLength: 64 });
 const When = Type.Union([Type.String(), Type.Null()]);
 const RunSchema = Type.Object({
   id: Type.String(),
@@ -86,7 +88,7 @@ export function cascadePushRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags: ['cascade'],
           summary: 'One push, with its last run and batches in flight',
           security: [{ bearer: [] }],
-          params: Type.Object({ id: Uuid }),
+          params: Type.Object({ id: PushId }),
           response: { 200: PushSchema },
         },
       },
@@ -103,7 +105,7 @@ export function cascadePushRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           tags: ['cascade'],
           summary: 'Runs a push now (resuming its unfinished run, if any) and answers how the run ended',
           security: [{ bearer: [] }],
-          params: Type.Object({ id: Uuid }),
+          params: Type.Object({ id: PushId }),
           response: { 200: RunSchema },
         },
       },
