@@ -638,4 +638,16 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'GET /api/v1/ledger/entries': () => ({ query: { start: 0, end: 1 } }),
   // Takes no input: on this city node an operator is refused for the role (409), nothing is pulled.
   'POST /api/v1/cascade/return/pull': () => ({}),
+  // Push up (归集): the seeded hub is a city, so an allowed operator is refused for the role (409).
+  'POST /api/v1/cascade/pushes': () => ({ body: { resource: 'ZZZZ-9999', target: 'ZZZZ-9999' } }),
+  'POST /api/v1/cascade/link/push/batches': () => ({
+    body: {
+      push: '00000000-0000-4000-8000-000000000000',
+      run: '00000000-0000-4000-8000-000000000000',
+      seq: 1,
+      target: 'ZZZZ-9999',
+      fields: ['key'],
+      rows: [],
+    },
+  }),
 };
