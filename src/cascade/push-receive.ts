@@ -48,6 +48,26 @@ export class PushReceiver {
     this.db = database.kysely.withTables<CascadeTables>();
   }
 
+  /** Per district node: batches applied and the rows they loaded and quarantined, so far. */
+  async totals(): Promise<Map<string, { batches: number; rowsLoaded: number; rowsRejected: number }>> {
+    const rows = await this.db
+      .selectFrom('cascade.push_applied')
+      .select((eb) => [
+        'node_id',
+        eb.fn.countAll<string>().as('batches'),
+        eb.fn.sum<string>('rows_loaded').as('loaded'),
+        eb.fn.sum<string>('rows_rejected').as('rejected'),
+      ])
+      .groupBy('node_id')
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.node_id,
+        { batches: Number(r.batches), rowsLoaded: Number(r.loaded), rowsRejected: Number(r.rejected) },
+      ]),
+    );
+  }
+
   async apply(peer: Peer, batch: PushBatch): Promise<PushAck> {
     if (this.cascade.self.role !== 'city' || peer.relation !== 'child') throw new HubError('CAS_NOT_CITY');
     const earlier = await this.applied(peer.nodeId, batch);

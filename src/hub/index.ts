@@ -73,6 +73,7 @@ import {
 import { Cockpit, cockpitMigrations } from '../cockpit/index.js';
 import { cockpitSources } from './cockpit-sources.js';
 import { openIndicators } from './open-indicators.js';
+import { cascadeIndicators } from './cascade-indicators.js';
 
 /** Modules in dependency order: a module's migrations may refer to tables of those before it. */
 export { assetMap } from './asset-map.js';
@@ -504,6 +505,15 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         (await access.listOrganizations()).filter((o) => o.division === division).map((o) => o.code),
       load: (resource, rows, o) => ingest.run(resource, rows, { createdBy: 0, ...o }),
     });
+    // The districts' figures are the city's; a district's cockpit has no districts below it.
+    if (cascade.self.role === 'city')
+      cockpit.registry.register(
+        ...cascadeIndicators({
+          nodes: () => cascade.nodes(),
+          pushes: pushesIn,
+          division: cascade.self.division,
+        }),
+      );
     // Overdue demand steps and corrections become tasks for the providers' officers and the operators.
     // Each process offers; one at a time across processes flags (an advisory lock, kernel/cluster.ts).
     const overdue = setInterval(() => {

@@ -182,6 +182,25 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
       '/cascade/nodes',
     );
     expect(nodes.body[0]).toMatchObject({ status: 'active', lastSync: expect.any(String) });
+    // The city's cockpit: rows pushed up, one of Jinan's 12 districts and counties with a node, district by district.
+    city.running.hub.cockpit.refresh();
+    type Figure = { code: string; value: number | null; numerator: number; denominator: number | null };
+    const figures = async (query: string) =>
+      new Map(
+        (await call<Figure[]>(city, cityOperator, 'GET', `/cockpit/indicators${query}`)).body.map((f) => [f.code, f]),
+      );
+    const cityWide = await figures('');
+    expect(cityWide.get('cascadeRowsPushed')).toMatchObject({ value: 117 });
+    expect(cityWide.get('cascadeCoverage')).toMatchObject({ numerator: 1, denominator: 12 });
+    const drill = await call<{ rows: Array<{ district: string; state: string; rowsPushed: number }> }>(
+      city,
+      cityOperator,
+      'GET',
+      '/cockpit/indicators/cascadeRowsPushed/rows',
+    );
+    expect(drill.body.rows).toHaveLength(12);
+    expect(drill.body.rows[0]).toMatchObject({ district: '历下区', rowsPushed: 117 });
+    expect(drill.body.rows[1]).toMatchObject({ district: '市中区', state: 'not_enrolled', rowsPushed: 0 });
   });
 
   it('carries only the records changed since the last push', async () => {

@@ -21,6 +21,7 @@ import { client, ok, useAction, useQuery, type Answer } from '../api';
 import { useCan } from '../session';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
+import { DistrictWork } from './District';
 
 type NodeStatus = Answer<'/api/v1/cascade/nodes', 'get'>[number];
 type NodeAlert = Answer<'/api/v1/cascade/alerts', 'get'>[number];
@@ -57,6 +58,11 @@ export default function CascadePage() {
     success: (outcomes) => t('cascade.witnessed', { n: outcomes.length }),
     then: refetch,
   });
+  const sync = useAction(
+    (n: NodeStatus) =>
+      ok(client.POST('/api/v1/cascade/nodes/{nodeId}/sync', { params: { path: { nodeId: n.nodeId } } })),
+    { success: (_, n) => t('cascade.retried', { name: n.divisionName }), then: refetch },
+  );
   const makeToken = useAction(
     async () => {
       const made = await ok(
@@ -99,6 +105,19 @@ export default function CascadePage() {
       render: (_: unknown, n: NodeStatus) =>
         n.lastError ? <Typography.Text type="danger">{n.lastError}</Typography.Text> : '—',
     },
+    ...(manage && data?.card.role === 'city'
+      ? [
+          {
+            title: '',
+            key: 'sync',
+            render: (_: unknown, n: NodeStatus) => (
+              <Button size="small" loading={sync.busy} onClick={() => void sync.run(n)}>
+                {t('cascade.syncNow')}
+              </Button>
+            ),
+          },
+        ]
+      : []),
   ];
 
   const alertColumns = [
@@ -175,6 +194,11 @@ export default function CascadePage() {
                   </Descriptions.Item>
                 )}
               </Descriptions>
+              {manage && card?.role === 'city' && (
+                <Button size="small" block loading={sync.busy} onClick={() => void sync.run(n)}>
+                  {t('cascade.syncNow')}
+                </Button>
+              )}
             </Card>
           )}
         />
@@ -182,6 +206,7 @@ export default function CascadePage() {
       {data && data.nodes.length > 0 && !phone && (
         <Table rowKey="nodeId" loading={loading} columns={columns} dataSource={data.nodes} pagination={false} />
       )}
+      {card?.role === 'district' && <DistrictWork manage={manage} />}
       <Typography.Title level={5} style={{ marginTop: 24 }}>
         {t('cascade.alertList')}
       </Typography.Title>
