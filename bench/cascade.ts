@@ -16,33 +16,17 @@
 import { createReadStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { startHub, type RunningHub } from '../src/http/index.js';
 import { createLogger } from '../src/kernel/index.js';
 import { people } from '../src/demo/people.js';
-import { checkpoint, createDatabase, fmt, PERSON_COLUMNS, writePeopleCsv } from './lib.js';
+import { checkpoint, createDatabase, fmt, bareCopyPeople, PERSON_COLUMNS, writePeopleCsv } from './lib.js';
 import { registerResidents } from './cascade-resource.js';
 
 const ROWS = Number(process.env.CASCADE_ROWS ?? 1_000_000);
 const BATCH_ROWS = Number(process.env.CASCADE_BATCH_ROWS ?? 10_000);
-async function bareCopy(url: string, file: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create table bare_person (
-    citizen_id text primary key, name text not null, gender text not null, birth_date date not null,
-    division text not null, address text, phone text)`);
-  const t0 = performance.now();
-  await pipeline(createReadStream(file), client.query(copyFrom(`copy bare_person from stdin (format csv, header)`)));
-  const seconds = (performance.now() - t0) / 1000;
-  await client.end();
-  return seconds;
-}
-
 const start = (databaseUrl: string, node: Parameters<typeof startHub>[0]['node']) =>
   startHub({ databaseUrl, host: '127.0.0.1', port: 0, logger: createLogger('silent'), generateKek: true, node });
 
@@ -84,7 +68,7 @@ async function main() {
     if (loaded.rowsLoaded !== ROWS) throw new Error(`the district loaded ${loaded.rowsLoaded} rows`);
 
     await checkpoint(cityDb.url);
-    const bare = await bareCopy(cityDb.url, file);
+    const bare = await bareCopyPeople(cityDb.url, file);
 
     const push = await district.hub.pushes.define({ resource: source, target, batchRows: BATCH_ROWS }, 'bench');
     await checkpoint(cityDb.url);

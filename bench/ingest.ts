@@ -13,32 +13,17 @@
  * CHECKPOINT, so neither pays for the other's writes.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { seedDemo } from '../src/demo/index.js';
 import { openHub } from '../src/http/index.js';
-import { checkpoint, createDatabase, fmt, writePeopleCsv } from './lib.js';
+import { checkpoint, createDatabase, fmt, bareCopyPeople, writePeopleCsv } from './lib.js';
 
 const ROWS = Number(process.env.INGEST_ROWS ?? 1_000_000);
 const RESOURCE = 'JNGAJ-0001';
-
-async function bareCopy(url: string, file: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create table bare_person (
-    citizen_id text primary key, name text not null, gender text not null, birth_date date not null,
-    division text not null, address text, phone text)`);
-  const t0 = performance.now();
-  await pipeline(createReadStream(file), client.query(copyFrom(`copy bare_person from stdin (format csv, header)`)));
-  const seconds = (performance.now() - t0) / 1000;
-  await client.end();
-  return seconds;
-}
 
 /** Runs the CLI as a user would and samples its peak resident memory while it runs. */
 async function hubIngest(url: string, file: string): Promise<{ wall: number; peakMiB: number; output: string }> {
@@ -77,7 +62,7 @@ async function main() {
     await hub.close();
 
     await checkpoint(database.url);
-    const bare = await bareCopy(database.url, file);
+    const bare = await bareCopyPeople(database.url, file);
     await checkpoint(database.url);
     const run = await hubIngest(database.url, file);
     const client = new pg.Client({ connectionString: database.url });

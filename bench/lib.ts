@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import { people } from '../src/demo/people.js';
 import pg from 'pg';
 
@@ -82,4 +84,18 @@ export async function writePeopleCsv(path: string, rows: number, seed = 11): Pro
   }
   out.end(buf);
   await once(out, 'finish');
+}
+
+/** The baseline of a load: seconds for a bare COPY of a people CSV (writePeopleCsv) into a fresh keyed table. */
+export async function bareCopyPeople(url: string, file: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create table bare_person (
+    citizen_id text primary key, name text not null, gender text not null, birth_date date not null,
+    division text not null, address text, phone text)`);
+  const t0 = performance.now();
+  await pipeline(createReadStream(file), client.query(copyFrom(`copy bare_person from stdin (format csv, header)`)));
+  const seconds = (performance.now() - t0) / 1000;
+  await client.end();
+  return seconds;
 }

@@ -4,35 +4,17 @@
  * through the hub's client, which would send the hub's token instead.
  */
 import { ApiError, uiLanguage, type Problem } from '../api/http';
+import type { Answer } from '../api';
 
-export interface Developer {
-  id: number;
-  name: string;
-  email: string;
-  createdAt: string;
-}
-
-export interface ApiKey {
-  id: number;
-  name: string;
-  prefix: string;
-  perMinute: number;
-  perDay: number;
-  createdAt: string;
-  revokedAt: string | null;
-  used: { minute: number; day: number };
-}
-
-export interface Limit {
-  perMinute: number;
-  perDay: number;
-}
-
-export interface Me {
-  developer: Developer;
-  keys: ApiKey[];
-  limits: { key: Limit; anonymous: Limit };
-}
+/** The answers' shapes, as the hub's OpenAPI document gives them (npm run api:types). */
+export type Me = Answer<'/api/v1/open/developers/me'>;
+export type Developer = Me['developer'];
+export type ApiKey = Me['keys'][number];
+export type Limit = Me['limits']['key'];
+export type Application = Answer<'/api/v1/open/developers/me/applications'>[number];
+export type ConditionalDataset = Answer<'/api/v1/open/conditional-datasets'>['items'][number];
+export type DatasetRatings = Answer<'/api/v1/open/datasets/{name}/ratings'>;
+export type Rating = DatasetRatings['items'][number];
 
 const SESSION = 'qdh.open.developer';
 export const developerToken = () => localStorage.getItem(SESSION);
@@ -65,29 +47,6 @@ export const createKey = (name: string) =>
   call<{ key: ApiKey; secret: string }>('/me/keys', { method: 'POST', json: { name } });
 export const revokeKey = (id: number) => call<void>(`/me/keys/${id}`, { method: 'DELETE' });
 
-export interface Application {
-  id: number;
-  dataset: { name: string; code: string };
-  provider: string;
-  purpose: string;
-  use: string;
-  security: string;
-  state: 'pending' | 'approved' | 'refused';
-  terms: string | null;
-  expiresAt: string | null;
-  reason: string | null;
-  createdAt: string;
-}
-
-export interface ConditionalDataset {
-  name: string;
-  code: string;
-  title: string;
-  summary: string;
-  provider: { code: string; name: string };
-  fields: Array<{ name: string; label: string }>;
-}
-
 export const applications = () => call<Application[]>('/me/applications');
 export const apply = (body: { dataset: string; purpose: string; use: string; security: string }) =>
   call<Application>('/me/applications', { method: 'POST', json: body });
@@ -99,22 +58,6 @@ export async function conditionalDatasets(): Promise<ConditionalDataset[]> {
   });
   if (!res.ok) throw new ApiError({ status: res.status, ...((await res.json()) as Omit<Problem, 'status'>) });
   return ((await res.json()) as { items: ConditionalDataset[] }).items;
-}
-
-export interface Rating {
-  id: number;
-  author: string;
-  rating: number;
-  comment: string;
-  createdAt: string;
-  answer: string | null;
-  answeredAt: string | null;
-}
-
-export interface DatasetRatings {
-  average: number | null;
-  count: number;
-  items: Rating[];
 }
 
 export const rate = (body: { dataset: string; rating: number; comment: string }) =>
