@@ -130,14 +130,15 @@ export class ConditionalOpen {
    * route's target): an application of another entry is answered as none.
    */
   async decide(actor: Actor, id: number, resource: string, decision: Decision): Promise<Application> {
-    // The provider a resource code names (`<ORG>-<n>`) answers for it; asked before the application
-    // is looked for, so that another department learns nothing of its applications.
-    authorize(actor, 'catalog:publish', { ownerOrg: /^([A-Z][A-Z0-9]*)-\d+$/.exec(resource)?.[1] ?? '' });
+    // The department the catalog names as the entry's provider answers for it (public knowledge),
+    // asked before the application is looked for, so another department learns nothing of it.
+    const ds = await this.datasets.findConditional(resource);
+    authorize(actor, 'catalog:publish', { ownerOrg: ds.resource.provider.code });
     const row = await this.db
       .selectFrom('open.application')
       .selectAll()
       .where('id', '=', id)
-      .where('resource_code', '=', resource)
+      .where('resource_code', '=', ds.code)
       .executeTakeFirst();
     if (!row) throw notFound();
     if (row.state !== 'pending') throw new HubError('OPN_APPLICATION_DECIDED');
