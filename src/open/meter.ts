@@ -95,6 +95,10 @@ export class ApiMeter {
       throw new HubError('OPN_RATE_LIMITED', msg('open.rateLimited', { n: limit.perMinute }), retry(w.minute.end));
     }
     if (!rows[0]!.counted) {
+      // Refused, so not counted at all: the minute this call was counted in gives it back.
+      await sql`update open.api_use set count = count - 1
+        where subject = ${subject} and span = 'minute' and window_start = cast(${w.minute.start} as timestamptz)
+          and count > 0`.execute(this.db);
       throw new HubError('OPN_QUOTA_EXCEEDED', msg('open.quotaUsed', { n: limit.perDay }), retry(w.day.end));
     }
     if (++this.admitted % PRUNE_EVERY === 0) await this.prune();
