@@ -1,5 +1,14 @@
 import { CATALOG_RATES, type CatalogRate, type IndicatorCounts } from '../catalog/index.js';
-import type { Counts, DrillRows, IndicatorDef, Target, Unit, Words } from './registry.js';
+import {
+  SNAPSHOT,
+  SO_FAR,
+  type Counts,
+  type DrillRows,
+  type IndicatorDef,
+  type Target,
+  type Unit,
+  type Words,
+} from './registry.js';
 
 /** Counts per organization code: numerator and denominator (null for a count). */
 export type OrgCounts = Map<string, { n: number; d: number | null }>;
@@ -52,9 +61,6 @@ export interface Overdue {
 
 export type DrillKind =
   'resources' | 'jobs' | 'accuracy' | 'corrections' | 'demands' | 'services' | 'consents' | 'licences' | 'attestations';
-
-const SNAPSHOT: Words = { zh: '请求时的快照', en: 'a snapshot at the time of the request' };
-const SO_FAR: Words = { zh: '截至请求时的全部记录', en: 'everything so far, up to the request' };
 
 const pct = (op: Target['op'], value: number): Target => ({ op, value });
 

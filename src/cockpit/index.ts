@@ -3,6 +3,8 @@ export { Cockpit, type IndicatorValue, type QueryResult, type QueryScope, type Q
 export {
   IndicatorRegistry,
   DRILL_LIMIT,
+  SNAPSHOT,
+  SO_FAR,
   type Counts,
   type DrillRows,
   type Figure,

@@ -6,6 +6,11 @@ export interface Words {
   en: string;
 }
 
+/** The period of a figure counted as the request finds things (a count of what is there now). */
+export const SNAPSHOT: Words = { zh: '请求时的快照', en: 'a snapshot at the time of the request' };
+/** The period of a figure counted over everything recorded up to the request. */
+export const SO_FAR: Words = { zh: '截至请求时的全部记录', en: 'everything so far, up to the request' };
+
 export type Unit = 'percent' | 'days' | 'count';
 
 /** The plan's target of an indicator: `value op target` is met (percent targets are 0–100). */

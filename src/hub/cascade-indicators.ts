@@ -1,9 +1,7 @@
 import type { NodeStatus, PushReceiver } from '../cascade/index.js';
-import type { DrillRows, IndicatorDef, Words } from '../cockpit/index.js';
+import { SNAPSHOT, SO_FAR, type DrillRows, type IndicatorDef } from '../cockpit/index.js';
 import { countiesOf, type Division } from '../kernel/index.js';
 
-const SNAPSHOT: Words = { zh: '请求时的快照', en: 'a snapshot at the time of the request' };
-const SO_FAR: Words = { zh: '截至请求时的全部记录', en: 'everything so far, up to the request' };
 /** A district node counts as in sync when its last sync is this recent. */
 const IN_SYNC_MS = 24 * 3_600_000;
 

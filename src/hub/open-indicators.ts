@@ -1,9 +1,6 @@
-import type { DrillRows, IndicatorDef, Words } from '../cockpit/index.js';
+import { SNAPSHOT, SO_FAR, type DrillRows, type IndicatorDef } from '../cockpit/index.js';
 import { sql, type Database } from '../db/index.js';
 import type { OpenDatasets } from '../open/index.js';
-
-const SNAPSHOT: Words = { zh: '请求时的快照', en: 'a snapshot at the time of the request' };
-const SO_FAR: Words = { zh: '截至请求时的全部记录', en: 'everything so far, up to the request' };
 
 /**
  * The open-data portal's figures in the cockpit (#18 in #19): open datasets against the plan's
