@@ -167,7 +167,7 @@ export class CatalogFederation {
         more = answer.more && answer.changes.length > 0;
       }
     } catch (e) {
-      await this.cascade.peers.failed(nodeId, e instanceof Error ? e.message : String(e));
+      await this.cascade.peers.failed(nodeId, e);
       throw e;
     }
     await this.cascade.peers.synced(nodeId, sync.lag);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from '../db/index.js';
-import { HubError, msg } from '../kernel/index.js';
+import { HubError, detailIn, isHubError, LANGUAGES, msg, type Language } from '../kernel/index.js';
 import { REPLAY_WINDOW_MS, SIGNED_HEADERS, signingString, verifyBoth, type PublicKeys } from './signing.js';
 import type { CascadeTables, PeerRelation, PeerStatus } from './tables.js';
 
@@ -36,10 +36,15 @@ const toPeer = (r: Omit<PeerRow, 'status' | 'enrolled_at'> & { status: PeerStatu
   lastErrorAt: r.last_error_at,
 });
 
+/** How often a process deletes nonces too old to replay. */
+const PRUNE_EVERY_MS = 60_000;
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The nodes this node knows, and the checks a signed request from one of them passes. */
 export class Peers {
+  private prunedAt = 0;
+
   constructor(
     private readonly db: Kysely<CascadeTables>,
     private readonly now: () => Date = () => new Date(),
@@ -164,7 +169,7 @@ export class Peers {
       .returning('nonce')
       .executeTakeFirst();
     if (!fresh) throw new HubError('CAS_REPLAYED', msg('cascade.nonceSeen'));
-    await this.pruneNonces();
+    await this.pruneNonces(now);
     await this.db.updateTable('cascade.peer').set({ last_seen_at: this.now() }).where('node_id', '=', nodeId).execute();
     return peer;
   }
@@ -178,17 +183,45 @@ export class Peers {
       .execute();
   }
 
-  async failed(nodeId: string, reason: string): Promise<void> {
+  /** Why work with the node failed, kept in every language the operations view is read in. */
+  async failed(nodeId: string, error: unknown): Promise<void> {
     await this.db
       .updateTable('cascade.peer')
-      .set({ last_error: reason.slice(0, 500), last_error_at: this.now() })
+      .set({ last_error: JSON.stringify(reasonTexts(error)), last_error_at: this.now() })
       .where('node_id', '=', nodeId)
       .execute();
   }
 
-  /** Nonces older than twice the window can no longer be replayed (the date check refuses them). */
-  private async pruneNonces(): Promise<void> {
-    const before = new Date(this.now().getTime() - 2 * REPLAY_WINDOW_MS);
+  /**
+   * Nonces older than twice the window can no longer be replayed (the date check refuses them).
+   * Pruned at most once a minute per process: a push sends many batches a second, and a delete
+   * on every one of them would cost as much as the nonce check itself.
+   */
+  private async pruneNonces(now: number): Promise<void> {
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    const before = new Date(now - 2 * REPLAY_WINDOW_MS);
     await this.db.deleteFrom('cascade.nonce').where('seen_at', '<', before).execute();
+  }
+}
+
+/** An error's detail in each language (a hub problem has one; anything else is what it says). */
+function reasonTexts(error: unknown): Record<Language, string> {
+  const text = (language: Language) =>
+    (isHubError(error) ? detailIn(error, language) : error instanceof Error ? error.message : String(error)).slice(
+      0,
+      300,
+    );
+  return Object.fromEntries(LANGUAGES.map((l) => [l, text(l)])) as Record<Language, string>;
+}
+
+/** A stored reason in `language`; a reason stored as plain text (before it was kept per language) as it is. */
+export function lastErrorIn(stored: string | null, language: Language): string | null {
+  if (stored === null) return null;
+  try {
+    const texts = JSON.parse(stored) as Partial<Record<Language, string>>;
+    return texts[language] ?? stored;
+  } catch {
+    return stored;
   }
 }

@@ -229,7 +229,7 @@ export class PushService {
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       await this.finish(run.id, 'failed', reason);
-      await this.cascade.peers.failed(parent.nodeId, reason);
+      await this.cascade.peers.failed(parent.nodeId, e);
       throw e;
     }
   }

@@ -143,7 +143,7 @@ export class DataReturn {
       await this.deps.cascade.peers.synced(parent.nodeId, lagMs);
       return { bases, lagMs };
     } catch (e) {
-      await this.deps.cascade.peers.failed(parent.nodeId, e instanceof Error ? e.message : String(e));
+      await this.deps.cascade.peers.failed(parent.nodeId, e);
       throw e;
     }
   }

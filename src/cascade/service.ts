@@ -1,10 +1,18 @@
 import type { Database, Kysely } from '../db/index.js';
 import type { Ledger } from '../ledger/index.js';
-import { countiesOf, findDivision, HubError, msg, type Logger } from '../kernel/index.js';
+import {
+  countiesOf,
+  DEFAULT_LANGUAGE,
+  findDivision,
+  HubError,
+  msg,
+  type Language,
+  type Logger,
+} from '../kernel/index.js';
 import type { SecretBox } from '../keys/index.js';
 import { loadIdentity, type NodeIdentity } from './identity.js';
 import { callPeer } from './link.js';
-import { Peers, type Peer } from './peers.js';
+import { lastErrorIn, Peers, type Peer } from './peers.js';
 import { signBoth, verifyBoth, type PublicKeys } from './signing.js';
 import { Witnesses } from './witness.js';
 import type { CascadeTables, NodeRole } from './tables.js';
@@ -166,14 +174,15 @@ export class Cascade {
     return parent;
   }
 
-  async nodes(): Promise<NodeStatus[]> {
+  /** The nodes this node knows, with why each last failed in `language`. */
+  async nodes(language: Language = DEFAULT_LANGUAGE): Promise<NodeStatus[]> {
     const counts = await this.db
       .selectFrom('cascade.alert')
       .select(['node_id', (eb) => eb.fn.countAll<string>().as('n')])
       .groupBy('node_id')
       .execute();
     const alerts = new Map(counts.map((c) => [c.node_id, Number(c.n)]));
-    return (await this.peers.list()).map((p) => ({ ...statusOf(p), alerts: alerts.get(p.nodeId) ?? 0 }));
+    return (await this.peers.list()).map((p) => ({ ...statusOf(p, language), alerts: alerts.get(p.nodeId) ?? 0 }));
   }
 
   private checkChild(division: string): void {
@@ -192,7 +201,7 @@ function checkDivision(role: NodeRole, division: string | undefined): void {
   if (!fits) throw new HubError('CAS_BAD_DIVISION', msg('cascade.wrongLevel', { division }));
 }
 
-function statusOf(p: Peer): Omit<NodeStatus, 'alerts'> {
+function statusOf(p: Peer, language: Language): Omit<NodeStatus, 'alerts'> {
   const failing = p.lastErrorAt !== null && (p.lastSyncAt === null || p.lastErrorAt > p.lastSyncAt);
   return {
     nodeId: p.nodeId,
@@ -205,6 +214,6 @@ function statusOf(p: Peer): Omit<NodeStatus, 'alerts'> {
     lastSeen: p.lastSeenAt?.toISOString() ?? null,
     lastSync: p.lastSyncAt?.toISOString() ?? null,
     lag: p.lagMs,
-    lastError: p.lastError,
+    lastError: lastErrorIn(p.lastError, language),
   };
 }

@@ -68,7 +68,7 @@ export class Witnesses {
       try {
         outcomes.push(await this.witness(peer));
       } catch (e) {
-        await this.peers.failed(peer.nodeId, (e as Error).message);
+        await this.peers.failed(peer.nodeId, e);
       }
     }
     return outcomes;
@@ -286,7 +286,7 @@ export class Witnesses {
     try {
       await this.call(peer, 'POST', '/api/v1/cascade/link/alerts', { kind, detail });
     } catch (e) {
-      await this.peers.failed(peer.nodeId, (e as Error).message);
+      await this.peers.failed(peer.nodeId, e);
     }
     return kind;
   }

@@ -281,8 +281,14 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     const stopped = await pushes.get(push.id);
     expect(stopped.lastRun).toMatchObject({ state: 'failed', error: expect.any(String) });
     expect(stopped.lastRun!.rowsSent).toBeLessThan(400);
+    // Why, in the reader's language: the city could not be reached, or refused while it stopped.
     const failing = await lixia.running.hub.cascade.nodes();
-    expect(failing[0]).toMatchObject({ status: 'failing', lastError: expect.any(String) });
+    expect(failing[0]).toMatchObject({
+      status: 'failing',
+      lastError: expect.stringMatching(/^节点 .*(无法连接|拒绝)|^无法连接节点/),
+    });
+    const [inEnglish] = await lixia.running.hub.cascade.nodes('en');
+    expect(inEnglish!.lastError).toMatch(/^node .*(cannot be reached|refused)/);
 
     city = await startNode({ database: city.database, role: 'city', port });
     const resumed = await pushes.run(push.id);

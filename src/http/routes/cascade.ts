@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authorize } from '../../access/index.js';
 import type { Hub } from '../../hub/index.js';
+import { languageOf } from '../../kernel/index.js';
 import { created } from '../created.js';
 import { nodeSigned } from '../node-signed.js';
 import type { SignedTreeHead } from '../../ledger/index.js';
@@ -119,7 +120,7 @@ export function cascadeRoutes(hub: Hub): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         authorize(request.actor, 'cascade:read');
-        return hub.cascade.nodes();
+        return hub.cascade.nodes(languageOf(request.headers['accept-language']));
       },
     );
 
