@@ -26,3 +26,4 @@ export {
 } from './return.js';
 export { PushService, PUSH_BATCH_PATH, cellOf, type Push, type PushAck, type PushBatch, type PushRun } from './push.js';
 export { PushReceiver, type PushTargets } from './push-receive.js';
+export { RemoteRecordsLink, RECORDS_PATH, type RecordsAnswer } from './remote-records.js';

@@ -13,6 +13,7 @@ import { cascadeRoutes, witnessedRoutes } from './routes/cascade.js';
 import { cascadeCatalogRoutes } from './routes/cascade-catalog.js';
 import { cascadeReturnRoutes } from './routes/cascade-return.js';
 import { cascadePushRoutes } from './routes/cascade-push.js';
+import { cascadeRecordsRoutes } from './routes/cascade-records.js';
 import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
@@ -156,6 +157,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(cascadeCatalogRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(cascadeReturnRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(cascadePushRoutes(hub), { prefix: '/api/v1/cascade' });
+  await app.register(cascadeRecordsRoutes(hub), { prefix: '/api/v1/cascade' });
   await app.register(licencePublicRoutes(hub));
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));

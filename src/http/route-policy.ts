@@ -347,6 +347,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/cascade/pushes/{id}': rule('cascade:read'),
   'POST /api/v1/cascade/pushes/{id}/run': rule('cascade:manage'),
   'POST /api/v1/cascade/link/push/batches': open,
+  // A grant on a district's resource, served through the city: the district answers its parent only.
+  'POST /api/v1/cascade/link/records': open,
   'GET /api/v1/cockpit/dashboards/{id}/data.xlsx': rule('cockpit:read'),
 };
 

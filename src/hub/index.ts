@@ -31,6 +31,7 @@ import {
   DataReturn,
   PushReceiver,
   PushService,
+  RemoteRecordsLink,
   cascadeMigrations,
   type NodeRole,
 } from '../cascade/index.js';
@@ -180,6 +181,8 @@ export interface Hub {
   pushes: PushService;
   /** On the city: the districts' pushed batches, each loaded once through ingest's validation. */
   pushesIn: PushReceiver;
+  /** A district's records read through the city: the city fetching them, the district answering its city. */
+  remoteRecords: RemoteRecordsLink;
   ledger: Ledger;
   /** Envelope keys of encryption at rest (docs/encryption.md): records' sealed fields, the ledger's secrets. */
   keys: KeyStore;
@@ -474,7 +477,13 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       now: opts.now,
     });
     const catalogFederation = new CatalogFederation(db, cascade, catalog, access);
-    if (cascade.self.role === 'city') catalog.useOrigins((codes) => catalogFederation.origins(codes));
+    // A grant on a district's resource is served by the district through the city (docs/cascade.md):
+    // the city fetches such records from the district's node; the district answers its city.
+    const remoteRecords = new RemoteRecordsLink(cascade, (node, ask) => share.serveNode(node, ask));
+    if (cascade.self.role === 'city') {
+      catalog.useOrigins((codes) => catalogFederation.origins(codes));
+      share.useRemoteRecords((origin, ask) => remoteRecords.fetch(origin, ask));
+    }
     const dataReturn = new DataReturn({
       database: db,
       cascade,
@@ -601,6 +610,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       dataReturn,
       pushes,
       pushesIn,
+      remoteRecords,
       ledger,
       keys,
       startWorker,

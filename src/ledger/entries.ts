@@ -41,6 +41,7 @@ export const READ_OPS = [
   'self.records',
   'licence.source',
   'open.conditional',
+  'cascade.serve',
 ] as const;
 export type ReadOp = (typeof READ_OPS)[number];
 

@@ -1,6 +1,7 @@
 export { shareMigrations } from './migrations.js';
 export { ShareService, MAX_BATCH, type Lookup, type Sight, type Visibility } from './service.js';
 export { recordSight } from './record-sight.js';
+export type { KeyedRecord, NodeAsk, RemoteAsk, RemoteRecords } from './remote.js';
 export { Grants, type Grant, type GrantInput, type GrantScope, type ActiveGrant } from './grants.js';
 export { AuthorizedGrants } from './authorized-grants.js';
 export { DataServices, serviceCodeOf, serviceOpenApi, type DataService } from './services.js';

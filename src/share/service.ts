@@ -9,6 +9,7 @@ import { AuthorizedGrants } from './authorized-grants.js';
 import { Grants, type ActiveGrant, type Grant, type GrantInput } from './grants.js';
 import { projectRecord } from './masking.js';
 import { recordedRead, type Admission, type Refusal } from './recorded-read.js';
+import type { KeyedRecord, NodeAsk, RemoteRecords } from './remote.js';
 import { DataServices, serviceCodeOf } from './services.js';
 import { Monitoring } from './monitoring.js';
 import type { ShareTables } from './tables.js';
@@ -79,6 +80,10 @@ const REFUSALS = new Set([
   'SHR_QUOTA_EXCEEDED',
   'SHR_RATE_LIMITED',
 ]);
+/** Problems of a read that was admitted but could not be served: counted as errors too. */
+const FAILURES = new Set([...REFUSALS, 'CAS_PEER_FAILED']);
+/** How the node that keeps a resource's records sees the node that asks: a reader outside its provider. */
+const OUTSIDE = { org: null, all: false } as const;
 
 function noGrant(actor: Actor, resource: Resource): HubError {
   return new HubError(
@@ -103,6 +108,8 @@ export class ShareService {
   private readonly exportsDb: Kysely<ShareTables>;
   private readonly grantStore: Grants;
   private readonly sight: (actor: Actor, provider: string) => Sight;
+  /** Where the records of a resource kept on another node come from (the city's, given by the hub). */
+  private remote: RemoteRecords | undefined;
 
   constructor(
     database: Database,
@@ -128,6 +135,14 @@ export class ShareService {
     this.exportsDb = database.kysely.withTables<ShareTables>();
   }
 
+  /**
+   * Fetches the records of resources marked with an origin (a district's, on the city) from the
+   * node that keeps them, instead of this node's store: the rest of each read stays as it is.
+   */
+  useRemoteRecords(remote: RemoteRecords): void {
+    this.remote = remote;
+  }
+
   async start(): Promise<void> {
     await this.grantStore.start();
     await this.services.start();
@@ -151,7 +166,8 @@ export class ShareService {
   async lookup(actor: Actor | null, code: string, rawKey: string, purpose: string): Promise<Lookup> {
     const resource = await this.catalog.get(code);
     const key = normalizeKey(resource, rawKey);
-    return this.read(actor, resource, 'lookup', purpose, [key], async () => {
+    return this.read(actor, resource, 'lookup', purpose, [key], async (vis, by) => {
+      if (resource.remote) return (await this.fromNode(resource, [key], vis, by)).map((r) => r.doc);
       const record = await this.records.find(resource.id, key);
       return record ? [record] : [];
     });
@@ -161,7 +177,8 @@ export class ShareService {
   async serviceLookup(actor: Actor | null, serviceCode: string, rawKey: string, purpose?: string): Promise<Lookup> {
     const resource = await this.services.resourceOf(serviceCode);
     const key = normalizeKey(resource, rawKey);
-    return this.read(actor, resource, 'service.lookup', purpose, [key], async () => {
+    return this.read(actor, resource, 'service.lookup', purpose, [key], async (vis, by) => {
+      if (resource.remote) return (await this.fromNode(resource, [key], vis, by)).map((r) => r.doc);
       const record = await this.records.find(resource.id, key);
       return record ? [record] : [];
     });
@@ -179,8 +196,11 @@ export class ShareService {
       throw invalid('keys', msg('share.keysCount', { max: MAX_BATCH }));
     const keys = [...new Set(rawKeys.map((k, i) => normalizeKey(resource, k, `keys/${i}`)))];
     const found = new Map<string, Record<string, unknown>>();
-    const result = await this.read(actor, resource, 'service.batch', purpose, keys, async () => {
-      for (const r of await this.records.findMany(resource.id, keys)) found.set(r.key, r.doc);
+    const result = await this.read(actor, resource, 'service.batch', purpose, keys, async (vis, by) => {
+      const records = resource.remote
+        ? await this.fromNode(resource, keys, vis, by)
+        : await this.records.findMany(resource.id, keys);
+      for (const r of records) found.set(r.key, r.doc);
       return keys.flatMap((k) => (found.has(k) ? [found.get(k)!] : []));
     });
     return { ...result, notFound: keys.filter((k) => !found.has(k)) };
@@ -196,6 +216,12 @@ export class ShareService {
     purpose?: string,
   ): Promise<Lookup & { page: number; pageSize: number; hasMore: boolean }> {
     const resource = await this.services.resourceOf(serviceCode);
+    // A district's records are asked for by key only: a filter would scan a node not ours.
+    if (resource.remote)
+      throw new HubError(
+        'KRN_BAD_REQUEST',
+        msg('share.remoteByKeyOnly', { code: resource.code, node: resource.remote.divisionName }),
+      );
     const typed: Record<string, string> = {};
     let hasMore = false;
     const result = await this.read(actor, resource, 'service.filter', purpose, null, async (vis) => {
@@ -386,7 +412,7 @@ export class ShareService {
     op: ReadOp,
     purpose: string | undefined,
     keys: string[] | null,
-    fetch: (vis: Visibility) => Promise<Record<string, unknown>[]>,
+    fetch: (vis: Visibility, by: { actor: Actor; purpose: string }) => Promise<Record<string, unknown>[]>,
   ): Promise<Lookup> {
     if (actor === null) throw new HubError('ACC_UNAUTHENTICATED');
     const started = performance.now();
@@ -410,7 +436,7 @@ export class ShareService {
         },
         {
           admit: (a) => this.admit(a, resource, service, why),
-          fetch: async (v) => ({ records: await fetch(v), vis: v }),
+          fetch: async (v) => ({ records: await fetch(v, { actor, purpose: why }), vis: v }),
           mask: ({ records, vis: v }) => ({
             items: records.map((r) => projectRecord(r, resource.fields, v.visible, v.masked)),
             vis: v,
@@ -421,7 +447,7 @@ export class ShareService {
         },
       ));
     } catch (e) {
-      if (e instanceof HubError && REFUSALS.has(e.code)) this.count(service, actor, 0, true, started);
+      if (e instanceof HubError && FAILURES.has(e.code)) this.count(service, actor, 0, true, started);
       throw e;
     }
     this.count(service, actor, items.length, false, started);
@@ -429,6 +455,75 @@ export class ShareService {
       throw new HubError('SHR_RECORD_NOT_FOUND', msg('records.noRecordIn', { code: resource.code }));
     }
     return { items, fields: [...vis.visible], grant: vis.grant };
+  }
+
+  /**
+   * The records of `keys` from the node that keeps the resource: only the fields the caller sees
+   * leave it, the masked ones masked there (and masked again here, which changes nothing).
+   */
+  private async fromNode(
+    resource: Resource,
+    keys: string[],
+    vis: Visibility,
+    by: { actor: Actor; purpose: string },
+  ): Promise<KeyedRecord[]> {
+    if (!this.remote) throw new HubError('KRN_INTERNAL', msg('share.noRemoteRecords', { code: resource.code }));
+    return this.remote(resource.remote!, {
+      keys,
+      fields: [...vis.visible],
+      masked: [...vis.masked],
+      purpose: by.purpose,
+      org: by.actor.org?.code ?? null,
+      grant: vis.grant,
+    });
+  }
+
+  /**
+   * On a district: the records of one of its published resources by key, for the node above it
+   * (docs/cascade.md). `node` is that node as a reader (cascade:<node id>, for the city's consuming
+   * organization); the city admitted the read under its grant, so here the resource must be shared
+   * at all (not 不予共享) and the fields its own. The one recorded read, as any: this node's
+   * `share.read` entries (op `cascade.serve`, one per key, with the city's grant and purpose) are
+   * durable before the records leave, the masked fields masked here.
+   */
+  async serveNode(node: Actor, ask: NodeAsk): Promise<KeyedRecord[]> {
+    if (ask.keys.length === 0 || ask.keys.length > MAX_BATCH)
+      throw invalid('keys', msg('share.keysCount', { max: MAX_BATCH }));
+    // Readers outside the provider read the published version: its fields are the ones the city has.
+    const resource = await this.catalog.read(ask.code, OUTSIDE).catch((e: unknown) => {
+      if (e instanceof HubError && e.code === 'CAT_RESOURCE_NOT_FOUND')
+        throw new HubError('SHR_NOT_PUBLISHED', msg('share.notPublished', { code: ask.code }));
+      throw e;
+    });
+    const known = new Set(resource.fields.map((f) => f.name));
+    const unknown = [...ask.fields, ...ask.masked].filter((f) => !known.has(f));
+    if (unknown.length > 0) throw invalid('fields', msg('share.notFieldsOf', { code: resource.code, fields: unknown }));
+    const notAsked = ask.masked.filter((f) => !ask.fields.includes(f));
+    if (notAsked.length > 0) throw invalid('masked', msg('share.notGrantedFields', { fields: notAsked }));
+    const keys = [...new Set(ask.keys.map((k, i) => normalizeKey(resource, k, `keys/${i}`)))];
+    const visible = new Set(ask.fields);
+    const masked = new Set(ask.masked);
+    const request = {
+      actor: node,
+      action: 'records:lookup' as const,
+      op: 'cascade.serve' as const,
+      resource: resource.code,
+      purpose: ask.purpose,
+      subjects: keys,
+    };
+    return recordedRead(this.ledger, request, {
+      admit: async () =>
+        resource.shareType === 'none'
+          ? {
+              refused: new HubError('SHR_NO_GRANT', msg('share.notShared', { code: resource.code })),
+              reason: 'no_grant',
+              grant: ask.grant,
+            }
+          : { grant: ask.grant, fields: [...visible], context: null },
+      fetch: () => this.records.findMany(resource.id, keys),
+      mask: (found) => found.map((r) => ({ key: r.key, doc: projectRecord(r.doc, resource.fields, visible, masked) })),
+      rows: (served) => served.length,
+    });
   }
 
   /** Past the policy: a grant (or ownership), a purpose it allows, and room in its quota and rate. */

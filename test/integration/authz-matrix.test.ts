@@ -640,6 +640,9 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   'POST /api/v1/cascade/return/pull': () => ({}),
   // Push up (归集): the seeded hub is a city, so an allowed operator is refused for the role (409).
   'POST /api/v1/cascade/pushes': () => ({ body: { resource: 'ZZZZ-9999', target: 'ZZZZ-9999' } }),
+  'POST /api/v1/cascade/link/records': () => ({
+    body: { code: 'ZZZZ-9999', keys: ['x'], fields: ['x'], masked: [], purpose: 'x', org: null, grant: null },
+  }),
   'POST /api/v1/cascade/link/push/batches': () => ({
     body: {
       push: '00000000-0000-4000-8000-000000000000',

@@ -63,6 +63,7 @@ const PUBLIC = [
   'GET /api/v1/cascade/link/catalog/changes',
   'GET /api/v1/cascade/link/return/{base}',
   'POST /api/v1/cascade/link/push/batches',
+  'POST /api/v1/cascade/link/records',
 ];
 const MISSING: Record<string, string>[] = [
   { code: 'ZZZZ-9999', id: '2147483000', key: '11010519491231002X', version: '999', username: 'nobody' },

@@ -460,6 +460,15 @@ export const MESSAGES = {
   'share.keysCount': { zh: '须为 1 到 {max} 个主键', en: 'between 1 and {max} keys' },
   'share.notVisibleField': { zh: '不是本授权可见的信息项', en: 'not a field this grant shows' },
   'share.maskedFilter': { zh: '脱敏信息项不能作为筛选条件', en: 'a masked field cannot be filtered on' },
+  'share.remoteByKeyOnly': {
+    zh: '{code} 的数据保存在{node}节点，只能按主键查询或批量查询，不能按条件筛选或导出',
+    en: 'the records of {code} are kept on the node of {node}: they are served by key (lookup, batch), not by filter or export',
+  },
+  'share.noRemoteRecords': {
+    zh: '{code} 的数据保存在其他节点，本节点未配置获取方式',
+    en: 'the records of {code} are kept on another node, and this node has no way to fetch them',
+  },
+  'share.notShared': { zh: '{code} 的共享类型为不予共享', en: '{code} has share type none: it is not shared' },
   'share.purposeRequired': {
     zh: '必填：本次访问所允许用途的代码',
     en: 'required: the code of a purpose this access is allowed for',
@@ -1197,6 +1206,10 @@ export const MESSAGES = {
     en: 'the district’s resource {code} is not a valid registration and was not taken',
   },
   'cascade.noPush': { zh: '没有编号为 {id} 的归集任务', en: 'no push {id}' },
+  'cascade.noNodeFor': {
+    zh: '{division}没有在用的区县节点，无法获取其数据',
+    en: 'no active node of {division} to fetch its records from',
+  },
   'cascade.notYourCopy': {
     zh: '资源 {resource} 不属于区划 {division} 的机构，不能向其归集',
     en: 'resource {resource} is not owned by an organization of division {division}: it cannot be pushed to',
