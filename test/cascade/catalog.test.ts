@@ -376,6 +376,11 @@ describe.skipIf(postgresMissing())('federated catalog', () => {
       const self = lixia.running.hub.cascade.self;
       const forged = await linkCall(ask, { nodeId: city.running.hub.cascade.self.nodeId, keys: self.keys } as never);
       expect([forged.status, forged.body.code]).toEqual([401, 'CAS_SIGNATURE_INVALID']);
+      // A node the district knows that is not its parent (none is enrolled there: asked directly).
+      const parent = await lixia.running.hub.cascade.parent();
+      await expect(
+        lixia.running.hub.remoteRecords.serve({ ...parent, relation: 'child' }, ask as never),
+      ).rejects.toMatchObject({ code: 'CAS_NOT_PARENT' });
     });
 
     it('refuses a revoked grant on the city without asking the district', async () => {
