@@ -29,8 +29,12 @@ export class RemoteRecordsLink {
   async fetch(origin: Origin, ask: RemoteAsk): Promise<KeyedRecord[]> {
     const peer = await this.nodeOf(origin);
     const body: NodeAsk = { ...ask, code: origin.code };
-    const answer = await this.cascade.call<RecordsAnswer>(peer, 'POST', RECORDS_PATH, body);
-    return answer.records;
+    const answer = await this.cascade.call<RecordsAnswer | undefined>(peer, 'POST', RECORDS_PATH, body);
+    if (!Array.isArray(answer?.records))
+      throw new HubError('CAS_PEER_FAILED', msg('cascade.badRecordsAnswer', { division: origin.divisionName }));
+    // Only the keys asked: a record the district sent besides is not the caller's to see.
+    const asked = new Set(ask.keys);
+    return answer.records.filter((r) => asked.has(r?.key) && typeof r.doc === 'object' && r.doc !== null);
   }
 
   /** On a district: its parent's read, as the city's node reading for the city's consuming organization. */

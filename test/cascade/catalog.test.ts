@@ -341,6 +341,13 @@ describe.skipIf(postgresMissing())('federated catalog', () => {
       expect(await readsOf(city, children[0]!)).toHaveLength(before);
     });
 
+    it('answers its parent the fields asked, masked ones masked before they leave the district', async () => {
+      const ask = { code: remoteCode, keys: [children[0]], fields: ['sfzh', 'xm'], masked: ['xm'] };
+      const res = await linkCall({ ...ask, purpose, org: consumerOrg, grant: grantId });
+      expect(res.status).toBe(200);
+      expect(res.body.records).toEqual([{ key: children[0], doc: { sfzh: children[0], xm: '张****明' } }]);
+    });
+
     it('refuses what the district does not share, and anyone but its parent', async () => {
       const ask = {
         code: remoteCode,

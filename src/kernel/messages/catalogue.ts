@@ -1206,6 +1206,10 @@ export const MESSAGES = {
     en: 'the district’s resource {code} is not a valid registration and was not taken',
   },
   'cascade.noPush': { zh: '没有编号为 {id} 的归集任务', en: 'no push {id}' },
+  'cascade.badRecordsAnswer': {
+    zh: '{division}节点返回的数据记录格式不对',
+    en: 'the node of {division} answered records in a shape not understood',
+  },
   'cascade.noNodeFor': {
     zh: '{division}没有在用的区县节点，无法获取其数据',
     en: 'no active node of {division} to fetch its records from',
