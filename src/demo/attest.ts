@@ -10,14 +10,14 @@ const RESOURCES = {
   crimes: ['JNGAJ', '违法犯罪记录信息'],
   corrections: ['JNSFJ', '社区矫正对象信息'],
   enterprises: ['JNSCJG', '企业登记信息'],
+  owners: ['JNZRZY', '不动产权利人信息'],
 } as const;
 
 /**
  * The demo city's proof items (证明事项), with rules over its real data (docs/attest.md, "The
  * demo"): the demo citizen is answered yes for 户籍证明, 无犯罪记录证明, 生存状态证明, 社保缴纳证明
- * and 婚姻状况证明 (its marriage is registered, marriages.ts). The
- * demo catalog has no real-estate registry keyed by citizen ID, so 不动产权属证明 is left to an
- * operator to add once one is.
+ * 婚姻状况证明 (its marriage is registered, marriages.ts) and 不动产权属证明 (it holds a unit in
+ * 市自然资源和规划局's register of rights holders, real-estate.ts).
  */
 export async function seedProofItems(hub: Hub, operator: Actor): Promise<void> {
   const code = await resourceCodes(hub);
@@ -86,6 +86,14 @@ export async function seedProofItems(hub: Hub, operator: Actor): Promise<void> {
           },
         },
       },
+    },
+    {
+      code: 'real_estate',
+      name: { 'zh-CN': '不动产权属证明', en: 'Real estate ownership' },
+      provider: 'JNZRZY',
+      subjectKind: 'person',
+      rule: { exists: { resource: code.owners, where: { field: 'unit_count', op: 'ge', value: 1 } } },
+      note: '不动产权利人信息中登记为权利人，且持有至少一个不动产单元',
     },
     {
       code: 'enterprise_active',

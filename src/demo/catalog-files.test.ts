@@ -89,7 +89,7 @@ describe('the demo catalog files', () => {
   });
   const label = (e: DemoEntry) => `${e.provider} ${e.input.name}`;
 
-  it('holds 175 registrations (婚姻登记信息 has its data, in with-data), 5–12 for each of the 21 departments', () => {
+  it('holds 175 registrations (婚姻登记信息 and 不动产权利人信息 have their data, in with-data), 5–12 for each of the 21 departments', () => {
     expect(entries.length).toBe(175);
     const perDept = new Map<string, number>();
     for (const e of entries) perDept.set(e.provider, (perDept.get(e.provider) ?? 0) + 1);
@@ -217,12 +217,13 @@ describe('the demo catalog files', () => {
 });
 
 describe('the files of the resources the demo loads data into', () => {
-  it('hold the ten resources the generators fill, each published, apart from the catalog', async () => {
+  it('hold the eleven resources the generators fill, each published, apart from the catalog', async () => {
     const departments = await readDemoCatalog(WITH_DATA_DIR);
     const names = departments.flatMap((d) => d.registrations.map((r) => `${d.provider} ${r.content.name}`));
-    expect(names).toHaveLength(10);
+    expect(names).toHaveLength(11);
+    expect(names).toContain('JNZRZY 不动产权利人信息');
     expect(names).toContain('JNGAJ 人口基础信息');
-    expect(departments.flatMap((d) => d.registrations.map((r) => r.status))).toEqual(Array(10).fill('published'));
+    expect(departments.flatMap((d) => d.registrations.map((r) => r.status))).toEqual(Array(11).fill('published'));
     const catalog = (await readDemoCatalog()).flatMap((d) => d.registrations.map((r) => r.content.name));
     for (const name of names) expect(catalog).not.toContain(name.split(' ')[1]);
   });

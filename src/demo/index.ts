@@ -10,6 +10,7 @@ import { enterprises, people, toCsv, prng } from './people.js';
 import { importOne, seedCatalog } from './catalog.js';
 import { readDemoCatalog, WITH_DATA_DIR, type DemoDepartment } from './catalog-files.js';
 import { marriages } from './marriages.js';
+import { owners } from './real-estate.js';
 
 /** The demo's seeded generator, for tests that want the demo's kind of data without a hub. */
 export { prng } from './people.js';
@@ -125,7 +126,7 @@ export async function seedDemo(hub: Hub, opts: DemoOptions = {}): Promise<DemoSu
   return { seeded: true, password, accounts: ACCOUNTS };
 }
 
-/** The resources the demo fills from its generators: residents, enterprises, their insurance, medical settlements and marriages. */
+/** The resources the demo fills from its generators: residents, enterprises, their insurance, medical settlements, marriages and real-estate holders. */
 async function seedPopulation(
   hub: Hub,
   withData: DemoDepartment[],
@@ -148,6 +149,7 @@ async function seedPopulation(
   const insurance = await load('社会保险参保信息', insured(count), 'demo:insurance.csv');
   const settled = await load('参保人医疗结算摘要信息', settlements(people(count, 2026)), 'demo:settlements.csv');
   await load('婚姻登记信息', marriages([...people(count, 2026)]), 'demo:marriages.csv');
+  await load('不动产权利人信息', owners([...people(count, 2026)]), 'demo:real-estate-owners.csv');
   return { person, enterprise, insurance, settlements: settled };
 }
 

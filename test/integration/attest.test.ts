@@ -3,6 +3,7 @@ import { sm2 } from 'sm-crypto-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEntry, type LedgerEntry } from '../../src/ledger/index.js';
 import { marriages } from '../../src/demo/marriages.js';
+import { owners } from '../../src/demo/real-estate.js';
 import { people } from '../../src/demo/people.js';
 import { SEEDED_PEOPLE, engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
@@ -139,6 +140,13 @@ describe.each(engines())('proof-free attestations on $name', (engine) => {
     const no = await ask('consumer', { item: 'marital_status', legalBasis: BASIS, subject: single.citizen_id });
     expect(no.statusCode, no.body).toBe(200);
     expect(no.json().answer).toBe(false);
+    // 不动产权属证明: the demo citizen holds a unit in 市自然资源和规划局's register; one who holds none is answered no.
+    expect((await ask('consumer', { item: 'real_estate', legalBasis: BASIS })).json().answer).toBe(true);
+    const holders = new Set([...owners(residents)].map((o) => o.owner_id));
+    const landless = residents.find((p) => !holders.has(p.citizen_id))!;
+    const noUnit = await ask('consumer', { item: 'real_estate', legalBasis: BASIS, subject: landless.citizen_id });
+    expect(noUnit.statusCode, noUnit.body).toBe(200);
+    expect(noUnit.json().answer).toBe(false);
 
     // Verifiable by anyone with the ledger's public key, over the statement's RFC 8785 JSON.
     const key = (await s.app.inject({ method: 'GET', url: '/api/v1/ledger/key' })).json();
