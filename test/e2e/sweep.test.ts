@@ -44,9 +44,10 @@ const OVERFLOWING = `(() => {
     if (out.some((o) => o.contains(el))) continue;
     out.push(el);
   }
-  return out.slice(0, 3).map((el) =>
-    [el.tagName.toLowerCase(), el.getAttribute('data-testid'), String(el.className).split(' ')[0], Math.round(el.getBoundingClientRect().width) + ' px']
-      .filter(Boolean).join(' '));
+  // Each with where it is (its nearest ancestors' tags and classes), so that a failure in CI names its place.
+  const name = (el) => [el.tagName.toLowerCase(), el.getAttribute('data-testid'), String(el.className).split(' ')[0]].filter(Boolean).join('.');
+  const path = (el) => { const up = []; for (let p = el.parentElement; p && up.length < 4; p = p.parentElement) up.push(name(p)); return up.reverse().join(' > '); };
+  return out.slice(0, 3).map((el) => name(el) + ' ' + Math.round(el.getBoundingClientRect().width) + ' px (in ' + path(el) + ')');
 })()`;
 
 describe.skipIf(!haveChromium)('page sweep: every role, every page, desktop and phone', () => {
