@@ -85,6 +85,8 @@ export class CatalogFederation {
   private readonly db: Kysely<CascadeTables>;
   /** One sync per district at a time in this process (runAlone keeps the other processes out). */
   private readonly running = new Map<string, Promise<CatalogSync>>();
+  /** Whether the city keeps any district entry: true for good once it does; else when last asked. */
+  private remotes: { any: boolean; at: number } = { any: false, at: 0 };
 
   constructor(
     database: Database,
@@ -196,6 +198,13 @@ export class CatalogFederation {
     return written ? 'written' : 'unchanged';
   }
 
+  private async anyRemote(): Promise<boolean> {
+    if (this.remotes.any || Date.now() - this.remotes.at < ORIGINS_RECHECK_MS) return this.remotes.any;
+    const row = await this.db.selectFrom('cascade.remote_resource').select('local_code').limit(1).executeTakeFirst();
+    this.remotes = { any: row !== undefined, at: Date.now() };
+    return this.remotes.any;
+  }
+
   private async remember(
     db: Kysely<CascadeTables>,
     peer: Peer,
@@ -216,6 +225,7 @@ export class CatalogFederation {
         oc.columns(['division', 'remote_code']).doUpdateSet({ local_code: localCode, node_id: peer.nodeId, published }),
       )
       .execute();
+    this.remotes = { any: true, at: Date.now() };
   }
 
   /**
@@ -278,9 +288,13 @@ export class CatalogFederation {
       .execute();
   }
 
-  /** Where the city's entries kept for districts come from, by their codes here (catalog's `useOrigins`). */
+  /**
+   * Where the city's entries kept for districts come from, by their codes here (catalog's
+   * `useOrigins`). A city with no district entry yet asks the database at most every ORIGINS_RECHECK_MS
+   * (another process's first sync shows within that), not on every description of its catalog.
+   */
   async origins(codes: string[]): Promise<Map<string, Origin>> {
-    if (codes.length === 0) return new Map();
+    if (codes.length === 0 || !(await this.anyRemote())) return new Map();
     const rows = await this.db
       .selectFrom('cascade.remote_resource')
       .selectAll()
@@ -299,6 +313,9 @@ export class CatalogFederation {
     );
   }
 }
+
+/** How long a city with no district entries trusts that it still has none. */
+const ORIGINS_RECHECK_MS = 10_000;
 
 /** The catalog's transaction, to write the cascade's record of an entry with it. */
 const inCascade = (trx: Transaction<CatalogTables>) =>
