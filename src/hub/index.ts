@@ -403,6 +403,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       org: (code) => access.findOrganization(code),
       now: opts.now,
     });
+    await licenceCore.start();
     const licences = new AuthorizedLicences(
       licenceCore,
       new Presentations(licenceCore, { keys: licenceKeys, ledger, orgName, now: opts.now }),
@@ -622,6 +623,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
         await schedules.stop();
         await jobs.stop();
         await share.stop();
+        await licenceCore.stop();
         await answerCounts.flush();
         await licenceCore.counters.flush();
         await openData.counters.flush();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../access/index.js';
 import { sql, type Database, type Kysely, type Selectable, type Transaction } from '../db/index.js';
 import type { SecretBox } from '../keys/index.js';
-import { HubError, checkCitizenId, checkCreditCode, invalid, msg } from '../kernel/index.js';
+import { HubError, announce, checkCitizenId, checkCreditCode, invalid, msg } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { Counters } from './counters.js';
 import { makeIdentifier } from './identifier.js';
@@ -47,6 +47,11 @@ export interface LicenceDeps {
 /** The longest a licence may run when an issuer sets its end (longer ones are long-term: null). */
 const MAX_YEARS = 30;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Where a licence's change (revised, revoked) is announced to every process, by its id. */
+const CHANNEL = 'licence_changed';
+/** How long a process trusts a licence's row it read for a verification, and how many it keeps. */
+const SEEN_MS = 60_000;
+const SEEN_MAX = 10_000;
 
 /**
  * 电子证照: licence types, and licences issued, revised (a new version supersedes the old one)
@@ -58,9 +63,17 @@ export class Licences {
   readonly counters: Counters;
   private readonly now: () => Date;
   private typeCache: Promise<LicenceType[]> | undefined;
+  /**
+   * Licences' rows as verifications read them: a presentation is verified far more often than its
+   * licence changes. A change is announced in its transaction and every process forgets the row.
+   */
+  private readonly seen = new Map<string, { row: LicenceRow; until: number }>();
+  /** Moves on with every change heard: a read that raced a change is not kept (it may be the old state). */
+  private generation = 0;
+  private stopListening: (() => Promise<void>) | undefined;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     private readonly deps: LicenceDeps,
   ) {
     this.db = database.kysely.withTables<LicenceTables>();
@@ -152,6 +165,7 @@ export class Licences {
         .where('status', '=', 'valid')
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw badState('superseded');
+      await announce(trx, CHANNEL, row.id);
       return this.insert(trx, {
         type,
         issuer,
@@ -167,6 +181,7 @@ export class Licences {
         now,
       });
     });
+    this.forget(row.id);
     await this.record(actor, next, 'revise');
     this.counters.add(row.type_code, row.issuer_org, 'revised');
     return next;
@@ -175,17 +190,55 @@ export class Licences {
   async revoke(actor: Actor, row: LicenceRow, reason: string): Promise<LicenceRow> {
     const now = this.now();
     if (row.status !== 'valid') throw badState(row.status);
-    const done = await this.db
-      .updateTable('licence.licence')
-      .set({ status: 'revoked', revoked_at: now, revoke_reason: reason })
-      .where('id', '=', row.id)
-      .where('status', '=', 'valid')
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw badState('revoked');
+    await this.db.transaction().execute(async (trx) => {
+      const done = await trx
+        .updateTable('licence.licence')
+        .set({ status: 'revoked', revoked_at: now, revoke_reason: reason })
+        .where('id', '=', row.id)
+        .where('status', '=', 'valid')
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw badState('revoked');
+      await announce(trx, CHANNEL, row.id);
+    });
+    this.forget(row.id);
     const revoked = { ...row, status: 'revoked' as const, revoked_at: now, revoke_reason: reason };
     await this.record(actor, revoked, 'revoke');
     this.counters.add(row.type_code, row.issuer_org, 'revoked');
     return revoked;
+  }
+
+  async start(): Promise<void> {
+    this.stopListening = await this.database.listen(CHANNEL, (id) => {
+      this.generation++;
+      if (id === null) this.seen.clear();
+      else this.seen.delete(id);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+  }
+
+  /**
+   * A licence's row for a verification, from memory when this process read it lately. A
+   * revocation or revision anywhere is heard by NOTIFY and acts on the next verification here.
+   */
+  async current(id: string): Promise<LicenceRow> {
+    const hit = this.seen.get(id);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const generation = this.generation;
+    const row = await this.get(id);
+    if (generation === this.generation) {
+      if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.set(id, { row, until: Date.now() + SEEN_MS });
+    }
+    return row;
+  }
+
+  /** This process forgets a licence it changed at once: the NOTIFY reaches it a moment after the commit. */
+  private forget(id: string): void {
+    this.generation++;
+    this.seen.delete(id);
   }
 
   async get(id: string): Promise<LicenceRow> {

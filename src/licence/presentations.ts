@@ -146,7 +146,7 @@ export class Presentations {
     const claims = parseClaims(checked.payload);
     if (!claims || claims.iss !== checked.key.org) return refused('tampered');
     if (sm2 !== undefined && !(await this.deps.keys.verifySm2(claims.iss, token, sm2))) return refused('tampered');
-    const row = await this.licences.get(claims.lic).catch(() => undefined);
+    const row = await this.licences.current(claims.lic).catch(() => undefined);
     if (!row || row.identifier !== claims.lid) return refused('revoked');
     this.licences.counters.add(row.type_code, row.issuer_org, 'verified');
     const now = this.now();

@@ -273,6 +273,8 @@ describe.each(engines())('e-licences on $name', (engine) => {
 
       // Revoked after it was presented: the same token now fails; the licence can no longer be presented.
       const fresh = await present('citizen_two', l.id);
+      // Verified once (this process keeps the licence's state), so the revocation must reach that too.
+      expect(await verify(fresh.token)).toMatchObject({ valid: true });
       const revoked = await s.call('officer', 'POST', `/licences/${l.id}/revoke`, { reason: '驾驶证被依法吊销' });
       expect(revoked.statusCode, revoked.body).toBe(200);
       expect(await verify(fresh.token)).toMatchObject({ valid: false, reason: 'revoked' });

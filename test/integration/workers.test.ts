@@ -35,7 +35,7 @@ describe.skipIf(postgres.skip)('several hub processes over one PostgreSQL databa
       const app = await buildApp(hub, { logger: createLogger('silent') });
       apps.push(app);
       const mine: Record<string, string> = {};
-      for (const username of ['operator', 'officer', 'consumer']) {
+      for (const username of ['operator', 'officer', 'consumer', 'citizen']) {
         const res = await app.inject({
           method: 'POST',
           url: '/api/v1/auth/login',
@@ -171,6 +171,23 @@ describe.skipIf(postgres.skip)('several hub processes over one PostgreSQL databa
     expect((await a.share.services.publish(resource, 'operator')).code).toBe(`DS-${resource}`);
     await expect.poll(async () => (await b.share.services.resourceOf(`DS-${resource}`)).code).toBe(resource);
     expect((await b.share.services.list()).length).toBe(before + 1);
+  });
+
+  it('refuses in one hub a licence revoked in the other, which had verified it', async () => {
+    // The citizen's 驾驶证 (issued by 市公安局, whose officer revokes it), presented once.
+    const mine = (await call(0, 'citizen', 'GET', '/api/v1/licences')).json().items as Array<{
+      id: string;
+      type: { code: string };
+    }>;
+    const licence = mine.find((l) => l.type.code === 'JSZ')!;
+    const { token } = (await call(0, 'citizen', 'POST', `/api/v1/licences/${licence.id}/presentations`, {})).json();
+    const verify = async () =>
+      (await apps[1]!.inject({ method: 'POST', url: '/api/v1/presentations/verify', payload: { token } })).json();
+    // Hub 1 verifies it (and keeps the licence's state), then hub 0 revokes it.
+    expect(await verify()).toMatchObject({ valid: true, reason: 'valid' });
+    const revoked = await call(0, 'officer', 'POST', `/api/v1/licences/${licence.id}/revoke`, { reason: '多进程测试' });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    await expect.poll(async () => (await verify()).reason).toBe('revoked');
   });
 
   it('runs periodic work in one process at a time', async () => {
