@@ -11,7 +11,11 @@
  *  (c) 1 % of the district's rows change (a load of them with new addresses) and the push runs
  *      again: only the changed rows go.
  * Loading the district's records first (an ingest of the same file) is not timed. Each timed
- * phase starts after a CHECKPOINT of both databases.
+ * phase starts after a CHECKPOINT of both databases. Batches are of 20 000 rows by default, the
+ * most a push takes: every batch is a load of its own on the city, whose fixed costs (a staging
+ * table with its key and statistics, a merge that counts the copy's records) fall with fewer.
+ * Beside each rate the CPU seconds of the district, the city and their databases' backends are
+ * printed (Linux): on a machine shared with other work they move far less than the wall time.
  */
 import { createReadStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +28,10 @@ import { createLogger } from '../src/kernel/index.js';
 import { people } from '../src/demo/people.js';
 import { checkpoint, createDatabase, fmt, bareCopyPeople, PERSON_COLUMNS, writePeopleCsv } from './lib.js';
 import { registerResidents } from './cascade-resource.js';
+import { measure, type CpuSeconds } from './cascade-cpu.js';
 
 const ROWS = Number(process.env.CASCADE_ROWS ?? 1_000_000);
-const BATCH_ROWS = Number(process.env.CASCADE_BATCH_ROWS ?? 10_000);
+const BATCH_ROWS = Number(process.env.CASCADE_BATCH_ROWS ?? 20_000);
 const start = (databaseUrl: string, node: Parameters<typeof startHub>[0]['node']) =>
   startHub({ databaseUrl, host: '127.0.0.1', port: 0, logger: createLogger('silent'), generateKek: true, node });
 
@@ -40,6 +45,10 @@ async function startCity(
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return { child, ...(JSON.parse(line) as { url: string; token: string; target: string }) };
 }
+
+const cpuLine = (c: CpuSeconds) =>
+  `city node ${fmt(c.city, 1)}, district node ${fmt(c.district, 1)}, PostgreSQL ${fmt(c.cityDb + c.districtDb, 1)}` +
+  ` (city's database ${fmt(c.cityDb, 1)}, district's ${fmt(c.districtDb, 1)})`;
 
 async function main() {
   const file = join(tmpdir(), `qdh-bench-cascade-${ROWS}.csv`);
@@ -68,14 +77,19 @@ async function main() {
     if (loaded.rowsLoaded !== ROWS) throw new Error(`the district loaded ${loaded.rowsLoaded} rows`);
 
     await checkpoint(cityDb.url);
-    const bare = await bareCopyPeople(cityDb.url, file);
+    const urls = { city: cityDb.url, district: districtDb.url };
+    const cityPid = city.child.pid!;
+    const { result: bare, cpu: bareCpu } = await measure(urls, cityPid, () => bareCopyPeople(cityDb.url, file));
 
-    const push = await district.hub.pushes.define({ resource: source, target, batchRows: BATCH_ROWS }, 'bench');
+    const pushes = district.hub.pushes;
+    const push = await pushes.define({ resource: source, target, batchRows: BATCH_ROWS }, 'bench');
     await checkpoint(cityDb.url);
     await checkpoint(districtDb.url);
-    let t0 = performance.now();
-    const full = await district.hub.pushes.run(push.id);
-    const fullSeconds = (performance.now() - t0) / 1000;
+    const {
+      result: full,
+      seconds: fullSeconds,
+      cpu: fullCpu,
+    } = await measure(urls, cityPid, () => pushes.run(push.id));
     if (full.state !== 'succeeded' || full.rowsLoaded !== ROWS)
       throw new Error(`full push ${full.state}: ${full.rowsLoaded} rows loaded, ${full.rowsRejected} rejected`);
 
@@ -96,7 +110,7 @@ async function main() {
     );
     await checkpoint(cityDb.url);
     await checkpoint(districtDb.url);
-    t0 = performance.now();
+    const t0 = performance.now();
     const incremental = await district.hub.pushes.run(push.id);
     const incrementalSeconds = (performance.now() - t0) / 1000;
     if (incremental.state !== 'succeeded' || incremental.rowsSent !== changed)
@@ -108,6 +122,10 @@ async function main() {
     console.log(`(a) bare COPY into the city's database: ${fmt(bare, 2)} s  ${fmt(bareRate)} rows/s`);
     console.log(`(b) full push district → city:         ${fmt(fullSeconds, 2)} s  ${fmt(pushRate)} rows/s`);
     console.log(`ratio b/a: ${(pushRate / bareRate).toFixed(2)}  (goal ≥ 0.3)`);
+    if (bareCpu && fullCpu) {
+      console.log(`CPU s, (a): PostgreSQL ${fmt(bareCpu.cityDb, 1)}`);
+      console.log(`CPU s, (b): ${cpuLine(fullCpu)}`);
+    }
     console.log(
       `(c) incremental push of ${fmt(changed)} changed rows (1 %): ${fmt(incrementalSeconds, 2)} s` +
         `  = ${(incrementalSeconds / fullSeconds).toFixed(3)} of the full push  (goal < 0.1)`,
