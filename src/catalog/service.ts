@@ -635,11 +635,15 @@ export class CatalogService {
    * Keeps a resource's record count with its entry: written by the records module inside the
    * transaction that merges a load, so that the count commits with the rows.
    */
-  async writeRecordCount(trx: Transaction<object>, resourceId: number, count: number): Promise<void> {
+  async writeRecordCount(
+    trx: Transaction<object>,
+    resourceId: number,
+    count: { set: number } | { add: number },
+  ): Promise<void> {
     await trx
       .withTables<CatalogTables>()
       .updateTable('catalog.resource')
-      .set({ record_count: count })
+      .set((eb) => ({ record_count: 'set' in count ? count.set : eb('record_count', '+', count.add) }))
       .where('id', '=', resourceId)
       .execute();
   }

@@ -59,8 +59,14 @@ export interface LoadOutcome {
   merge: 'swap' | 'upsert';
 }
 
+/**
+ * A resource's record count after a merge: the count itself (a load that replaced the data), or
+ * the records a merge by key added to the count before it.
+ */
+export type RecordCount = { set: number } | { add: number };
+
 /** Where the count of a resource's records is kept, written in the merge transaction. */
-export type WriteCount = (trx: Transaction<object>, resourceId: number, count: number) => Promise<void>;
+export type WriteCount = (trx: Transaction<object>, resourceId: number, count: RecordCount) => Promise<void>;
 
 const COLUMNS = ['resource_id', 'key', 'doc', 'job_id', 'source_row'] as const;
 
@@ -203,27 +209,27 @@ async function mergeStaged(
   staged: number,
   snapshot: boolean,
   large: boolean,
-): Promise<{ merge: LoadOutcome['merge']; count: number }> {
+): Promise<{ merge: LoadOutcome['merge']; count: RecordCount }> {
   // One load of a resource merges at a time; readers are not held up.
   await sql`select pg_advisory_xact_lock(${MERGE_LOCK}, ${resourceId}::int)`.execute(trx);
   if (await hasOwnPartition(trx, resourceId)) {
-    if (!snapshot && !(await isEmpty(trx, resourceId))) return upsert(trx, resourceId, stage);
+    if (!snapshot && !(await isEmpty(trx, resourceId))) return upsert(trx, resourceId, stage, staged);
     await swapIn(trx, resourceId, stage, true);
-    return { merge: 'swap', count: staged };
+    return { merge: 'swap', count: { set: staged } };
   }
   const shield = await shieldState(trx, resourceId);
   // A valid shield proves the shared partition holds none of the resource's rows: it is empty.
   if (large && shield === 'valid') {
     await swapIn(trx, resourceId, stage, false);
-    return { merge: 'swap', count: staged };
+    return { merge: 'swap', count: { set: staged } };
   }
   // A shield left by a promotion that never merged would refuse the rows their place.
   if (shield !== 'absent') await lowerShield(trx, resourceId);
-  if (!snapshot && !(await isEmpty(trx, resourceId))) return upsert(trx, resourceId, stage);
+  if (!snapshot && !(await isEmpty(trx, resourceId))) return upsert(trx, resourceId, stage, staged);
   await trx.deleteFrom('records.record').where('resource_id', '=', resourceId).execute();
   await sql`insert into records.record (resource_id, key, doc, job_id, source_row)
     select resource_id, key, doc, job_id, source_row from ${sql.raw(`records.${stage}`)}`.execute(trx);
-  return { merge: 'swap', count: staged };
+  return { merge: 'swap', count: { set: staged } };
 }
 
 /**
@@ -244,19 +250,26 @@ async function swapIn(trx: Transaction<RecordTables>, resourceId: number, stage:
   );
 }
 
-/** Rows inserted or updated by key; a record written again loses its correction marks. */
+/**
+ * Rows inserted or updated by key; a record written again loses its correction marks. The count
+ * grows by the staged keys the resource did not hold, found by key from the staged rows: a merge
+ * costs what it writes, never a count of the resource's other records (a 1 000-row load into a
+ * resource of a hundred million rows would count them all on every load).
+ */
 async function upsert(
   trx: Transaction<RecordTables>,
   resourceId: number,
   stage: string,
-): Promise<{ merge: LoadOutcome['merge']; count: number }> {
+  staged: number,
+): Promise<{ merge: LoadOutcome['merge']; count: RecordCount }> {
+  const { rows } = await sql<{ n: string }>`
+    select count(*) as n from ${sql.raw(`records.${stage}`)} s
+    where exists (select from records.record r where r.resource_id = ${resourceId} and r.key = s.key)`.execute(trx);
   await sql`
     insert into records.record (resource_id, key, doc, job_id, source_row)
     select resource_id, key, doc, job_id, source_row from ${sql.raw(`records.${stage}`)}
     on conflict (resource_id, key) do update
       set doc = excluded.doc, job_id = excluded.job_id, source_row = excluded.source_row, loaded_at = now(),
           corrected = '{}'`.execute(trx);
-  const { rows } = await sql<{ n: string }>`
-    select count(*) as n from records.record where resource_id = ${resourceId}`.execute(trx);
-  return { merge: 'upsert', count: Number(rows[0]!.n) };
+  return { merge: 'upsert', count: { add: staged - Number(rows[0]!.n) } };
 }

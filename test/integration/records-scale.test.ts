@@ -45,7 +45,11 @@ describe.each(engines())('record store at scale on $name', (engine) => {
     await migrate(db, MIGRATIONS);
     store = new RecordStore(
       db,
-      { write: async (_trx, resourceId, count) => void counts.set(resourceId, count), loaded: () => {} },
+      {
+        write: async (_trx, resourceId, count) =>
+          void counts.set(resourceId, 'set' in count ? count.set : (counts.get(resourceId) ?? 0) + count.add),
+        loaded: () => {},
+      },
       undefined,
       { ownPartitionRows: OWN },
     );
