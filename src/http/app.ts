@@ -18,6 +18,7 @@ import { licencePublicRoutes } from './routes/licence-public.js';
 import { openCkanRoutes } from './routes/open-ckan.js';
 import { openPublicRoutes } from './routes/open-public.js';
 import { openDeveloperRoutes } from './routes/open-developers.js';
+import { openFeedbackRoutes } from './routes/open-feedback.js';
 import { openDcatRoutes } from './routes/open-dcat.js';
 import { meRoutes } from './routes/me.js';
 import { usageDigestRoutes } from './routes/me-digest.js';
@@ -162,6 +163,7 @@ export async function buildApp(hub: Hub, opts: AppOptions): Promise<FastifyInsta
   await app.register(openCkanRoutes(hub));
   await app.register(openPublicRoutes(hub));
   await app.register(openDeveloperRoutes(hub), { prefix: '/api/v1/open' });
+  await app.register(openFeedbackRoutes(hub), { prefix: '/api/v1/open' });
   await app.register(openDcatRoutes(hub));
   await registerWeb(app, opts.webDir);
   return app;

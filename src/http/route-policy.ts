@@ -305,6 +305,13 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/open/developers/me/ratings': open,
   'GET /api/v1/open/ratings': rule('catalog:publish', 'caller'),
   'POST /api/v1/open/ratings/{id}/answer': rule('catalog:publish', 'resource'),
+  // Error reports and requests for data: developers file them (corrections and demands filed by
+  // the portal, decided in those workflows by their policies), read their own; answered requests are public.
+  'POST /api/v1/open/developers/me/error-reports': open,
+  'GET /api/v1/open/developers/me/error-reports': open,
+  'POST /api/v1/open/developers/me/dataset-requests': open,
+  'GET /api/v1/open/developers/me/dataset-requests': open,
+  'GET /api/v1/open/dataset-requests': open,
   'GET /catalog': open,
   'GET /catalog.ttl': open,
   'GET /catalog.rdf': open,

@@ -67,6 +67,8 @@ import {
   OpenCounters,
   OpenDatasets,
   OpenFeedback,
+  OpenErrorReports,
+  OpenDatasetRequests,
   openMigrations,
   type OpenLimits,
   type OpenTables,
@@ -169,6 +171,10 @@ export interface Hub {
   conditional: ConditionalOpen;
   /** Ratings and comments (好差评) of open datasets, with the providers' answers. */
   feedback: OpenFeedback;
+  /** Developers' error reports (纠错), each a correction in quality's workflow filed by the portal. */
+  errorReports: OpenErrorReports;
+  /** Developers' requests for data (数据需求), each a free-text demand filed by the portal. */
+  datasetRequests: OpenDatasetRequests;
   /** 驾驶舱 (#19): indicators against the plan's targets, the evaluation index, topic dashboards. */
   cockpit: Cockpit;
   /** The city–district cascade (#20, docs/cascade.md): this node, its peers, signed calls between them. */
@@ -605,6 +611,14 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       developers,
       conditional: new ConditionalOpen(openDb, openData, ledger, clock),
       feedback: new OpenFeedback(openDb, openData, clock),
+      errorReports: new OpenErrorReports(openDb, openData, {
+        report: (input) => quality.reportFromPortal(input),
+        outcomes: (ids) => quality.portalOutcomes(ids),
+      }),
+      datasetRequests: new OpenDatasetRequests(openDb, openData, {
+        file: (input) => demands.fileFromPortal(input),
+        outcomes: (ids) => demands.portalOutcomes(ids),
+      }),
       cockpit,
       cascade,
       catalogFederation,

@@ -25,8 +25,6 @@ export interface DatasetRatings {
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-/** A resource code names its provider: `<ORG>-<n>`. */
-const providerOf = (code: string) => /^([A-Z][A-Z0-9]*)-\d+$/.exec(code)?.[1] ?? '';
 
 /**
  * Ratings and comments (好差评) on open datasets (docs/open.md): a developer account rates a
@@ -47,6 +45,7 @@ export class OpenFeedback {
       .values({
         resource_id: ds.entry,
         resource_code: ds.code,
+        provider_org: ds.resource.provider.code,
         developer_id: developer.id,
         rating: input.rating,
         comment: input.comment.trim(),
@@ -59,6 +58,7 @@ export class OpenFeedback {
         oc.columns(['resource_id', 'developer_id']).doUpdateSet({
           rating: input.rating,
           comment: input.comment.trim(),
+          provider_org: ds.resource.provider.code,
           created_at: this.now(),
           answer: null,
           answered_by: null,
@@ -110,19 +110,23 @@ export class OpenFeedback {
       .limit(500);
     if (!isAllowed(actor, 'catalog:review')) {
       if (!actor.org) return [];
-      q = q.where('r.resource_code', 'like', `${actor.org.code}-%`);
+      q = q.where('r.provider_org', '=', actor.org.code);
     }
     return (await q.execute()).map((r) => ({ ...toRating(r), author: r.author, dataset: r.resource_code }));
   }
 
-  /** The provider's public answer; `resource` is the rated dataset's code, whose provider the policy checks first. */
+  /**
+   * The provider's public answer; `resource` is the rated dataset's code. The department the
+   * catalog names as the open entry's provider answers for it, asked before the rating is looked for.
+   */
   async answer(actor: Actor, id: number, resource: string, text: string): Promise<Rating> {
-    authorize(actor, 'catalog:publish', { ownerOrg: providerOf(resource) });
+    const ds = await this.datasets.find(resource);
+    authorize(actor, 'catalog:publish', { ownerOrg: ds.resource.provider.code });
     const row = await this.db
       .updateTable('open.rating')
       .set({ answer: text.trim(), answered_by: actor.username, answered_at: this.now() })
       .where('id', '=', id)
-      .where('resource_code', '=', resource)
+      .where('resource_id', '=', ds.entry)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new HubError('OPN_RATING_NOT_FOUND');

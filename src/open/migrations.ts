@@ -107,5 +107,36 @@ create table open.rating (
 create index rating_of_provider on open.rating (resource_code);
 `,
     },
+    {
+      id: '005-feedback',
+      sql: `
+-- A rating is answered by the provider the catalog names for the entry (kept when rated), not by
+-- the department a resource code's prefix suggests. Older rows take the code's prefix once.
+alter table open.rating add column provider_org text;
+update open.rating set provider_org = split_part(resource_code, '-', 1);
+alter table open.rating alter column provider_org set not null;
+create index rating_of_provider_org on open.rating (provider_org, id);
+-- Error reports (纠错) of developers: each is a correction in quality's workflow, filed by the portal.
+create table open.error_report (
+  id serial primary key,
+  developer_id int not null references open.developer(id) on delete cascade,
+  resource_code text not null,
+  field text not null,
+  correction_id int not null unique,
+  created_at timestamptz not null default now()
+);
+create index error_report_of_developer on open.error_report (developer_id, id);
+-- Requests for data not found (数据需求): each is a free-text demand in share's workflow, filed by the portal.
+create table open.dataset_request (
+  id serial primary key,
+  developer_id int not null references open.developer(id) on delete cascade,
+  demand_id int not null unique,
+  need text not null,
+  purpose text not null,
+  created_at timestamptz not null default now()
+);
+create index dataset_request_of_developer on open.dataset_request (developer_id, id);
+`,
+    },
   ],
 };

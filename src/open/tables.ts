@@ -42,6 +42,8 @@ export type OpenTables = {
     id: Generated<number>;
     resource_id: number;
     resource_code: string;
+    /** The provider the catalog named for the entry when it was rated: it answers. */
+    provider_org: string;
     developer_id: number;
     rating: number;
     comment: string;
@@ -49,6 +51,23 @@ export type OpenTables = {
     answer: string | null;
     answered_by: string | null;
     answered_at: Date | null;
+  };
+  'open.error_report': {
+    id: Generated<number>;
+    developer_id: number;
+    resource_code: string;
+    field: string;
+    correction_id: number;
+    created_at: Generated<Date>;
+  };
+  'open.dataset_request': {
+    id: Generated<number>;
+    developer_id: number;
+    demand_id: number;
+    /** The developer's own words, kept apart from the demand's text (which names them). */
+    need: string;
+    purpose: string;
+    created_at: Generated<Date>;
   };
   'open.api_use': { subject: string; span: UseSpan; window_start: Date; count: number };
 };

@@ -58,5 +58,14 @@ insert into purpose.purpose (code, name, description, created_by) values
 on conflict do nothing;
 `,
     },
+    {
+      id: '004-open-data',
+      sql: `
+-- 数据需求 of the open-data portal (#18): data asked for by the public, to be opened to everyone.
+insert into purpose.purpose (code, name, description, created_by) values
+  ('open_data', '数据开放', '向社会无条件开放，供公众和开发者使用（数据开放网的数据需求）', 'system')
+on conflict do nothing;
+`,
+    },
   ],
 };

@@ -2,7 +2,13 @@ import { authorize, isAllowed, type Actor } from '../access/index.js';
 import { HubError } from '../kernel/index.js';
 import { GOVERNANCE } from '../purpose/index.js';
 import { recordedRead, type ReadLedger, type Subject } from '../share/index.js';
-import type { Correction, Reporter, Viewer } from './correction-view.js';
+import {
+  PORTAL_REPORTER,
+  type Correction,
+  type CorrectionOutcome,
+  type Reporter,
+  type Viewer,
+} from './correction-view.js';
 import {
   rejectReason,
   type CorrectionFilter,
@@ -33,6 +39,20 @@ export class AuthorizedCorrections {
       underGrant: (provider) => isAllowed(actor, 'quality:report-granted', { ownerOrg: provider }),
     };
     return this.corrections.report(reporter, input);
+  }
+
+  /**
+   * A developer's error report, filed by the open-data portal (docs/open.md): the portal's routes
+   * checked the developer's session and that the dataset, field and record are public; `note`
+   * names the developer by the name they signed up with.
+   */
+  fromPortal(input: CorrectionInput & { key: string }): Promise<Correction> {
+    return this.corrections.report(PORTAL_REPORTER, input);
+  }
+
+  /** Where the portal's reports stand, for the developers who made them. */
+  portalOutcomes(ids: number[]): Promise<CorrectionOutcome[]> {
+    return this.corrections.outcomes(ids);
   }
 
   async accept(actor: Actor | null, id: number, opts: { value?: string | undefined } = {}): Promise<Correction> {

@@ -54,6 +54,28 @@ export interface Reporter extends Viewer {
   ownRecords: boolean;
   /** As holder of a grant on a resource of this provider. */
   underGrant(provider: string): boolean;
+  /** The open-data portal, for a developer: it checked that the field and record are public. */
+  portal?: true;
+}
+
+/** The open-data portal as the reporter of its developers' error reports: no hub user (id 0), no organization. */
+export const PORTAL_REPORTER: Reporter = {
+  actor: { userId: 0, username: 'open-portal', roles: [], org: null, via: 'token' },
+  citizenId: null,
+  seesAll: false,
+  anyRecord: false,
+  ownRecords: false,
+  underGrant: () => false,
+  portal: true,
+};
+
+/** What a portal developer is told of their report: where it stands and the provider's answer, no values. */
+export interface CorrectionOutcome {
+  id: number;
+  state: CorrectionState;
+  dueDate: string;
+  decidedAt: string | null;
+  rejectReason: string | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   mayView,
   toCorrection,
   type Correction,
+  type CorrectionOutcome,
   type CorrectionRow,
   type Reporter,
   type Viewer,
@@ -182,6 +183,24 @@ export class Corrections {
     return this.recorded(done, await this.deps.catalog.get(row.resource_code), 'reject', v);
   }
 
+  /** Where the portal's reports stand (`PORTAL_REPORTER`'s only): state and answer, never values or keys. */
+  async outcomes(ids: number[]): Promise<CorrectionOutcome[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('quality.correction')
+      .select(['id', 'state', 'due_date', 'decided_at', 'reject_reason'])
+      .where('id', 'in', ids)
+      .where('reporter_kind', '=', 'portal')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      state: r.state,
+      dueDate: r.due_date,
+      decidedAt: r.decided_at?.toISOString() ?? null,
+      rejectReason: r.reject_reason,
+    }));
+  }
+
   async get(viewer: Viewer, id: number): Promise<Correction> {
     return (await this.describe([await this.visibleRow(viewer, id)], viewer))[0]!;
   }
@@ -266,6 +285,7 @@ export class Corrections {
    */
   private async reporterKind(r: Reporter, resource: Resource, key: string, field: Field): Promise<ReporterKind> {
     const a = r.actor;
+    if (r.portal) return 'portal';
     if (r.anyRecord) return 'operator';
     if (r.ownRecords) {
       if (r.citizenId === key) return 'citizen';

@@ -25,6 +25,6 @@ export {
   type CorrectionFilter,
   type CorrectionPage,
 } from './corrections.js';
-export type { Correction } from './correction-view.js';
+export type { Correction, CorrectionOutcome } from './correction-view.js';
 export type { CorrectionIndicators, QualityIndicators } from './indicators.js';
 export type { CorrectionState, ReporterKind, QualityTables } from './tables.js';

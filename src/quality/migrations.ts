@@ -54,5 +54,15 @@ create index correction_open_due on quality.correction (due_date) where state = 
       // The quality threshold (rules.ts) is part of a rule-set version: null keeps the default.
       sql: `alter table quality.rule_set add column threshold jsonb;`,
     },
+    {
+      id: '003-portal-reporter',
+      // A developer of the open-data portal reports through the portal (docs/open.md): a reporter
+      // kind of its own; reported_by 0 is no hub user, the open module keeps which developer it was.
+      sql: `
+alter table quality.correction drop constraint correction_reporter_kind_check;
+alter table quality.correction add constraint correction_reporter_kind_check
+  check (reporter_kind in ('citizen','consumer','operator','portal'));
+`,
+    },
   ],
 };

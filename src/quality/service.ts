@@ -99,6 +99,15 @@ export class QualityService {
     return this.corrections.report(actor, input);
   }
 
+  /** An open-data portal developer's error report (AuthorizedCorrections.fromPortal). */
+  reportFromPortal(input: CorrectionInput & { key: string }) {
+    return this.corrections.fromPortal(input);
+  }
+
+  portalOutcomes(ids: number[]) {
+    return this.corrections.portalOutcomes(ids);
+  }
+
   list(actor: Actor | null, filter: CorrectionFilter = {}) {
     return this.corrections.list(actor, filter);
   }

@@ -2,7 +2,8 @@ import type { Generated } from '../db/index.js';
 import type { QualityRule, QualityThreshold } from './rules.js';
 
 export type CorrectionState = 'open' | 'accepted' | 'rejected';
-export type ReporterKind = 'citizen' | 'consumer' | 'operator';
+/** `portal`: a developer of the open-data portal, reported by the portal on their behalf. */
+export type ReporterKind = 'citizen' | 'consumer' | 'operator' | 'portal';
 
 export type QualityTables = {
   'quality.rule_set': {

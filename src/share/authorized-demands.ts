@@ -5,6 +5,7 @@ import type {
   DemandAnswer,
   DemandFilter,
   DemandInput,
+  DemandOutcome,
   DemandParties,
   DemandScope,
   DemandService,
@@ -25,6 +26,18 @@ export class AuthorizedDemands {
     if (org === null) throw new HubError('ACC_FORBIDDEN', msg('access.noOrgOf', { user: actor.username }));
     // Without a target: whoever reads every organization's drafts is told a resource is unpublished.
     return this.demands.file({ ...actor, org }, input, isAllowed(actor, 'catalog:read-drafts'));
+  }
+
+  /**
+   * A developer's request for data (数据需求) filed by the open-data portal: its routes checked the
+   * developer's session; the demand is the portal's, and the operators route it (docs/open.md).
+   */
+  fileFromPortal(input: { need: string; purpose: string }): Promise<Demand> {
+    return this.demands.fileFromPortal(input);
+  }
+
+  portalOutcomes(ids: number[]): Promise<DemandOutcome[]> {
+    return this.demands.portalOutcomes(ids);
   }
 
   /** Operators assign a demand for data not yet in the catalog to the department that should provide it. */

@@ -8,6 +8,35 @@ import type { Purposes } from '../purpose/index.js';
 import type { DemandState, ShareTables } from './tables.js';
 import { providerOf } from './resource-code.js';
 
+/**
+ * The consumer of the demands the open-data portal files for the public (数据需求, docs/open.md):
+ * no organization (an organization code cannot hold '-'), so no hub user is of it and only the
+ * operators and the department a demand is assigned to see its demands.
+ */
+export const PORTAL_CONSUMER = 'open-portal';
+const PORTAL_NAME = '数据开放网（社会公众）';
+/** The purpose of a portal demand: the data is wanted open to everyone. */
+export const OPEN_DATA_PURPOSE = 'open_data';
+/** The portal as the filer of its demands: no hub user (id 0). */
+const PORTAL_FILER: Filer = {
+  userId: 0,
+  username: PORTAL_CONSUMER,
+  roles: [],
+  org: { id: 0, code: PORTAL_CONSUMER, name: PORTAL_NAME },
+  via: 'token',
+};
+
+/** What the portal tells the developer who asked: where the demand stands and its answer. */
+export interface DemandOutcome {
+  id: number;
+  state: DemandState;
+  /** The department it was assigned to, once the operators routed it. */
+  assignedTo: { code: string; name: string } | null;
+  /** The resource the provider answered with (confirmed or published). */
+  resource: { code: string; name: string } | null;
+  refusedReason: string | null;
+}
+
 /** Working days the provider has to confirm or refuse a demand, and then to publish its service. */
 export const CONFIRM_DAYS = 5;
 export const PUBLISH_DAYS = 10;
@@ -247,6 +276,37 @@ export class DemandService {
       });
     }
     return this.view(row);
+  }
+
+  /**
+   * A free-text demand filed by the open-data portal for a developer (docs/open.md): the operators
+   * route it as any other; `need` says what data, `purpose` what for, in the developer's words.
+   */
+  async fileFromPortal(input: { need: string; purpose: string }): Promise<Demand> {
+    return this.file(PORTAL_FILER, { need: input.need, purpose: input.purpose, purposes: [OPEN_DATA_PURPOSE] });
+  }
+
+  /** Where the portal's demands stand (its own only). */
+  async portalOutcomes(ids: number[]): Promise<DemandOutcome[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('share.demand')
+      .selectAll()
+      .where('id', 'in', ids)
+      .where('consumer_org', '=', PORTAL_CONSUMER)
+      .execute();
+    const out: DemandOutcome[] = [];
+    for (const r of rows) {
+      const resource = r.resource_code === null ? null : await this.deps.catalog.get(r.resource_code);
+      out.push({
+        id: r.id,
+        state: r.state,
+        assignedTo: r.assigned_org === null ? null : { code: r.assigned_org, name: await this.nameOf(r.assigned_org) },
+        resource: resource && { code: resource.code, name: resource.name },
+        refusedReason: r.refused_reason,
+      });
+    }
+    return out;
   }
 
   /**
@@ -622,6 +682,7 @@ export class DemandService {
   }
 
   private async nameOf(code: string): Promise<string> {
+    if (code === PORTAL_CONSUMER) return PORTAL_NAME;
     return (await this.deps.orgName(code)) ?? code;
   }
 

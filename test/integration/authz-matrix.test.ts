@@ -610,6 +610,10 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   }),
   'POST /api/v1/open/developers/me/ratings': () => ({ body: { dataset: 'matrix-0001', rating: 3, comment: '矩阵' } }),
   'POST /api/v1/open/ratings/{id}/answer': (code) => ({ body: { resource: code, answer: '矩阵测试' } }),
+  'POST /api/v1/open/developers/me/error-reports': () => ({
+    body: { dataset: 'matrix-0001', key: '1', field: 'name', wrong: '矩阵', correct: '矩阵测试' },
+  }),
+  'POST /api/v1/open/developers/me/dataset-requests': () => ({ body: { need: '矩阵测试', purpose: '矩阵测试' } }),
   // No such application: an allowed officer is answered 404, nothing is decided.
   'POST /api/v1/open/applications/{id}/decision': (code) => ({
     body: { resource: code, approve: false, reason: '矩阵测试' },

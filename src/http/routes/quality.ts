@@ -38,7 +38,7 @@ const CorrectionSchema = Type.Object({
   proposedValue: Nullable(Type.String()),
   note: Type.String(),
   reporter: Type.Object({
-    kind: literals(['citizen', 'consumer', 'operator'] as const),
+    kind: literals(['citizen', 'consumer', 'operator', 'portal'] as const),
     org: Nullable(Type.String()),
     self: Type.Boolean(),
   }),

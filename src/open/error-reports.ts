@@ -1,0 +1,142 @@
+import type { Kysely } from '../db/index.js';
+import { HubError, isHubError, msg } from '../kernel/index.js';
+import type { OpenDatasets } from './datasets.js';
+import type { Developer } from './developers.js';
+import type { OpenTables } from './tables.js';
+
+/** What the portal needs of quality's correction workflow (wired by the hub). */
+export interface CorrectionDesk {
+  /** Files the correction as the portal's; its id. */
+  report(input: {
+    resource: string;
+    key: string;
+    field: string;
+    claimedValue: string;
+    proposedValue?: string | null | undefined;
+    note: string;
+  }): Promise<{ id: number; dueDate: string }>;
+  outcomes(ids: number[]): Promise<
+    Array<{
+      id: number;
+      state: 'open' | 'accepted' | 'rejected';
+      dueDate: string;
+      decidedAt: string | null;
+      rejectReason: string | null;
+    }>
+  >;
+}
+
+export interface ErrorReportInput {
+  /** The open dataset's name (or code). */
+  dataset: string;
+  /** The record's key, as the dataset shows it. */
+  key: string;
+  field: string;
+  /** The value shown, which the developer says is wrong. */
+  wrong: string;
+  /** What it should be, when they know. */
+  correct?: string | undefined;
+  note?: string | undefined;
+}
+
+/** A developer's error report as they see it: where it stands and the provider's answer. */
+export interface ErrorReport {
+  id: number;
+  dataset: string;
+  field: { name: string; label: string };
+  correction: number;
+  state: 'open' | 'accepted' | 'rejected';
+  dueDate: string | null;
+  decidedAt: string | null;
+  /** Why the provider kept the value, when it did. */
+  reason: string | null;
+  createdAt: string;
+}
+
+/**
+ * Error reports (纠错) of open datasets (docs/open.md): a developer reports a wrong value of one
+ * public field of one record; it becomes a correction in quality's workflow, filed by the portal
+ * (reporter kind `portal`) and named in its note by the developer's name, never their email; the
+ * provider's officers decide it there with its deadline, and the developer reads the answer here.
+ * Only what the public sees may be reported: a field or a dataset that is not open is not found.
+ */
+export class OpenErrorReports {
+  constructor(
+    private readonly db: Kysely<OpenTables>,
+    private readonly datasets: OpenDatasets,
+    private readonly desk: CorrectionDesk,
+  ) {}
+
+  async report(developer: Developer, input: ErrorReportInput): Promise<ErrorReport> {
+    const ds = await this.datasets.find(input.dataset);
+    const field = ds.open.fields.find((f) => f.name === input.field);
+    // A record is named by its key: a dataset whose key is not public has none a developer could name.
+    const keyShown = ds.open.fields.some((f) => f.name === ds.resource.keyField);
+    if (!field || !keyShown) throw new HubError('OPN_NOT_FOUND', msg('open.noField', { field: input.field }));
+    const note = [`数据开放网开发者「${developer.name}」报告`, input.note?.trim()].filter(Boolean).join('：');
+    const correction = await this.desk.report({
+      resource: ds.code,
+      key: input.key,
+      field: field.name,
+      claimedValue: input.wrong,
+      proposedValue: input.correct?.trim() ? input.correct : null,
+      note,
+    });
+    const row = await this.db
+      .insertInto('open.error_report')
+      .values({ developer_id: developer.id, resource_code: ds.code, field: field.name, correction_id: correction.id })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return {
+      id: row.id,
+      dataset: ds.name,
+      field: { name: field.name, label: field.label },
+      correction: correction.id,
+      state: 'open',
+      dueDate: correction.dueDate,
+      decidedAt: null,
+      reason: null,
+      createdAt: new Date(row.created_at).toISOString(),
+    };
+  }
+
+  /** The developer's reports, newest first, each with the correction's state and answer. */
+  async mine(developer: Developer): Promise<ErrorReport[]> {
+    const rows = await this.db
+      .selectFrom('open.error_report')
+      .selectAll()
+      .where('developer_id', '=', developer.id)
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute();
+    const outcomes = new Map((await this.desk.outcomes(rows.map((r) => r.correction_id))).map((o) => [o.id, o]));
+    const labels = await this.labels(rows.map((r) => r.resource_code));
+    return rows.map((r) => {
+      const o = outcomes.get(r.correction_id);
+      return {
+        id: r.id,
+        dataset: r.resource_code.toLowerCase(),
+        field: { name: r.field, label: labels.get(`${r.resource_code}/${r.field}`) ?? r.field },
+        correction: r.correction_id,
+        state: o?.state ?? 'open',
+        dueDate: o?.dueDate ?? null,
+        decidedAt: o?.decidedAt ?? null,
+        reason: o?.rejectReason ?? null,
+        createdAt: new Date(r.created_at).toISOString(),
+      };
+    });
+  }
+
+  /** The fields' labels of the datasets still open (a dataset closed since shows the field's name). */
+  private async labels(codes: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const code of new Set(codes)) {
+      const ds = await this.datasets.find(code).catch((e: unknown) => {
+        if (isHubError(e) && e.code === 'OPN_NOT_FOUND') return null;
+        throw e;
+      });
+      for (const f of ds?.open.fields ?? []) out.set(`${code}/${f.name}`, f.label);
+    }
+    return out;
+  }
+}
