@@ -57,6 +57,7 @@ const OpenDatasetPage = lazy(() => import('./open/Dataset'));
 const OpenTermsPage = lazy(() => import('./open/Terms'));
 const OpenDeveloperPage = lazy(() => import('./open/Developer'));
 const OpenApplicationsPage = lazy(() => import('./open/Applications'));
+const OpenRequestsPage = lazy(() => import('./open/Requests'));
 const OpenOrganizationPage = lazy(() => import('./open/Terms').then((m) => ({ default: m.OpenOrganizationPage })));
 
 export function App() {
@@ -128,6 +129,14 @@ export function App() {
                   element={
                     <Suspense fallback={<Spin />}>
                       <OpenDeveloperPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  path="/open/requests"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <OpenRequestsPage />
                     </Suspense>
                   }
                 />

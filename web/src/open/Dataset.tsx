@@ -32,6 +32,7 @@ import {
 } from './ckan';
 import { dateOf, OpenLayout } from './Layout';
 import { Ratings } from './Ratings';
+import { ReportError } from './ErrorReport';
 import { facetLabel } from './Search';
 
 /** Records read for the preview table and the chart. */
@@ -143,6 +144,14 @@ export default function OpenDatasetPage() {
       {data.data && <Records data={data.data} />}
       <ApiSection name={p.name} />
       <Ratings name={p.name} />
+      {data.data && (
+        <ReportError
+          name={p.name}
+          fields={data.data.fields
+            .filter((f) => f.id !== '_id')
+            .map((f) => ({ name: f.id, label: f.info?.label ?? f.id }))}
+        />
+      )}
     </OpenLayout>
   );
 }

@@ -19,7 +19,9 @@ import { Link } from 'react-router-dom';
 import { problemOf, type Problem } from '../api/http';
 import { ProblemAlert } from '../ui/problem-alert';
 import * as dev from './developer-api';
+import { MyReports } from './ErrorReport';
 import { OpenLayout, dateOf } from './Layout';
+import { MyRequests } from './Requests';
 
 /**
  * 开发者中心 (/open/developer, docs/open.md): anyone signs up for a developer account or signs
@@ -287,6 +289,8 @@ function Account({ me, reload }: { me: dev.Me; reload: () => Promise<void> }) {
         />
       </Card>
       <Applications />
+      <MyReports />
+      <MyRequests />
     </Space>
   );
 }

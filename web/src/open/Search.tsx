@@ -163,6 +163,11 @@ export default function OpenSearchPage() {
             data-testid="open-results"
             renderItem={(pkg) => <Result pkg={pkg} />}
           />
+          <Typography.Paragraph style={{ marginTop: 16, textAlign: 'center' }}>
+            <Link to="/open/requests" data-testid="open-request-link">
+              {t('open.request.link')}
+            </Link>
+          </Typography.Paragraph>
           {(search.data?.count ?? 0) > ROWS && (
             <Pagination
               current={page}

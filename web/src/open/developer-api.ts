@@ -71,3 +71,29 @@ export async function ratingsOf(name: string): Promise<DatasetRatings> {
   if (!res.ok) throw new ApiError({ status: res.status, ...((await res.json()) as Omit<Problem, 'status'>) });
   return (await res.json()) as DatasetRatings;
 }
+
+export type ErrorReport = Answer<'/api/v1/open/developers/me/error-reports'>[number];
+export type DatasetRequest = Answer<'/api/v1/open/developers/me/dataset-requests'>[number];
+
+/** 纠错: a wrong value of an open dataset, which goes to its provider as a correction. */
+export const reportError = (body: {
+  dataset: string;
+  key: string;
+  field: string;
+  wrong: string;
+  correct?: string;
+  note?: string;
+}) => call<ErrorReport>('/me/error-reports', { method: 'POST', json: body });
+export const errorReports = () => call<ErrorReport[]>('/me/error-reports');
+
+/** 数据需求: data not found on the portal, which the operators route to a department. */
+export const requestDataset = (body: { need: string; purpose: string; provider?: string }) =>
+  call<DatasetRequest>('/me/dataset-requests', { method: 'POST', json: body });
+export const datasetRequests = () => call<DatasetRequest[]>('/me/dataset-requests');
+
+/** The latest answered requests for data (public). */
+export async function answeredRequests(): Promise<DatasetRequest[]> {
+  const res = await fetch('/api/v1/open/dataset-requests', { headers: { 'accept-language': uiLanguage() } });
+  if (!res.ok) throw new ApiError({ status: res.status, ...((await res.json()) as Omit<Problem, 'status'>) });
+  return (await res.json()) as DatasetRequest[];
+}
