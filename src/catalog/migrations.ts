@@ -281,5 +281,29 @@ alter table catalog.resource_event add constraint resource_event_action_check
   check (action in ('create','edit','submit','approve','return','publish','import','withdraw'));
 `,
     },
+    {
+      id: '009-search-frequency',
+      sql: `
+-- The update frequency is a facet of the search (the open-data portal's, #18): the index rows and
+-- their term counts carry it as they carry the open type. Published content under an edit takes
+-- it from its stored version.
+alter table catalog.resource_search add column update_frequency text not null default 'irregular';
+update catalog.resource_search s set update_frequency = r.update_frequency
+from catalog.resource r where r.id = s.resource_id and s.working;
+update catalog.resource_search s set update_frequency = coalesce(v.doc->>'updateFrequency', 'irregular')
+from catalog.resource r join catalog.resource_version v on v.resource_id = r.id and v.version = r.published_version
+where r.id = s.resource_id and not s.working;
+alter table catalog.search_count add column update_frequency text not null default 'irregular';
+alter table catalog.search_count drop constraint search_count_pkey;
+delete from catalog.search_count;
+insert into catalog.search_count
+  (term, provider_org, category, share_type, open_type, level, update_frequency, status, published, working, n)
+select t, provider_org, category, share_type, open_type, level, update_frequency, status, published, working, count(*)::int
+from catalog.resource_search, unnest(terms || '{""}'::text[]) as t
+group by t, provider_org, category, share_type, open_type, level, update_frequency, status, published, working;
+alter table catalog.search_count add primary key
+  (term, provider_org, category, share_type, open_type, level, update_frequency, status, published, working);
+`,
+    },
   ],
 };

@@ -36,14 +36,15 @@ export async function writeSearchRows(
       and r.version = r.published_version`.execute(trx);
   await sql`
     insert into catalog.resource_search
-      (resource_id, code, name, provider_org, category, share_type, open_type, level, status, published, updated_at, terms)
-    select id, code, name, provider_org, category, share_type, open_type, level, status,
+      (resource_id, code, name, provider_org, category, share_type, open_type, level, update_frequency, status,
+       published, updated_at, terms)
+    select id, code, name, provider_org, category, share_type, open_type, level, update_frequency, status,
       coalesce(published_version = version, false), updated_at, coalesce(${terms}::text[], '{}')
     from catalog.resource where id = ${id}
     on conflict (resource_id, working) do update set
       code = excluded.code, name = excluded.name, provider_org = excluded.provider_org, category = excluded.category,
       share_type = excluded.share_type, open_type = excluded.open_type, level = excluded.level,
-      status = excluded.status, published = excluded.published, updated_at = excluded.updated_at,
+      update_frequency = excluded.update_frequency, status = excluded.status, published = excluded.published, updated_at = excluded.updated_at,
       terms = coalesce(${terms}::text[], catalog.resource_search.terms)
   `.execute(trx);
   await countTerms(trx, which, 1);
@@ -53,12 +54,13 @@ export async function writeSearchRows(
 async function countTerms(db: Db, which: RawBuilder<unknown>, sign: 1 | -1): Promise<void> {
   await sql`
     insert into catalog.search_count as c
-      (term, provider_org, category, share_type, open_type, level, status, published, working, n)
-    select t, provider_org, category, share_type, open_type, level, status, published, working, ${sign} * count(*)::int
+      (term, provider_org, category, share_type, open_type, level, update_frequency, status, published, working, n)
+    select t, provider_org, category, share_type, open_type, level, update_frequency, status, published, working,
+      ${sign} * count(*)::int
     from catalog.resource_search, unnest(terms || '{""}'::text[]) as t
     where ${which}
-    group by t, provider_org, category, share_type, open_type, level, status, published, working
-    on conflict (term, provider_org, category, share_type, open_type, level, status, published, working)
+    group by t, provider_org, category, share_type, open_type, level, update_frequency, status, published, working
+    on conflict (term, provider_org, category, share_type, open_type, level, update_frequency, status, published, working)
     do update set n = c.n + excluded.n
   `.execute(db);
 }
@@ -113,8 +115,9 @@ async function indexWorking(db: Db, batch: number): Promise<number> {
         select id, version, doc from d on conflict do nothing
       )
       insert into catalog.resource_search
-        (resource_id, code, name, provider_org, category, share_type, open_type, level, status, published, updated_at, terms)
-      select r.id, r.code, r.name, r.provider_org, r.category, r.share_type, r.open_type, r.level, r.status,
+        (resource_id, code, name, provider_org, category, share_type, open_type, level, update_frequency, status,
+         published, updated_at, terms)
+      select r.id, r.code, r.name, r.provider_org, r.category, r.share_type, r.open_type, r.level, r.update_frequency, r.status,
         coalesce(r.published_version = r.version, false), r.updated_at, d.terms
       from catalog.resource r join d on d.id = r.id
     `.execute(trx);
@@ -154,9 +157,9 @@ async function indexPublished(db: Db, batch: number): Promise<number> {
         update catalog.resource r set published_text = d.text from d where r.id = d.id
       )
       insert into catalog.resource_search (resource_id, code, name, provider_org, category, share_type, open_type,
-        level, status, published, working, updated_at, terms)
+        level, update_frequency, status, published, working, updated_at, terms)
       select r.id, r.code, d.doc->>'name', r.provider_org, d.doc->>'category', d.doc->>'shareType',
-        d.doc->>'openType', d.doc->>'level', 'published', true, false, coalesce(r.published_at, r.updated_at), d.terms
+        d.doc->>'openType', d.doc->>'level', coalesce(d.doc->>'updateFrequency', 'irregular'), 'published', true, false, coalesce(r.published_at, r.updated_at), d.terms
       from catalog.resource r join d on d.id = r.id
     `.execute(trx);
       await countTerms(trx, sql`resource_id = any(${rows.map((r) => r.id)}::int[]) and not working`, 1);

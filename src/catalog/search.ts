@@ -10,13 +10,17 @@ export interface ListQuery {
   shareType?: string | undefined;
   openType?: string | undefined;
   level?: string | undefined;
+  updateFrequency?: string | undefined;
   status?: string | undefined;
   sort?: 'relevance' | 'code' | 'name' | 'updated' | undefined;
   page?: number | undefined;
   pageSize?: number | undefined;
 }
 
-export type Facets = Record<'provider' | 'category' | 'shareType' | 'openType' | 'level', Record<string, number>>;
+export type Facets = Record<
+  'provider' | 'category' | 'shareType' | 'openType' | 'level' | 'updateFrequency',
+  Record<string, number>
+>;
 export interface SearchPage {
   ids: number[];
   total: number;
@@ -33,6 +37,7 @@ const FACETS = [
   ['shareType', 'share_type'],
   ['openType', 'open_type'],
   ['level', 'level'],
+  ['updateFrequency', 'update_frequency'],
 ] as const;
 const FACET_COLUMNS = FACETS.map(([, c]) => sql.ref(c));
 const GROUPING_SETS = sql`grouping sets (${sql.join(FACET_COLUMNS.map((c) => sql`(${c})`))})`;
@@ -49,6 +54,7 @@ function filters(query: ListQuery, viewer: Viewer): RawBuilder<unknown>[] {
   equal('share_type', query.shareType);
   equal('open_type', query.openType);
   equal('level', query.level);
+  equal('update_frequency', query.updateFrequency);
   equal('status', query.status);
   return where;
 }
@@ -137,7 +143,8 @@ async function matchedPage(
   const order = orderBy(query, q);
   const { rows } = await sql<{ ids: number[] | null; facets: Array<Record<string, string | number>> | null }>`
     with m as materialized (
-      select s.resource_id, s.code, s.name, s.updated_at, s.provider_org, s.category, s.share_type, s.open_type, s.level
+      select s.resource_id, s.code, s.name, s.updated_at, s.provider_org, s.category, s.share_type, s.open_type, s.level,
+        s.update_frequency
       from catalog.resource_search s where ${matches(query, viewer, q, terms)}
     )
     select

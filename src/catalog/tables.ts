@@ -57,6 +57,7 @@ export type CatalogTables = {
     share_type: string;
     open_type: string;
     level: string;
+    update_frequency: Generated<string>;
     status: string;
     published: boolean;
     /** The row holds the working copy; `published`: the last published content (one row may be both). */
@@ -82,6 +83,7 @@ export type CatalogTables = {
     share_type: string;
     open_type: string;
     level: string;
+    update_frequency: Generated<string>;
     status: string;
     published: boolean;
     working: Generated<boolean>;

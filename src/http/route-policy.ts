@@ -299,12 +299,14 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/open/developers/me/applications': open,
   // Conditional open: the providing department's officers answer for their own entries, operators for all.
   'GET /api/v1/open/applications': rule('catalog:publish', 'caller'),
-  'POST /api/v1/open/applications/{id}/decision': rule('catalog:publish', 'resource'),
+  // The target is the entry the catalog names (its provider decides): a dataset that is not (or no
+  // longer) open or conditional is not found before its provider is asked for.
+  'POST /api/v1/open/applications/{id}/decision': rule('catalog:publish', 'resource', { hides: true }),
   // Ratings and comments (好差评): anyone reads them, developers give them, the provider answers.
   'GET /api/v1/open/datasets/{name}/ratings': open,
   'POST /api/v1/open/developers/me/ratings': open,
   'GET /api/v1/open/ratings': rule('catalog:publish', 'caller'),
-  'POST /api/v1/open/ratings/{id}/answer': rule('catalog:publish', 'resource'),
+  'POST /api/v1/open/ratings/{id}/answer': rule('catalog:publish', 'resource', { hides: true }),
   // Error reports and requests for data: developers file them (corrections and demands filed by
   // the portal, decided in those workflows by their policies), read their own; answered requests are public.
   'POST /api/v1/open/developers/me/error-reports': open,

@@ -14,7 +14,7 @@ import type { OpenDataset, OpenDatasets } from './datasets.js';
 import { DISTRIBUTIONS, distributionId } from './ids.js';
 import { parseSelect } from './sql.js';
 import { apiUrl } from './urls.js';
-import { CATEGORY_TITLES } from './vocab.js';
+import { CATEGORY_TITLES, FREQUENCY_TITLES, OPEN_TYPE_TITLES } from './vocab.js';
 
 /**
  * CKAN's Action API over the open datasets (docs/open.md): each action takes CKAN's parameters —
@@ -200,7 +200,7 @@ export class CkanActions {
     const facetFields = p.list('facet.field') ?? [];
     const facetLimit = p.int('facet.limit', 50, 1000);
     if (sortText && VIEW_SORTS.has(firstSort(sortText))) {
-      if (query.q || query.provider || query.category)
+      if (query.q || query.provider || query.category || query.updateFrequency)
         throw new HubError('OPN_SEARCH_QUERY', msg('open.viewSortAlone', { sort: sortText.slice(0, 100) }));
       return this.mostViewed(start, rows, sortText, facetFields, facetLimit, ctx);
     }
@@ -461,6 +461,17 @@ function facetItems(field: string, facets: Facets, total: number, orgs: Map<stri
       return sorted(DISTRIBUTIONS.map((d) => ({ name: d.toUpperCase(), display_name: d.toUpperCase(), count: total })));
     case 'license_id':
       return sorted([{ name: 'other-at', display_name: 'other-at', count: total }]);
+    case 'update_frequency':
+      return sorted(
+        Object.entries(facets.updateFrequency).map(([f, count]) => ({
+          name: f,
+          display_name: FREQUENCY_TITLES[f as keyof typeof FREQUENCY_TITLES] ?? f,
+          count,
+        })),
+      );
+    // Every dataset of the public search is open (无条件开放): conditional ones are listed apart.
+    case 'open_type':
+      return sorted([{ name: 'open', display_name: OPEN_TYPE_TITLES.open, count: total }]);
     default:
       throw new HubError('OPN_SEARCH_QUERY', msg('open.badFacet', { field: field.slice(0, 50) }));
   }
@@ -489,8 +500,8 @@ function sortOf(text: string | undefined): ListQuery['sort'] {
 }
 
 /** CKAN's `fq` (Solr filter query), of the fields the catalog search filters on: `organization:x groups:y`. */
-function filterQuery(fq: string | undefined): Pick<ListQuery, 'provider' | 'category'> {
-  const out: Pick<ListQuery, 'provider' | 'category'> = {};
+function filterQuery(fq: string | undefined): Pick<ListQuery, 'provider' | 'category' | 'updateFrequency'> {
+  const out: Pick<ListQuery, 'provider' | 'category' | 'updateFrequency'> = {};
   if (!fq) return out;
   const terms = fq.match(/[+]?[\w.]+:(?:"[^"]*"|[^\s"]+)|\S+/g) ?? [];
   for (const term of terms) {
@@ -500,6 +511,8 @@ function filterQuery(fq: string | undefined): Pick<ListQuery, 'provider' | 'cate
     const [, field, value] = m as unknown as [string, string, string];
     if (field === 'organization' || field === 'owner_org') out.provider = value.toUpperCase();
     else if (field === 'groups') out.category = value;
+    else if (field === 'update_frequency' && value in FREQUENCY_TITLES) out.updateFrequency = value;
+    else if (field === 'open_type' && value === 'open') continue;
     else if (field === 'res_format' && DISTRIBUTIONS.includes(value.toLowerCase() as never)) continue;
     else if (field === 'license_id' && value === 'other-at') continue;
     else if (field === 'dataset_type' && value === 'dataset') continue;

@@ -38,6 +38,7 @@ export interface DatasetSearch {
   q?: string | undefined;
   provider?: string | undefined;
   category?: string | undefined;
+  updateFrequency?: string | undefined;
   sort?: ListQuery['sort'];
   offset: number;
   limit: number;
@@ -165,7 +166,15 @@ export class OpenDatasets {
   /** A window of the open datasets matching a search, the total and the facet counts. */
   async search(s: DatasetSearch): Promise<{ items: OpenDataset[]; total: number; facets: Facets }> {
     const { items, total, facets } = await this.catalog.search(
-      { q: s.q, provider: s.provider, category: s.category, sort: s.sort, openType: 'open', status: 'published' },
+      {
+        q: s.q,
+        provider: s.provider,
+        category: s.category,
+        updateFrequency: s.updateFrequency,
+        sort: s.sort,
+        openType: 'open',
+        status: 'published',
+      },
       PUBLIC,
       s.offset,
       s.limit,

@@ -120,6 +120,8 @@ export class OpenFeedback {
    * catalog names as the open entry's provider answers for it, asked before the rating is looked for.
    */
   async answer(actor: Actor, id: number, resource: string, text: string): Promise<Rating> {
+    // Whoever answers for no department's datasets is refused before anything is looked up.
+    authorize(actor, 'catalog:publish', { ownerOrg: actor.org?.code });
     const ds = await this.datasets.find(resource);
     authorize(actor, 'catalog:publish', { ownerOrg: ds.resource.provider.code });
     const row = await this.db

@@ -30,6 +30,20 @@ export const FREQUENCY_ISO: Record<ResourceContent['updateFrequency'], string> =
   irregular: 'irregular',
 };
 
+/** Update frequencies by name, for the search facet's `display_name`. */
+export const FREQUENCY_TITLES: Record<ResourceContent['updateFrequency'], string> = {
+  realtime: '实时',
+  daily: '每日',
+  weekly: '每周',
+  monthly: '每月',
+  quarterly: '每季度',
+  yearly: '每年',
+  irregular: '不定期',
+};
+
+/** The open types, for the search facet: the public search holds `open` (无条件开放) only. */
+export const OPEN_TYPE_TITLES = { open: '无条件开放' } as const;
+
 /** The licence open datasets are published under (CKAN's license list id and title). */
 export const LICENCE = {
   id: 'other-at',

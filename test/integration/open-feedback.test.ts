@@ -268,4 +268,37 @@ describe.each(engines())('error reports and requests for data on $name', (engine
     expect(theirs.some((r: { id: number }) => r.id === rating.id)).toBe(false);
     expect((await answer(await login(await officerOf(provider)))).statusCode).toBe(200);
   });
+
+  it.skipIf(engine.skip)('counts and filters the search by update frequency and open type', async () => {
+    type Facet = { name: string; display_name: string; count: number };
+    const search = async (params: string) => {
+      const res = await inject({ url: `/api/3/action/package_search?${params}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().result as {
+        count: number;
+        search_facets: Record<string, { items: Facet[] }>;
+        results: Array<{ extras: Array<{ key: string; value: string }> }>;
+      };
+    };
+    const all = await search(`rows=1000&facet.field=${encodeURIComponent('["update_frequency","open_type"]')}`);
+    const frequencies = all.search_facets.update_frequency!.items;
+    expect(frequencies.length).toBeGreaterThan(0);
+    expect(frequencies.reduce((n, f) => n + f.count, 0)).toBe(all.count);
+    expect(all.search_facets.open_type!.items).toEqual([
+      { name: 'open', display_name: '无条件开放', count: all.count },
+    ]);
+    const frequencyOf = (r: { extras: Array<{ key: string; value: string }> }) =>
+      r.extras.find((e) => e.key === 'update_frequency')?.value;
+    for (const f of frequencies) {
+      const held = all.results.filter((r) => frequencyOf(r) === f.name).length;
+      expect(f.count, f.name).toBe(held);
+      const only = await search(`rows=1000&fq=${encodeURIComponent(`update_frequency:"${f.name}" open_type:open`)}`);
+      expect(only.count).toBe(f.count);
+      expect(only.results.every((r) => frequencyOf(r) === f.name)).toBe(true);
+    }
+    const bad = await inject({
+      url: `/api/3/action/package_search?fq=${encodeURIComponent('update_frequency:hourly')}`,
+    });
+    expect(bad.statusCode).toBe(409);
+  });
 });

@@ -39,7 +39,7 @@ export default function OpenRequestsPage() {
   );
 }
 
-function RequestForm({ filed }: { filed?: () => Promise<void> }) {
+function RequestForm() {
   const { t } = useTranslation();
   const [done, setDone] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -56,7 +56,6 @@ function RequestForm({ filed }: { filed?: () => Promise<void> }) {
       setProblem(null);
       setDone(true);
       form.resetFields();
-      await filed?.();
     } catch (e) {
       setProblem(problemOf(e));
     }

@@ -22,7 +22,7 @@ import { extra, packageSearch, type CkanPackage, type FacetItem } from './ckan';
 import { dateOf, OpenLayout } from './Layout';
 
 /** The facets the hub's package_search counts (docs/open.md), each a filter of `fq`. */
-const FACETS = ['organization', 'groups', 'res_format', 'license_id'] as const;
+const FACETS = ['organization', 'groups', 'update_frequency', 'res_format', 'open_type', 'license_id'] as const;
 type Facet = (typeof FACETS)[number];
 const ROWS = 10;
 const SORTS = {
@@ -36,6 +36,8 @@ type Sort = keyof typeof SORTS;
 export function facetLabel(t: TFunction, facet: string, item: Pick<FacetItem, 'name' | 'display_name'>): string {
   if (facet === 'groups') return t(`category.${item.name}`, { defaultValue: item.display_name });
   if (facet === 'license_id') return t(`open.licenceName.${item.name}`, { defaultValue: item.display_name });
+  if (facet === 'update_frequency') return t(`freq.${item.name}`, { defaultValue: item.display_name });
+  if (facet === 'open_type') return t(`open.openType.${item.name}`, { defaultValue: item.display_name });
   return item.display_name;
 }
 
@@ -111,6 +113,11 @@ export default function OpenSearchPage() {
                   </Tag.CheckableTag>
                 );
               })}
+              {f === 'open_type' && (
+                <Link to="/open/developer" data-testid="open-conditional-link">
+                  {t('open.openType.conditional')}
+                </Link>
+              )}
             </Space>
           </Card>
         );
