@@ -9,7 +9,8 @@ export interface CorrectionDesk {
   /** Files the correction as the portal's; its id. */
   report(input: {
     resource: string;
-    key: string;
+    /** Left out: the field is wrong across the dataset, no one record. */
+    key?: string | undefined;
     field: string;
     claimedValue: string;
     proposedValue?: string | null | undefined;
@@ -29,8 +30,8 @@ export interface CorrectionDesk {
 export interface ErrorReportInput {
   /** The open dataset's name (or code). */
   dataset: string;
-  /** The record's key, as the dataset shows it. */
-  key: string;
+  /** The record's key, as the dataset shows it; left out when the field is wrong across the dataset. */
+  key?: string | undefined;
   field: string;
   /** The value shown, which the developer says is wrong. */
   wrong: string;
@@ -43,6 +44,8 @@ export interface ErrorReportInput {
 export interface ErrorReport {
   id: number;
   dataset: string;
+  /** The record reported, or null for the field across the dataset. */
+  key: string | null;
   field: { name: string; label: string };
   correction: number;
   state: 'open' | 'accepted' | 'rejected';
@@ -70,13 +73,17 @@ export class OpenErrorReports {
   async report(developer: Developer, input: ErrorReportInput): Promise<ErrorReport> {
     const ds = await this.datasets.find(input.dataset);
     const field = ds.open.fields.find((f) => f.name === input.field);
-    // A record is named by its key: a dataset whose key is not public has none a developer could name.
-    const keyShown = ds.open.fields.some((f) => f.name === ds.resource.keyField);
-    if (!field || !keyShown) throw new HubError('OPN_NOT_FOUND', msg('open.noField', { field: input.field }));
+    if (!field) throw new HubError('OPN_NOT_FOUND', msg('open.noField', { field: input.field }));
+    const key = input.key?.trim() || undefined;
+    // A record is named by its key: where the key is not shown as held (left out or masked), no
+    // developer could know one, and a guess must not tell whether a record exists. The report then
+    // names the field alone.
+    if (key && !ds.open.queryable.has(ds.resource.keyField))
+      throw new HubError('OPN_NOT_FOUND', msg('open.noField', { field: ds.resource.keyField }));
     const note = [`数据开放网开发者「${developer.name}」报告`, input.note?.trim()].filter(Boolean).join('：');
     const correction = await this.desk.report({
       resource: ds.code,
-      key: input.key,
+      key,
       field: field.name,
       claimedValue: input.wrong,
       proposedValue: input.correct?.trim() ? input.correct : null,
@@ -84,12 +91,19 @@ export class OpenErrorReports {
     });
     const row = await this.db
       .insertInto('open.error_report')
-      .values({ developer_id: developer.id, resource_code: ds.code, field: field.name, correction_id: correction.id })
+      .values({
+        developer_id: developer.id,
+        resource_code: ds.code,
+        record_key: key ?? null,
+        field: field.name,
+        correction_id: correction.id,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return {
       id: row.id,
       dataset: ds.name,
+      key: row.record_key,
       field: { name: field.name, label: field.label },
       correction: correction.id,
       state: 'open',
@@ -116,6 +130,7 @@ export class OpenErrorReports {
       return {
         id: r.id,
         dataset: r.resource_code.toLowerCase(),
+        key: r.record_key,
         field: { name: r.field, label: labels.get(`${r.resource_code}/${r.field}`) ?? r.field },
         correction: r.correction_id,
         state: o?.state ?? 'open',

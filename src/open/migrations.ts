@@ -121,6 +121,7 @@ create table open.error_report (
   id serial primary key,
   developer_id int not null references open.developer(id) on delete cascade,
   resource_code text not null,
+  record_key text,
   field text not null,
   correction_id int not null unique,
   created_at timestamptz not null default now()

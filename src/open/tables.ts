@@ -56,6 +56,8 @@ export type OpenTables = {
     id: Generated<number>;
     developer_id: number;
     resource_code: string;
+    /** The record's key as the developer gave it (a public value); null for the field across the dataset. */
+    record_key: string | null;
     field: string;
     correction_id: number;
     created_at: Generated<Date>;

@@ -46,7 +46,7 @@ export class AuthorizedCorrections {
    * checked the developer's session and that the dataset, field and record are public; `note`
    * names the developer by the name they signed up with.
    */
-  fromPortal(input: CorrectionInput & { key: string }): Promise<Correction> {
+  fromPortal(input: CorrectionInput): Promise<Correction> {
     return this.corrections.report(PORTAL_REPORTER, input);
   }
 
@@ -105,7 +105,7 @@ export class AuthorizedCorrections {
       mask: (items) => items,
       rows: (items) => items.length,
       subjectsOf: (items) =>
-        items.filter((c) => !c.masked).map((c): Subject => ({ key: c.key, resource: c.resource.code })),
+        items.filter((c) => !c.masked && c.key !== '').map((c): Subject => ({ key: c.key, resource: c.resource.code })),
     });
   }
 

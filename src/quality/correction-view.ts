@@ -11,7 +11,10 @@ export type CorrectionRow = Selectable<QualityTables['quality.correction']>;
 export interface Correction {
   id: number;
   resource: { code: string; name: string; provider: { code: string; name: string } };
-  /** The record's key; masked for viewers who are neither its provider, its reporter nor its subject. */
+  /**
+   * The record's key; masked for viewers who are neither its provider, its reporter nor its
+   * subject. '' when the report names no record (the portal's developers may report a field).
+   */
   key: string;
   field: { name: string; label: string };
   claimedValue: string;
@@ -109,7 +112,8 @@ export function toCorrection(row: CorrectionRow, resource: Resource, v: Viewer, 
       name: resource.name,
       provider: { code: resource.provider.code, name: resource.provider.name },
     },
-    key: String(show(keyField, row.record_key)),
+    // '' names no record (a portal report about the field across the dataset): nothing to mask.
+    key: row.record_key === '' ? '' : String(show(keyField, row.record_key)),
     field: { name: field.name, label: field.label },
     claimedValue: String(show(field, row.claimed_value)),
     proposedValue: row.proposed_value === null ? null : String(show(field, row.proposed_value)),

@@ -14,6 +14,9 @@ import {
 } from './correction-view.js';
 import type { CorrectionState, QualityTables, ReporterKind } from './tables.js';
 
+/** The key of a report that names no record (the portal's only): it is about the field across the dataset. */
+export const NO_RECORD = '';
+
 /** Working days a provider has to fix or answer a reported error (问题数据纠错时间压缩至2个工作日内). */
 export const FIX_DAYS = 2;
 export const PAGE_SIZE = 50;
@@ -82,7 +85,8 @@ export class Corrections {
     const field = resource.fields.find((f) => f.name === input.field);
     if (!field) throw invalid('field', msg('catalog.noField', { code: resource.code, field: input.field }));
     if (field.name === resource.keyField) throw invalid('field', msg('quality.keyNotCorrectable'));
-    const key = normalizeKey(resource, input.key ?? ownKey(r));
+    // The portal's developers may report a field wrong across the dataset, naming no record: key ''.
+    const key = r.portal && !input.key ? NO_RECORD : normalizeKey(resource, input.key ?? ownKey(r));
     const kind = await this.reporterKind(r, resource, key, field);
     const proposed =
       input.proposedValue === undefined || input.proposedValue === null ? null : input.proposedValue.trim();
@@ -90,7 +94,7 @@ export class Corrections {
       const checked = checkValue(field, proposed);
       if (!checked.ok) throw invalid('proposedValue', checked.message, { label: field.label });
     }
-    if ((await this.deps.records.find(resource.id, key)) === undefined) {
+    if (key !== NO_RECORD && (await this.deps.records.find(resource.id, key)) === undefined) {
       throw new HubError('QLT_RECORD_NOT_FOUND', msg('records.noRecordIn', { code: resource.code }));
     }
     const now = this.deps.now();
@@ -136,6 +140,7 @@ export class Corrections {
     const resource = await this.deps.catalog.get(row.resource_code);
     const field = fieldOf(resource, row.field);
     const raw = opts.value ?? row.proposed_value;
+    if (row.record_key === NO_RECORD) return this.acceptAtSource(v, row, resource, field, raw);
     if (raw === null) throw invalid('value', msg('quality.noProposedValue'));
     const checked = checkValue(field, raw);
     if (!checked.ok) throw invalid('value', checked.message);
@@ -165,6 +170,34 @@ export class Corrections {
       .returningAll()
       .executeTakeFirstOrThrow();
     await this.closeTasks(id);
+    return this.recorded(done, resource, 'accept', v);
+  }
+
+  /**
+   * A report naming no record (a developer's, about a field across the dataset) is accepted as
+   * fixed at the source: no record is written here, the next load brings the fixed values; the
+   * value given, if any, is checked and kept as what the field should hold.
+   */
+  private async acceptAtSource(
+    v: Viewer,
+    row: CorrectionRow,
+    resource: Resource,
+    field: Field,
+    raw: string | null,
+  ): Promise<Correction> {
+    let value: unknown = null;
+    if (raw !== null) {
+      const checked = checkValue(field, raw);
+      if (!checked.ok) throw invalid('value', checked.message);
+      value = checked.value;
+    }
+    const done = await this.decide(row, {
+      state: 'accepted',
+      decided_at: this.deps.now(),
+      decided_by: v.actor.username,
+      new_value: json(value),
+    });
+    await this.closeTasks(row.id);
     return this.recorded(done, resource, 'accept', v);
   }
 
@@ -349,7 +382,8 @@ export class Corrections {
       provider: row.provider_org,
       reporter: row.reporter_kind,
       state: row.state,
-      subject: this.deps.ledger.subjectTag(row.record_key),
+      // A report naming no record is about no subject: it is tagged with the resource's code.
+      subject: this.deps.ledger.subjectTag(row.record_key === NO_RECORD ? row.resource_code : row.record_key),
       actor: a.username,
       org: a.org?.code ?? null,
       at: this.deps.now().toISOString(),

@@ -100,7 +100,7 @@ export class QualityService {
   }
 
   /** An open-data portal developer's error report (AuthorizedCorrections.fromPortal). */
-  reportFromPortal(input: CorrectionInput & { key: string }) {
+  reportFromPortal(input: CorrectionInput) {
     return this.corrections.fromPortal(input);
   }
 

@@ -121,12 +121,29 @@ describe.each(engines())('error reports and requests for data on $name', (engine
       });
       expect(accepted.statusCode, accepted.body).toBe(200);
 
+      // A third names no record: the field is wrong across the dataset; accepted as fixed at the source.
+      const across = await report({ dataset, field, wrong: '全部记录的该项都带多余空格' });
+      expect(across.statusCode, across.body).toBe(201);
+      expect(across.json()).toMatchObject({ key: null, state: 'open' });
+      const entry = (await s.hub.catalog.get(code)).id;
+      const before = await s.hub.records.find(entry, key);
+      const atSource = await inject({
+        method: 'POST',
+        url: `/api/v1/corrections/${across.json().correction}/accept`,
+        headers: as(officer),
+        payload: {},
+      });
+      expect(atSource.statusCode, atSource.body).toBe(200);
+      expect(atSource.json()).toMatchObject({ key: '', state: 'accepted', newValue: null });
+      expect(await s.hub.records.find(entry, key)).toEqual(before);
+
       const mine = (await inject({ url: '/api/v1/open/developers/me/error-reports', headers: as(token) })).json();
       expect(mine).toEqual([
-        expect.objectContaining({ correction: second.correction, state: 'accepted', reason: null }),
+        expect.objectContaining({ correction: across.json().correction, key: null, state: 'accepted' }),
+        expect.objectContaining({ correction: second.correction, key, state: 'accepted', reason: null }),
         expect.objectContaining({ correction, state: 'rejected', reason: '经核对，登记信息无误' }),
       ]);
-      expect(mine[0].decidedAt).not.toBeNull();
+      expect(mine[1].decidedAt).not.toBeNull();
       // Another developer sees none of them.
       const other = await inject({
         method: 'POST',

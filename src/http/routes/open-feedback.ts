@@ -9,6 +9,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 const ErrorReport = Type.Object({
   id: Type.Integer(),
   dataset: Type.String({ description: 'the open dataset’s name' }),
+  key: Nullable(Type.String({ description: 'the record reported; null: the field across the dataset' })),
   field: Type.Object({ name: Type.String(), label: Type.String() }),
   correction: Type.Integer({ description: 'the correction (纠错) it became in the provider’s workflow' }),
   state: Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('rejected')]),
@@ -55,7 +56,13 @@ export function openFeedbackRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           body: Type.Object(
             {
               dataset: Type.String({ minLength: 1, maxLength: 100, description: 'its name, e.g. jnjtj-0006' }),
-              key: Text(100, 'the record’s key, as the dataset shows it'),
+              key: Type.Optional(
+                Type.String({
+                  maxLength: 100,
+                  description:
+                    'the record’s key, as the dataset shows it; left out: the field is wrong across the dataset',
+                }),
+              ),
               field: Text(100, 'the field’s name'),
               wrong: Type.String({ maxLength: 2000, description: 'the value shown' }),
               correct: Type.Optional(Type.String({ maxLength: 2000, description: 'what it should be, if known' })),

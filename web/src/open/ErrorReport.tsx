@@ -59,12 +59,7 @@ export function ReportError({ name, fields }: { name: string; fields: Array<{ na
               options={fields.map((f) => ({ value: f.name, label: `${f.label}（${f.name}）` }))}
             />
           </Form.Item>
-          <Form.Item
-            name="key"
-            label={t('open.report.key')}
-            extra={t('open.report.keyHelp')}
-            rules={[{ required: true, max: 100 }]}
-          >
+          <Form.Item name="key" label={t('open.report.key')} extra={t('open.report.keyHelp')} rules={[{ max: 100 }]}>
             <Input data-testid="open-report-key" />
           </Form.Item>
           <Form.Item name="wrong" label={t('open.report.wrong')} rules={[{ required: true, max: 2000 }]}>
@@ -116,7 +111,9 @@ export function MyReports() {
             <Space orientation="vertical" size={2} style={{ width: '100%', minWidth: 0 }}>
               <Space wrap size={4}>
                 <Link to={`/open/datasets/${r.dataset}`}>{r.dataset}</Link>
-                <Typography.Text>· {r.field.label}</Typography.Text>
+                <Typography.Text>
+                  · {r.key ? t('open.report.record', { key: r.key }) : t('open.report.allRecords')} · {r.field.label}
+                </Typography.Text>
                 <Tag color={REPORT_COLOR[r.state]}>{t(`open.report.state.${r.state}`)}</Tag>
               </Space>
               <Typography.Text type="secondary">

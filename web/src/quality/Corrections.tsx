@@ -75,11 +75,15 @@ export default function CorrectionsPage() {
     {
       title: t('key'),
       dataIndex: 'key',
-      render: (k: string) => (
-        <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
-          {k}
-        </Typography.Text>
-      ),
+      // '' : a developer's report about the field across the dataset, naming no record.
+      render: (k: string) =>
+        k === '' ? (
+          <Typography.Text type="secondary">{t('correctionNoRecord')}</Typography.Text>
+        ) : (
+          <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+            {k}
+          </Typography.Text>
+        ),
     },
     { title: t('correctionValues'), key: 'values', render: (_, c) => <ReportedValues correction={c} /> },
     {
