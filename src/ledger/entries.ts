@@ -131,7 +131,9 @@ export const QualityCorrectionChanged = Type.Object(
     resource: Type.String(),
     field: Type.String(),
     provider: Type.String(),
-    reporter: Type.String({ description: 'who reported: citizen, consumer or operator' }),
+    reporter: Type.String({
+      description: 'who reported: citizen, consumer, operator or portal (a developer of the open-data portal)',
+    }),
     state: Type.String(),
     subject: SubjectTag,
     actor: Actor,
