@@ -44,6 +44,8 @@ export interface ErrorReportInput {
 export interface ErrorReport {
   id: number;
   dataset: string;
+  /** The dataset's title as people know it; its name when it is no longer open. */
+  title: string;
   /** The record reported, or null for the field across the dataset. */
   key: string | null;
   field: { name: string; label: string };
@@ -103,6 +105,7 @@ export class OpenErrorReports {
     return {
       id: row.id,
       dataset: ds.name,
+      title: ds.resource.name,
       key: row.record_key,
       field: { name: field.name, label: field.label },
       correction: correction.id,
@@ -124,12 +127,13 @@ export class OpenErrorReports {
       .limit(200)
       .execute();
     const outcomes = new Map((await this.desk.outcomes(rows.map((r) => r.correction_id))).map((o) => [o.id, o]));
-    const labels = await this.labels(rows.map((r) => r.resource_code));
+    const { labels, titles } = await this.namesOf(rows.map((r) => r.resource_code));
     return rows.map((r) => {
       const o = outcomes.get(r.correction_id);
       return {
         id: r.id,
         dataset: r.resource_code.toLowerCase(),
+        title: titles.get(r.resource_code) ?? r.resource_code.toLowerCase(),
         key: r.record_key,
         field: { name: r.field, label: labels.get(`${r.resource_code}/${r.field}`) ?? r.field },
         correction: r.correction_id,
@@ -142,16 +146,19 @@ export class OpenErrorReports {
     });
   }
 
-  /** The fields' labels of the datasets still open (a dataset closed since shows the field's name). */
-  private async labels(codes: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  /** The titles and fields' labels of the datasets still open (one closed since shows its names, not labels). */
+  private async namesOf(codes: string[]): Promise<{ labels: Map<string, string>; titles: Map<string, string> }> {
+    const labels = new Map<string, string>();
+    const titles = new Map<string, string>();
     for (const code of new Set(codes)) {
       const ds = await this.datasets.find(code).catch((e: unknown) => {
         if (isHubError(e) && e.code === 'OPN_NOT_FOUND') return null;
         throw e;
       });
-      for (const f of ds?.open.fields ?? []) out.set(`${code}/${f.name}`, f.label);
+      if (!ds) continue;
+      titles.set(code, ds.resource.name);
+      for (const f of ds.open.fields) labels.set(`${code}/${f.name}`, f.label);
     }
-    return out;
+    return { labels, titles };
   }
 }

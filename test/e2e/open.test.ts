@@ -121,7 +121,7 @@ describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
       await page.close();
     });
   }
-  it('signs a developer up, makes an API key that the data API counts, and revokes it, at 360 px', async () => {
+  it('signs a developer up, makes an API key that the data API counts, asks for data, reports an error, and revokes the key, at 360 px', async () => {
     const page = await newPage(city, { viewport: NARROW });
     await page.goto(`${city.url}/open`);
     await page.getByTestId('open-developer').click();
@@ -149,6 +149,37 @@ describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
     }
     await page.reload();
     await expect.poll(() => page.getByTestId('open-dev-usage').innerText()).toMatch(/今日已调用 2 \/ [\d,]+ 次/);
+
+    // 数据需求: asked from the search page's link, it waits for the operators; listed in the centre.
+    await page.goto(`${city.url}/open?q=${encodeURIComponent('没有这样的数据')}`);
+    await page.getByTestId('open-request-link').click();
+    await page.waitForURL(/\/open\/requests/);
+    await page.getByTestId('open-request-need').fill('全市公共充电桩的位置和空闲数');
+    await page.getByTestId('open-request-purpose').fill('开发充电导航小程序');
+    await page.getByTestId('open-request-submit').click();
+    await page.getByTestId('open-request-done').waitFor();
+    await fitsAndChinese(page);
+    // 纠错: from the dataset's page, a field and what is wrong with it.
+    await page.goto(`${city.url}/open/datasets/${name}`);
+    await page.getByTestId('open-report-open').click();
+    // The second field: the first is the key, which identifies the record and is not corrected.
+    await page.getByTestId('open-report-field').click();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('open-report-wrong').fill('部分记录的数值与官网公布的不一致');
+    await page.getByTestId('open-report-submit').click();
+    await page.getByTestId('open-report-done').waitFor();
+    await fitsAndChinese(page);
+    await page.goto(`${city.url}/open/developer`);
+    await expect.poll(() => page.getByTestId('open-dev-requests').innerText()).toContain('全市公共充电桩');
+    // The report under the dataset's title (not its code), with the field's label and its state.
+    const title = (await (await fetch(`${city.url}/api/3/action/package_show?id=${name}`)).json()) as {
+      result: { title: string };
+    };
+    await expect.poll(() => page.getByTestId('open-dev-reports').innerText()).toContain(title.result.title);
+    expect(await page.getByTestId('open-dev-reports').innerText()).toContain('处理中');
+    await fitsAndChinese(page);
+    await shot(page, 'open/developer-feedback-360.png', { fullPage: true });
 
     await page.getByTestId('open-dev-revoke').click();
     await page.getByTestId('open-dev-revoke-ok').click();

@@ -9,6 +9,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 const ErrorReport = Type.Object({
   id: Type.Integer(),
   dataset: Type.String({ description: 'the open dataset’s name' }),
+  title: Type.String({ description: 'the dataset’s title as people know it (its name when no longer open)' }),
   key: Nullable(Type.String({ description: 'the record reported; null: the field across the dataset' })),
   field: Type.Object({ name: Type.String(), label: Type.String() }),
   correction: Type.Integer({ description: 'the correction (纠错) it became in the provider’s workflow' }),

@@ -110,7 +110,7 @@ export function MyReports() {
           <List.Item data-testid={`open-dev-report-${r.id}`}>
             <Space orientation="vertical" size={2} style={{ width: '100%', minWidth: 0 }}>
               <Space wrap size={4}>
-                <Link to={`/open/datasets/${r.dataset}`}>{r.dataset}</Link>
+                <Link to={`/open/datasets/${r.dataset}`}>{r.title}</Link>
                 <Typography.Text>
                   · {r.key ? t('open.report.record', { key: r.key }) : t('open.report.allRecords')} · {r.field.label}
                 </Typography.Text>
