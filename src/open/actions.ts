@@ -373,7 +373,7 @@ export class CkanActions {
     return {
       include_total: true,
       resource_id: resourceId,
-      fields: [{ id: '_id', type: 'int' }, ...datastoreFields(page.fields)],
+      fields: [{ id: '_id', type: 'int' }, ...datastoreFields(page.fields, dataset.resource.keyField)],
       records_format: 'objects',
       records: page.records.map((r, i) => ({ _id: offset + i + 1, ...r })),
       limit,

@@ -132,9 +132,17 @@ export function packageDict(ds: OpenDataset, org: Organization, origin: string, 
   };
 }
 
-/** datastore_search's `fields`: the id column first, as CKAN's datastore has, then each shown field. */
-export function datastoreFields(fields: readonly Field[]) {
-  return fields.map((f) => ({ id: f.name, type: DATASTORE_TYPES[f.type] ?? 'text', info: { label: f.label } }));
+/**
+ * datastore_search's `fields`: the id column first, as CKAN's datastore has, then each shown field;
+ * the record's key (`keyField`, when the dataset shows it) is marked in its data dictionary entry,
+ * as datapackage.json's primaryKey says of it.
+ */
+export function datastoreFields(fields: readonly Field[], keyField?: string) {
+  return fields.map((f) => ({
+    id: f.name,
+    type: DATASTORE_TYPES[f.type] ?? 'text',
+    info: { label: f.label, ...(f.name === keyField ? { primary_key: true } : {}) },
+  }));
 }
 
 const DATASTORE_TYPES: Partial<Record<Field['type'], string>> = {

@@ -162,9 +162,8 @@ describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
     // 纠错: from the dataset's page, a field and what is wrong with it.
     await page.goto(`${city.url}/open/datasets/${name}`);
     await page.getByTestId('open-report-open').click();
-    // The second field: the first is the key, which identifies the record and is not corrected.
+    // The first field offered: the key, which names the record and is not corrected, is not offered.
     await page.getByTestId('open-report-field').click();
-    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByTestId('open-report-wrong').fill('部分记录的数值与官网公布的不一致');
     await page.getByTestId('open-report-submit').click();

@@ -306,6 +306,10 @@ describe.each(engines())('the open-data portal on $name', (engine) => {
       _links: { start: `/api/3/action/datastore_search?resource_id=${name}` },
     });
     expect(r.fields.map((f: { id: string }) => f.id)).toEqual(['_id', 'item_no', 'title', 'amount', 'contact']);
+    // The record's key is marked in its data dictionary entry, as datapackage.json's primaryKey.
+    expect(r.fields.filter((f: { info?: { primary_key?: boolean } }) => f.info?.primary_key)).toEqual([
+      expect.objectContaining({ id: 'item_no' }),
+    ]);
     expect(r.records).toEqual([{ _id: 1, item_no: 'K3', title: 'OPEN-VALUE-3', amount: 30, contact: '张****丰' }]);
     expect((await action('datastore_search', `resource_id=${name}&q=VALUE-2`)).json().result.total).toBe(1);
     // A masked or a left-out field is no filter, search or sort: it would tell its value.

@@ -148,7 +148,8 @@ export default function OpenDatasetPage() {
         <ReportError
           name={p.name}
           fields={data.data.fields
-            .filter((f) => f.id !== '_id')
+            // The key names the record and is not itself corrected: the form asks for it apart.
+            .filter((f) => f.id !== '_id' && !f.info?.primary_key)
             .map((f) => ({ name: f.id, label: f.info?.label ?? f.id }))}
         />
       )}

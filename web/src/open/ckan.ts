@@ -41,7 +41,7 @@ export interface SearchResult {
 export interface DatastoreField {
   id: string;
   type: string;
-  info?: { label?: string };
+  info?: { label?: string; primary_key?: boolean };
 }
 
 export interface DatastoreResult {
