@@ -136,6 +136,7 @@ export const ERROR_CATALOGUE = {
   OPN_QUERY_TOO_SLOW: { status: 409, title: 'The query ran past the time a public query may take' },
   OPN_RATE_LIMITED: { status: 429, title: 'Too many data API calls this minute' },
   OPN_QUOTA_EXCEEDED: { status: 429, title: 'The data API quota of the day is used up' },
+  OPN_FEEDBACK_LIMIT: { status: 429, title: 'Too many reports or requests from this developer in a day' },
   OPN_KEY_INVALID: { status: 403, title: 'The API key is unknown or revoked' },
   OPN_KEY_NOT_FOUND: { status: 404, title: 'No such API key' },
   OPN_TOO_MANY_KEYS: { status: 409, title: 'Too many API keys' },

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from '../db/index.js';
 import { isHubError } from '../kernel/index.js';
 import type { OpenDatasets } from './datasets.js';
 import type { Developer } from './developers.js';
+import { checkFeedbackLimit } from './feedback-limit.js';
 import type { OpenTables } from './tables.js';
 
 type DemandState = 'basis_review' | 'filed' | 'confirmed' | 'refused' | 'published';
@@ -64,6 +65,7 @@ export class OpenDatasetRequests {
   ) {}
 
   async request(developer: Developer, input: DatasetRequestInput): Promise<DatasetRequest> {
+    await checkFeedbackLimit(this.db, developer.id, 'datasetRequests');
     const need = input.need.trim();
     const purpose = input.purpose.trim();
     const provider = input.provider?.trim();

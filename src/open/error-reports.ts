@@ -2,6 +2,7 @@ import type { Kysely } from '../db/index.js';
 import { HubError, isHubError, msg } from '../kernel/index.js';
 import type { OpenDatasets } from './datasets.js';
 import type { Developer } from './developers.js';
+import { checkFeedbackLimit } from './feedback-limit.js';
 import type { OpenTables } from './tables.js';
 
 /** What the portal needs of quality's correction workflow (wired by the hub). */
@@ -74,6 +75,7 @@ export class OpenErrorReports {
 
   async report(developer: Developer, input: ErrorReportInput): Promise<ErrorReport> {
     const ds = await this.datasets.find(input.dataset);
+    await checkFeedbackLimit(this.db, developer.id, 'errorReports');
     const field = ds.open.fields.find((f) => f.name === input.field);
     if (!field) throw new HubError('OPN_NOT_FOUND', msg('open.noField', { field: input.field }));
     const key = input.key?.trim() || undefined;

@@ -45,6 +45,7 @@ export { ApiMeter, DEFAULT_LIMITS, type Limit, type OpenLimits } from './meter.j
 export { ConditionalOpen, type Application, type ApplicationInput, type Decision } from './conditional.js';
 export type { ApplicationState } from './tables.js';
 export { OpenFeedback, type Rating, type DatasetRatings } from './feedback.js';
+export { FEEDBACK_PER_DAY } from './feedback-limit.js';
 export { OpenErrorReports, type CorrectionDesk, type ErrorReport, type ErrorReportInput } from './error-reports.js';
 export {
   OpenDatasetRequests,

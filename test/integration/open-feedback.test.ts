@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEEDBACK_PER_DAY } from '../../src/open/index.js';
 import { SEEDED_PASSWORD, engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
@@ -251,6 +252,33 @@ describe.each(engines())('error reports and requests for data on $name', (engine
     expect(pub.json().map((r: { id: number }) => r.id)).toEqual([second.json().id, first.json().id]);
     expect(pub.body).not.toContain('李纠错');
     expect(pub.body).not.toContain('fixer@example.com');
+  });
+
+  it.skipIf(engine.skip)('refuses a developer’s requests past the day’s limit, with 429', async () => {
+    // Each request becomes a department's work with a deadline, and an account costs nothing to make.
+    const { token: busy } = (
+      await inject({
+        method: 'POST',
+        url: '/api/v1/open/developers',
+        payload: { name: '需求很多', email: 'many@example.com', password: 'correct horse battery' },
+      })
+    ).json();
+    const ask = (n: number) =>
+      inject({
+        method: 'POST',
+        url: '/api/v1/open/developers/me/dataset-requests',
+        headers: as(busy),
+        payload: { need: `第 ${n} 项数据`, purpose: '测试额度' },
+      });
+    for (let n = 1; n <= FEEDBACK_PER_DAY.datasetRequests; n++) expect((await ask(n)).statusCode).toBe(201);
+    const refused = await ask(0);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'OPN_FEEDBACK_LIMIT' });
+    expect(refused.json().detail).toContain(`${FEEDBACK_PER_DAY.datasetRequests} 条数据需求`);
+    // Nothing of the refused one was filed.
+    expect(
+      (await inject({ url: '/api/v1/open/developers/me/dataset-requests', headers: as(busy) })).json(),
+    ).toHaveLength(FEEDBACK_PER_DAY.datasetRequests);
   });
 
   it.skipIf(engine.skip)('lets only the provider the catalog names answer a rating', async () => {

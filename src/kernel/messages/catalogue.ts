@@ -1142,6 +1142,10 @@ export const MESSAGES = {
     zh: '每分钟最多调用数据接口 {n} 次，请稍后再试',
     en: 'at most {n} data API calls a minute: try again shortly',
   },
+  'open.feedbackLimit': {
+    zh: '每个开发者账号 24 小时内最多提交 {n} 条{what}，请稍后再提交',
+    en: 'at most {n} {what} from one developer account in 24 hours: submit later',
+  },
   'open.quotaUsed': {
     zh: '每天最多调用数据接口 {n} 次，今日额度已用完',
     en: 'at most {n} data API calls a day: the quota of today is used up',

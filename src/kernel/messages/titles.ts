@@ -96,6 +96,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   OPN_QUERY_TOO_SLOW: '查询超出公开查询的时间上限',
   OPN_RATE_LIMITED: '本分钟内调用数据接口次数过多',
   OPN_QUOTA_EXCEEDED: '今日数据接口调用额度已用完',
+  OPN_FEEDBACK_LIMIT: '该开发者账号一天内提交的纠错或需求过多',
   OPN_KEY_INVALID: '接口密钥无效或已作废',
   OPN_KEY_NOT_FOUND: '没有此接口密钥',
   OPN_TOO_MANY_KEYS: '接口密钥数量已达上限',
