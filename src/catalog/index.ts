@@ -61,5 +61,11 @@ export {
   type IndicatorRow,
   type Indicators,
 } from './indicators.js';
-export { readCatalogWorkbook, writeCatalogWorkbook, writeCatalogCsv, catalogTemplate } from './spreadsheet.js';
+export {
+  readCatalogWorkbook,
+  writeCatalogWorkbook,
+  writeCatalogCsv,
+  catalogTemplate,
+  CATALOG_WORDS,
+} from './spreadsheet.js';
 export type { CatalogTables } from './tables.js';

@@ -26,7 +26,8 @@ import { ResourceInputSchema, type Resource, type ResourceInput } from './schema
 const RESOURCES = '资源目录';
 const FIELDS = '信息项';
 
-const LABELS: Record<string, Record<string, string>> = {
+/** The catalog's coded values in the words of its workbooks (and of the portal's facets). */
+export const CATALOG_WORDS = {
   category: { base: '基础', theme: '主题', topic: '专题', department: '部门' },
   shareType: { unconditional: '无条件共享', conditional: '有条件共享', none: '不予共享' },
   openType: { open: '无条件开放', conditional: '有条件开放', closed: '不予开放' },
@@ -41,7 +42,8 @@ const LABELS: Record<string, Record<string, string>> = {
     irregular: '不定期',
   },
   format: { table: '库表', file: '文件', api: '接口' },
-};
+} satisfies Record<string, Record<string, string>>;
+const LABELS: Record<string, Record<string, string>> = CATALOG_WORDS;
 
 type Column = { header: string; key: string; width: number };
 const RESOURCE_COLUMNS: Column[] = [

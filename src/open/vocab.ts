@@ -1,4 +1,4 @@
-import type { ResourceContent } from '../catalog/index.js';
+import { CATALOG_WORDS, type ResourceContent } from '../catalog/index.js';
 
 /** Names of the catalog's categories, the portal's groups (主题分类). */
 export const CATEGORY_TITLES: Record<ResourceContent['category'], { zh: string; en: string }> = {
@@ -30,19 +30,11 @@ export const FREQUENCY_ISO: Record<ResourceContent['updateFrequency'], string> =
   irregular: 'irregular',
 };
 
-/** Update frequencies by name, for the search facet's `display_name`. */
-export const FREQUENCY_TITLES: Record<ResourceContent['updateFrequency'], string> = {
-  realtime: '实时',
-  daily: '每日',
-  weekly: '每周',
-  monthly: '每月',
-  quarterly: '每季度',
-  yearly: '每年',
-  irregular: '不定期',
-};
+/** Update frequencies by name, for the search facet's `display_name`: the catalog's own words. */
+export const FREQUENCY_TITLES: Record<ResourceContent['updateFrequency'], string> = CATALOG_WORDS.updateFrequency;
 
 /** The open types, for the search facet: the public search holds `open` (无条件开放) only. */
-export const OPEN_TYPE_TITLES = { open: '无条件开放' } as const;
+export const OPEN_TYPE_TITLES = { open: CATALOG_WORDS.openType.open } as const;
 
 /** The licence open datasets are published under (CKAN's license list id and title). */
 export const LICENCE = {

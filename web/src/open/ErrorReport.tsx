@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery } from '../api';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { problemOf, type Problem } from '../api/http';
@@ -88,18 +89,7 @@ const REPORT_COLOR = { open: 'gold', accepted: 'green', rejected: 'default' } as
 /** 我的纠错 in the developer centre: each report's state and the provider's answer. */
 export function MyReports() {
   const { t } = useTranslation();
-  const [items, setItems] = useState<dev.ErrorReport[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setItems(await dev.errorReports());
-    } catch (e) {
-      setProblem(problemOf(e));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: items = [], problem } = useQuery(() => dev.errorReports(), []);
   return (
     <Card size="small" title={t('open.report.mine')} data-testid="open-dev-reports">
       {problem && <ProblemAlert problem={problem} style={{ marginBottom: 8 }} />}

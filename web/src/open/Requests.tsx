@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Form, Input, List, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useQuery } from '../api';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { problemOf, type Problem } from '../api/http';
@@ -131,18 +132,7 @@ function RequestList({ items, empty, testId }: { items: dev.DatasetRequest[]; em
 /** 我的数据需求 in the developer centre: each request's state and answer, and a link to ask for more. */
 export function MyRequests() {
   const { t } = useTranslation();
-  const [items, setItems] = useState<dev.DatasetRequest[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setItems(await dev.datasetRequests());
-    } catch (e) {
-      setProblem(problemOf(e));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: items = [], problem } = useQuery(() => dev.datasetRequests(), []);
   return (
     <Card
       size="small"
