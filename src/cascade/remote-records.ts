@@ -1,6 +1,6 @@
 import type { Actor } from '../access/index.js';
 import type { Origin } from '../catalog/index.js';
-import { HubError, msg } from '../kernel/index.js';
+import { HubError, isHubError, msg } from '../kernel/index.js';
 import type { KeyedRecord, NodeAsk, RemoteAsk } from '../share/index.js';
 import type { Peer } from './peers.js';
 import type { Cascade } from './service.js';
@@ -29,7 +29,14 @@ export class RemoteRecordsLink {
   async fetch(origin: Origin, ask: RemoteAsk): Promise<KeyedRecord[]> {
     const peer = await this.nodeOf(origin);
     const body: NodeAsk = { ...ask, code: origin.code };
-    const answer = await this.cascade.call<RecordsAnswer | undefined>(peer, 'POST', RECORDS_PATH, body);
+    const answer = await this.cascade
+      .call<RecordsAnswer | undefined>(peer, 'POST', RECORDS_PATH, body)
+      .catch(async (e: unknown) => {
+        // A district that cannot be reached shows as failing in the operations view, with why; one
+        // that answered with a refusal (not shared, not published) is working as it should.
+        if (unreachable(e)) await this.cascade.peers.failed(peer.nodeId, e);
+        throw e;
+      });
     if (!Array.isArray(answer?.records))
       throw new HubError('CAS_PEER_FAILED', msg('cascade.badRecordsAnswer', { division: origin.divisionName }));
     // Only the keys asked: a record the district sent besides is not the caller's to see.
@@ -74,3 +81,6 @@ function readerOf(peer: Peer, org: string | null): Actor {
     via: 'api_key',
   };
 }
+
+/** The link's own failure to reach the other node (link.ts), not that node's answer. */
+const unreachable = (e: unknown) => isHubError(e) && e.detail?.key === 'cascade.unreachable';

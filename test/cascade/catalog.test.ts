@@ -334,6 +334,12 @@ describe.skipIf(postgresMissing())('federated catalog', () => {
         );
         expect([res.status, res.body.code]).toEqual([502, 'CAS_PEER_FAILED']);
         expect(res.body.items).toBeUndefined();
+        // The operations view shows the district failing, and why, in the reader's language.
+        const nodes = (await cityCall(operator, 'GET', '/cascade/nodes')).body as Array<Record<string, unknown>>;
+        expect(nodes.find((n) => n.nodeId === nodeId)).toMatchObject({
+          status: 'failing',
+          lastError: expect.stringContaining('无法连接节点'),
+        });
       } finally {
         await sql`update cascade.peer set url = ${lixia.url} where node_id = ${nodeId}`.execute(db);
       }
