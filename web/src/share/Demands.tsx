@@ -314,6 +314,8 @@ export default function DemandsPage() {
         open={!!asking}
         title={asking ? t(`demandAction.${asking.action}`) + ` #${asking.demand.id}` : ''}
         okText={asking ? t(`demandAction.${asking.action}`) : ''}
+        // The portal's demands (consumer `open-portal`) are answered in public: say so before it is written.
+        hint={asking?.demand.consumer.code === 'open-portal' ? t('share.publicReasonHint') : undefined}
         onCancel={() => setAsking(null)}
         onOk={async (reason) => {
           await refuse(asking!.demand, asking!.action, reason);

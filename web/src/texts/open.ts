@@ -179,7 +179,7 @@ export const zh = {
   'open.request.link': '找不到想要的数据？提交数据需求',
   'open.request.title': '数据需求',
   'open.request.intro':
-    '说明需要什么数据、用来做什么。平台运营方会把需求转给应当提供数据的部门，答复会显示在这里和开发者中心。',
+    '说明需要什么数据、用来做什么。平台运营方会把需求转给应当提供数据的部门，答复会显示在这里和开发者中心。答复后，需求、用途和答复会在本页公开（不显示提交人），请勿填写个人信息。',
   'open.request.new': '提交数据需求',
   'open.request.signIn': '登录开发者中心后可以提交数据需求',
   'open.request.need': '需要的数据',
@@ -384,7 +384,7 @@ export const en: Record<keyof typeof zh, string> = {
   'open.request.link': 'Can’t find it? Request a dataset',
   'open.request.title': 'Dataset requests',
   'open.request.intro':
-    'Say what data you need and what for. The platform’s operators pass the request to the department that should provide it; the answer shows here and in the developer centre.',
+    'Say what data you need and what for. The platform’s operators pass the request to the department that should provide it; the answer shows here and in the developer centre. Once answered, the request, its purpose and the answer are public on this page (without who asked): write no personal data.',
   'open.request.new': 'Request a dataset',
   'open.request.signIn': 'Sign in to the developer centre to request a dataset',
   'open.request.need': 'Data needed',

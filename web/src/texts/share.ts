@@ -2,6 +2,7 @@
 export const zh = {
   'share.assign': '分派',
   'share.assigned': '已分派',
+  'share.publicReasonHint': '这是数据开放网转来的社会公众需求：理由会显示给提出需求的开发者，并在数据开放网公开',
   'share.assignTo': '分派给（数源单位）',
   'share.assignToHint': '输入部门名称查找',
   'share.assignToRequired': '请选择承接该需求的部门',
@@ -34,6 +35,8 @@ export const zh = {
 export const en: typeof zh = {
   'share.assign': 'Assign',
   'share.assigned': 'Assigned',
+  'share.publicReasonHint':
+    'A request from the public, through the open-data portal: the reason is shown to the developer who asked and published on the portal',
   'share.assignTo': 'Assign to (provider)',
   'share.assignToHint': 'Type a department name',
   'share.assignToRequired': 'Choose the department that takes the demand',
