@@ -200,5 +200,57 @@ select kind, subject_key, left(norm, 6), nextval('base.change_seq'), false
 from base.value where element = 'division' and norm ~ '^[0-9]{6}' order by kind, subject_key;
 `,
     },
+    {
+      // The cockpit's map of subjects by county (docs/cockpit.md, "District map"): a count per
+      // base and county kept where base.change is, so that the map reads a dozen rows however many
+      // subjects there are; note_changed is the one place every change of a county passes.
+      id: '003-county-tally',
+      sql: `
+create table base.county_tally (
+  kind text not null,
+  division text not null check (division ~ '^[0-9]{6}$'),
+  subjects bigint not null,
+  primary key (kind, division)
+);
+insert into base.county_tally (kind, division, subjects)
+select kind, division, count(*) from base.change where not gone group by kind, division;
+
+-- As 002's, and the tally moved with it: a subject counts in the county it arrived in (a new row,
+-- or one it had left) and stops counting in the one it left. Every part of the statement sees
+-- base.change as it was before it, so arrival is judged on the state before this change.
+create or replace function base.note_changed(kinds text[], keys text[]) returns void language plpgsql as $$
+begin
+  with touched as (
+    select distinct t.kind, t.key from unnest(kinds, keys) as t(kind, key)
+  ), now_in as (
+    select t.kind, t.key,
+      (select left(v.norm, 6) from base.value v
+        where v.kind = t.kind and v.subject_key = t.key and v.element = 'division' and v.norm ~ '^[0-9]{6}') as division
+    from touched t
+  ), left_behind as (
+    update base.change c set gone = true, seq = nextval('base.change_seq'), changed_at = now()
+    from now_in n
+    where c.kind = n.kind and c.subject_key = n.key and not c.gone and c.division is distinct from n.division
+    returning c.kind, c.division
+  ), arriving as (
+    select n.kind, n.division from now_in n
+    where n.division is not null and not exists (
+      select 1 from base.change c
+      where c.kind = n.kind and c.subject_key = n.key and c.division = n.division and not c.gone)
+  ), noted as (
+    insert into base.change as c (kind, subject_key, division, seq, gone)
+    select kind, key, division, nextval('base.change_seq'), false from now_in where division is not null
+    on conflict (kind, subject_key, division) do update set seq = excluded.seq, gone = false, changed_at = now()
+  ), moves as (
+    select kind, division, 1 as delta from arriving
+    union all
+    select kind, division, -1 from left_behind
+  )
+  insert into base.county_tally as t (kind, division, subjects)
+  select kind, division, sum(delta) from moves group by kind, division having sum(delta) <> 0
+  on conflict (kind, division) do update set subjects = t.subjects + excluded.subjects;
+end $$;
+`,
+    },
   ],
 };

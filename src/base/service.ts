@@ -131,6 +131,20 @@ export class BaseService {
   }
 
   /**
+   * How many subjects of a base are in each county now (their merged division), for the cockpit's
+   * map: read from the tally the base keeps as subjects arrive and leave, a row per county.
+   */
+  async subjectsByCounty(kind: BaseKind): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('base.county_tally')
+      .select(['division', 'subjects'])
+      .where('kind', '=', kind)
+      .where('subjects', '>', 0)
+      .execute();
+    return new Map(rows.map((r) => [r.division, Number(r.subjects)]));
+  }
+
+  /**
    * Catches up with loads not absorbed yet (the process absorbing one died, or the absorb
    * failed): every resource feeding a base, every job whose rows it holds. Returns subjects absorbed.
    */

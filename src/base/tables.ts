@@ -96,4 +96,6 @@ export type BaseTables = {
     gone: boolean;
     changed_at: Generated<Date>;
   };
+  /** Subjects per base and county now (migration 003-county-tally), kept by base.note_changed. */
+  'base.county_tally': { kind: BaseKind; division: string; subjects: string | number };
 };

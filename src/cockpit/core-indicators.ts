@@ -40,6 +40,8 @@ export interface CockpitSources {
   consents(): Promise<OrgCounts>;
   /** Licence presentations (亮证), per issuing department. */
   licencesPresented(): Promise<OrgCounts>;
+  /** Subjects of a base per county now (the base's own tally, a row per county). */
+  subjectsByCounty(kind: 'person' | 'legal_entity'): Promise<Map<string, number>>;
   /** Attestations answered, per department answering for the item. */
   attestAnswered(): Promise<OrgCounts>;
   /**

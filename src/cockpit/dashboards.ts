@@ -25,10 +25,15 @@ export const NAMED_QUERIES = [
   'licencesByType',
   'attestationsByItem',
   'indicatorByDepartment',
+  'indicatorByDistrict',
+  'subjectsByDistrict',
 ] as const;
 export type NamedQuery = (typeof NAMED_QUERIES)[number];
 
-export const CHART_TYPES = ['card', 'gauge', 'bar', 'line', 'pie', 'table'] as const;
+export const CHART_TYPES = ['card', 'gauge', 'bar', 'line', 'pie', 'table', 'map'] as const;
+
+/** The queries whose points are the city's districts (a code each): the ones a map can draw. */
+export const DISTRICT_QUERIES: readonly NamedQuery[] = ['indicatorByDistrict', 'subjectsByDistrict'];
 
 /** A department code, as the access module spells organization codes. */
 const OrgCode = Type.String({ pattern: '^[A-Z0-9]{2,16}$' });
@@ -39,7 +44,9 @@ const QueryParams = Type.Object(
     departments: Type.Optional(Type.Array(OrgCode, { maxItems: 30, uniqueItems: true })),
     /** Only resources whose name holds one of these words. */
     keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 20 })),
-    /** For indicatorByDepartment: which indicator. */
+    /** For subjectsByDistrict: which base's subjects (default the population base). */
+    base: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('legal_entity')])),
+    /** For indicatorByDepartment and indicatorByDistrict: which indicator. */
     indicator: Type.Optional(Type.String({ pattern: '^[a-z][A-Za-z0-9]{1,40}$' })),
     /** Rows at most (top N), 1–50. */
     top: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),

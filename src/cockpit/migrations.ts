@@ -1,10 +1,28 @@
 import type { ModuleMigrations } from '../db/index.js';
-import { SEEDED_DASHBOARDS } from './seed-dashboards.js';
+import { DISTRICT_MAPS, SEEDED_DASHBOARDS } from './seed-dashboards.js';
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const seeded = SEEDED_DASHBOARDS.map((d) => `(${quote(d.id)}, 1, ${quote(JSON.stringify(d))}::jsonb, 'system')`).join(
   ',\n',
 );
+
+/**
+ * The district maps come to dashboards stored before them as a new version by the system, unless
+ * the dashboard has a panel of that id already (an install seeded with them) or no room left.
+ */
+const mapsAdded = Object.entries(DISTRICT_MAPS)
+  .map(
+    ([id, panel]) => `
+with added as (
+  update cockpit.dashboard set version = version + 1, updated_by = 'system', updated_at = now(),
+    doc = jsonb_set(doc, '{panels}', (doc->'panels') || jsonb_build_array(${quote(JSON.stringify(panel))}::jsonb))
+  where id = ${quote(id)} and jsonb_array_length(doc->'panels') < 12
+    and not exists (select 1 from jsonb_array_elements(doc->'panels') p where p->>'id' = ${quote(panel.id)})
+  returning id, version, doc
+)
+insert into cockpit.dashboard_version (id, version, doc, by) select id, version, doc, 'system' from added;`,
+  )
+  .join('\n');
 
 export const cockpitMigrations: ModuleMigrations = {
   module: 'cockpit',
@@ -42,5 +60,6 @@ create table cockpit.score (
   primary key (month, org)
 );`,
     },
+    { id: '002-district-maps', sql: mapsAdded },
   ],
 };

@@ -39,6 +39,11 @@ export interface Counts {
    * city's, not one department's): the city's counts themselves.
    */
   city?: { n: number; d: number | null };
+  /**
+   * Per county of the city (GB/T 2260 code), where the indicator knows them itself (a district
+   * node's figures); else a county's are its departments' (those whose division it is).
+   */
+  byDistrict?: Map<string, { n: number; d: number | null }>;
 }
 
 /** The rows behind a figure, as a table: columns named in both languages. */

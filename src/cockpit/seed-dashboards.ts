@@ -430,6 +430,25 @@ const THEMES: Theme[] = [
   indicators: indicators as string[],
 }));
 
+/**
+ * Maps of the city's districts (docs/cockpit.md, "District map"), on the dashboards of the two
+ * bases: where the base's subjects live, by the county of their merged division.
+ */
+export const DISTRICT_MAPS: Readonly<Record<string, Panel>> = {
+  population: {
+    id: 'district-map',
+    title: { zh: '人口基础库人员分布（按区县）', en: 'People in the population base by district' },
+    chart: 'map',
+    source: { query: 'subjectsByDistrict', params: { base: 'person' } },
+  },
+  'legal-entities': {
+    id: 'district-map',
+    title: { zh: '法人基础库主体分布（按区县）', en: 'Entities in the legal-entity base by district' },
+    chart: 'map',
+    source: { query: 'subjectsByDistrict', params: { base: 'legal_entity' } },
+  },
+};
+
 function dashboardOf(t: Theme): DashboardDoc {
   const scope = t.departments.length > 0 ? { departments: t.departments } : {};
   const words = t.keywords ? { keywords: t.keywords } : {};
@@ -476,6 +495,8 @@ function dashboardOf(t: Theme): DashboardDoc {
     },
   );
   if (t.departments.length === 0) (panels.at(-2)!.source as { params: object }).params = {};
+  const map = DISTRICT_MAPS[t.id];
+  if (map) panels.push(map);
   return {
     id: t.id,
     title: { zh: t.zh, en: t.en },

@@ -1,11 +1,12 @@
 import { Value } from 'typebox/value';
 import { authorize, type Actor } from '../access/index.js';
 import { sql, type Database, type Kysely } from '../db/index.js';
-import { HubError, chinaDate, digestJson, excel, msg, type Language } from '../kernel/index.js';
+import { HubError, JINAN, chinaDate, countiesOf, digestJson, excel, msg, type Language } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { indicatorRow } from '../catalog/index.js';
 import { coreIndicators, type CockpitSources } from './core-indicators.js';
 import {
+  DISTRICT_QUERIES,
   DashboardSchema,
   periodStart,
   type DashboardDoc,
@@ -47,7 +48,8 @@ export interface IndicatorValue {
 }
 
 export interface QueryResult {
-  points: Array<{ label: string; value: number }>;
+  /** `code`: the district's GB/T 2260 code, on the points of a query by district (a map joins on it). */
+  points: Array<{ label: string; value: number; code?: string }>;
 }
 
 /** What a named query reads, besides its parameters: the filters the page chose. */
@@ -59,7 +61,7 @@ export interface QueryScope {
 
 export interface QuerySource {
   run(
-    name: Exclude<NamedQuery, 'indicatorByDepartment'>,
+    name: Exclude<NamedQuery, 'indicatorByDepartment' | 'indicatorByDistrict' | 'subjectsByDistrict'>,
     params: QueryParams,
     scope: QueryScope & { orgs: string[] | null },
     language: Language,
@@ -78,6 +80,8 @@ export class Cockpit {
   readonly registry = new IndicatorRegistry();
   private readonly db: Kysely<CockpitTables>;
   private cache = new Map<string, { at: number; value: Promise<Awaited<ReturnType<IndicatorDef['counts']>>> }>();
+  /** The city whose districts the maps show (GB/T 2260), as the node is configured; Jinan by default. */
+  private city = JINAN;
 
   constructor(
     database: Database,
@@ -97,6 +101,11 @@ export class Cockpit {
     value.catch(() => this.cache.delete(def.code));
     this.cache.set(def.code, { at, value });
     return value;
+  }
+
+  /** The city this node serves (its cascade identity's division), whose districts the maps draw. */
+  useCity(division: string): void {
+    this.city = division;
   }
 
   /** Forgets cached counts (tests change the state and read again at once). */
@@ -288,8 +297,12 @@ export class Cockpit {
       if (ids.has(p.id)) throw new HubError('CKP_BAD_DASHBOARD', msg('cockpit.duplicatePanel', { panel: p.id }));
       ids.add(p.id);
       const code = 'indicator' in p.source ? p.source.indicator : p.source.params?.indicator;
-      if ('query' in p.source && p.source.query === 'indicatorByDepartment' && !code) {
+      const query = 'query' in p.source ? p.source.query : null;
+      if ((query === 'indicatorByDepartment' || query === 'indicatorByDistrict') && !code) {
         throw new HubError('CKP_BAD_DASHBOARD', msg('cockpit.panelNeedsIndicator', { panel: p.id }));
+      }
+      if (p.chart === 'map' && !(query && DISTRICT_QUERIES.includes(query))) {
+        throw new HubError('CKP_BAD_DASHBOARD', msg('cockpit.mapNeedsDistricts', { panel: p.id }));
       }
       if (code && !this.registry.get(code)) {
         throw new HubError('CKP_BAD_DASHBOARD', msg('cockpit.noIndicator', { code }));
@@ -409,8 +422,46 @@ export class Cockpit {
         .slice(0, params.top ?? 30);
       return { id: p.id, indicator: null, points };
     }
+    if (p.source.query === 'indicatorByDistrict' || p.source.query === 'subjectsByDistrict') {
+      const figures =
+        p.source.query === 'indicatorByDistrict'
+          ? await this.districtFigures(params.indicator!)
+          : await this.sources.subjectsByCounty(params.base ?? 'person');
+      const points = this.districts(scope.district)
+        .filter((d) => figures.get(d.code) != null)
+        .map((d) => ({ label: d.name, value: figures.get(d.code)!, code: d.code }));
+      return { id: p.id, indicator: null, points };
+    }
     const result = await this.sources.queries.run(p.source.query, params, scope, scope.language);
     return { id: p.id, indicator: null, points: result.points };
+  }
+
+  /** The city's districts and counties (not development zones), or the one the page chose. */
+  private districts(only: string | undefined) {
+    return countiesOf(this.city).filter((d) => !d.functional && (!only || d.code === only));
+  }
+
+  /**
+   * An indicator's value in each county: the indicator's own figures by district where it keeps
+   * them, else the counts of the departments of that county summed (numerators over denominators,
+   * as the city's are). A county without either has no value.
+   */
+  private async districtFigures(code: string): Promise<Map<string, number | null>> {
+    const def = this.registry.get(code);
+    if (!def) throw new HubError('CKP_INDICATOR_NOT_FOUND', msg('cockpit.noIndicator', { code }));
+    const counts = await this.counts(def);
+    const byDistrict = counts.byDistrict ?? new Map<string, { n: number; d: number | null }>();
+    if (!counts.byDistrict && def.perDepartment) {
+      for (const dept of await this.sources.departments()) {
+        const c = counts.byOrg.get(dept.code);
+        if (!c) continue;
+        const sum = byDistrict.get(dept.division) ?? { n: 0, d: def.unit === 'count' ? null : 0 };
+        sum.n += c.n;
+        if (sum.d !== null && c.d !== null) sum.d += c.d;
+        byDistrict.set(dept.division, sum);
+      }
+    }
+    return new Map([...byDistrict].map(([division, c]) => [division, figureOf(def.unit, c).value]));
   }
 }
 

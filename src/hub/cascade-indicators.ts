@@ -80,7 +80,11 @@ export function cascadeIndicators(figures: CascadeFigures): IndicatorDef[] {
       counts: async () => {
         const enrolled = new Set((await children()).map((n) => n.division));
         const all = statutory();
-        return { byOrg: new Map(), city: { n: all.filter((d) => enrolled.has(d.code)).length, d: all.length } };
+        return {
+          byOrg: new Map(),
+          city: { n: all.filter((d) => enrolled.has(d.code)).length, d: all.length },
+          byDistrict: new Map(all.map((d) => [d.code, { n: enrolled.has(d.code) ? 1 : 0, d: 1 }])),
+        };
       },
       drill: (_org, limit, now) => drill(limit, now),
     },
@@ -101,7 +105,11 @@ export function cascadeIndicators(figures: CascadeFigures): IndicatorDef[] {
       perDepartment: false,
       counts: async (now) => {
         const nodes = await children();
-        return { byOrg: new Map(), city: { n: nodes.filter((n) => inSync(n, now)).length, d: nodes.length } };
+        return {
+          byOrg: new Map(),
+          city: { n: nodes.filter((n) => inSync(n, now)).length, d: nodes.length },
+          byDistrict: new Map(nodes.map((n) => [n.division, { n: inSync(n, now) ? 1 : 0, d: 1 }])),
+        };
       },
       drill: (_org, limit, now) => drill(limit, now),
     },
@@ -122,8 +130,12 @@ export function cascadeIndicators(figures: CascadeFigures): IndicatorDef[] {
       perDepartment: false,
       counts: async () => {
         const [nodes, totals] = await Promise.all([children(), figures.pushes.totals()]);
-        const n = nodes.reduce((sum, node) => sum + (totals.get(node.nodeId)?.rowsLoaded ?? 0), 0);
-        return { byOrg: new Map(), city: { n, d: null } };
+        const rows = nodes.map((node) => [node.division, totals.get(node.nodeId)?.rowsLoaded ?? 0] as const);
+        return {
+          byOrg: new Map(),
+          city: { n: rows.reduce((sum, [, n]) => sum + n, 0), d: null },
+          byDistrict: new Map(rows.map(([division, n]) => [division, { n, d: null }])),
+        };
       },
       drill: (_org, limit, now) => drill(limit, now),
     },

@@ -104,6 +104,7 @@ export function cockpitSources(
       const a = await deps.base.accuracy();
       return { n: a.overall.accurate, d: a.overall.values };
     },
+    subjectsByCounty: (kind) => deps.base.subjectsByCounty(kind),
     corrections: async () =>
       orgCounts(
         (

@@ -522,6 +522,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       load: (resource, rows, o) => ingest.run(resource, rows, { createdBy: 0, ...o }),
     });
     // The districts' figures are the city's; a district's cockpit has no districts below it.
+    cockpit.useCity(cascade.self.division);
     if (cascade.self.role === 'city')
       cockpit.registry.register(
         ...cascadeIndicators({

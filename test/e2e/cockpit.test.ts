@@ -60,6 +60,23 @@ describe.skipIf(!haveChromium)('the cockpit in Chromium', () => {
     const drill = page.getByTestId('cockpit-drill');
     await drill.locator('tbody tr.ant-table-row').first().waitFor();
     expect(await drill.innerText()).toContain('资源名称');
+
+    // The population dashboard's map of the districts, each coloured by its people; a district
+    // under the pointer is named with its figure.
+    await page.goto(`${city.url}/cockpit?screen=big&dashboard=population`);
+    const map = page.getByTestId('district-map');
+    await map.locator('canvas').waitFor();
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.boundingBox())!;
+    await expect
+      .poll(async () => {
+        await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height * 0.45);
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.45);
+        return map.innerText();
+      })
+      .toMatch(/[区县]：[\d,]+/);
+    await settled(page);
+    await shot(page, 'cockpit/map-1920.png');
     expect(page.problems).toEqual([]);
     await page.close();
 
@@ -71,6 +88,10 @@ describe.skipIf(!haveChromium)('the cockpit in Chromium', () => {
     expect(await englishIn(phone, COCKPIT_NAMES)).toEqual([]);
     await settled(phone);
     await shot(phone, 'cockpit/officer-390.png', { fullPage: true });
+    await phone.goto(`${city.url}/cockpit?dashboard=legal-entities`);
+    await phone.getByTestId('district-map').locator('canvas').waitFor();
+    expect((await widthOf(phone)).scroll).toBeLessThanOrEqual(width.window);
+    await shot(phone, 'cockpit/map-390.png', { fullPage: true });
     expect(phone.problems).toEqual([]);
     await phone.close();
   }, 120_000);

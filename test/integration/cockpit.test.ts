@@ -1,8 +1,9 @@
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardSchema, SEEDED_DASHBOARDS } from '../../src/cockpit/index.js';
+import { cockpitMigrations } from '../../src/cockpit/migrations.js';
 import { sql } from '../../src/db/index.js';
-import { JINAN, digestJson } from '../../src/kernel/index.js';
+import { JINAN, countiesOf, digestJson } from '../../src/kernel/index.js';
 import { engines } from '../databases.js';
 import { openSeededApp, type SeededApp } from '../seeded-app.js';
 
@@ -371,5 +372,98 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     });
     expect(unknown.json().code).toBe('CKP_BAD_DASHBOARD');
     expect((await s.call('officer', 'PUT', '/cockpit/dashboards/education', { version, doc })).statusCode).toBe(403);
+  });
+
+  it('maps the city’s districts: base subjects by the county of their division, kept as they move', async () => {
+    const db = s.hub.db.kysely;
+    type Point = { label: string; value: number; code: string };
+    const mapOf = async (id: string, query = '') => {
+      const data = (await s.call('officer', 'GET', `/cockpit/dashboards/${id}/data?period=all${query}`)).json();
+      return data.panels.find((p: { id: string }) => p.id === 'district-map').points as Point[];
+    };
+    const counted = async () => {
+      const { rows } = await sql<{ division: string; n: number }>`
+        select left(norm, 6) as division, count(*)::int as n from base.value
+        where kind = 'person' and element = 'division' and norm ~ '^[0-9]{6}' group by 1`.execute(db);
+      return new Map(rows.map((r) => [r.division, r.n]));
+    };
+    const before = await mapOf('population');
+    const truth = await counted();
+    expect(before.length).toBeGreaterThan(5);
+    for (const p of before) expect(p.value, p.label).toBe(truth.get(p.code));
+    for (const p of before) expect(p.label).toBe(countiesOf(JINAN).find((d) => d.code === p.code)?.name);
+    // One person moves from the most populated district to another, a second loses their division:
+    // the map follows at once.
+    const [from, to] = [...before].sort((a, b) => b.value - a.value).map((p) => p.code);
+    const [mover, leaver] = (
+      await sql<{ key: string }>`select subject_key as key from base.value where kind = 'person'
+        and element = 'division' and norm like ${`${from}%`} order by subject_key limit 2`.execute(db)
+    ).rows.map((r) => r.key);
+    await sql`update base.value set value = ${JSON.stringify(to)}::jsonb, norm = ${to!}
+      where kind = 'person' and element = 'division' and subject_key = ${mover!}`.execute(db);
+    await sql`delete from base.value where kind = 'person' and element = 'division' and subject_key = ${leaver!}`.execute(
+      db,
+    );
+    const after = new Map((await mapOf('population')).map((p) => [p.code, p.value]));
+    const at = (code: string) => before.find((p) => p.code === code)?.value ?? 0;
+    expect(after.get(from!)).toBe(at(from!) - 2);
+    expect(after.get(to!)).toBe(at(to!) + 1);
+    for (const [code, n] of await counted()) expect(after.get(code), code).toBe(n);
+    // The page's district filter shows that district alone; legal entities have their own map.
+    expect((await mapOf('population', `&district=${to}`)).map((p) => p.code)).toEqual([to]);
+    expect((await mapOf('legal-entities')).length).toBeGreaterThan(0);
+  });
+
+  it('maps any indicator by district: a county’s departments’ counts summed; a map needs data by district', async () => {
+    await s.hub.access.createOrganization({
+      code: 'JNCKPD',
+      name: '槐荫区测试局',
+      kind: 'department',
+      division: '370104',
+    });
+    await sql`insert into catalog.resource (code, name, provider_org, category, share_type, open_type, level, key_field,
+        fields, created_by, mount, published_at, record_count, status)
+      values ('JNCKPD-0001', '区县测试资源', 'JNCKPD', 'department', 'unconditional', 'closed', 'general', 'id', '[]'::jsonb, 1,
+        '{"kind":"records","target":""}'::jsonb, now(), 0, 'published'),
+        ('JNCKPD-0002', '区县测试资源二', 'JNCKPD', 'department', 'unconditional', 'closed', 'general', 'id', '[]'::jsonb, 1,
+        '{"kind":"records","target":""}'::jsonb, null, 0, 'draft')`.execute(s.hub.db.kysely);
+    s.hub.cockpit.refresh();
+    const { version, doc } = (await s.call('operator', 'GET', '/cockpit/dashboards/statistics')).json();
+    const map = {
+      id: 'rate-map',
+      title: { zh: '各区县编目率', en: 'Catalog rate by district' },
+      chart: 'map',
+      source: { query: 'indicatorByDistrict', params: { indicator: 'catalogRate' } },
+    };
+    const put = await s.call('operator', 'PUT', '/cockpit/dashboards/statistics', {
+      version,
+      doc: { ...doc, panels: [...doc.panels.slice(0, 11), map] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const data = (await s.call('officer', 'GET', '/cockpit/dashboards/statistics/data')).json();
+    // Only 槐荫区 has a department of its own: 1 of its 2 resources published.
+    expect(data.panels.find((p: { id: string }) => p.id === 'rate-map').points).toEqual([
+      { label: '槐荫区', value: 50, code: '370104' },
+    ]);
+    const bad = await s.call('operator', 'PUT', '/cockpit/dashboards/statistics', {
+      version: version + 1,
+      doc: { ...doc, panels: [{ ...map, source: { query: 'resourcesByCategory' } }] },
+    });
+    expect(bad.json()).toMatchObject({ code: 'CKP_BAD_DASHBOARD' });
+  });
+
+  it('adds the district maps to dashboards stored before them, once, as a new version', async () => {
+    const db = s.hub.db.kysely;
+    await sql`update cockpit.dashboard set doc = jsonb_set(doc, '{panels}',
+        (select jsonb_agg(p) from jsonb_array_elements(doc->'panels') p where p->>'id' <> 'district-map'))
+      where id = 'legal-entities'`.execute(db);
+    const { version } = (await s.call('operator', 'GET', '/cockpit/dashboards/legal-entities')).json();
+    const upgrade = cockpitMigrations.migrations.find((m) => m.id === '002-district-maps')!;
+    await sql.raw(upgrade.sql).execute(db);
+    await sql.raw(upgrade.sql).execute(db);
+    const after = (await s.call('operator', 'GET', '/cockpit/dashboards/legal-entities')).json();
+    expect(after.version).toBe(version + 1);
+    expect(after.doc.panels.filter((p: { id: string }) => p.id === 'district-map')).toHaveLength(1);
+    expect(Value.Check(DashboardSchema, after.doc)).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ export interface ChartProps {
   testId?: string;
   /** Set to a function that draws the chart as a PNG data URL (ECharts getDataURL), for export. */
   pngRef?: { current: ((background: string) => string) | null };
+  /** GeoJSON of the maps the option draws, by the name its map series use (registered on first use). */
+  maps?: Record<string, object>;
 }
 
 const EChart = lazy(() => import('./echart'));

@@ -1,5 +1,11 @@
-import { BarChart, GaugeChart, GraphChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, GaugeChart, GraphChart, LineChart, MapChart, PieChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
@@ -11,16 +17,18 @@ echarts.use([
   GaugeChart,
   GraphChart,
   LineChart,
+  MapChart,
   PieChart,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
   TooltipComponent,
+  VisualMapComponent,
   CanvasRenderer,
 ]);
 
 /** ECharts with only the charts the app draws, so the bundle stays small; loaded by chart.tsx on first use. */
-export default function EChart({ option, height = 300, onClick, testId, pngRef }: ChartProps) {
+export default function EChart({ option, height = 300, onClick, testId, pngRef, maps }: ChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const click = useRef(onClick);
   useEffect(() => {
@@ -41,7 +49,10 @@ export default function EChart({ option, height = 300, onClick, testId, pngRef }
     };
   }, []);
   useEffect(() => {
+    for (const [name, geoJson] of Object.entries(maps ?? {})) {
+      if (!echarts.getMap(name)) echarts.registerMap(name, geoJson as Parameters<typeof echarts.registerMap>[1]);
+    }
     echarts.getInstanceByDom(ref.current!)?.setOption(reducedMotion ? { ...option, animation: false } : option, true);
-  }, [option]);
+  }, [option, maps]);
   return <div ref={ref} style={{ height, width: '100%' }} data-testid={testId} />;
 }

@@ -239,7 +239,15 @@ export function cockpitRoutes(hub: Hub): FastifyPluginAsyncTypebox {
                 Type.Object({
                   id: Type.String(),
                   indicator: Nullable(Type.Omit(Indicator, ['departments'])),
-                  points: Type.Array(Type.Object({ label: Type.String(), value: Type.Number() })),
+                  points: Type.Array(
+                    Type.Object({
+                      label: Type.String(),
+                      value: Type.Number(),
+                      code: Type.Optional(
+                        Type.String({ description: 'the district’s GB/T 2260 code, on queries by district' }),
+                      ),
+                    }),
+                  ),
                 }),
               ),
             }),

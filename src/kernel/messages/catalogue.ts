@@ -1072,6 +1072,10 @@ export const MESSAGES = {
     zh: '面板 {panel} 须指明按部门对比的指标',
     en: 'panel {panel} must name the indicator it compares across departments',
   },
+  'cockpit.mapNeedsDistricts': {
+    zh: '面板 {panel} 是地图，须取按区县的数据（各区县指标对比或各区县主体数）',
+    en: 'panel {panel} is a map: its data must be by district (an indicator or the subjects by district)',
+  },
   'cockpit.idMismatch': { zh: '文档的编号须为 {id}', en: 'the document’s id must be {id}' },
   'cockpit.noFont': {
     zh: '找不到中文字体文件 {path}：请安装文泉驿微米黑字体包，或以环境变量指定字体',

@@ -31,6 +31,7 @@ import { Chart } from '../chart';
 import { useSession } from '../session';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
+import { DistrictMap } from './DistrictMap';
 import { DashboardEditor } from './Editor';
 
 type Indicator = Item<Answer<'/api/v1/cockpit/indicators'>>;
@@ -251,7 +252,7 @@ function PanelView({
     () =>
       indicator && panel.chart === 'gauge' && indicator.unit === 'percent'
         ? gaugeOf(indicator, dark)
-        : data && !indicator && panel.chart !== 'table' && panel.chart !== 'card'
+        : data && !indicator && panel.chart !== 'table' && panel.chart !== 'card' && panel.chart !== 'map'
           ? optionOf(panel.chart, data.points, dark)
           : null,
     [indicator, panel.chart, data, dark],
@@ -272,6 +273,7 @@ function PanelView({
     a.click();
   };
   const points = data?.points ?? [];
+  const map = panel.chart === 'map' && !indicator;
   return (
     <Col xs={24} md={12} xl={8}>
       <Card
@@ -279,7 +281,7 @@ function PanelView({
         title={indicator ? indicator.name : title}
         data-testid={`cockpit-panel-${panel.id}`}
         extra={
-          option && (
+          (option || map) && (
             <Tooltip title={t('cockpit.png')}>
               <Button
                 size="small"
@@ -292,7 +294,9 @@ function PanelView({
           )
         }
       >
-        {option ? (
+        {map ? (
+          <DistrictMap points={points} dark={dark} height={280} pngRef={png} />
+        ) : option ? (
           points.length === 0 && !indicator ? (
             <Typography.Text type="secondary">{t('cockpit.noData')}</Typography.Text>
           ) : (

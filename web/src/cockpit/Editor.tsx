@@ -9,12 +9,13 @@ type Doc = DashboardDef['doc'];
 type Panel = Doc['panels'][number];
 type Indicator = Item<Answer<'/api/v1/cockpit/indicators'>>;
 
-const CHARTS = ['card', 'gauge', 'bar', 'line', 'pie', 'table'] as const;
+const CHARTS = ['card', 'gauge', 'bar', 'line', 'pie', 'table', 'map'] as const;
 type QueryName = Extract<Panel['source'], { query: unknown }>['query'];
 /**
  * The named queries a panel may show, checked against the API's own list (src/cockpit/dashboards.ts
  * through the OpenAPI types): one added there does not compile here until it is offered or left
- * out on purpose. indicatorByDepartment is left out: it needs an indicator this editor does not ask.
+ * out on purpose. indicatorByDepartment is left out: it needs an indicator this editor does not ask;
+ * indicatorByDistrict is offered per indicator (below), for maps.
  */
 const OFFERED = {
   resourcesByDepartment: true,
@@ -31,10 +32,17 @@ const OFFERED = {
   licencesByType: true,
   attestationsByItem: true,
   indicatorByDepartment: false,
+  indicatorByDistrict: false,
+  subjectsByDistrict: true,
 } satisfies Record<QueryName, boolean>;
 const QUERIES = (Object.keys(OFFERED) as QueryName[]).filter((q) => OFFERED[q]);
 
-const sourceKey = (p: Panel) => ('indicator' in p.source ? `i:${p.source.indicator}` : `q:${p.source.query}`);
+const sourceKey = (p: Panel) =>
+  'indicator' in p.source
+    ? `i:${p.source.indicator}`
+    : p.source.query === 'indicatorByDistrict'
+      ? `d:${p.source.params?.indicator}`
+      : `q:${p.source.query}`;
 
 /**
  * An operator edits a topic dashboard without writing code: its titles, and each panel's title,
@@ -66,17 +74,27 @@ export function DashboardEditor({
       ),
     { success: (r) => t('cockpit.saved', { version: r.version }), then: onSaved },
   );
+  // A map draws data by district: an indicator's (any of them) or the base's subjects.
+  const byDistrict = [
+    ...indicators.map((i) => ({ value: `d:${i.code}`, label: t('cockpit.byDistrict', { name: i.name }) })),
+    { value: 'q:subjectsByDistrict', label: t('cockpit.query.subjectsByDistrict') },
+  ];
   const sources = [
     ...indicators.map((i) => ({ value: `i:${i.code}`, label: i.name })),
     ...QUERIES.map((q) => ({ value: `q:${q}`, label: t(`cockpit.query.${q}`) })),
+    ...byDistrict.filter((o) => o.value.startsWith('d:')),
   ];
   const setSource = (n: number, key: string) => {
     const [kind, name] = [key.slice(0, 1), key.slice(2)];
     const old = doc.panels[n]!;
     const params = 'query' in old.source ? old.source.params : undefined;
-    setPanel(n, {
-      source: kind === 'i' ? { indicator: name } : ({ query: name, ...(params && { params }) } as Panel['source']),
-    });
+    const source =
+      kind === 'i'
+        ? { indicator: name }
+        : kind === 'd'
+          ? { query: 'indicatorByDistrict', params: { indicator: name } }
+          : { query: name, ...(params && { params }) };
+    setPanel(n, { source: source as Panel['source'] });
   };
   return (
     <Modal
@@ -135,7 +153,14 @@ export function DashboardEditor({
                 aria-label={t('cockpit.chart')}
                 style={{ width: 110 }}
                 value={p.chart}
-                onChange={(chart) => setPanel(n, { chart })}
+                onChange={(chart) =>
+                  setPanel(
+                    n,
+                    chart === 'map' && !sourceKey(p).match(/^(d:|q:subjectsByDistrict)/)
+                      ? { chart, source: { query: 'subjectsByDistrict' } }
+                      : { chart },
+                  )
+                }
                 options={CHARTS.map((c) => ({ value: c, label: t(`cockpit.chart.${c}`) }))}
               />
               <Select
@@ -143,7 +168,7 @@ export function DashboardEditor({
                 style={{ width: 240 }}
                 value={sourceKey(p)}
                 onChange={(key: string) => setSource(n, key)}
-                options={sources}
+                options={p.chart === 'map' ? byDistrict : sources}
               />
             </Space>
           </Card>
