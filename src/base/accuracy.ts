@@ -49,29 +49,11 @@ export interface Accuracy {
  * Field accuracy (docs/base.md): a base value is accurate when it passes its element's
  * validator, the source of record reports that same value (any value, when none is declared),
  * and no open conflict disputes it. Rates per element, per base and overall are accurate
- * values over all values; one query over the values and one over the observations.
+ * values over all values, read from the tally the base keeps as values change
+ * (`base.accuracy_tally`); the providers' agreement is one query over the observations.
  */
 export async function accuracy(db: Kysely<BaseTables>): Promise<Accuracy> {
-  const { rows } = await sql<Omit<ElementAccuracy, 'rate' | 'accurate' | 'name'>>`
-    with disputed as (select distinct kind, subject_key, element from base.conflict where state = 'open')
-    select v.kind, v.element, count(*)::int as values,
-      count(*) filter (where not v.valid)::int as invalid,
-      count(*) filter (where v.valid and not v.agrees)::int as unconfirmed,
-      count(*) filter (where v.valid and v.agrees and d.element is not null)::int as disputed,
-      count(*) filter (where v.confirmations > 0)::int as confirmed
-    from base.value v
-    left join disputed d on d.kind = v.kind and d.subject_key = v.subject_key and d.element = v.element
-    group by v.kind, v.element
-    order by v.kind, v.element`.execute(db);
-  const elements = rows.map((r) => {
-    const accurate = r.values - r.invalid - r.unconfirmed - r.disputed;
-    return { ...r, name: findDataElement(r.element)?.name ?? r.element, accurate, rate: rate(accurate, r.values) };
-  });
-  const sum = (items: ElementAccuracy[]): Tally => {
-    const values = items.reduce((n, e) => n + e.values, 0);
-    const accurate = items.reduce((n, e) => n + e.accurate, 0);
-    return { values, accurate, rate: rate(accurate, values) };
-  };
+  const elements = await elementAccuracy(db);
   const kinds = [...new Set(elements.map((e) => e.kind))];
   return {
     target: ACCURACY_TARGET,
@@ -80,6 +62,49 @@ export async function accuracy(db: Kysely<BaseTables>): Promise<Accuracy> {
     elements,
     providers: await agreement(db),
   };
+}
+
+/** Accurate values over all values of the bases: a row per base and element read, whatever their size. */
+export async function overallAccuracy(db: Kysely<BaseTables>): Promise<Tally> {
+  return sum(await elementAccuracy(db));
+}
+
+async function elementAccuracy(db: Kysely<BaseTables>): Promise<ElementAccuracy[]> {
+  const rows = await db
+    .selectFrom('base.accuracy_tally')
+    .selectAll()
+    .where('values', '>', 0)
+    .orderBy('kind')
+    .orderBy('element')
+    .execute();
+  return rows.map((r) => {
+    const [values, invalid, unconfirmed, disputed, confirmed] = [
+      r.values,
+      r.invalid,
+      r.unconfirmed,
+      r.disputed,
+      r.confirmed,
+    ].map(Number) as [number, number, number, number, number];
+    const accurate = values - invalid - unconfirmed - disputed;
+    return {
+      kind: r.kind,
+      element: r.element,
+      name: findDataElement(r.element)?.name ?? r.element,
+      values,
+      invalid,
+      unconfirmed,
+      disputed,
+      confirmed,
+      accurate,
+      rate: rate(accurate, values),
+    };
+  });
+}
+
+function sum(items: ElementAccuracy[]): Tally {
+  const values = items.reduce((n, e) => n + e.values, 0);
+  const accurate = items.reduce((n, e) => n + e.accurate, 0);
+  return { values, accurate, rate: rate(accurate, values) };
 }
 
 async function agreement(db: Kysely<BaseTables>): Promise<ProviderAgreement[]> {

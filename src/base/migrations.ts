@@ -252,5 +252,119 @@ begin
 end $$;
 `,
     },
+    {
+      // 字段准确率 kept as the values change (docs/base.md, "Field accuracy"): the cockpit's figure
+      // and the accuracy page read a row per base and element, not every value of the bases.
+      id: '004-accuracy-tally',
+      sql: `
+-- Whether an open conflict disputes the value, kept on the value by the conflicts' triggers, so
+-- that a value's class (accurate, invalid, unconfirmed, disputed) is a function of its own row.
+alter table base.value add column disputed boolean not null default false;
+update base.value v set disputed = true
+where exists (select 1 from base.conflict c where c.kind = v.kind and c.subject_key = v.subject_key
+  and c.element = v.element and c.state = 'open');
+
+create table base.accuracy_tally (
+  kind text not null,
+  element text not null,
+  "values" bigint not null,
+  invalid bigint not null,
+  unconfirmed bigint not null,
+  disputed bigint not null,
+  confirmed bigint not null,
+  primary key (kind, element)
+);
+
+-- Adds the rows' classes to the tally, each row with its sign (+1 new, -1 old).
+create function base.add_to_accuracy(kinds text[], elements text[], valids boolean[], agrees boolean[],
+    disputeds boolean[], confirmations int[], signs int[]) returns void language sql as $$
+  insert into base.accuracy_tally as t (kind, element, "values", invalid, unconfirmed, disputed, confirmed)
+  select kind, element, sum(s), coalesce(sum(s) filter (where not valid), 0),
+    coalesce(sum(s) filter (where valid and not agrees), 0),
+    coalesce(sum(s) filter (where valid and agrees and disputed), 0),
+    coalesce(sum(s) filter (where confirmations > 0), 0)
+  from unnest(kinds, elements, valids, agrees, disputeds, confirmations, signs)
+    as r(kind, element, valid, agrees, disputed, confirmations, s)
+  group by kind, element
+  on conflict (kind, element) do update set
+    "values" = t."values" + excluded."values",
+    invalid = t.invalid + excluded.invalid,
+    unconfirmed = t.unconfirmed + excluded.unconfirmed,
+    disputed = t.disputed + excluded.disputed,
+    confirmed = t.confirmed + excluded.confirmed
+$$;
+insert into base.accuracy_tally (kind, element, "values", invalid, unconfirmed, disputed, confirmed)
+select kind, element, count(*), count(*) filter (where not valid), count(*) filter (where valid and not agrees),
+  count(*) filter (where valid and agrees and disputed), count(*) filter (where confirmations > 0)
+from base.value group by kind, element;
+
+-- A value (re)inserted while a conflict about it is open is disputed: marked by an update, which
+-- the update trigger tallies (the few open conflicts are joined, not each new value looked up).
+create function base.value_tally_inserted() returns trigger language plpgsql as $$
+begin
+  perform base.add_to_accuracy(array_agg(kind), array_agg(element), array_agg(valid), array_agg(agrees),
+    array_agg(disputed), array_agg(confirmations), array_agg(1)) from fresh having count(*) > 0;
+  update base.value v set disputed = true
+  from fresh f, base.conflict c
+  where c.state = 'open' and c.kind = f.kind and c.subject_key = f.subject_key and c.element = f.element
+    and v.kind = f.kind and v.subject_key = f.subject_key and v.element = f.element and not v.disputed;
+  return null;
+end $$;
+create function base.value_tally_updated() returns trigger language plpgsql as $$
+begin
+  perform base.add_to_accuracy(array_agg(kind), array_agg(element), array_agg(valid), array_agg(agrees),
+    array_agg(disputed), array_agg(confirmations), array_agg(s))
+  from (select kind, element, valid, agrees, disputed, confirmations, 1 as s from fresh
+        union all
+        select kind, element, valid, agrees, disputed, confirmations, -1 from stale) r
+  having count(*) > 0;
+  return null;
+end $$;
+create function base.value_tally_deleted() returns trigger language plpgsql as $$
+begin
+  perform base.add_to_accuracy(array_agg(kind), array_agg(element), array_agg(valid), array_agg(agrees),
+    array_agg(disputed), array_agg(confirmations), array_agg(-1)) from stale having count(*) > 0;
+  return null;
+end $$;
+create trigger value_tally_inserted after insert on base.value
+  referencing new table as fresh for each statement execute function base.value_tally_inserted();
+create trigger value_tally_updated after update on base.value
+  referencing old table as stale new table as fresh for each statement execute function base.value_tally_updated();
+create trigger value_tally_deleted after delete on base.value
+  referencing old table as stale for each statement execute function base.value_tally_deleted();
+
+-- A conflict opened, decided or removed: the values it is about say again whether one disputes them.
+create function base.mark_disputed(kinds text[], keys text[], elements text[]) returns void language sql as $$
+  update base.value v set disputed = d.open
+  from (select distinct t.kind, t.key, t.element,
+          exists (select 1 from base.conflict c where c.kind = t.kind and c.subject_key = t.key
+                  and c.element = t.element and c.state = 'open') as open
+        from unnest(kinds, keys, elements) as t(kind, key, element)) d
+  where v.kind = d.kind and v.subject_key = d.key and v.element = d.element and v.disputed <> d.open
+$$;
+create function base.conflict_inserted() returns trigger language plpgsql as $$
+begin
+  perform base.mark_disputed(array_agg(kind), array_agg(subject_key), array_agg(element)) from fresh;
+  return null;
+end $$;
+create function base.conflict_updated() returns trigger language plpgsql as $$
+begin
+  perform base.mark_disputed(array_agg(kind), array_agg(subject_key), array_agg(element))
+  from (select kind, subject_key, element from fresh union select kind, subject_key, element from stale) t;
+  return null;
+end $$;
+create function base.conflict_deleted() returns trigger language plpgsql as $$
+begin
+  perform base.mark_disputed(array_agg(kind), array_agg(subject_key), array_agg(element)) from stale;
+  return null;
+end $$;
+create trigger conflict_inserted after insert on base.conflict
+  referencing new table as fresh for each statement execute function base.conflict_inserted();
+create trigger conflict_updated after update on base.conflict
+  referencing old table as stale new table as fresh for each statement execute function base.conflict_updated();
+create trigger conflict_deleted after delete on base.conflict
+  referencing old table as stale for each statement execute function base.conflict_deleted();
+`,
+    },
   ],
 };

@@ -6,7 +6,7 @@ import type { Ledger, ReadOp } from '../ledger/index.js';
 import { recordedRead, type ReadSteps } from '../share/index.js';
 import type { RecordStore } from '../records/index.js';
 import { absorb, lockBase, type AbsorbResult, type LoadedRow } from './absorb.js';
-import { accuracy, type Accuracy } from './accuracy.js';
+import { accuracy, overallAccuracy, type Accuracy, type Tally } from './accuracy.js';
 import { changesIn, type ChangePage } from './changes.js';
 import { listAuthorities, setAuthority, type Authority } from './authority.js';
 import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord, type Decision } from './conflicts.js';
@@ -335,6 +335,11 @@ export class BaseService {
 
   async accuracy(): Promise<Accuracy> {
     return accuracy(this.db);
+  }
+
+  /** The bases' accurate values over all values (the cockpit's 字段准确率), from the kept tally. */
+  overallAccuracy(): Promise<Tally> {
+    return overallAccuracy(this.db);
   }
 
   async overview(): Promise<Overview> {

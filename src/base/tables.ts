@@ -43,6 +43,8 @@ export type BaseTables = {
     agrees: boolean;
     confirmations: number;
     kept_by_conflict: number | null;
+    /** An open conflict is about it (kept by the conflicts' triggers, migration 004-accuracy-tally). */
+    disputed: Generated<boolean>;
   };
   'base.conflict': {
     id: Generated<number>;
@@ -98,4 +100,14 @@ export type BaseTables = {
   };
   /** Subjects per base and county now (migration 003-county-tally), kept by base.note_changed. */
   'base.county_tally': { kind: BaseKind; division: string; subjects: string | number };
+  /** Field accuracy's counts per base and element (migration 004-accuracy-tally), kept by triggers on base.value. */
+  'base.accuracy_tally': {
+    kind: BaseKind;
+    element: string;
+    values: string | number;
+    invalid: string | number;
+    unconfirmed: string | number;
+    disputed: string | number;
+    confirmed: string | number;
+  };
 };

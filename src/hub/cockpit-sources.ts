@@ -101,8 +101,8 @@ export function cockpitSources(
         ).rows,
       ),
     accuracy: async () => {
-      const a = await deps.base.accuracy();
-      return { n: a.overall.accurate, d: a.overall.values };
+      const a = await deps.base.overallAccuracy();
+      return { n: a.accurate, d: a.values };
     },
     subjectsByCounty: (kind) => deps.base.subjectsByCounty(kind),
     corrections: async () =>
@@ -146,10 +146,18 @@ export function cockpitSources(
     }),
     consents: async () =>
       orgCounts(
+        // The tally for the days after today (UTC), today's few rows one by one (they expire as it passes).
         (
-          await sql<{ org: string; n: number }>`
-            select requester_org as org, count(*)::int as n, null as d from consent.consent
-            where status = 'active' and expires_at > now() group by requester_org`.execute(db)
+          await sql<{ org: string; n: string }>`
+            select org, sum(n) as n from (
+              select requester_org as org, n from consent.active_tally
+              where expires_on > (now() at time zone 'UTC')::date and n <> 0
+              union all
+              select requester_org, count(*) from consent.consent
+              where status = 'active' and expires_at > now()
+                and expires_at < ((now() at time zone 'UTC')::date + 1) at time zone 'UTC'
+              group by requester_org) a
+            group by org`.execute(db)
         ).rows.map((r) => ({ ...r, d: null })),
       ),
     licencesPresented: async () =>

@@ -201,6 +201,20 @@ describe.each(engines().filter((e) => e.name === 'pglite'))('cockpit on $name', 
     expect(i.get('consentsActive')!.value).toBe(2);
     expect(i.get('licencesPresented')!.value).toBe(7);
     expect(i.get('attestationsAnswered')!.value).toBe(7);
+    // Kept as consents change: one in force for another hour counts, one past its end an hour ago
+    // does not, a revoked one stops counting.
+    const db = s.hub.db.kysely;
+    const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    for (const expires of [soon(1), soon(-1)])
+      await sql`insert into consent.consent (id, requester_org, requested_by, subject_kind, subject_tag, subject_key,
+          purpose, requested, terms, status, starts_at, expires_at, signature)
+        values (gen_random_uuid(), ${ORG}, 'x', 'person', 'soon', 'k', 'p', '{}'::jsonb, '{}'::jsonb, 'active',
+          now() - interval '1 day', ${expires}::timestamptz, 's')`.execute(db);
+    expect((await ours()).get('consentsActive')!.value).toBe(3);
+    await sql`update consent.consent set status = 'revoked' where requester_org = ${ORG} and subject_tag = 'soon'`.execute(
+      db,
+    );
+    expect((await ours()).get('consentsActive')!.value).toBe(2);
   });
 
   it('open datasets are the portal’s own count, against 3 000, and a download counts for its provider', async () => {
