@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { copyInPGlite, copyInPostgres } from './copy.js';
+import { copyInPGlite, copyInPostgres, copyOutPostgres } from './copy.js';
 import { openReplicas, type ReplicaOptions } from './replicas.js';
 
 const INT8 = 20;
@@ -82,6 +82,7 @@ async function connectPostgres(url: string, max: number, read: ConnectOptions = 
     kysely,
     ...(replicas ? { replica: replicas.kysely } : {}),
     copyIn: (table, columns, chunks) => copyInPostgres(pool, table, columns, chunks),
+    copyOut: (statement) => copyOutPostgres(pool, statement),
     listen: async (channel, onMessage) => {
       const stop = await listenPostgres(url, channel, onMessage);
       listeners.push(stop);

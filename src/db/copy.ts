@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { TurnLock } from './pglite-dialect.js';
 
 /** COPY names its table and columns in the SQL text, so only plain identifiers may reach it. */
@@ -28,6 +28,30 @@ export async function copyInPostgres(
   } finally {
     client.release();
   }
+}
+
+/**
+ * PostgreSQL: COPY … TO STDOUT on a pooled connection of its own, its bytes as a stream. The
+ * connection is read only as fast as the stream is taken (pg-copy-streams reads the socket on
+ * demand), so a slow client holds the server back rather than filling memory. Whenever the stream
+ * does not end normally — the query fails, or the reader destroys it (a client that went away) —
+ * the connection is dropped, not returned: the server ends the COPY when its socket closes, and
+ * the pool opens a new connection when one is wanted.
+ */
+export function copyOutPostgres(pool: pg.Pool, statement: string): Readable {
+  const out = new PassThrough();
+  void (async () => {
+    const client = await pool.connect();
+    if (out.destroyed) return client.release();
+    try {
+      await pipeline(client.query(copyTo(statement)), out);
+      client.release();
+    } catch (e) {
+      client.release(true);
+      out.destroy(e instanceof Error ? e : new Error(String(e)));
+    }
+  })().catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))));
+  return out;
 }
 
 /** Bytes handed to PGlite per COPY: its input is a Blob in memory, so it is taken a slice at a time. */

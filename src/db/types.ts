@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -31,6 +32,13 @@ export interface Database {
    * database, used to fill staging tables. Rejects on the first bad row; what was copied stays.
    */
   copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+  /**
+   * PostgreSQL only (absent on PGlite): the output of a `COPY (…) TO STDOUT …` statement as a
+   * byte stream, on a connection of its own, read no faster than the stream is taken; destroying
+   * the stream ends the COPY and drops its connection. COPY takes no bind parameters: the caller
+   * builds `statement` from values it has checked and literals quoted by Kysely (`sql.lit`).
+   */
+  copyOut?(statement: string): Readable;
   close(): Promise<void>;
 }
 

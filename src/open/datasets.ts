@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { CatalogService, Facets, ListQuery, Resource, Viewer } from '../catalog/index.js';
 import { HubError, invalid, isHubError, msg } from '../kernel/index.js';
 import {
@@ -68,6 +69,9 @@ function tooSlow(e: unknown): never {
     throw new HubError('OPN_QUERY_TOO_SLOW', msg('open.queryTooSlow', { seconds: PUBLIC_QUERY_MS / 1000 }));
   throw e;
 }
+
+/** Field types whose values are numbers: their cells are tested for a number first (records/csv-copy.ts). */
+const NUMERIC: ReadonlySet<string> = new Set(['integer', 'number']);
 
 const notFound = (name: string) => new HubError('OPN_NOT_FOUND', msg('open.noDataset', { name }));
 
@@ -262,6 +266,17 @@ export class OpenDatasets {
       return Object.fromEntries(shown.map((f) => [f.name, open[f.name] ?? null]));
     });
     return { fields: shown, records, total: total ?? ds.resource.recordCount };
+  }
+
+  /**
+   * A dataset's CSV rows (no header) written by the database itself (records' `copyCsv`): where
+   * the public sees every shown field as held — none masked — and the engine can (PostgreSQL).
+   * Undefined otherwise: the download then streams `stream` through csv-stringify, to the same bytes.
+   */
+  async csvRows(ds: OpenDataset): Promise<Readable | undefined> {
+    if (ds.open.masked.size > 0) return undefined;
+    const fields = ds.open.fields.map((f) => ({ name: f.name, numeric: NUMERIC.has(f.type) }));
+    return this.records.copyCsv(ds.entry, fields);
   }
 
   /** Every record of a dataset as the public sees it, a batch at a time: what downloads stream. */

@@ -26,20 +26,40 @@ export function download(kind: Distribution, fields: readonly Field[], batches: 
  */
 function csvOf(fields: readonly Field[], batches: Rows): Readable {
   const names = fields.map((f) => f.name);
-  const options = { cast: { string: neutralizeCsvCell, boolean: (v: boolean) => (v ? 'true' : 'false') } };
   return Readable.from(
     (async function* () {
-      yield stringifySync([names], options);
+      yield stringifySync([names], CSV_OPTIONS);
       for await (const batch of batches) {
         if (batch.length > 0)
           yield stringifySync(
             batch.map((r) => names.map((n) => r[n] ?? null)),
-            options,
+            CSV_OPTIONS,
           );
       }
     })(),
     ONE_AHEAD,
   );
+}
+
+const CSV_OPTIONS = { cast: { string: neutralizeCsvCell, boolean: (v: boolean) => (v ? 'true' : 'false') } };
+
+/**
+ * The same CSV from rows the database wrote (`OpenDatasets.csvRows`, COPY in csv-copy.ts, to
+ * csvOf's bytes): the header line as csvOf writes it, then the rows as they come — passed on
+ * untouched, no faster than the client takes them; a client gone destroys the rows' stream.
+ */
+export function csvDownload(fields: readonly Field[], rows: Readable): Readable {
+  const header = stringifySync([fields.map((f) => f.name)], CSV_OPTIONS);
+  const out = Readable.from(
+    (async function* () {
+      yield Buffer.from(header);
+      yield* rows;
+    })(),
+    ONE_AHEAD,
+  );
+  // Destroyed before its first read (a client gone at once), the generator never reaches the rows: end them here.
+  out.once('close', () => rows.destroy());
+  return out;
 }
 
 /** Read one chunk (a batch) ahead of the socket, not Readable.from's default sixteen: memory stays flat. */

@@ -17,7 +17,7 @@ export {
 } from './actions.js';
 export { packageDict, resourceDict, organizationDict, orgName, type Organization } from './ckan.js';
 export { parseSelect, type ParsedSelect } from './sql.js';
-export { download } from './downloads.js';
+export { csvDownload, download } from './downloads.js';
 export { datasetPage, downloadUrl, dataPackageUrl, apiUrl, MEDIA_TYPES } from './urls.js';
 export { dataPackage } from './datapackage.js';
 export { FILE_NAME } from './downloads.js';

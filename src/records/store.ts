@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { CompiledQuery, Database, Kysely } from '../db/index.js';
 import { createQueryId, json, sql, transactionRetrying } from '../db/index.js';
 import { HubError, msg } from '../kernel/index.js';
@@ -6,6 +7,7 @@ import { ownPartitionRowsFrom } from './layout.js';
 import { loadRecords, type LoadOptions, type LoadOutcome, type RecordRow, type WriteCount } from './load.js';
 import type { CorrectionMarks, RecordTables } from './tables.js';
 import { conditionFields, runRecordQuery, type RecordQuery } from './query.js';
+import { csvCopyStatement } from './csv-copy.js';
 
 type Doc = Record<string, unknown>;
 type Dated = { doc: Doc; loaded_at: Date };
@@ -240,6 +242,23 @@ export class RecordStore {
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.key;
     }
+  }
+
+  /**
+   * Every record of a resource in key order as CSV rows of `fields` (no header), written by
+   * PostgreSQL's COPY (csv-copy.ts): the bytes `scan` and csv-stringify would give, at the speed
+   * of the database. Undefined where that cannot be: on PGlite (no COPY TO STDOUT stream), for
+   * fewer than two fields (csv-copy.ts says why) or when one of them is sealed (only the codec
+   * opens it). The caller decides what may be shown as held: the store neither authorizes nor masks.
+   */
+  async copyCsv(
+    resourceId: number,
+    fields: ReadonlyArray<{ name: string; numeric: boolean }>,
+  ): Promise<Readable | undefined> {
+    if (!this.database.copyOut || fields.length < 2) return undefined;
+    const codec = await this.codecs.of(resourceId);
+    if (fields.some((f) => codec.isSealed(f.name))) return undefined;
+    return this.database.copyOut(csvCopyStatement(this.db, resourceId, fields));
   }
 
   /**

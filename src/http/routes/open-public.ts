@@ -5,6 +5,7 @@ import { HubError, isHubError, msg } from '../../kernel/index.js';
 import {
   FILE_NAME,
   MEDIA_TYPES,
+  csvDownload,
   dataPackage,
   download,
   type Distribution,
@@ -53,11 +54,13 @@ export function openPublicRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         const ds = await datasetFor(hub, request.params.name, holder);
         hub.open.counters.add(ds.entry, 'download');
         const type = kind === 'xlsx' ? MEDIA_TYPES.xlsx : `${MEDIA_TYPES[kind]}; charset=utf-8`;
+        // A CSV the database can write itself (nothing masked, PostgreSQL) comes from its COPY: the same bytes, faster.
+        const copied = kind === 'csv' ? await hub.open.csvRows(ds) : undefined;
         return reply
           .type(type)
           .header('content-disposition', `attachment; filename="${FILE_NAME(ds.name, kind)}"`)
           .header('cache-control', 'no-cache')
-          .send(download(kind, ds.open.fields, hub.open.stream(ds)));
+          .send(copied ? csvDownload(ds.open.fields, copied) : download(kind, ds.open.fields, hub.open.stream(ds)));
       },
     );
   };
