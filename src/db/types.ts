@@ -34,9 +34,10 @@ export interface Database {
   copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
   /**
    * PostgreSQL only (absent on PGlite): the output of a `COPY (…) TO STDOUT …` statement as a
-   * byte stream, on a connection of its own, read no faster than the stream is taken; destroying
-   * the stream ends the COPY and drops its connection. COPY takes no bind parameters: the caller
-   * builds `statement` from values it has checked and literals quoted by Kysely (`sql.lit`).
+   * byte stream, on a connection of its own (in a read-only transaction, JIT off), read no faster
+   * than the stream is taken; destroying the stream ends the COPY and drops its connection. COPY
+   * takes no bind parameters: the caller builds `statement` from values it has checked and
+   * literals quoted by Kysely (`sql.lit`).
    */
   copyOut?(statement: string): Readable;
   close(): Promise<void>;
