@@ -229,6 +229,25 @@ describe.skipIf(postgres.skip)('the CSV download written by PostgreSQL', () => {
     expect(res.body).toBe('k,s,contact\nK00000,x,张****丰\n');
   });
 
+  it('never writes a sealed value or a JSON object: the COPY fails at that row instead', async () => {
+    const sealed = `~${'0a'.repeat(16)}.1.c2VjcmV0LWNpcGhlcnRleHQ`;
+    for (const [i, value] of [sealed, { a: 1 }, [1, 2]].entries()) {
+      const r = await publish(`数据库直出下载检验（拒写${i}）`, FIELDS);
+      await load(
+        r.id,
+        Array.from({ length: 3 }, (_, j) => ({ s: j === 1 ? value : `ok-${j}` })),
+      );
+      const ds = await s.hub.open.find(r.code.toLowerCase());
+      const rows = (await s.hub.open.csvRows(ds))!;
+      const seen: Buffer[] = [];
+      const read = (async () => {
+        for await (const chunk of csvDownload(ds.open.fields, rows)) seen.push(chunk as Buffer);
+      })();
+      await expect(read).rejects.toThrow(/csv download: (a sealed value|not a scalar)/);
+      expect(Buffer.concat(seen).toString()).not.toContain(typeof value === 'string' ? value : '{');
+    }
+  });
+
   it('counts a download through the COPY path as before', async () => {
     await s.hub.open.counters.flush();
     const before = (await s.hub.open.counters.of([plain.entry])).get(plain.entry)?.downloads ?? 0;
