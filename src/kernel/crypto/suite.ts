@@ -8,6 +8,7 @@ import {
   verify,
 } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
+import { SignaturePoints } from './sm2-points.js';
 
 /**
  * The two crypto suites of DESIGN.md behind one interface. `gm` (the default, as Chinese
@@ -54,11 +55,16 @@ const gm: CryptoSuite = {
   },
   // The digest e = SM3(Z ‖ M) of GB/T 32918 is made here: Z (of the signer's public key and the
   // default identifier) once per key, SM3 by Node's OpenSSL rather than in JavaScript; sm-crypto-v2
-  // signs e. Without the public key, it derives the key and hashes itself (twice the cost).
+  // signs e with a point (k, k·G) made ahead on a worker thread (sm2-points.ts). Without the
+  // public key, it derives the key and hashes itself (twice the cost).
   sign: (key, message) =>
     Buffer.from(
       key.publicKeyHex
-        ? sm2.doSignature(digestOf(key.publicKeyHex, message), key.privateKey, { hash: false, der: true })
+        ? sm2.doSignature(digestOf(key.publicKeyHex, message), key.privateKey, {
+            hash: false,
+            der: true,
+            pointPool: signaturePoints.take(),
+          })
         : sm2.doSignature(message, key.privateKey, { hash: true, der: true, userId: SM2_USER_ID }),
       'hex',
     ),
@@ -71,6 +77,8 @@ const gm: CryptoSuite = {
     });
   },
 };
+
+const signaturePoints = new SignaturePoints();
 
 /** Z of GB/T 32918 per signing key: the hub signs with few keys (its ledger's, its issuers', its node's). */
 const zs = new Map<string, Uint8Array>();

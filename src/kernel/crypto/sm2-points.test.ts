@@ -1,0 +1,50 @@
+import { sm2 } from 'sm-crypto-v2';
+import { describe, expect, it } from 'vitest';
+import { SignaturePoints } from './sm2-points.js';
+import { getSuite, SM2_USER_ID } from './suite.js';
+
+const settle = async (pool: SignaturePoints, wanted: number) => {
+  const taken: ReturnType<SignaturePoints['take']> = [];
+  for (let i = 0; i < 400 && taken.length < wanted; i++) {
+    taken.push(...pool.take());
+    if (taken.length < wanted) await new Promise((r) => setTimeout(r, 10));
+  }
+  return taken;
+};
+
+describe('SM2 signature points made on a worker thread', () => {
+  it('gives each point once, k fresh and x1 the x of k·G', async () => {
+    const pool = new SignaturePoints();
+    const points = await settle(pool, 300);
+    expect(points).toHaveLength(300);
+    expect(new Set(points.map((p) => p.k)).size).toBe(300);
+    for (const p of points.slice(0, 5)) {
+      const publicKey = sm2.getPublicKeyFromPrivateKey(p.k.toString(16).padStart(64, '0'));
+      expect(BigInt(`0x${publicKey.slice(2, 66)}`)).toBe(p.x1);
+    }
+  });
+
+  it('makes signatures that verify per GB/T 32918, by the suite and by sm-crypto-v2 itself', async () => {
+    const gm = getSuite('gm');
+    const key = gm.generateSigningKey();
+    // The first signatures make their own points; the later ones take the worker's.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 50; i++) {
+        const message = Buffer.from(`statement ${round}-${i}`);
+        const signature = gm.sign(key, message);
+        expect(gm.verify(key.publicKeyHex!, message, signature)).toBe(true);
+        expect(
+          sm2.doVerifySignature(message, signature.toString('hex'), key.publicKeyHex!, {
+            der: true,
+            hash: true,
+            userId: SM2_USER_ID,
+          }),
+        ).toBe(true);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // A signature is of its message only.
+    const message = Buffer.from('one statement');
+    expect(gm.verify(key.publicKeyHex!, Buffer.from('another'), gm.sign(key, message))).toBe(false);
+  });
+});
