@@ -453,7 +453,8 @@ export class Cockpit {
     const byDistrict = counts.byDistrict ?? new Map<string, { n: number; d: number | null }>();
     if (!counts.byDistrict && def.perDepartment) {
       for (const dept of await this.sources.departments()) {
-        const c = counts.byOrg.get(dept.code);
+        // As a department's own figure: a count it has no row for is 0; a rate without one has no value.
+        const c = counts.byOrg.get(dept.code) ?? (def.unit === 'count' ? { n: 0, d: null } : undefined);
         if (!c) continue;
         const sum = byDistrict.get(dept.division) ?? { n: 0, d: def.unit === 'count' ? null : 0 };
         sum.n += c.n;
