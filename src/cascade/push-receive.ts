@@ -18,15 +18,37 @@ export interface PushTargets {
   load(
     resource: Resource,
     rows: AsyncIterable<string[]>,
+    opts: { source: string; inMerge: InMerge },
+  ): Promise<LoadReport>;
+  /**
+   * The same, except that the rows are staged into the load of `stage` (a full push's, one per
+   * run) rather than merged; `inMerge` runs in the transaction that records them staged.
+   */
+  stage(
+    resource: Resource,
+    rows: AsyncIterable<string[]>,
+    opts: { source: string; stage: string; inMerge: InMerge },
+  ): Promise<LoadReport>;
+  /**
+   * Merges the load of `stage` as the resource's whole data, in one transaction with `inMerge`:
+   * the rows of `jobs` only, those of the resource's other jobs whose source begins with `source` taken out.
+   */
+  mergeStaged(
+    resource: Resource,
     opts: {
+      stage: string;
+      jobs: string[];
       source: string;
-      inMerge: (
-        trx: Transaction<object>,
-        load: { jobId: string; rowsLoaded: number; rowsRejected: number },
-      ) => Promise<void>;
+      inMerge: (trx: Transaction<object>, outcome: { loaded: number; duplicates: unknown[] }) => Promise<void>;
     },
-  ): Promise<{ id: string; state: string; rowsLoaded: number; rowsRejected: number }>;
+  ): Promise<{ loaded: number; duplicates: unknown[] }>;
 }
+
+type LoadReport = { id: string; state: string; rowsLoaded: number; rowsRejected: number };
+type InMerge = (
+  trx: Transaction<object>,
+  load: { jobId: string; rowsLoaded: number; rowsRejected: number },
+) => Promise<void>;
 
 /** Raised inside the merge when another delivery of the same batch committed first: the load rolls back. */
 class AppliedMeanwhile extends Error {}
@@ -88,21 +110,25 @@ export class PushReceiver {
       rows_loaded: loaded,
       rows_rejected: rejected,
     });
+    /** In the transaction of the batch's load (or staging, or the full push's merge): applied once. */
+    const once = async (trx: Transaction<object>, job: string, loaded: number, rejected: number) => {
+      const mine = await trx
+        .withTables<CascadeTables>()
+        .insertInto('cascade.push_applied')
+        .values(record(job, loaded, rejected))
+        .onConflict((oc) => oc.columns(['node_id', 'run_id', 'seq']).doNothing())
+        .returning('seq')
+        .executeTakeFirst();
+      if (!mine) throw new AppliedMeanwhile();
+    };
     try {
-      const report = await this.targets.load(resource, rowsOf(batch), {
-        source: `cascade:${peer.division}:${batch.run}:${batch.seq}`,
-        inMerge: async (trx, load) => {
-          const mine = await trx
-            .withTables<CascadeTables>()
-            .insertInto('cascade.push_applied')
-            .values(record(load.jobId, load.rowsLoaded, load.rowsRejected))
-            .onConflict((oc) => oc.columns(['node_id', 'run_id', 'seq']).doNothing())
-            .returning('seq')
-            .executeTakeFirst();
-          if (!mine) throw new AppliedMeanwhile();
-        },
-      });
-      // A load held below its quality threshold merged nothing: its outcome is recorded now.
+      if (batch.end) return await this.end(peer, batch, resource, once);
+      const source = `cascade:${peer.division}:${batch.run}:${batch.seq}`;
+      const inMerge: InMerge = (trx, load) => once(trx, load.jobId, load.rowsLoaded, load.rowsRejected);
+      const report = batch.full
+        ? await this.targets.stage(resource, rowsOf(batch), { source, stage: batch.run, inMerge })
+        : await this.targets.load(resource, rowsOf(batch), { source, inMerge });
+      // A load held below its quality threshold merged (or staged) nothing: its outcome is recorded now.
       if (report.state === 'held')
         await this.db
           .insertInto('cascade.push_applied')
@@ -117,9 +143,45 @@ export class PushReceiver {
         replayed: false,
       };
     } catch (e) {
-      if (!(e instanceof AppliedMeanwhile)) throw e;
-      return (await this.applied(peer.nodeId, batch))!;
+      // Another delivery of the same batch (or end) committed first: its outcome is the answer.
+      const meanwhile = await this.applied(peer.nodeId, batch).catch(() => undefined);
+      if (meanwhile) return meanwhile;
+      throw e;
     }
+  }
+
+  /**
+   * The end of a full push: its batches, all staged (each applied), become the copy's data in
+   * one merge — the staged table swapped in as the copy's partition, or its rows put in place
+   * of the copy's — with the record of the end. Until then the copy served its previous data.
+   */
+  private async end(
+    peer: Peer,
+    batch: PushBatch,
+    resource: Resource,
+    once: (trx: Transaction<object>, job: string, loaded: number, rejected: number) => Promise<void>,
+  ): Promise<PushAck> {
+    if (!batch.full || batch.rows.length > 0) throw new HubError('KRN_BAD_REQUEST');
+    const staged = await this.db
+      .selectFrom('cascade.push_applied')
+      .select('job_id')
+      .where('node_id', '=', peer.nodeId)
+      .where('run_id', '=', batch.run)
+      .where('seq', '<', batch.seq)
+      .execute();
+    // The district ends a run once every batch is acknowledged; an end before that is refused.
+    if (staged.length !== batch.seq - 1) throw new HubError('KRN_BAD_REQUEST');
+    let duplicates = 0;
+    await this.targets.mergeStaged(resource, {
+      stage: batch.run,
+      jobs: staged.map((s) => s.job_id),
+      source: `cascade:${peer.division}:${batch.run}:`,
+      inMerge: async (trx, outcome) => {
+        duplicates = outcome.duplicates.length;
+        await once(trx, batch.run, 0, duplicates);
+      },
+    });
+    return { seq: batch.seq, job: batch.run, loaded: 0, rejected: duplicates, replayed: false };
   }
 
   private async applied(nodeId: string, batch: PushBatch): Promise<PushAck | undefined> {

@@ -33,6 +33,13 @@ export interface PushBatch {
   /** The city resource's field names: the header of `rows`. */
   fields: string[];
   rows: string[][];
+  /**
+   * The run sends the whole resource (a first push): the city stages its batches and makes them
+   * the copy's data at the end, at once, rather than merging each into the copy.
+   */
+  full?: boolean;
+  /** A full run's last message, once every batch is acknowledged: no rows; the city swaps the staged load in. */
+  end?: boolean;
 }
 
 /** The city's answer: the load the batch became, or — sent again — the one it became before. */
@@ -83,6 +90,7 @@ export function cellOf(v: unknown): string {
 
 type Db = Kysely<CascadeTables>;
 type RunRow = Selectable<CascadeTables['cascade.push_run']>;
+type BatchRow = Selectable<CascadeTables['cascade.push_batch']>;
 
 /**
  * Push up (归集, docs/cascade.md), the district's side: each push copies one of its resources
@@ -210,7 +218,9 @@ export class PushService {
         .set({ state: 'running', error: null })
         .where('id', '=', run.id)
         .execute();
-    const send = (seq: number, docs: Array<Record<string, unknown>>) =>
+    // A full run's batches are staged on the city and swapped in at its end (PushBatch.full).
+    const full = run.since === null ? { full: true } : {};
+    const send = (seq: number, docs: Array<Record<string, unknown>>, end = false) =>
       this.cascade.call<PushAck>(parent, 'POST', PUSH_BATCH_PATH, {
         push: push.id,
         run: run.id,
@@ -218,6 +228,8 @@ export class PushService {
         target: push.target_code,
         fields: resource.fields.map((f) => f.name),
         rows: docs.map((d) => resource.fields.map((f) => cellOf(d[f.name]))),
+        ...full,
+        ...(end ? { end } : {}),
       } satisfies PushBatch);
     try {
       await this.sendAll(run, resource.id, push.batch_rows, send);
@@ -268,13 +280,15 @@ export class PushService {
   /**
    * The batches of a run in order: first those sent before and never acknowledged, read again
    * over the same key range, then new ones after the last key sent. Up to `window` are on the
-   * wire at once; each is acknowledged as its answer comes.
+   * wire at once; each is acknowledged as its answer comes. A full run then sends its end, once
+   * every batch is acknowledged: written down first as a batch of no rows, so that a run resumed
+   * after it was sent reads nothing more and sends the same end again.
    */
   private async sendAll(
     run: RunRow,
     resourceId: number,
     batchRows: number,
-    send: (seq: number, docs: Array<Record<string, unknown>>) => Promise<PushAck>,
+    send: (seq: number, docs: Array<Record<string, unknown>>, end?: boolean) => Promise<PushAck>,
   ): Promise<void> {
     const pending = await this.db
       .selectFrom('cascade.push_batch')
@@ -282,6 +296,38 @@ export class PushService {
       .where('run_id', '=', run.id)
       .orderBy('seq')
       .execute();
+    const ended = pending.find((b) => b.rows === 0);
+    const { seq, after } = await this.sendBatches(run, resourceId, batchRows, send, pending, ended !== undefined);
+    if (run.since !== null || ended?.state === 'acked') return;
+    const end = ended?.seq ?? seq + 1;
+    if (!ended)
+      await this.db
+        .insertInto('cascade.push_batch')
+        .values({
+          run_id: run.id,
+          seq: end,
+          after_key: after,
+          last_key: after ?? '',
+          rows: 0,
+          state: 'sent',
+          job_id: null,
+          rows_loaded: null,
+          rows_rejected: null,
+          acked_at: null,
+        })
+        .execute();
+    await this.acknowledge(run.id, end, await send(end, [], true));
+  }
+
+  /** The run's batches of rows (sendAll); returns the last number and key sent. */
+  private async sendBatches(
+    run: RunRow,
+    resourceId: number,
+    batchRows: number,
+    send: (seq: number, docs: Array<Record<string, unknown>>) => Promise<PushAck>,
+    pending: BatchRow[],
+    ended: boolean,
+  ): Promise<{ seq: number; after: string | null }> {
     const last = pending.at(-1);
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
@@ -294,8 +340,10 @@ export class PushService {
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     };
+    let after = last?.last_key ?? null;
+    let seq = last?.seq ?? 0;
     try {
-      for (const b of pending.filter((b) => b.state === 'sent')) {
+      for (const b of pending.filter((b) => b.state === 'sent' && b.rows > 0)) {
         const { docs } = await this.sources.changedSince(resourceId, {
           since: run.since,
           after: b.after_key,
@@ -305,9 +353,7 @@ export class PushService {
         });
         await dispatch(b.seq, docs);
       }
-      let after = last?.last_key ?? null;
-      let seq = last?.seq ?? 0;
-      for (;;) {
+      while (!ended) {
         if (failure) throw failure;
         const next = await this.sources.changedSince(resourceId, { since: run.since, after, limit: batchRows });
         if (next.last === null) break;
@@ -339,6 +385,7 @@ export class PushService {
       await Promise.allSettled(inFlight);
     }
     if (failure) throw failure;
+    return { seq, after };
   }
 
   /** The city's acknowledgement of a batch, and the run's last seq below which all are acknowledged. */

@@ -50,6 +50,14 @@ export interface JobReport extends JobOutcome, JobError {
 
 export type JobPhase = 'load' | 'base' | 'done';
 
+/** Where a run's validated rows go instead of a load of their own (`IngestService.stage`). */
+type Put = (
+  jobId: string,
+  batches: AsyncIterable<RecordRow[]>,
+  quarantine: Quarantine,
+  progress: ValidateProgress,
+) => Promise<void>;
+
 export interface RunOptions {
   createdBy: number;
   source: string;
@@ -157,7 +165,108 @@ export class IngestService {
     return this.runBatches(resource, inBatches(rows), opts);
   }
 
-  private async runBatches(resource: Resource, rows: AsyncIterable<string[][]>, opts: RunOptions): Promise<JobReport> {
+  /**
+   * Rows (the header first) through the same stages as `run` — validation, quality rules,
+   * quarantine — into a load staged call by call and merged once by `mergeStaged`: a district's
+   * full push, batch by batch (docs/cascade.md). Once the rows are staged, the job's counts and
+   * the caller's `inMerge` commit in one transaction; the job stays running, without a heartbeat
+   * (nothing requeues it), until the merge. The quality rules take the rows as a snapshot.
+   */
+  stage(resource: Resource, rows: AsyncIterable<string[]>, opts: RunOptions & { stage: string }): Promise<JobReport> {
+    const put: Put = async (id, batches, quarantine, progress) => {
+      const staged = await this.records.stage(resource.id, opts.stage, id, batches);
+      await quarantine.drain();
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('ingest.job')
+          .set({
+            rows_read: progress.rowsRead,
+            rows_loaded: staged,
+            rows_rejected: progress.rowsRejected,
+            heartbeat_at: null,
+          })
+          .where('id', '=', id)
+          .execute();
+        const load = { jobId: id, ...progress, rowsLoaded: staged };
+        await opts.inMerge?.(trx as unknown as Transaction<object>, load);
+      });
+    };
+    return this.runBatches(resource, inBatches(rows), { ...opts, snapshot: true, followUp: false }, put);
+  }
+
+  /**
+   * Merges a load staged by `stage` calls as one snapshot of the resource. The rows of the
+   * resource's jobs whose source starts with `source` and are not among `jobs` — calls whose
+   * outcome the caller did not keep: a delivery that lost a race, a process that died between
+   * staging and recording — are taken out first. In the merge's transaction every kept job
+   * succeeds (a key staged twice quarantined as a duplicate under its job), with the caller's
+   * `inMerge`; then the work built on loads follows each.
+   */
+  async mergeStaged(
+    resource: Resource,
+    opts: {
+      stage: string;
+      jobs: string[];
+      source: string;
+      inMerge: (trx: Transaction<object>, outcome: LoadOutcome) => Promise<void>;
+    },
+  ): Promise<LoadOutcome> {
+    const orphans = await this.db
+      .selectFrom('ingest.job')
+      .select('id')
+      .where('resource_code', '=', resource.code)
+      .where('source', 'like', `${opts.source}%`)
+      .$if(opts.jobs.length > 0, (q) => q.where('id', 'not in', opts.jobs))
+      .execute();
+    await this.records.unstage(
+      opts.stage,
+      orphans.map((o) => o.id),
+    );
+    const outcome = await this.records.mergeStaged(resource.id, opts.stage, {
+      snapshot: true,
+      onMerge: async (trx, outcome) => {
+        await this.mergedStaged(trx, opts.jobs, resource.keyField, outcome);
+        await opts.inMerge(trx, outcome);
+      },
+    });
+    for (const id of opts.jobs) this.follow(resource, id);
+    return outcome;
+  }
+
+  /** The staged jobs of a merge succeed in its transaction; duplicates are quarantined under their job. */
+  private async mergedStaged(trx: Transaction<object>, jobs: string[], keyField: string, outcome: LoadOutcome) {
+    if (jobs.length === 0) return;
+    const db = trx.withTables<IngestTables>();
+    await db
+      .updateTable('ingest.job')
+      .set({ state: 'succeeded', merge: outcome.merge, ...NO_JOB_ERROR, heartbeat_at: null, finished_at: new Date() })
+      .where('id', 'in', jobs)
+      .where('state', 'in', ['running', 'failed'])
+      .execute();
+    const byJob = new Map<string, LoadOutcome['duplicates']>();
+    for (const d of outcome.duplicates) byJob.set(d.jobId, [...(byJob.get(d.jobId) ?? []), d]);
+    for (const [id, duplicates] of byJob) {
+      await new Quarantine(db, id).writeIn(
+        db,
+        duplicates.map((d) => ({ row: d.sourceRow, field: keyField, ...DUPLICATE })),
+      );
+      await db
+        .updateTable('ingest.job')
+        .set((eb) => ({
+          rows_loaded: eb('rows_loaded', '-', duplicates.length),
+          rows_rejected: eb('rows_rejected', '+', duplicates.length),
+        }))
+        .where('id', '=', id)
+        .execute();
+    }
+  }
+
+  private async runBatches(
+    resource: Resource,
+    rows: AsyncIterable<string[][]>,
+    opts: RunOptions,
+    put?: Put,
+  ): Promise<JobReport> {
     const id = opts.jobId ?? (await this.createJob(resource, opts));
     const threshold = (await this.hooks.threshold?.(resource)) ?? null;
     const snapshot = opts.snapshot ?? false;
@@ -177,14 +286,16 @@ export class IngestService {
       // A resource that holds loads below its threshold has its rows judged before any go in.
       const batches = holds ? await this.judge(resource, id, valid, quarantine, progress, threshold) : valid;
       if (!batches) return await this.report(id);
-      await this.records.load(resource.id, id, batches, {
-        snapshot,
-        beforeMerge: () => quarantine.drain(),
-        onMerge: async (trx, outcome) => {
-          await this.merged(trx, id, resource.keyField, quarantine, progress, outcome);
-          await opts.inMerge?.(trx, { jobId: id, ...progress, rowsLoaded: outcome.loaded });
-        },
-      });
+      if (put) await put(id, batches, quarantine, progress);
+      else
+        await this.records.load(resource.id, id, batches, {
+          snapshot,
+          beforeMerge: () => quarantine.drain(),
+          onMerge: async (trx, outcome) => {
+            await this.merged(trx, id, resource.keyField, quarantine, progress, outcome);
+            await opts.inMerge?.(trx, { jobId: id, ...progress, rowsLoaded: outcome.loaded });
+          },
+        });
       if (holds) await this.held.clear(id);
     } catch (e) {
       // The job keeps the reason; the caller still gets the error (a 400 for a bad file).

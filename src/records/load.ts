@@ -53,8 +53,8 @@ export interface LoadOptions {
 export interface LoadOutcome {
   /** Rows of this load now in the resource (staged rows less duplicates). */
   loaded: number;
-  /** Rows whose key an earlier row of the same load already had. */
-  duplicates: Array<{ key: string; sourceRow: number }>;
+  /** Rows whose key an earlier row of the same load already had, and the job that staged each. */
+  duplicates: Array<{ key: string; sourceRow: number; jobId: string }>;
   /** 'swap' (the load replaced the resource's data whole) or 'upsert' (merged by key). */
   merge: 'swap' | 'upsert';
 }
@@ -86,14 +86,102 @@ export async function loadRecords(
   const db = database.kysely.withTables<RecordTables>();
   const stage = stageName(jobId);
   await sql`drop table if exists records.${sql.raw(stage)}`.execute(db);
-  let promoting = false;
+  try {
+    await createStage(db, resourceId, stage);
+    const staged = { rows: 0 };
+    await database.copyIn(`records.${stage}`, COLUMNS, copyLines(resourceId, jobId, batches, staged));
+    return await mergeStage(db, writeCount, resourceId, stage, staged.rows, opts, ownPartitionRows);
+  } finally {
+    await sql`drop table if exists records.${sql.raw(stage)}`.execute(db).catch(() => {});
+  }
+}
+
+/**
+ * A load staged over many calls and merged once (a district's full push, one batch per call):
+ * its staged table, named by the caller, outlives each call — and a crash of the process — so
+ * that the live rows stay as they were until `mergeStagedLoad` swaps it in. Each call's rows
+ * carry its job, by which `unstage` takes out the rows of a call whose outcome was not kept.
+ * Returns the rows staged.
+ */
+export async function stageRows(
+  database: Database,
+  resourceId: number,
+  stage: string,
+  jobId: string,
+  batches: AsyncIterable<RecordRow[]>,
+): Promise<number> {
+  const db = database.kysely.withTables<RecordTables>();
+  await createStage(db, resourceId, stage);
+  const staged = { rows: 0 };
+  await database.copyIn(`records.${stage}`, COLUMNS, copyLines(resourceId, jobId, batches, staged));
+  return staged.rows;
+}
+
+/** Takes the rows of these jobs out of a staged load (their stage calls' outcomes were not kept). */
+export async function unstage(database: Database, stage: string, jobIds: string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  const db = database.kysely.withTables<RecordTables>();
+  await sql`delete from records.${sql.raw(stage)} where job_id = any(${jobIds})`.execute(db);
+}
+
+/**
+ * Merges a load staged by `stageRows` as one load: key, place, merge (see the top), the staged
+ * table swapped in or dropped after. A merge interrupted before it commits leaves the staged
+ * table, and may run again.
+ */
+export async function mergeStagedLoad(
+  database: Database,
+  writeCount: WriteCount,
+  resourceId: number,
+  stage: string,
+  opts: LoadOptions = {},
+  ownPartitionRows = DEFAULT_OWN_PARTITION_ROWS,
+): Promise<LoadOutcome> {
+  const db = database.kysely.withTables<RecordTables>();
+  await createStage(db, resourceId, stage);
+  const { rows } = await sql<{ n: string }>`select count(*) as n from records.${sql.raw(stage)}`.execute(db);
+  const outcome = await mergeStage(db, writeCount, resourceId, stage, Number(rows[0]!.n), opts, ownPartitionRows);
+  await sql`drop table if exists records.${sql.raw(stage)}`.execute(db);
+  return outcome;
+}
+
+/** Drops a staged load that will not merge. */
+export async function dropStage(database: Database, stage: string): Promise<void> {
+  await sql`drop table if exists records.${sql.raw(stage)}`.execute(database.kysely);
+}
+
+/** The staged table beside the live data, unless it is there already (a staged load going on). */
+async function createStage(db: Kysely<RecordTables>, resourceId: number, stage: string): Promise<void> {
+  if (await tableExists(db, stage)) return;
   try {
     await sql`create table records.${sql.raw(stage)} (like records.record including defaults,
       check (resource_id = ${sql.lit(resourceId)}))`.execute(db);
-    const staged = { rows: 0 };
-    await database.copyIn(`records.${stage}`, COLUMNS, copyLines(resourceId, jobId, batches, staged));
+  } catch (e) {
+    // Two calls of one staged load made it at once (42P07; 23505 on the catalog's type name).
+    if (!['42P07', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
+  }
+}
+
+async function tableExists(db: Kysely<RecordTables>, table: string): Promise<boolean> {
+  const { rows } = await sql<{ there: boolean }>`
+    select to_regclass(${`records.${table}`}) is not null as there`.execute(db);
+  return rows[0]!.there;
+}
+
+/** Key, place and merge of a staged table's rows (see the top). */
+async function mergeStage(
+  db: Kysely<RecordTables>,
+  writeCount: WriteCount,
+  resourceId: number,
+  stage: string,
+  stagedRows: number,
+  opts: LoadOptions,
+  ownPartitionRows: number,
+): Promise<LoadOutcome> {
+  let promoting = false;
+  try {
     const duplicates = await uniqueKeys(db, stage);
-    const loaded = staged.rows - duplicates.length;
+    const loaded = stagedRows - duplicates.length;
     const snapshot = opts.snapshot ?? false;
     const large = loaded >= ownPartitionRows;
     promoting = await prepareSwap(db, resourceId, large, snapshot);
@@ -110,7 +198,6 @@ export async function loadRecords(
     promoting = false;
     return outcome;
   } finally {
-    await sql`drop table if exists records.${sql.raw(stage)}`.execute(db).catch(() => {});
     // A promotion that did not merge leaves no shield behind for a resource still without its partition.
     if (promoting) await dropOrphanShield(db, resourceId).catch(() => {});
   }
@@ -179,6 +266,11 @@ async function uniqueKeys(db: Kysely<RecordTables>, stage: string): Promise<Load
   // Statistics before the staged rows go live: a swapped-in partition has none, and without
   // autovacuum (PGlite, or the minute before it runs) every read of it would be planned blind.
   const analyze = sql`analyze records.${sql.raw(stage)}`;
+  // A staged load whose merge was interrupted after its key was made has it still.
+  if (await keyMade(db, stage)) {
+    await analyze.execute(db);
+    return [];
+  }
   try {
     await index.execute(db);
     await analyze.execute(db);
@@ -186,15 +278,24 @@ async function uniqueKeys(db: Kysely<RecordTables>, stage: string): Promise<Load
   } catch (e) {
     if ((e as { code?: string }).code !== '23505') throw e;
   }
-  const { rows } = await sql<{ key: string; source_row: number }>`
+  const { rows } = await sql<{ key: string; source_row: number; job_id: string }>`
     delete from records.${sql.raw(stage)} s
-    using (select ctid, row_number() over (partition by key order by source_row) as n
+    using (select ctid, row_number() over (partition by key order by job_id, source_row) as n
            from records.${sql.raw(stage)}) d
     where s.ctid = d.ctid and d.n > 1
-    returning s.key, s.source_row`.execute(db);
+    returning s.key, s.source_row, s.job_id`.execute(db);
   await index.execute(db);
   await analyze.execute(db);
-  return rows.map((r) => ({ key: r.key, sourceRow: r.source_row })).sort((a, b) => a.sourceRow - b.sourceRow);
+  return rows
+    .map((r) => ({ key: r.key, sourceRow: r.source_row, jobId: r.job_id }))
+    .sort((a, b) => a.sourceRow - b.sourceRow);
+}
+
+async function keyMade(db: Kysely<RecordTables>, stage: string): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from pg_constraint
+    where conrelid = ${`records.${stage}`}::regclass and conname = ${`${stage}_key`}`.execute(db);
+  return rows[0]!.n > 0;
 }
 
 /**

@@ -4,7 +4,18 @@ import { createQueryId, json, sql, transactionRetrying } from '../db/index.js';
 import { HubError, msg } from '../kernel/index.js';
 import { PLAIN_CODECS, resealRecords, type RecordCodec, type RecordCodecs } from './codec.js';
 import { ownPartitionRowsFrom } from './layout.js';
-import { loadRecords, type LoadOptions, type LoadOutcome, type RecordRow, type WriteCount } from './load.js';
+import {
+  dropStage,
+  loadRecords,
+  mergeStagedLoad,
+  stageName,
+  stageRows,
+  unstage,
+  type LoadOptions,
+  type LoadOutcome,
+  type RecordRow,
+  type WriteCount,
+} from './load.js';
 import type { CorrectionMarks, RecordTables } from './tables.js';
 import { conditionFields, runRecordQuery, type RecordQuery } from './query.js';
 import { csvCopyStatement } from './csv-copy.js';
@@ -97,6 +108,41 @@ export class RecordStore {
     } finally {
       this.counts.loaded(resourceId);
     }
+  }
+
+  /**
+   * A load staged call by call and merged once (load.ts: `stageRows`): these rows, sealed, into
+   * the staged table of `stageId` (a uuid of the caller's, made by the first call). Returns the
+   * rows staged.
+   */
+  async stage(
+    resourceId: number,
+    stageId: string,
+    jobId: string,
+    batches: AsyncIterable<RecordRow[]>,
+  ): Promise<number> {
+    const sealed = (await this.codecs.of(resourceId)).sealBatches(batches);
+    return stageRows(this.database, resourceId, stageName(stageId), jobId, sealed);
+  }
+
+  /** Takes the rows of these jobs out of a staged load. */
+  unstage(stageId: string, jobIds: string[]): Promise<void> {
+    return unstage(this.database, stageName(stageId), jobIds);
+  }
+
+  /** Merges a staged load as one load (load.ts: `mergeStagedLoad`); interrupted, it may run again. */
+  async mergeStaged(resourceId: number, stageId: string, opts: LoadOptions = {}): Promise<LoadOutcome> {
+    try {
+      const stage = stageName(stageId);
+      return await mergeStagedLoad(this.database, this.counts.write, resourceId, stage, opts, this.ownPartitionRows);
+    } finally {
+      this.counts.loaded(resourceId);
+    }
+  }
+
+  /** Drops a staged load that will not merge. */
+  dropStaged(stageId: string): Promise<void> {
+    return dropStage(this.database, stageName(stageId));
   }
 
   /** Where reads that may be a moment stale go: the replica, if any, else the primary. */

@@ -75,15 +75,67 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
   };
   /** The city's ingest jobs made of a run's batches: one per batch applied, never two. */
   const cityJobs = async (runId: string) => {
-    const { rows } = await sql<{ source: string; state: string; rows_loaded: number; rows_rejected: number }>`
-      select source, state, rows_loaded, rows_rejected from ingest.job
+    const { rows } = await sql<{
+      source: string;
+      state: string;
+      rows_loaded: number;
+      rows_rejected: number;
+      merge: string | null;
+      finished_at: Date;
+    }>`
+      select source, state, rows_loaded, rows_rejected, merge, finished_at from ingest.job
       where source like ${`cascade:370102:${runId}:%`} order by source`.execute(city.running.hub.db.kysely);
     return rows;
   };
 
   let dispatcher: Dispatcher;
 
+  /** Whether the city's copy has a partition of its own (a staged table swapped in as it). */
+  const ownPartition = async (code: string) => {
+    const hub = city.running.hub;
+    const { id } = await hub.catalog.get(code);
+    const { rows } = await sql<{ own: boolean }>`
+      select to_regclass(${`records.record_r${id}`}) is not null as own`.execute(hub.db.kysely);
+    return rows[0]!.own;
+  };
+  /** How many merges a run's batches went in by on the city: the distinct [merge, finished at] of its succeeded jobs. */
+  const merges = async (runId: string) =>
+    new Set(
+      (await cityJobs(runId))
+        .filter((j) => j.state === 'succeeded')
+        .map((j) => `${j.merge} ${new Date(j.finished_at).toISOString()}`),
+    ).size;
+  /** A batch signed by the district as its push would sign it, sent straight to the city. */
+  const sendSigned = (batch: object) => {
+    const self = lixia.running.hub.cascade.self;
+    const body = Buffer.from(JSON.stringify(batch));
+    return fetch(`${city.url}${PUSH_BATCH_PATH}`, {
+      method: 'POST',
+      headers: {
+        ...signRequest(self.nodeId, self.keys, { method: 'POST', path: PUSH_BATCH_PATH, body }),
+        'content-type': 'application/json',
+      },
+      body,
+    });
+  };
+  /** Rows loaded on the city itself: the copy as it was before a full push. */
+  const loadOnCity = async (code: string, rows: string[][]) => {
+    const hub = city.running.hub;
+    const report = await hub.ingest.run(
+      await hub.catalog.get(code),
+      (async function* () {
+        yield ['case_no', 'title', 'amount'];
+        yield* rows;
+      })(),
+      { createdBy: 1, source: 'test:city' },
+    );
+    expect(report.state).toBe('succeeded');
+  };
+  const ownPartitionRows = process.env.QDH_OWN_PARTITION_ROWS;
+
   beforeAll(async () => {
+    // Copies of more than 50 rows get a partition of their own: a full push swaps its staged table in as it.
+    process.env.QDH_OWN_PARTITION_ROWS = '50';
     // A killed node's connections die with it; a closed one waits for its clients' idle
     // keep-alive connections (Fastify keeps them 72 s), so the district lets go of them at once.
     dispatcher = getGlobalDispatcher();
@@ -137,6 +189,8 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     );
   });
   afterAll(async () => {
+    if (ownPartitionRows === undefined) delete process.env.QDH_OWN_PARTITION_ROWS;
+    else process.env.QDH_OWN_PARTITION_ROWS = ownPartitionRows;
     await lixia?.close();
     await city?.close();
     setGlobalDispatcher(dispatcher);
@@ -157,11 +211,19 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
       rowsSent: 120,
       rowsLoaded: 117,
       rowsRejected: 3,
-      ackedSeq: 5,
+      // Five batches of rows, then the end that swapped them in.
+      ackedSeq: 6,
     });
     const docs = await cityRows(targets.small);
     expect(docs).toHaveLength(117);
     expect(docs.some((d) => d.amount === 5000)).toBe(false);
+    // Five batches staged, then swapped in at once: every job in one merge, the staged table the copy's partition.
+    const jobs = await cityJobs(ran.body.id);
+    expect(jobs).toHaveLength(5);
+    expect(jobs.every((j) => j.state === 'succeeded' && j.merge === 'swap')).toBe(true);
+    expect(await merges(ran.body.id)).toBe(1);
+    expect(await ownPartition(targets.small)).toBe(true);
+    expect(jobs.reduce((n, j) => n + j.rows_loaded, 0)).toBe(117);
     // Quarantined on the city as any load's rows are, with the rule's reason.
     const { rows: rejects } = await sql<{ field: string; reason_code: string | null }>`
       select r.field, r.reason_code from ingest.reject r join ingest.job j on j.id = r.job_id
@@ -262,8 +324,71 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     expect(((await refused.json()) as { code: string }).code).toBe('CAS_PUSH_TARGET');
   });
 
+  it('stages a full push’s batch delivered twice once, and swaps in only when every batch is there', async () => {
+    const actor = await city.running.hub.access.actorOf('operator');
+    const target = (await city.running.hub.catalog.register(ORG, actor, cases('历下区案件暂存'))).code;
+    await loadOnCity(target, [row(1), row(2)]);
+    const run = randomUUID();
+    const batch = (seq: number, rows: string[][], end = false) => ({
+      push: randomUUID(),
+      run,
+      seq,
+      target,
+      fields: ['case_no', 'title', 'amount'],
+      rows,
+      full: true,
+      ...(end ? { end } : {}),
+    });
+    // The first batch: five cases and one whose amount is no integer, delivered twice at once and once more.
+    const first = batch(1, [...[900, 901, 902, 903, 904].map((i) => row(i)), ['C00905', '案件905', '十元']]);
+    const racing = await Promise.all([sendSigned(first), sendSigned(first)]);
+    const acks = (await Promise.all(racing.map((r) => r.json()))) as Array<{ loaded: number; replayed: boolean }>;
+    expect(racing.map((r) => r.status)).toEqual([200, 200]);
+    expect(acks.filter((a) => !a.replayed)).toHaveLength(1);
+    expect(acks.every((a) => a.loaded === 5)).toBe(true);
+    expect(await (await sendSigned(first)).json()).toMatchObject({ loaded: 5, rejected: 1, replayed: true });
+    // Staged, not loaded: the copy still serves what it had.
+    expect((await cityRows(target)).map((d) => d.case_no)).toEqual(['C00001', 'C00002']);
+    // An end before every batch is acknowledged is refused.
+    const early = await sendSigned(batch(3, [], true));
+    expect(early.status).toBe(400);
+    expect(
+      await (
+        await sendSigned(
+          batch(
+            2,
+            [910, 911].map((i) => row(i)),
+          ),
+        )
+      ).json(),
+    ).toMatchObject({ loaded: 2 });
+    const end = await sendSigned(batch(3, [], true));
+    expect(end.status).toBe(200);
+    expect(await end.json()).toMatchObject({ loaded: 0, rejected: 0, replayed: false });
+    // Each row once, the old rows gone; the value that is no integer quarantined as an upload's would be.
+    const docs = await cityRows(target);
+    expect(docs.map((d) => d.case_no)).toEqual(['C00900', 'C00901', 'C00902', 'C00903', 'C00904', 'C00910', 'C00911']);
+    expect(await merges(run)).toBe(1);
+    const jobs = await cityJobs(run);
+    expect(jobs.filter((j) => j.state === 'succeeded').map((j) => [j.source.split(':').at(-1), j.rows_loaded])).toEqual(
+      [
+        ['1', 5],
+        ['2', 2],
+      ],
+    );
+    const { rows: rejects } = await sql<{ field: string; row_number: number }>`
+      select r.field, r.row_number from ingest.reject r join ingest.job j on j.id = r.job_id
+      where j.source = ${`cascade:370102:${run}:1`} and j.state = 'succeeded'`.execute(city.running.hub.db.kysely);
+    expect(rejects).toEqual([{ field: 'amount', row_number: 7 }]);
+    // The end again: its first outcome, nothing merged twice.
+    expect(await (await sendSigned(batch(3, [], true))).json()).toMatchObject({ replayed: true });
+    expect(await cityRows(target)).toHaveLength(7);
+  });
+
   it('resumes a push interrupted by killing the city node, losing no row and doubling none', async () => {
     const pushes = lixia.running.hub.pushes;
+    // The city's copy held rows of its own before: they are served until the push is complete.
+    await loadOnCity(targets.large, [row(1), row(2), row(3)]);
     const push = await pushes.define({ resource: sources.large, target: targets.large, batchRows: 20 }, 'test');
     const port = Number(new URL(city.url).port);
     const running = pushes.run(push.id).then(
@@ -291,11 +416,18 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     expect(inEnglish!.lastError).toMatch(/^node .*(cannot be reached|refused)/);
 
     city = await startNode({ database: city.database, role: 'city', port });
+    expect((await cityRows(targets.large)).map((d) => d.case_no)).toEqual(['C00001', 'C00002', 'C00003']);
     const resumed = await pushes.run(push.id);
     expect(resumed).toMatchObject({ id: stopped.lastRun!.id, kind: 'full', state: 'succeeded', rowsLoaded: 400 });
+    // Exactly the district's records: none of the city's own left, none lost or doubled.
     const docs = await cityRows(targets.large);
-    expect(docs).toHaveLength(400);
-    expect(new Set(docs.map((d) => d.case_no)).size).toBe(400);
+    const hub = lixia.running.hub;
+    const theirs: Array<Record<string, unknown>> = [];
+    for await (const b of hub.records.scan((await hub.catalog.get(sources.large)).id, 1000)) theirs.push(...b);
+    expect(docs).toEqual(theirs);
+    // In one merge; the copy's own rows were in the shared partition, and the pushed ones take their place there.
+    expect(await merges(resumed.id)).toBe(1);
+    expect(await ownPartition(targets.large)).toBe(false);
     // Each of the 20 batches became exactly one load on the city.
     const jobs = (await cityJobs(resumed.id)).filter((j) => j.state === 'succeeded');
     expect(jobs).toHaveLength(20);

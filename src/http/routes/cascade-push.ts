@@ -122,7 +122,8 @@ export function cascadePushRoutes(hub: Hub): FastifyPluginAsyncTypebox {
           {
             schema: {
               tags: ['cascade'],
-              summary: 'Between nodes: a batch of a district’s push, loaded once into its copy on the city',
+              summary:
+                'Between nodes: a batch of a district’s push, loaded (or, in a full push, staged) once into its copy on the city',
               body: Type.Object(
                 {
                   push: Uuid,
@@ -131,6 +132,10 @@ export function cascadePushRoutes(hub: Hub): FastifyPluginAsyncTypebox {
                   target: ResourceCode,
                   fields: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 500 }),
                   rows: Type.Array(Type.Array(Cell, { maxItems: 500 }), { maxItems: 20000 }),
+                  full: Type.Optional(
+                    Type.Boolean({ description: 'the run sends the whole resource: staged, swapped in at its end' }),
+                  ),
+                  end: Type.Optional(Type.Boolean({ description: 'a full run’s end, after its last batch: no rows' })),
                 },
                 { additionalProperties: false },
               ),
