@@ -222,8 +222,18 @@ export class IngestService {
       opts.stage,
       orphans.map((o) => o.id),
     );
+    // Jobs of the run that were merged on their own (a run begun before staged loads, resumed
+    // since) hold rows that are nowhere in the staged table: it is merged by key over them then.
+    const merged =
+      opts.jobs.length > 0 &&
+      (await this.db
+        .selectFrom('ingest.job')
+        .select('id')
+        .where('id', 'in', opts.jobs)
+        .where('state', '=', 'succeeded')
+        .executeTakeFirst()) !== undefined;
     const outcome = await this.records.mergeStaged(resource.id, opts.stage, {
-      snapshot: true,
+      snapshot: !merged,
       onMerge: async (trx, outcome) => {
         await this.mergedStaged(trx, opts.jobs, resource.keyField, outcome);
         await opts.inMerge(trx, outcome);

@@ -30,6 +30,10 @@ import type { RecordTables } from './tables.js';
  *          `onMerge` run in the same transaction, so that the count and the job's outcome commit
  *          with the data or not at all.
  * Re-running the same job drops what an earlier, interrupted run staged and starts again.
+ *
+ * A load may also be staged over many calls and merged once (`stageRows`, `mergeStagedLoad`: a
+ * district's full push, one batch per call): its staged table is named by the caller and kept
+ * between calls — and across a crash — until the merge swaps it in.
  */
 
 /** One validated record ready to load: its subject key, its typed values, and where it came from. */
@@ -121,7 +125,7 @@ export async function stageRows(
 export async function unstage(database: Database, stage: string, jobIds: string[]): Promise<void> {
   if (jobIds.length === 0) return;
   const db = database.kysely.withTables<RecordTables>();
-  await sql`delete from records.${sql.raw(stage)} where job_id = any(${jobIds})`.execute(db);
+  await sql`delete from records.${sql.raw(stage)} where job_id in (${sql.join(jobIds)})`.execute(db);
 }
 
 /**
