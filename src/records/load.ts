@@ -161,8 +161,9 @@ async function createStage(db: Kysely<RecordTables>, resourceId: number, stage: 
     await sql`create table records.${sql.raw(stage)} (like records.record including defaults,
       check (resource_id = ${sql.lit(resourceId)}))`.execute(db);
   } catch (e) {
-    // Two calls of one staged load made it at once (42P07; 23505 on the catalog's type name).
-    if (!['42P07', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
+    // Two calls of one staged load made it at once: the relation exists (42P07), its row type
+    // exists (42710: the other committed between the two checks), or both inserted it (23505).
+    if (!['42P07', '42710', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
   }
 }
 
