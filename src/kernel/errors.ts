@@ -85,6 +85,7 @@ export const ERROR_CATALOGUE = {
   SHR_ALERT_NOT_FOUND: { status: 404, title: 'No such alert' },
   SHR_QUOTA_EXCEEDED: { status: 429, title: 'Daily quota used up' },
   SHR_RATE_LIMITED: { status: 429, title: 'Too many calls a second' },
+  SHR_KEPT_REMOTELY: { status: 409, title: 'The records are kept on the district node that provides them' },
   // ledger: the verifiable log of reads and refusals
   LED_ENTRY_NOT_FOUND: { status: 404, title: 'No such ledger entry' },
   LED_BAD_RANGE: { status: 422, title: 'Tree sizes or indexes out of range' },

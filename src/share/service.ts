@@ -336,6 +336,12 @@ export class ShareService {
     pageSize: number,
   ): Promise<{ items: Record<string, unknown>[]; total: number }> {
     const resource = await this.catalog.get(code);
+    // A district's resource is served by its node record by record for grants (remote.ts), not paged here.
+    if (resource.remote)
+      throw new HubError(
+        'SHR_KEPT_REMOTELY',
+        msg('share.keptRemotely', { code: resource.code, district: resource.remote.divisionName }),
+      );
     const result = await this.read(actor, resource, 'browse', GOVERNANCE, null, async () => {
       return this.records.page(resource.id, page, pageSize);
     });
@@ -378,6 +384,8 @@ export class ShareService {
    */
   async sampleKey(actor: Actor | null, code: string): Promise<string | undefined> {
     const resource = await this.catalog.get(code);
+    // The city keeps none of a district's records to take one from: the caller types a key.
+    if (resource.remote) return undefined;
     const request = {
       actor,
       action: 'records:lookup' as const,

@@ -321,6 +321,14 @@ describe.skipIf(postgresMissing())('federated catalog', () => {
       expect([res.status, res.body.code]).toEqual([400, 'KRN_BAD_REQUEST']);
     });
 
+    it('says that a district’s records are browsed on its node, and offers no sample key from the city', async () => {
+      const res = await cityCall(operator, 'GET', `/catalog/resources/${code}/records?page=1&pageSize=10`);
+      expect([res.status, res.body.code]).toEqual([409, 'SHR_KEPT_REMOTELY']);
+      expect(res.body.detail).toContain('历下区');
+      const actor = await city.running.hub.access.actorOf('operator');
+      expect(await city.running.hub.share.sampleKey(actor, code)).toBeUndefined();
+    });
+
     it('answers a district that cannot be reached with a problem, and serves nothing', async () => {
       const db = city.running.hub.db.kysely;
       const nodeId = lixia.running.hub.cascade.self.nodeId;

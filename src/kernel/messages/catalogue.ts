@@ -445,6 +445,10 @@ export const MESSAGES = {
     zh: '{code} 尚未发布，暂不能授权',
     en: '{code} is not published: nothing can be granted on it yet',
   },
+  'share.keptRemotely': {
+    zh: '{code} 的数据保存在{district}的区县节点，只按授权逐条查询；请在该节点浏览',
+    en: 'the records of {code} are kept on the node of {district} and read there one grant at a time: browse them on that node',
+  },
   'share.notPublished': { zh: '{code} 尚未发布', en: '{code} is not published' },
   'share.notPublishedInCatalog': { zh: '{code} 尚未在目录中发布', en: '{code} is not published in the catalog' },
   'share.ownData': { zh: '数源单位使用本单位的数据无需授权', en: 'the provider needs no grant for its own data' },
