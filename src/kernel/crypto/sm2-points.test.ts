@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { SignaturePoints } from './sm2-points.js';
 import { getSuite, SM2_USER_ID } from './suite.js';
 
+/** Takes points until `wanted` came, waiting for the worker's batches (up to 30 s on a busy machine). */
 const settle = async (pool: SignaturePoints, wanted: number) => {
   const taken: ReturnType<SignaturePoints['take']> = [];
-  for (let i = 0; i < 400 && taken.length < wanted; i++) {
+  const until = Date.now() + 30_000;
+  while (taken.length < wanted && Date.now() < until) {
     taken.push(...pool.take());
     if (taken.length < wanted) await new Promise((r) => setTimeout(r, 10));
   }

@@ -56,7 +56,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   SHR_ALERT_NOT_FOUND: '没有该告警',
   SHR_QUOTA_EXCEEDED: '今日调用次数已达授权的日限额',
   SHR_RATE_LIMITED: '调用过于频繁，超过授权的每秒上限',
-  SHR_KEPT_REMOTELY: '该资源的数据保存在提供它的区县节点',
+  SHR_KEPT_REMOTELY: '该资源的数据保存在提供它的区县节点，请在该节点浏览',
   LED_ENTRY_NOT_FOUND: '泉城链中没有该条目',
   LED_BAD_RANGE: '泉城链的树大小或序号超出范围',
   LED_TAMPERED: '泉城链存储校验未通过',
