@@ -103,6 +103,7 @@ export const ACTION_LABELS: Partial<Record<Action, Texts>> = {
   'cockpit:edit-dashboards': { 'zh-CN': '编辑数据专题', en: 'edit the topic dashboards' },
   'cascade:read': { 'zh-CN': '查看级联节点', en: 'read the cascade’s nodes' },
   'cascade:manage': { 'zh-CN': '管理级联节点', en: 'manage the cascade’s nodes' },
+  'open:moderate': { 'zh-CN': '审核开放数据评论', en: 'moderate the open-data portal’s comments' },
 };
 
 /** The action in words; an action without a label (none should lack one) shows its code. */

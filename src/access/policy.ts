@@ -170,6 +170,9 @@ export const POLICY = {
   // 级联 (#20): operators and auditors watch the nodes; operators enrol districts and retry syncs.
   'cascade:read': [any('operator', 'auditor')],
   'cascade:manage': [any('operator')],
+  // 开放门户评论审核 (#18): the platform's operators review developers' comments before they are
+  // shown — never the providing department, which must not suppress criticism of its own data.
+  'open:moderate': [any('operator')],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof POLICY;

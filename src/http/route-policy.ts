@@ -307,6 +307,10 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/open/developers/me/ratings': open,
   'GET /api/v1/open/ratings': rule('catalog:publish', 'caller'),
   'POST /api/v1/open/ratings/{id}/answer': rule('catalog:publish', 'resource', { hides: true }),
+  'GET /api/v1/open/developers/me/ratings': open,
+  // Comments are reviewed before they are shown (先审后发) by the platform's operators, not the provider.
+  'GET /api/v1/open/comments': rule('open:moderate'),
+  'POST /api/v1/open/comments/{id}/moderation': rule('open:moderate'),
   // Error reports and requests for data: developers file them (corrections and demands filed by
   // the portal, decided in those workflows by their policies), read their own; answered requests are public.
   'POST /api/v1/open/developers/me/error-reports': open,

@@ -613,7 +613,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       ckan: new CkanActions(openData),
       developers,
       conditional: new ConditionalOpen(openDb, openData, ledger, clock),
-      feedback: new OpenFeedback(openDb, openData, clock),
+      feedback: new OpenFeedback(openDb, openData, ledger, clock),
       errorReports: new OpenErrorReports(openDb, openData, {
         report: (input) => quality.reportFromPortal(input),
         outcomes: (ids) => quality.portalOutcomes(ids),

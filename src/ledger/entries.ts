@@ -516,6 +516,23 @@ export const CascadeReturned = Type.Object(
   Strict,
 );
 
+export const OpenCommentModerated = Type.Object(
+  {
+    v: V,
+    kind: Type.Literal('open.comment.moderated'),
+    action: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+    rating: Type.Integer({ description: 'the rating whose comment was decided' }),
+    resource: Type.String({ description: 'the rated open dataset, by code' }),
+    provider: Type.String({ description: 'the department the catalog names as its provider' }),
+    state: Type.Union([Type.Literal('published'), Type.Literal('rejected')]),
+    digest: Digest,
+    actor: Actor,
+    org: Org,
+    at: At,
+  },
+  Strict,
+);
+
 /** Every kind an append may write, by kind name. */
 export const ENTRY_SCHEMAS = {
   'share.read': ShareRead,
@@ -543,6 +560,7 @@ export const ENTRY_SCHEMAS = {
   'licence.changed': LicenceChanged,
   'licence.presented': LicencePresented,
   'cascade.returned': CascadeReturned,
+  'open.comment.moderated': OpenCommentModerated,
 } satisfies Record<string, TSchema>;
 
 export type EntryKind = keyof typeof ENTRY_SCHEMAS;
@@ -575,6 +593,7 @@ export const LedgerEntrySchema = Type.Union(
     LicenceChanged,
     LicencePresented,
     CascadeReturned,
+    OpenCommentModerated,
   ],
   { description: 'A ledger entry as written since schema version 1 (docs/ledger.md)' },
 );

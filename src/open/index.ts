@@ -44,7 +44,14 @@ export {
 export { ApiMeter, DEFAULT_LIMITS, type Limit, type OpenLimits } from './meter.js';
 export { ConditionalOpen, type Application, type ApplicationInput, type Decision } from './conditional.js';
 export type { ApplicationState } from './tables.js';
-export { OpenFeedback, type Rating, type DatasetRatings } from './feedback.js';
+export {
+  OpenFeedback,
+  type Rating,
+  type DatasetRatings,
+  type OwnRating,
+  type PendingComment,
+  type Moderation,
+} from './feedback.js';
 export { FEEDBACK_PER_DAY } from './feedback-limit.js';
 export { OpenErrorReports, type CorrectionDesk, type ErrorReport, type ErrorReportInput } from './error-reports.js';
 export {

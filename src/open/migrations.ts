@@ -139,5 +139,23 @@ create table open.dataset_request (
 create index dataset_request_of_developer on open.dataset_request (developer_id, id);
 `,
     },
+    {
+      id: '006-comment-moderation',
+      sql: `
+-- Comments are reviewed before they are shown (先审后发): pending until an operator publishes or
+-- rejects them (with a reason for the author). Comments given before this were shown already and
+-- stay published; the default is dropped so that every new rating states its comment's state.
+alter table open.rating add column comment_state text not null default 'published'
+  check (comment_state in ('pending', 'published', 'rejected'));
+alter table open.rating alter column comment_state drop default;
+alter table open.rating add column moderation_reason text;
+alter table open.rating add column moderated_by text;
+alter table open.rating add column moderated_at timestamptz;
+alter table open.rating add constraint rating_rejected_has_reason
+  check (comment_state <> 'rejected' or moderation_reason is not null);
+create index rating_pending on open.rating (created_at, id) where comment_state = 'pending';
+create index rating_of_developer on open.rating (developer_id, id);
+`,
+    },
   ],
 };

@@ -51,6 +51,12 @@ export type OpenTables = {
     answer: string | null;
     answered_by: string | null;
     answered_at: Date | null;
+    /** Reviewed before shown (先审后发): an empty comment is published as it needs no review. */
+    comment_state: CommentState;
+    /** Why an operator rejected the comment, shown to its author only. */
+    moderation_reason: string | null;
+    moderated_by: string | null;
+    moderated_at: Date | null;
   };
   'open.error_report': {
     id: Generated<number>;
@@ -77,4 +83,5 @@ export type OpenTables = {
 export type OpenEvent = 'view' | 'download' | 'call';
 /** The fixed windows a data API caller is counted in. */
 export type UseSpan = 'minute' | 'day';
+export type CommentState = 'pending' | 'published' | 'rejected';
 export type ApplicationState = 'pending' | 'approved' | 'refused';

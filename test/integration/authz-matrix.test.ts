@@ -610,6 +610,8 @@ const REQUESTS: Record<string, (fixture: string, h: Helpers) => Req> = {
   }),
   'POST /api/v1/open/developers/me/ratings': () => ({ body: { dataset: 'matrix-0001', rating: 3, comment: '矩阵' } }),
   'POST /api/v1/open/ratings/{id}/answer': (code) => ({ body: { resource: code, answer: '矩阵测试' } }),
+  // No such rating: an operator is answered 404, nothing is decided or written to the ledger.
+  'POST /api/v1/open/comments/{id}/moderation': () => ({ body: { approve: false, reason: '矩阵测试' } }),
   'POST /api/v1/open/developers/me/error-reports': () => ({
     body: { dataset: 'matrix-0001', key: '1', field: 'name', wrong: '矩阵', correct: '矩阵测试' },
   }),

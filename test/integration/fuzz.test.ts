@@ -49,6 +49,7 @@ const PUBLIC = [
   'POST /api/v1/open/developers/me/applications',
   'GET /api/v1/open/datasets/{name}/ratings',
   'POST /api/v1/open/developers/me/ratings',
+  'GET /api/v1/open/developers/me/ratings',
   'POST /api/v1/open/developers/me/error-reports',
   'GET /api/v1/open/developers/me/error-reports',
   'POST /api/v1/open/developers/me/dataset-requests',

@@ -230,7 +230,20 @@ describe.each(engines())('developer accounts and API keys on $name', (engine) =>
       ).json().token as string;
     const provider = code.split('-')[0]!;
     const officer = (await s.hub.access.accounts.list({ org: provider, role: 'officer' })).items[0]?.username;
-    const listed = await inject({ url: '/api/v1/open/ratings', headers: as(await login('operator')) });
+    // Comments are shown once an operator has published them (open-feedback.test.ts tests the review).
+    expect(shown.items).toEqual([]);
+    const operator = await login('operator');
+    const pending = (await inject({ url: '/api/v1/open/comments', headers: as(operator) })).json();
+    for (const c of pending as Array<{ id: number }>) {
+      const published = await inject({
+        method: 'POST',
+        url: `/api/v1/open/comments/${c.id}/moderation`,
+        headers: as(operator),
+        payload: { approve: true },
+      });
+      expect(published.statusCode, published.body).toBe(200);
+    }
+    const listed = await inject({ url: '/api/v1/open/ratings', headers: as(operator) });
     const item = (listed.json() as Array<{ id: number; dataset: string; comment: string }>).find(
       (r) => r.comment === '更新太慢',
     )!;

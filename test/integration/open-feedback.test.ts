@@ -61,6 +61,15 @@ describe.each(engines())('error reports and requests for data on $name', (engine
     await s?.close();
   });
 
+  /** An operator's review of a rating's comment. */
+  const moderate = async (id: number, payload: Record<string, unknown>, t?: string) =>
+    inject({
+      method: 'POST',
+      url: `/api/v1/open/comments/${id}/moderation`,
+      headers: as(t ?? (await login('operator'))),
+      payload,
+    });
+
   const report = (payload: Record<string, unknown>, t = token) =>
     inject({ method: 'POST', url: '/api/v1/open/developers/me/error-reports', headers: as(t), payload });
 
@@ -281,6 +290,115 @@ describe.each(engines())('error reports and requests for data on $name', (engine
     ).toHaveLength(FEEDBACK_PER_DAY.datasetRequests);
   });
 
+  it.skipIf(engine.skip)(
+    'reviews comments before they are shown: operators decide, never the provider, on the ledger',
+    async () => {
+      // A dataset no other test rates, so that its average is this test's alone.
+      const names = (await inject({ url: '/api/3/action/package_list' })).json().result as string[];
+      const name = names.find((n) => n !== dataset)!;
+      const rated = await s.hub.catalog.get(name.toUpperCase());
+      const signUp = async (who: string, email: string) =>
+        (
+          await inject({
+            method: 'POST',
+            url: '/api/v1/open/developers',
+            payload: { name: who, email, password: 'correct horse battery' },
+          })
+        ).json().token as string;
+      const critic = await signUp('张批评', 'critic@example.com');
+      const quiet = await signUp('赵打分', 'quiet@example.com');
+      const rate = (t: string, rating: number, comment: string) =>
+        inject({
+          method: 'POST',
+          url: '/api/v1/open/developers/me/ratings',
+          headers: as(t),
+          payload: { dataset: name, rating, comment },
+        });
+      const shown = async () => (await inject({ url: `/api/v1/open/datasets/${name}/ratings` })).json();
+      const mine = async (t: string) =>
+        (await inject({ url: '/api/v1/open/developers/me/ratings', headers: as(t) })).json() as Array<
+          Record<string, unknown>
+        >;
+
+      expect((await rate(critic, 2, '更新太慢，字段说明缺失')).statusCode).toBe(201);
+      expect((await rate(quiet, 4, '')).statusCode).toBe(201);
+      // The numbers count at once; the comment is not shown, an empty one needs no review.
+      let page = await shown();
+      expect(page).toMatchObject({ average: 3, count: 2 });
+      expect(page.items).toEqual([expect.objectContaining({ author: '赵打分', rating: 4, comment: '' })]);
+      expect(JSON.stringify(page)).not.toContain('更新太慢');
+      const [own] = await mine(critic);
+      expect(own).toMatchObject({ dataset: name, title: rated.name, state: 'pending', reason: null });
+      const id = own!.id as number;
+      expect((await mine(quiet))[0]).toMatchObject({ state: 'published' });
+
+      // The providing department may not review criticism of its own data, nor answer it unpublished.
+      const officer = await login(await officerOf(rated.provider.code));
+      expect((await inject({ url: '/api/v1/open/comments', headers: as(officer) })).statusCode).toBe(403);
+      expect((await moderate(id, { approve: false, reason: '不实' }, officer)).statusCode).toBe(403);
+      const answer = () =>
+        inject({
+          method: 'POST',
+          url: `/api/v1/open/ratings/${id}/answer`,
+          headers: as(officer),
+          payload: { resource: rated.code, answer: '已补充' },
+        });
+      expect((await answer()).statusCode).toBe(404);
+      const answerable = (await inject({ url: '/api/v1/open/ratings', headers: as(officer) })).json();
+      expect(answerable.some((r: { id: number }) => r.id === id)).toBe(false);
+
+      // The operators' queue: oldest first, the dataset's title and the author's name, never the email.
+      const operator = await login('operator');
+      const queue = (await inject({ url: '/api/v1/open/comments', headers: as(operator) })).json() as Array<{
+        id: number;
+        createdAt: string;
+      }>;
+      expect(queue).toContainEqual(
+        expect.objectContaining({ id, dataset: rated.code, title: rated.name, author: '张批评', rating: 2 }),
+      );
+      expect(queue.map((c) => c.createdAt)).toEqual(queue.map((c) => c.createdAt).sort());
+      expect(JSON.stringify(queue)).not.toContain('@example.com');
+      expect((await moderate(999_999, { approve: true }, operator)).statusCode).toBe(404);
+      expect((await moderate((await mine(quiet))[0]!.id as number, { approve: true }, operator)).statusCode).toBe(404);
+
+      // Rejected: the reason goes to the author alone, the comment stays off the page.
+      const size = await s.hub.ledger.size();
+      const rejected = await moderate(id, { approve: false, reason: '含有不文明用语' }, operator);
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      expect((await mine(critic))[0]).toMatchObject({ state: 'rejected', reason: '含有不文明用语' });
+      page = await shown();
+      expect(JSON.stringify(page)).not.toContain('更新太慢');
+      expect(JSON.stringify(page)).not.toContain('不文明');
+      expect(JSON.stringify(await mine(quiet))).not.toContain('不文明');
+      expect(page).toMatchObject({ average: 3, count: 2 });
+
+      // Given again, it is pending again; approved, it is shown and may be answered.
+      expect((await rate(critic, 3, '希望改为每日更新')).statusCode).toBe(201);
+      expect((await mine(critic))[0]).toMatchObject({ state: 'pending', reason: null, rating: 3 });
+      expect((await moderate(id, { approve: true }, operator)).json()).toMatchObject({ state: 'published' });
+      page = await shown();
+      expect(page.items).toContainEqual(expect.objectContaining({ author: '张批评', comment: '希望改为每日更新' }));
+      expect(page).toMatchObject({ average: 3.5, count: 2 });
+      expect((await answer()).statusCode).toBe(200);
+      expect((await shown()).items).toContainEqual(expect.objectContaining({ id, answer: '已补充' }));
+
+      // Replaced once more: back to review, and the answer to the old words is cleared.
+      await rate(critic, 1, '还是没有更新');
+      expect((await mine(critic))[0]).toMatchObject({ state: 'pending', answer: null });
+      expect(JSON.stringify(await shown())).not.toContain('还是没有更新');
+
+      // Each decision is on the ledger, with the provider and a digest — never the words or the reason.
+      const entries = (await s.hub.ledger.entries(size, await s.hub.ledger.size()))
+        .map((e) => JSON.parse(e.entry) as Record<string, unknown>)
+        .filter((e) => e.kind === 'open.comment.moderated');
+      expect(entries).toEqual([
+        expect.objectContaining({ action: 'reject', rating: id, resource: rated.code, provider: rated.provider.code }),
+        expect.objectContaining({ action: 'approve', rating: id, state: 'published', actor: 'operator' }),
+      ]);
+      expect(JSON.stringify(entries)).not.toMatch(/不文明|更新/);
+    },
+  );
+
   it.skipIf(engine.skip)('lets only the provider the catalog names answer a rating', async () => {
     await inject({
       method: 'POST',
@@ -288,7 +406,8 @@ describe.each(engines())('error reports and requests for data on $name', (engine
       headers: as(token),
       payload: { dataset, rating: 3, comment: '字段说明不全' },
     });
-    const rating = (await inject({ url: `/api/v1/open/datasets/${dataset}/ratings` })).json().items[0];
+    const rating = (await inject({ url: '/api/v1/open/developers/me/ratings', headers: as(token) })).json()[0];
+    await moderate(rating.id, { approve: true });
     const otherOrg = provider === 'JNGAJ' ? 'JNSCJG' : 'JNGAJ';
     const answer = (t: string, resource = code) =>
       inject({

@@ -67,6 +67,28 @@ const Rating = Type.Object({
   answer: Type.Union([Type.String(), Type.Null()], { description: 'the provider’s public answer' }),
   answeredAt: Type.Union([Type.String(), Type.Null()]),
 });
+const CommentState = Type.Union([Type.Literal('pending'), Type.Literal('published'), Type.Literal('rejected')], {
+  description:
+    'the comment’s review (先审后发): pending until an operator publishes or rejects it; an empty one is published',
+});
+const OwnRating = Type.Intersect([
+  Rating,
+  Type.Object({
+    dataset: Type.String({ description: 'the dataset’s name' }),
+    title: Type.String({ description: 'its title; its name when it is no longer open' }),
+    state: CommentState,
+    reason: Type.Union([Type.String(), Type.Null()], { description: 'rejected: why, for the author only' }),
+  }),
+]);
+const PendingComment = Type.Object({
+  id: Type.Integer(),
+  dataset: Type.String({ description: 'the rated dataset’s code' }),
+  title: Type.String(),
+  author: Type.String({ description: 'the developer’s name as they gave it' }),
+  rating: Type.Integer({ minimum: 1, maximum: 5 }),
+  comment: Type.String(),
+  createdAt: Type.String(),
+});
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
 const tags = ['open'];
@@ -343,7 +365,8 @@ export function openDeveloperRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         config: { public: true },
         schema: {
           tags,
-          summary: 'Rate an open dataset 1–5 with a comment (one per developer and dataset; again replaces it)',
+          summary:
+            'Rate an open dataset 1–5 with a comment (one per developer and dataset; again replaces it). The number counts at once; a comment is shown once an operator has published it',
           body: Type.Object(
             {
               dataset: Type.String({ minLength: 1, maxLength: 100 }),
@@ -359,12 +382,61 @@ export function openDeveloperRoutes(hub: Hub): FastifyPluginAsyncTypebox {
     );
 
     app.get(
+      '/developers/me/ratings',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'The developer’s own ratings, newest first, each comment’s review state (and why it was rejected)',
+          response: { 200: Type.Array(OwnRating) },
+        },
+      },
+      async (request) => hub.feedback.mine(await developerOf(request)),
+    );
+
+    app.get(
+      '/comments',
+      {
+        schema: {
+          security: hubSecurity,
+          tags,
+          summary: 'Rating comments waiting for review (先审后发), oldest first (the platform’s operators)',
+          response: { 200: Type.Array(PendingComment) },
+        },
+      },
+      async (request) => hub.feedback.pending(requireActor(request)),
+    );
+
+    app.post(
+      '/comments/:id/moderation',
+      {
+        schema: {
+          security: hubSecurity,
+          tags,
+          summary:
+            'An operator publishes a rating’s comment, or rejects it with a reason its author reads; on the ledger (open.comment.moderated)',
+          params: IdParams,
+          body: Type.Union([
+            Type.Object({ approve: Type.Literal(true) }, { additionalProperties: false }),
+            Type.Object(
+              { approve: Type.Literal(false), reason: Text(500, 'why it is not published, shown to its author only') },
+              { additionalProperties: false },
+            ),
+          ]),
+          response: { 200: OwnRating },
+        },
+      },
+      async (request) => hub.feedback.moderate(requireActor(request), request.params.id, request.body),
+    );
+
+    app.get(
       '/ratings',
       {
         schema: {
           security: hubSecurity,
           tags,
-          summary: 'Ratings of the caller’s organization’s open datasets (every one for an operator), unanswered first',
+          summary:
+            'Ratings of the caller’s organization’s open datasets (every one for an operator) whose comment is published or empty, unanswered first',
           response: { 200: Type.Array(Type.Intersect([Rating, Type.Object({ dataset: Type.String() })])) },
         },
       },
@@ -377,7 +449,8 @@ export function openDeveloperRoutes(hub: Hub): FastifyPluginAsyncTypebox {
         schema: {
           security: hubSecurity,
           tags,
-          summary: 'The provider’s public answer to a rating (`resource` is the rated dataset’s code)',
+          summary:
+            'The provider’s public answer to a rating whose comment is published or empty (`resource` is the rated dataset’s code)',
           params: IdParams,
           body: Type.Object(
             { resource: Type.String({ maxLength: 40 }), answer: Text(2000, 'shown under the comment') },
