@@ -57,6 +57,7 @@ const OpenDatasetPage = lazy(() => import('./open/Dataset'));
 const OpenTermsPage = lazy(() => import('./open/Terms'));
 const OpenDeveloperPage = lazy(() => import('./open/Developer'));
 const OpenApplicationsPage = lazy(() => import('./open/Applications'));
+const OpenModerationPage = lazy(() => import('./open/Moderation'));
 const OpenRequestsPage = lazy(() => import('./open/Requests'));
 const OpenOrganizationPage = lazy(() => import('./open/Terms').then((m) => ({ default: m.OpenOrganizationPage })));
 
@@ -178,6 +179,8 @@ const MENU: Array<{ key: string; label: string; can?: string[]; show?: (user: Us
   { key: '/review', label: 'review', can: ['catalog:review'] },
   // 有条件开放 (#18): the providing departments answer developers' applications.
   { key: '/open-applications', label: 'open.apps.title', can: ['catalog:publish'] },
+  // 评论审核: the platform's operators review developers' comments before they are shown.
+  { key: '/open-comments', label: 'open.moderation.title', can: ['open:moderate'] },
   { key: '/tasks', label: 'tasks', can: ['tasks:read'] },
   { key: '/ingest/jobs', label: 'ingestJobs', can: ['ingest:read'] },
   { key: '/ingest/schedules', label: 'ingestSchedules', can: ['ingest:schedule'] },
@@ -286,6 +289,14 @@ function Shell() {
                 element={
                   <Suspense fallback={<Spin />}>
                     <OpenApplicationsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/open-comments"
+                element={
+                  <Suspense fallback={<Spin />}>
+                    <OpenModerationPage />
                   </Suspense>
                 }
               />

@@ -45,6 +45,7 @@ const KINDS: Kind[] = [
   'base.authority.set',
   'ledger.audit.exported',
   'ledger.subject.searched',
+  'open.comment.moderated',
 ];
 
 interface Filters {

@@ -20,6 +20,7 @@ import { problemOf, type Problem } from '../api/http';
 import { ProblemAlert } from '../ui/problem-alert';
 import * as dev from './developer-api';
 import { MyReports } from './ErrorReport';
+import { MyRatings } from './Ratings';
 import { OpenLayout, dateOf } from './Layout';
 import { MyRequests } from './Requests';
 
@@ -289,6 +290,7 @@ function Account({ me, reload }: { me: dev.Me; reload: () => Promise<void> }) {
         />
       </Card>
       <Applications />
+      <MyRatings />
       <MyReports />
       <MyRequests />
     </Space>

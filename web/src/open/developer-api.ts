@@ -62,6 +62,9 @@ export async function conditionalDatasets(): Promise<ConditionalDataset[]> {
 
 export const rate = (body: { dataset: string; rating: number; comment: string }) =>
   call<Rating>('/me/ratings', { method: 'POST', json: body });
+export type OwnRating = Answer<'/api/v1/open/developers/me/ratings'>[number];
+/** The developer's own ratings, each comment's review state (审核中 / 已发布 / 未通过 with the reason). */
+export const myRatings = () => call<OwnRating[]>('/me/ratings');
 
 /** A dataset's ratings and comments with the provider's answers (public). */
 export async function ratingsOf(name: string): Promise<DatasetRatings> {

@@ -195,6 +195,9 @@ export const zh = {
   'ledgerField.deletions': '删除主体数',
   'ledgerField.from': '起始变更号',
   'ledgerField.to': '截至变更号',
+  // 评论审核 (open.comment.moderated)
+  'ledgerKind.open.comment.moderated': '开放数据评论审核',
+  'ledgerField.rating': '评价编号',
 } satisfies Record<string, string>;
 
 export const en: typeof zh = {
@@ -394,4 +397,7 @@ export const en: typeof zh = {
   'ledgerField.deletions': 'Subjects deleted',
   'ledgerField.from': 'From change number',
   'ledgerField.to': 'To change number',
+  // 评论审核 (open.comment.moderated)
+  'ledgerKind.open.comment.moderated': 'Open-data comment moderated',
+  'ledgerField.rating': 'Rating',
 };
