@@ -4,6 +4,7 @@ import {
   DESKTOP,
   englishIn,
   haveChromium,
+  login,
   NARROW,
   newPage,
   PHONE,
@@ -199,5 +200,48 @@ describe.skipIf(!haveChromium)('the open-data portal in Chromium', () => {
     await expect.poll(() => page.getByTestId('open-dev-keys').innerText()).toContain('Revoked on');
     expect(page.problems).toEqual([]);
     await page.close();
+  });
+
+  it('reviews a comment before it is shown: the operator rejects it, its author reads why, at 390 px', async () => {
+    const name = ((await (await fetch(`${city.url}/api/3/action/package_list`)).json()) as { result: string[] })
+      .result[0]!;
+    const json = { 'content-type': 'application/json' };
+    const { token } = (await (
+      await fetch(`${city.url}/api/v1/open/developers`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ name: '李评论', email: 'critic.e2e@example.com', password: 'a long enough password' }),
+      })
+    ).json()) as { token: string };
+    const rated = await fetch(`${city.url}/api/v1/open/developers/me/ratings`, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${token}` },
+      body: JSON.stringify({ dataset: name, rating: 2, comment: '更新频率太低，希望每天更新' }),
+    });
+    expect(rated.status).toBe(201);
+
+    const page = await login(city, 'operator', { viewport: PHONE });
+    await page.goto(`${city.url}/open-comments`);
+    const card = page.getByTestId('open-moderation').locator('.ant-card', { hasText: '更新频率太低' });
+    await expect.poll(() => card.innerText()).toContain('作者：李评论');
+    await fitsAndChinese(page);
+    await card.getByTestId('open-comment-reject').click();
+    await page.getByTestId('open-comment-reason').fill('含有与数据无关的内容');
+    await page.getByTestId('open-comment-reject-ok').click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(page.problems).toEqual([]);
+    await page.close();
+
+    const public_ = await (await fetch(`${city.url}/api/v1/open/datasets/${name}/ratings`)).text();
+    expect(public_).not.toContain('更新频率太低');
+    const author = await newPage(city, { viewport: PHONE });
+    await author.goto(`${city.url}/open`);
+    await author.evaluate(`localStorage.setItem('qdh.open.developer', ${JSON.stringify(token)})`);
+    await author.goto(`${city.url}/open/developer`);
+    await expect.poll(() => author.getByTestId('open-dev-ratings').innerText()).toContain('未通过');
+    expect(await author.getByTestId('open-dev-rating-reason').innerText()).toContain('含有与数据无关的内容');
+    await fitsAndChinese(author);
+    expect(author.problems).toEqual([]);
+    await author.close();
   });
 });
