@@ -10,6 +10,12 @@ export interface SignaturePoint {
 /** Ask for more points when fewer than this are left; each request brings BATCH. */
 const LOW = 128;
 const BATCH = 256;
+/**
+ * Signatures a second from which points are made ahead. Below it (a hub signing its ledger's
+ * heads now and then) no worker runs: measured, a hub with the worker running answered
+ * verifications and lookups, which sign nothing, markedly slower (docs/licence.md).
+ */
+const BUSY = 50;
 
 /**
  * The worker's code, run as a script (eval) so that it needs no file of its own beside the
@@ -41,11 +47,22 @@ export class SignaturePoints {
   private worker: Worker | null = null;
   private asking = false;
   private failed = false;
+  /** Signatures counted in the second that began at `since`; `busy`: the last second had BUSY or more. */
+  private since = 0;
+  private count = 0;
+  private busy = false;
 
   /** One point, or none (the signature makes its own). */
   take(): SignaturePoint[] {
+    const now = Date.now();
+    if (now - this.since >= 1000) {
+      this.busy = this.count >= BUSY && now - this.since < 2000;
+      this.since = now;
+      this.count = 0;
+    }
+    this.count++;
     const point = this.points.pop();
-    if (this.points.length < LOW) this.ask();
+    if (this.busy && this.points.length < LOW) this.ask();
     return point ? [point] : [];
   }
 
