@@ -300,22 +300,7 @@ export class PushService {
     const { seq, after } = await this.sendBatches(run, resourceId, batchRows, send, pending, ended !== undefined);
     if (run.since !== null || ended?.state === 'acked') return;
     const end = ended?.seq ?? seq + 1;
-    if (!ended)
-      await this.db
-        .insertInto('cascade.push_batch')
-        .values({
-          run_id: run.id,
-          seq: end,
-          after_key: after,
-          last_key: after ?? '',
-          rows: 0,
-          state: 'sent',
-          job_id: null,
-          rows_loaded: null,
-          rows_rejected: null,
-          acked_at: null,
-        })
-        .execute();
+    if (!ended) await this.recordSent(run.id, end, after, after ?? '', 0);
     await this.acknowledge(run.id, end, await send(end, [], true));
   }
 
@@ -358,21 +343,7 @@ export class PushService {
         const next = await this.sources.changedSince(resourceId, { since: run.since, after, limit: batchRows });
         if (next.last === null) break;
         seq += 1;
-        await this.db
-          .insertInto('cascade.push_batch')
-          .values({
-            run_id: run.id,
-            seq,
-            after_key: after,
-            last_key: next.last,
-            rows: next.docs.length,
-            state: 'sent',
-            job_id: null,
-            rows_loaded: null,
-            rows_rejected: null,
-            acked_at: null,
-          })
-          .execute();
+        await this.recordSent(run.id, seq, after, next.last, next.docs.length);
         await this.db
           .updateTable('cascade.push_run')
           .set((eb) => ({ rows_sent: eb('rows_sent', '+', next.docs.length) }))
@@ -386,6 +357,31 @@ export class PushService {
     }
     if (failure) throw failure;
     return { seq, after };
+  }
+
+  /** A batch written down as sent, before it goes on the wire: its key range is what a resumed run reads again. */
+  private async recordSent(
+    runId: string,
+    seq: number,
+    after: string | null,
+    last: string,
+    rows: number,
+  ): Promise<void> {
+    await this.db
+      .insertInto('cascade.push_batch')
+      .values({
+        run_id: runId,
+        seq,
+        after_key: after,
+        last_key: last,
+        rows,
+        state: 'sent',
+        job_id: null,
+        rows_loaded: null,
+        rows_rejected: null,
+        acked_at: null,
+      })
+      .execute();
   }
 
   /** The city's acknowledgement of a batch, and the run's last seq below which all are acknowledged. */

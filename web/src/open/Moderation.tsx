@@ -2,7 +2,7 @@ import { App, Button, Card, Empty, Form, Input, List, Space, Tag, Typography } f
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client, ok, useQuery } from '../api';
-import { problemOf, type Problem } from '../api/http';
+import { useAction } from '../api/use-action';
 import { FormModal } from '../ui/form-modal';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -21,30 +21,17 @@ export default function OpenModerationPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const list = useQuery(load, []);
-  const [busy, setBusy] = useState<number | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [rejecting, setRejecting] = useState<Item | null>(null);
   const [form] = Form.useForm<{ reason: string }>();
-
-  const publish = async (item: Item) => {
-    setBusy(item.id);
-    try {
-      await decide(item.id, { approve: true });
-      setProblem(null);
-      void message.success(t('open.moderation.done'));
-      void list.refetch();
-    } catch (e) {
-      setProblem(problemOf(e));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const publish = useAction((item: Item) => decide(item.id, { approve: true }), {
+    success: () => t('open.moderation.done'),
+    then: list.refetch,
+  });
 
   return (
     <Page title={t('open.moderation.title')}>
       <Typography.Paragraph type="secondary">{t('open.moderation.intro')}</Typography.Paragraph>
       {list.problem && <ProblemAlert problem={list.problem} />}
-      {problem && <ProblemAlert problem={problem} />}
       <List
         loading={list.loading}
         dataSource={list.data ?? []}
@@ -68,9 +55,9 @@ export default function OpenModerationPage() {
                 <Button
                   type="primary"
                   size="small"
-                  loading={busy === c.id}
+                  disabled={publish.busy}
                   data-testid="open-comment-approve"
-                  onClick={() => void publish(c)}
+                  onClick={() => void publish.run(c)}
                 >
                   {t('open.moderation.approve')}
                 </Button>
