@@ -26,18 +26,34 @@ export function rejectUnstorableText(app: FastifyInstance): void {
   });
 }
 
-function collect(value: unknown, at: string, problems: FieldProblem[], depth: number): void {
+/**
+ * Walks the value; the path of a string is built only when it is found unstorable (`path` holds
+ * the tokens down to it), since most requests have none and a push carries 200 000 cells.
+ */
+function collect(value: unknown, at: string, problems: FieldProblem[], depth: number, path: string[] = []): void {
   if (problems.length >= 10 || depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) problems.push(fieldProblem(at, msg('http.unstorable')));
+    if (UNSTORABLE.test(value)) problems.push(fieldProblem(pointer(at, path), msg('http.unstorable')));
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => collect(v, `${at}/${i}`, problems, depth + 1));
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string' && !UNSTORABLE.test(v)) continue;
+      path.push(String(i));
+      collect(v, at, problems, depth + 1, path);
+      path.pop();
+    }
   } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
     for (const [key, v] of Object.entries(value)) {
-      if (UNSTORABLE.test(key)) problems.push(fieldProblem(at, msg('http.unstorableName')));
-      collect(v, `${at}/${pointerToken(key)}`, problems, depth + 1);
+      if (UNSTORABLE.test(key)) problems.push(fieldProblem(pointer(at, path), msg('http.unstorableName')));
+      path.push(key);
+      collect(v, at, problems, depth + 1, path);
+      path.pop();
     }
   }
+}
+
+function pointer(at: string, path: string[]): string {
+  return [at, ...path.map(pointerToken)].join('/');
 }
 
 /** RFC 6901 escaping, and the unstorable characters themselves left out of the field name we echo. */
