@@ -1,6 +1,6 @@
 import type { Actor } from '../access/index.js';
 import { json, type Database, type Kysely, type Selectable } from '../db/index.js';
-import { HubError, digestJson, invalid, msg, type Texts } from '../kernel/index.js';
+import { HubError, announce, digestJson, invalid, msg, type Texts } from '../kernel/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { checkRule, type RuleCatalog } from './check.js';
 import { describeRule } from './describe.js';
@@ -48,6 +48,12 @@ export interface ItemDeps {
   now?: () => Date;
 }
 
+const CHANNEL = 'attest_item';
+/** A safety net only: changes are heard at once through NOTIFY. */
+const CACHE_MS = 60_000;
+/** Items kept at most; the catalog holds a few hundred. */
+const CACHE_ITEMS = 10_000;
+
 /**
  * 证明事项: the catalog of proof items and their versioned rules. A save checks the rule
  * (check.ts) and writes a new version beside the old ones, which never change: an answer names
@@ -56,13 +62,32 @@ export interface ItemDeps {
 export class ProofItems {
   private readonly db: Kysely<AttestTables>;
   private readonly now: () => Date;
+  /** Items in force by code: every question reads its item, and items change seldom. */
+  private readonly cache = new Map<string, { item: ProofItem; until: number }>();
+  /** Moves on with every change heard: a read that raced a change is not cached (it may be the old version). */
+  private generation = 0;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     private readonly deps: ItemDeps,
   ) {
     this.db = database.kysely.withTables<AttestTables>();
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Forgets an item when any process saves a version of it (NOTIFY at the save's commit), so
+   * that the next question, here or in another process, is decided by the new version.
+   */
+  async start(): Promise<void> {
+    await this.database.listen(CHANNEL, (code) => this.forget(code));
+  }
+
+  /** This process's save is forgotten at once, not when its own notification comes back. */
+  private forget(code: string | null): void {
+    this.generation++;
+    if (code === null) this.cache.clear();
+    else this.cache.delete(code);
   }
 
   /** Checks a rule without saving it: its normalized form and its words, or ATT_BAD_RULE. */
@@ -92,8 +117,10 @@ export class ProofItems {
         .executeTakeFirst();
       if (!inserted) return false;
       await this.insertVersion(trx, input.code, 1, checked, input.note, actor, at);
+      await announce(trx, CHANNEL, input.code);
       return true;
     });
+    this.forget(input.code);
     if (!done) throw new HubError('ATT_ITEM_EXISTS', msg('attest.itemExists', { code: input.code }));
     await this.record(actor, 'create', input.code, 1, input.provider, checked.rule, at);
     return this.get(input.code);
@@ -115,15 +142,30 @@ export class ProofItems {
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return false;
       await this.insertVersion(trx, code, version, checked, input.note, actor, at);
+      await announce(trx, CHANNEL, code);
       return true;
     });
+    this.forget(code);
     if (!moved) throw new HubError('ATT_VERSION_CONFLICT', msg('attest.changedMeanwhile', { version: item.version }));
     await this.record(actor, 'revise', code, version, item.provider, checked.rule, at);
     return this.get(code);
   }
 
-  /** The item with its rule in force, in one statement: every question asks for it. */
+  /** The item with its rule in force: every question asks for it, so it is kept (start). */
   async get(code: string): Promise<ProofItem> {
+    const kept = this.cache.get(code);
+    if (kept && kept.until > Date.now()) return kept.item;
+    const generation = this.generation;
+    const item = await this.read(code);
+    if (generation === this.generation) {
+      if (this.cache.size >= CACHE_ITEMS) this.cache.clear();
+      this.cache.set(code, { item, until: Date.now() + CACHE_MS });
+    }
+    return item;
+  }
+
+  /** The item with its rule in force, in one statement. */
+  private async read(code: string): Promise<ProofItem> {
     const row = await this.db
       .selectFrom('attest.item as i')
       .innerJoin('attest.rule_version as v', (j) =>

@@ -382,8 +382,10 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     );
     // The rule reads only the subject's own records: the base's values and each resource's record by key.
     const answerCounts = new AnswerCounts(db);
+    const proofItems = new ProofItems(db, { catalog: catalogSources(catalog), ledger, now: opts.now });
+    await proofItems.start();
     const attest = new AuthorizedAttestations(
-      new ProofItems(db, { catalog: catalogSources(catalog), ledger, now: opts.now }),
+      proofItems,
       new Answers({
         catalog,
         counts: answerCounts,

@@ -173,6 +173,29 @@ describe.skipIf(postgres.skip)('several hub processes over one PostgreSQL databa
     expect((await b.share.services.list()).length).toBe(before + 1);
   });
 
+  it('answers by the rule version saved in the other hub, which it had kept', async () => {
+    const citizenId = (await hubs[0]!.access.citizenIdOf(await hubs[0]!.access.actorOf('citizen')))!;
+    const ask = async () =>
+      (
+        await call(1, 'officer', 'POST', '/api/v1/attestations', {
+          item: 'household_registration',
+          subject: citizenId,
+          purpose: 'eligibility_check',
+          legalBasis: '《山东省优化营商环境条例》第三十二条',
+        })
+      ).json() as { answer: boolean; ruleVersion: number };
+    // Hub 1 answers (and keeps the item), then hub 0 saves a rule no resident of 济南 meets.
+    const before = await ask();
+    expect(before.answer).toBe(true);
+    const saved = await call(0, 'operator', 'PUT', '/api/v1/attestations/items/household_registration', {
+      rule: { field: 'division', op: 'prefix', value: '3799' },
+      baseVersion: before.ruleVersion,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    await expect.poll(async () => (await ask()).ruleVersion).toBe(before.ruleVersion + 1);
+    expect((await ask()).answer).toBe(false);
+  });
+
   it('refuses in one hub a licence revoked in the other, which had verified it', async () => {
     // The citizen's 驾驶证 (issued by 市公安局, whose officer revokes it), presented once.
     const mine = (await call(0, 'citizen', 'GET', '/api/v1/licences')).json().items as Array<{
