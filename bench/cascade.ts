@@ -40,7 +40,10 @@ const start = (databaseUrl: string, node: Parameters<typeof startHub>[0]['node']
 async function startCity(
   databaseUrl: string,
 ): Promise<{ child: ChildProcess; url: string; token: string; target: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/cascade-city.ts', databaseUrl], {
+  // CASCADE_PROFILE=1: a CPU profile of the city node in profiles/ (run the bench itself with
+  // `node --cpu-prof --cpu-prof-dir=profiles --import tsx bench/cascade.ts` for the district's).
+  const profile = process.env.CASCADE_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=profiles'] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/cascade-city.ts', databaseUrl], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];

@@ -11,7 +11,8 @@
  *  - the same with the cache (what a wall screen refreshing every minute mostly costs);
  *  - indicators alone (cache cleared) and the ranking;
  *  - bare: count(*) over catalog.resource, over records.record and over ledger.entry.
- * The run creates its own database and drops it at the end (COCKPIT_KEEP=1 keeps it).
+ * The run creates its own database and drops it at the end (COCKPIT_KEEP=1 keeps it, and prints
+ * its URL; COCKPIT_REUSE=<that URL> measures a kept city again without building it, and keeps it).
  */
 import { cpus, loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
@@ -79,21 +80,30 @@ function stats(samples: number[]) {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
 }
 
-async function main() {
+/** The city, built (and dropped at the end unless kept), or a kept one given by COCKPIT_REUSE. */
+async function city(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const reuse = process.env.COCKPIT_REUSE;
+  if (reuse) return { url: reuse, drop: async () => console.log(`kept ${reuse}`) };
   const database = await createDatabase('cockpit');
-  try {
-    console.log(
-      `bench:cockpit — ${fmt(SIZE.resources)} catalog entries, ${fmt(SIZE.records)} records, ${fmt(LEDGER)} ledger entries, ${ROUNDS} rounds; ${load()}, ${cpus().length} cores`,
-    );
-    let t0 = performance.now();
-    let hub = await openHub({ databaseUrl: database.url });
-    await seedDemo(hub, { password: 'bench-cockpit-password', people: 100 });
-    await buildCity(hub, database.url, SIZE);
-    await hub.close();
-    await ledgerBallast(database.url, LEDGER);
-    console.log(`built in ${fmt((performance.now() - t0) / 1000, 1)} s; ${load()}`);
+  console.log(
+    `bench:cockpit — ${fmt(SIZE.resources)} catalog entries, ${fmt(SIZE.records)} records, ${fmt(LEDGER)} ledger entries, ${ROUNDS} rounds; ${load()}, ${cpus().length} cores`,
+  );
+  const t0 = performance.now();
+  const hub = await openHub({ databaseUrl: database.url });
+  await seedDemo(hub, { password: 'bench-cockpit-password', people: 100 });
+  await buildCity(hub, database.url, SIZE);
+  await hub.close();
+  await ledgerBallast(database.url, LEDGER);
+  console.log(`built in ${fmt((performance.now() - t0) / 1000, 1)} s; ${load()}`);
+  return process.env.COCKPIT_KEEP === '1'
+    ? { url: database.url, drop: async () => console.log(`kept ${database.url}`) }
+    : database;
+}
 
-    hub = await openHub({ databaseUrl: database.url });
+async function main() {
+  const database = await city();
+  try {
+    const hub = await openHub({ databaseUrl: database.url });
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -112,7 +122,7 @@ async function main() {
       const counts = { catalog: 0, records: 0, ledger: 0 };
       const count = async (table: string) =>
         Number((await client.query(`select count(*) as n from ${table}`)).rows[0].n);
-      t0 = performance.now();
+      const t0 = performance.now();
       for (let round = 0; round <= ROUNDS; round++) {
         hub.cockpit.refresh();
         const cold = await timed(home);
@@ -154,8 +164,7 @@ async function main() {
       await hub.close();
     }
   } finally {
-    if (process.env.COCKPIT_KEEP === '1') console.log(`kept ${database.url}`);
-    else await database.drop();
+    await database.drop();
   }
 }
 
