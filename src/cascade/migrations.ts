@@ -213,5 +213,22 @@ create table cascade.alert (
 create index alert_node on cascade.alert (node_id, id);
 `,
     },
+    {
+      // A full push's staged load on the city, from its first batch to its end: a newer full run
+      // of the same copy gives up an older one that never ended (docs/cascade.md, "Push up"),
+      // so that no staged table is left behind and a given-up run cannot swap in a dropped load.
+      id: '006-push-staging',
+      sql: `
+create table cascade.push_staging (
+  node_id text not null,
+  run_id text not null,
+  target_code text not null,
+  started_at timestamptz not null default now(),
+  superseded_by text,
+  primary key (node_id, run_id)
+);
+create index push_staging_open on cascade.push_staging (node_id, target_code) where superseded_by is null;
+`,
+    },
   ],
 };

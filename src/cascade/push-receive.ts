@@ -42,6 +42,8 @@ export interface PushTargets {
       inMerge: (trx: Transaction<object>, outcome: { loaded: number; duplicates: unknown[] }) => Promise<void>;
     },
   ): Promise<{ loaded: number; duplicates: unknown[] }>;
+  /** Gives up the load of `stage`: its staged rows dropped, its jobs (source beginning `source`) failed with `reason`. */
+  dropStaged(resource: Resource, opts: { stage: string; source: string; reason: HubError }): Promise<void>;
 }
 
 type LoadReport = { id: string; state: string; rowsLoaded: number; rowsRejected: number };
@@ -121,6 +123,7 @@ export class PushReceiver {
         .executeTakeFirst();
       if (!mine) throw new AppliedMeanwhile();
     };
+    if (batch.full) await this.staging(peer, batch, resource);
     try {
       if (batch.end) return await this.end(peer, batch, resource, once);
       const source = `cascade:${peer.division}:${batch.run}:${batch.seq}`;
@@ -179,9 +182,55 @@ export class PushReceiver {
       inMerge: async (trx, outcome) => {
         duplicates = outcome.duplicates.length;
         await once(trx, batch.run, 0, duplicates);
+        await trx
+          .withTables<CascadeTables>()
+          .deleteFrom('cascade.push_staging')
+          .where('node_id', '=', peer.nodeId)
+          .where('run_id', '=', batch.run)
+          .execute();
       },
     });
     return { seq: batch.seq, job: batch.run, loaded: 0, rejected: duplicates, replayed: false };
+  }
+
+  /**
+   * A full run is staged until its end. Its first batch gives up the district's earlier full runs
+   * of the same copy that never ended — a push deleted or made again on the district, which would
+   * otherwise leave its staged table on the city for good: their staged rows are dropped and their
+   * jobs failed, and a batch or end of theirs that comes later is refused (CAS_RUN_SUPERSEDED),
+   * so that a given-up run can never swap in a load that is gone.
+   */
+  private async staging(peer: Peer, batch: PushBatch, resource: Resource): Promise<void> {
+    const mine = await this.db
+      .selectFrom('cascade.push_staging')
+      .select('superseded_by')
+      .where('node_id', '=', peer.nodeId)
+      .where('run_id', '=', batch.run)
+      .executeTakeFirst();
+    if (mine?.superseded_by) throw superseded(batch.run, mine.superseded_by);
+    if (mine) return;
+    const given = await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('cascade.push_staging')
+        .values({ node_id: peer.nodeId, run_id: batch.run, target_code: batch.target })
+        .onConflict((oc) => oc.columns(['node_id', 'run_id']).doNothing())
+        .execute();
+      return trx
+        .updateTable('cascade.push_staging')
+        .set({ superseded_by: batch.run })
+        .where('node_id', '=', peer.nodeId)
+        .where('target_code', '=', batch.target)
+        .where('run_id', '<>', batch.run)
+        .where('superseded_by', 'is', null)
+        .returning('run_id')
+        .execute();
+    });
+    for (const { run_id: run } of given)
+      await this.targets.dropStaged(resource, {
+        stage: run,
+        source: `cascade:${peer.division}:${run}:`,
+        reason: superseded(run, batch.run),
+      });
   }
 
   private async applied(nodeId: string, batch: PushBatch): Promise<PushAck | undefined> {
@@ -196,6 +245,10 @@ export class PushReceiver {
       row && { seq: row.seq, job: row.job_id, loaded: row.rows_loaded, rejected: row.rows_rejected, replayed: true }
     );
   }
+}
+
+function superseded(run: string, by: string): HubError {
+  return new HubError('CAS_RUN_SUPERSEDED', msg('cascade.runSuperseded', { run, by }));
 }
 
 async function* rowsOf(batch: PushBatch): AsyncGenerator<string[]> {

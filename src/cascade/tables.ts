@@ -188,6 +188,14 @@ export type CascadeTables = {
     rows_rejected: number;
     applied_at: Generated<Date>;
   };
+  /** On the city: a full run staged and not yet ended, or given up for a newer run of its copy. */
+  'cascade.push_staging': {
+    node_id: string;
+    run_id: string;
+    target_code: string;
+    started_at: Generated<Date>;
+    superseded_by: string | null;
+  };
 };
 
 export type PushRunState = 'running' | 'succeeded' | 'failed';

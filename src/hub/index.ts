@@ -524,6 +524,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       load: (resource, rows, o) => ingest.run(resource, rows, { createdBy: 0, ...o }),
       stage: (resource, rows, o) => ingest.stage(resource, rows, { createdBy: 0, ...o }),
       mergeStaged: (resource, o) => ingest.mergeStaged(resource, o),
+      dropStaged: (resource, o) => ingest.dropStaged(resource, o),
     });
     // The districts' figures are the city's; a district's cockpit has no districts below it.
     cockpit.useCity(cascade.self.division);

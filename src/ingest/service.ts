@@ -243,6 +243,22 @@ export class IngestService {
     return outcome;
   }
 
+  /**
+   * Gives up a load staged by `stage` calls that will never be merged: its staged table is
+   * dropped, and its jobs (those of the resource whose source starts with `source`, still
+   * running) fail with `reason`, so that none is left running with rows that never went live.
+   */
+  async dropStaged(resource: Resource, opts: { stage: string; source: string; reason: HubError }): Promise<void> {
+    await this.records.dropStaged(opts.stage);
+    await this.db
+      .updateTable('ingest.job')
+      .set({ state: 'failed', rows_loaded: 0, ...jobErrorOf(opts.reason), heartbeat_at: null, finished_at: new Date() })
+      .where('resource_code', '=', resource.code)
+      .where('source', 'like', `${opts.source}%`)
+      .where('state', '=', 'running')
+      .execute();
+  }
+
   /** The staged jobs of a merge succeed in its transaction; duplicates are quarantined under their job. */
   private async mergedStaged(trx: Transaction<object>, jobs: string[], keyField: string, outcome: LoadOutcome) {
     if (jobs.length === 0) return;

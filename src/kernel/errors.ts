@@ -174,6 +174,7 @@ export const ERROR_CATALOGUE = {
   CAS_NOT_PARENT: { status: 403, title: 'Only the parent of this node may ask this' },
   CAS_PUSH_NOT_FOUND: { status: 404, title: 'No such push' },
   CAS_PUSH_TARGET: { status: 403, title: 'The target resource is not the district’s own copy on the city node' },
+  CAS_RUN_SUPERSEDED: { status: 409, title: 'A newer full push of the same copy replaced this run' },
   // keys: the key-encryption key and the data keys of encryption at rest
   KEY_BAD_KEK: { status: 500, title: 'The configured key-encryption key cannot be taken' },
   KEY_NO_KEK: { status: 500, title: 'No key-encryption key is configured' },

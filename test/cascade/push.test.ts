@@ -388,6 +388,53 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     expect(await cityRows(target)).toHaveLength(7);
   });
 
+  it('gives up a full run that never ended once a newer one of the same copy begins, leaving no staged table', async () => {
+    const actor = await city.running.hub.access.actorOf('operator');
+    const target = (await city.running.hub.catalog.register(ORG, actor, cases('历下区案件重推'))).code;
+    await loadOnCity(target, [row(1)]);
+    const [old, fresh] = [randomUUID(), randomUUID()];
+    const batch = (run: string, seq: number, rows: string[][], end = false) => ({
+      push: randomUUID(),
+      run,
+      seq,
+      target,
+      fields: ['case_no', 'title', 'amount'],
+      rows,
+      full: true,
+      ...(end ? { end } : {}),
+    });
+    const staged = async (run: string) => {
+      const { rows } = await sql<{ there: boolean }>`
+        select to_regclass(${`records.stage_${run.replaceAll('-', '')}`}) is not null as there`.execute(
+        city.running.hub.db.kysely,
+      );
+      return rows[0]!.there;
+    };
+    // The old run stages a batch and is never ended (its push was deleted on the district).
+    expect((await sendSigned(batch(old, 1, [row(500), row(501)]))).status).toBe(200);
+    expect(await staged(old)).toBe(true);
+    // A new full run of the same copy gives it up: its staged table dropped, its job failed.
+    expect((await sendSigned(batch(fresh, 1, [row(600)]))).status).toBe(200);
+    expect(await staged(old)).toBe(false);
+    expect((await cityJobs(old)).map((j) => j.state)).toEqual(['failed']);
+    // Nothing of the old run is taken any more, its end least of all: the copy keeps what it has.
+    for (const late of [batch(old, 2, [row(502)]), batch(old, 2, [], true)]) {
+      const refused = await sendSigned(late);
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { code: string }).code).toBe('CAS_RUN_SUPERSEDED');
+    }
+    expect((await cityRows(target)).map((d) => d.case_no)).toEqual(['C00001']);
+    // The new run ends as any does, and leaves nothing staged.
+    expect((await sendSigned(batch(fresh, 2, [], true))).status).toBe(200);
+    expect((await cityRows(target)).map((d) => d.case_no)).toEqual(['C00600']);
+    expect(await staged(fresh)).toBe(false);
+    const { rows: open } = await sql<{ run_id: string }>`
+      select run_id from cascade.push_staging where target_code = ${target} and superseded_by is null`.execute(
+      city.running.hub.db.kysely,
+    );
+    expect(open).toEqual([]);
+  });
+
   it('resumes a push interrupted by killing the city node, losing no row and doubling none', async () => {
     const pushes = lixia.running.hub.pushes;
     // The city's copy held rows of its own before: they are served until the push is complete.

@@ -1226,6 +1226,10 @@ export const MESSAGES = {
     zh: '{division}没有在用的区县节点，无法获取其数据',
     en: 'no active node of {division} to fetch its records from',
   },
+  'cascade.runSuperseded': {
+    zh: '归集运行 {run} 已被同一副本的运行 {by} 取代，其暂存数据已删除',
+    en: 'push run {run} was replaced by run {by} of the same copy; its staged rows were dropped',
+  },
   'cascade.notYourCopy': {
     zh: '资源 {resource} 不属于区划 {division} 的机构，不能向其归集',
     en: 'resource {resource} is not owned by an organization of division {division}: it cannot be pushed to',

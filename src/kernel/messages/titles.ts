@@ -132,6 +132,7 @@ export const PROBLEM_TITLES_ZH: Record<ErrorCode, string> = {
   CAS_NOT_PARENT: '只有本节点的上级节点可以请求此项',
   CAS_PUSH_NOT_FOUND: '没有此归集任务',
   CAS_PUSH_TARGET: '目标资源不是该区县在市级节点上的副本',
+  CAS_RUN_SUPERSEDED: '同一副本已开始更新的全量归集，本次归集已被取代',
   KEY_BAD_KEK: '配置的密钥加密密钥无法使用',
   KEY_NO_KEK: '未配置密钥加密密钥',
   KEY_WRONG_KEK: '密钥加密密钥无法解开已存储的数据密钥',
