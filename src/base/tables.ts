@@ -100,7 +100,7 @@ export type BaseTables = {
   };
   /** Subjects per base and county now (migration 003-county-tally), kept by base.note_changed. */
   'base.county_tally': { kind: BaseKind; division: string; subjects: string | number };
-  /** Field accuracy's counts per base and element (migration 004-accuracy-tally), kept by triggers on base.value. */
+  /** Field accuracy's counts per base and element (migration 004-accuracy-tally), kept by triggers on base.value (005). */
   'base.accuracy_tally': {
     kind: BaseKind;
     element: string;
