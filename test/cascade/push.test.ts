@@ -118,6 +118,24 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
       body,
     });
   };
+  /** A batch of a full run of cases, as the district's push sends it. */
+  const fullBatch = (b: {
+    push: string;
+    run: string;
+    seq: number;
+    target: string;
+    rows: string[][];
+    end: boolean;
+  }) => ({
+    push: b.push,
+    run: b.run,
+    seq: b.seq,
+    target: b.target,
+    fields: ['case_no', 'title', 'amount'],
+    rows: b.rows,
+    full: true,
+    ...(b.end ? { end: true } : {}),
+  });
   /** Rows loaded on the city itself: the copy as it was before a full push. */
   const loadOnCity = async (code: string, rows: string[][]) => {
     const hub = city.running.hub;
@@ -329,16 +347,7 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     const target = (await city.running.hub.catalog.register(ORG, actor, cases('历下区案件暂存'))).code;
     await loadOnCity(target, [row(1), row(2)]);
     const [push, run] = [randomUUID(), randomUUID()];
-    const batch = (seq: number, rows: string[][], end = false) => ({
-      push,
-      run,
-      seq,
-      target,
-      fields: ['case_no', 'title', 'amount'],
-      rows,
-      full: true,
-      ...(end ? { end } : {}),
-    });
+    const batch = (seq: number, rows: string[][], end = false) => fullBatch({ push, run, seq, target, rows, end });
     // The first batch: five cases and one whose amount is no integer, delivered twice at once and once more.
     const first = batch(1, [...[900, 901, 902, 903, 904].map((i) => row(i)), ['C00905', '案件905', '十元']]);
     const racing = await Promise.all([sendSigned(first), sendSigned(first)]);
@@ -393,16 +402,8 @@ describe.skipIf(postgresMissing())('cascade push up', () => {
     const target = (await city.running.hub.catalog.register(ORG, actor, cases('历下区案件重推'))).code;
     await loadOnCity(target, [row(1)]);
     const [old, fresh] = [randomUUID(), randomUUID()];
-    const batch = (run: string, seq: number, rows: string[][], end = false) => ({
-      push: randomUUID(),
-      run,
-      seq,
-      target,
-      fields: ['case_no', 'title', 'amount'],
-      rows,
-      full: true,
-      ...(end ? { end } : {}),
-    });
+    const batch = (run: string, seq: number, rows: string[][], end = false) =>
+      fullBatch({ push: run, run, seq, target, rows, end });
     const staged = async (run: string) => {
       const { rows } = await sql<{ there: boolean }>`
         select to_regclass(${`records.stage_${run.replaceAll('-', '')}`}) is not null as there`.execute(
