@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/index.js';
 import type { BaseService } from '../base/index.js';
+import type { QualityService } from '../quality/index.js';
 import { catalogIndicators, type IndicatorCounts } from '../catalog/index.js';
 import type { CockpitSources, DrillRows, OrgCounts, Overdue, QuerySource, Words } from '../cockpit/index.js';
 import { sql, type Database } from '../db/index.js';
@@ -13,7 +14,7 @@ import { chinaDate, workingDaysBetween, type Language } from '../kernel/index.js
  */
 export function cockpitSources(
   database: Database,
-  deps: { access: AccessService; base: BaseService },
+  deps: { access: AccessService; base: BaseService; quality: Pick<QualityService, 'fixDays'> },
 ): CockpitSources & { queries: QuerySource } {
   const db = database.kysely;
   const departments = async () =>
@@ -114,14 +115,9 @@ export function cockpitSources(
             from quality.correction group by provider_org`.execute(db)
         ).rows,
       ),
+    // Kept by quality as corrections are decided: a row per department.
     fixDays: async () =>
-      days(
-        (
-          await sql<{ org: string; from_at: Date; to_at: Date }>`
-            select provider_org as org, filed_at as from_at, decided_at as to_at
-            from quality.correction where state = 'accepted' and decided_at is not null`.execute(db)
-        ).rows,
-      ),
+      new Map([...(await deps.quality.fixDays())].map(([org, f]) => [org, { n: f.days, d: f.fixes }])),
     demandDays: async (step) =>
       days(
         (step === 'confirm'

@@ -12,6 +12,7 @@ import {
   type Reporter,
   type Viewer,
 } from './correction-view.js';
+import { fixDaysOf } from './fix-days.js';
 import type { CorrectionState, QualityTables, ReporterKind } from './tables.js';
 
 /** The key of a report that names no record (the portal's only): it is about the field across the dataset. */
@@ -119,6 +120,7 @@ export class Corrections {
         reject_reason: null,
         old_value: null,
         new_value: null,
+        fix_days: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -150,6 +152,7 @@ export class Corrections {
       decided_at: now,
       decided_by: a.username,
       new_value: json(checked.value),
+      fix_days: fixDaysOf(row.filed_at, now),
     });
     let previous: unknown;
     try {
@@ -158,7 +161,7 @@ export class Corrections {
       // The record could not be changed: the correction is open again, as it was.
       await this.db
         .updateTable('quality.correction')
-        .set({ state: 'open', decided_at: null, decided_by: null, new_value: null })
+        .set({ state: 'open', decided_at: null, decided_by: null, new_value: null, fix_days: null })
         .where('id', '=', id)
         .execute();
       throw e;
@@ -191,11 +194,13 @@ export class Corrections {
       if (!checked.ok) throw invalid('value', checked.message);
       value = checked.value;
     }
+    const now = this.deps.now();
     const done = await this.decide(row, {
       state: 'accepted',
-      decided_at: this.deps.now(),
+      decided_at: now,
       decided_by: v.actor.username,
       new_value: json(value),
+      fix_days: fixDaysOf(row.filed_at, now),
     });
     await this.closeTasks(row.id);
     return this.recorded(done, resource, 'accept', v);

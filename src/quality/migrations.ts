@@ -64,5 +64,61 @@ alter table quality.correction add constraint correction_reporter_kind_check
   check (reporter_kind in ('citizen','consumer','operator','portal'));
 `,
     },
+    {
+      // 整改时长 kept as corrections are decided (docs/cockpit.md): the cockpit read every accepted
+      // correction and counted its working days per request. The days are counted once, in the
+      // process (the holiday calendar is the kernel's), when a correction is accepted; a tally per
+      // department follows every change of them. Rows accepted before are counted on first read.
+      id: '004-fix-days',
+      sql: `
+alter table quality.correction add column fix_days int check (fix_days >= 0);
+create index correction_fix_days_missing on quality.correction (id)
+  where state = 'accepted' and fix_days is null;
+create table quality.fix_tally (
+  provider_org text primary key,
+  days bigint not null,
+  fixes bigint not null
+);
+-- Adds per-department sums of counted rows (days and rows, negative for rows that left).
+create function quality.add_fixes(orgs text[], days bigint[], fixes bigint[]) returns void language sql as $$
+  insert into quality.fix_tally as t (provider_org, days, fixes)
+  select * from unnest(orgs, days, fixes)
+  on conflict (provider_org) do update set days = t.days + excluded.days, fixes = t.fixes + excluded.fixes
+$$;
+create function quality.fixes_inserted() returns trigger language plpgsql as $$
+begin
+  perform quality.add_fixes(array_agg(org), array_agg(d), array_agg(n))
+  from (select provider_org as org, sum(fix_days) as d, count(*) as n from fresh
+        where state = 'accepted' and fix_days is not null group by provider_org) g
+  having count(*) > 0;
+  return null;
+end $$;
+create function quality.fixes_updated() returns trigger language plpgsql as $$
+begin
+  perform quality.add_fixes(array_agg(org), array_agg(d), array_agg(n))
+  from (select org, sum(d) as d, sum(n) as n from (
+          select provider_org as org, fix_days as d, 1 as n from fresh where state = 'accepted' and fix_days is not null
+          union all
+          select provider_org, -fix_days, -1 from stale where state = 'accepted' and fix_days is not null) r
+        group by org having sum(n) <> 0 or sum(d) <> 0) g
+  having count(*) > 0;
+  return null;
+end $$;
+create function quality.fixes_deleted() returns trigger language plpgsql as $$
+begin
+  perform quality.add_fixes(array_agg(org), array_agg(-d), array_agg(-n))
+  from (select provider_org as org, sum(fix_days) as d, count(*) as n from stale
+        where state = 'accepted' and fix_days is not null group by provider_org) g
+  having count(*) > 0;
+  return null;
+end $$;
+create trigger fixes_inserted after insert on quality.correction
+  referencing new table as fresh for each statement execute function quality.fixes_inserted();
+create trigger fixes_updated after update on quality.correction
+  referencing old table as stale new table as fresh for each statement execute function quality.fixes_updated();
+create trigger fixes_deleted after delete on quality.correction
+  referencing old table as stale for each statement execute function quality.fixes_deleted();
+`,
+    },
   ],
 };

@@ -8,6 +8,7 @@ import { makeChecker, type CheckerOptions, type RowChecker } from './checker.js'
 import { AuthorizedCorrections } from './authorized-corrections.js';
 import { AuthorizedIndicators } from './authorized-indicators.js';
 import { Corrections, type CorrectionDeps, type CorrectionFilter, type CorrectionInput } from './corrections.js';
+import { fixDaysByProvider } from './fix-days.js';
 import { correctionIndicators, type QualityIndicators } from './indicators.js';
 import { AuthorizedRuleSets } from './authorized-rule-sets.js';
 import { RuleSets, type RuleSet } from './rule-sets.js';
@@ -131,6 +132,11 @@ export class QualityService {
   /** Correction indicators per provider and city-wide (formulas in indicators.ts and docs/quality.md). */
   indicators(): Promise<QualityIndicators> {
     return correctionIndicators(this.db, chinaDate(this.now()), this.deps.orgName);
+  }
+
+  /** 整改时长 per providing department: working days summed over accepted corrections, and how many (fix-days.ts). */
+  fixDays(): Promise<Map<string, { days: number; fixes: number }>> {
+    return fixDaysByProvider(this.db);
   }
 
   /** The indicators as a caller asks for them (the policy's quality:indicators), for HTTP and CLI alike. */

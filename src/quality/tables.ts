@@ -36,5 +36,9 @@ export type QualityTables = {
     reject_reason: string | null;
     old_value: unknown;
     new_value: unknown;
+    /** Working days from filing to acceptance, set when accepted (fix-days.ts). */
+    fix_days: number | null;
   };
+  /** 整改时长 per providing department, kept by triggers on quality.correction (migration 004). */
+  'quality.fix_tally': { provider_org: string; days: string | number; fixes: string | number };
 };

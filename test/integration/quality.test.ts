@@ -5,7 +5,8 @@ import type { Resource } from '../../src/catalog/index.js';
 import { openHub, type Hub } from '../../src/http/index.js';
 import { sendProblem } from '../../src/http/problem.js';
 import { qualityRoutes } from '../../src/http/routes/quality.js';
-import { addWorkingDays, makeCitizenId } from '../../src/kernel/index.js';
+import { sql } from '../../src/db/index.js';
+import { addWorkingDays, makeCitizenId, workingDaysBetween } from '../../src/kernel/index.js';
 import { QualityService, type Correction, type QualityRule } from '../../src/quality/index.js';
 import { engines } from '../databases.js';
 
@@ -428,6 +429,18 @@ describe.each(engines())('quality on $name', (engine) => {
       medianFixHours: 156,
       onTimeRate: 66.7,
     });
+    // 整改时长 as the cockpit reads it: the days each acceptance counted, kept per department.
+    const { rows } = await sql<{ org: string; filed_at: Date; decided_at: Date; fix_days: number | null }>`
+      select provider_org as org, filed_at, decided_at, fix_days from quality.correction
+      where state = 'accepted'`.execute(hub.db.kysely);
+    expect(rows.map((r) => r.fix_days)).not.toContain(null);
+    const recount = new Map<string, { days: number; fixes: number }>();
+    for (const r of rows) {
+      const c = recount.get(r.org) ?? { days: 0, fixes: 0 };
+      recount.set(r.org, { days: c.days + workingDaysBetween(r.filed_at, r.decided_at), fixes: c.fixes + 1 });
+    }
+    expect(await quality.fixDays()).toEqual(recount);
+    expect(recount.get('JNGAJ')?.fixes).toBe(2);
   });
 
   it.skipIf(engine.skip)('serves the routes, with problems for bad input', async () => {
