@@ -1,10 +1,11 @@
 import type { AccessService } from '../access/index.js';
 import type { BaseService } from '../base/index.js';
 import type { QualityService } from '../quality/index.js';
+import type { AuthorizedDemands } from '../share/index.js';
 import { catalogIndicators, type IndicatorCounts } from '../catalog/index.js';
 import type { CockpitSources, DrillRows, OrgCounts, Overdue, QuerySource, Words } from '../cockpit/index.js';
 import { sql, type Database } from '../db/index.js';
-import { chinaDate, workingDaysBetween, type Language } from '../kernel/index.js';
+import { chinaDate, type Language } from '../kernel/index.js';
 
 /**
  * What the cockpit reads, composed here where every module is known: grouped counts over the
@@ -14,7 +15,12 @@ import { chinaDate, workingDaysBetween, type Language } from '../kernel/index.js
  */
 export function cockpitSources(
   database: Database,
-  deps: { access: AccessService; base: BaseService; quality: Pick<QualityService, 'fixDays'> },
+  deps: {
+    access: AccessService;
+    base: BaseService;
+    quality: Pick<QualityService, 'fixDays'>;
+    demands: Pick<AuthorizedDemands, 'stepDays'>;
+  },
 ): CockpitSources & { queries: QuerySource } {
   const db = database.kysely;
   const departments = async () =>
@@ -51,18 +57,6 @@ export function cockpitSources(
       }),
       truncated: rows.length > limit,
     };
-  };
-  /** Working days summed per organization over (org, from, to) rows. */
-  const days = (rows: Array<{ org: string | null; from_at: Date; to_at: Date }>): OrgCounts => {
-    const out: OrgCounts = new Map();
-    for (const r of rows) {
-      if (!r.org) continue;
-      const c = out.get(r.org) ?? { n: 0, d: 0 };
-      c.n += Math.max(0, workingDaysBetween(r.from_at, r.to_at));
-      c.d = (c.d ?? 0) + 1;
-      out.set(r.org, c);
-    }
-    return out;
   };
   const demandProvider = sql`coalesce(r.provider_org, d.assigned_org)`;
   /** One computation for the indicators asking at once (the catalog's three rates, calls and errors). */
@@ -118,19 +112,9 @@ export function cockpitSources(
     // Kept by quality as corrections are decided: a row per department.
     fixDays: async () =>
       new Map([...(await deps.quality.fixDays())].map(([org, f]) => [org, { n: f.days, d: f.fixes }])),
+    // Kept by share as demands are confirmed and published: a row per department.
     demandDays: async (step) =>
-      days(
-        (step === 'confirm'
-          ? await sql<{ org: string | null; from_at: Date; to_at: Date }>`
-                select ${demandProvider} as org, d.filed_at as from_at, d.confirmed_at as to_at
-                from share.demand d left join catalog.resource r on r.code = d.resource_code
-                where d.confirmed_at is not null`.execute(db)
-          : await sql<{ org: string | null; from_at: Date; to_at: Date }>`
-                select ${demandProvider} as org, d.filed_at as from_at, d.published_at as to_at
-                from share.demand d left join catalog.resource r on r.code = d.resource_code
-                where d.published_at is not null`.execute(db)
-        ).rows,
-      ),
+      new Map([...(await deps.demands.stepDays(step))].map(([org, t]) => [org, { n: t.days, d: t.demands }])),
     usage: shared(async () => {
       const { rows } = await sql<{ org: string; calls: string; errors: string }>`
         select r.provider_org as org, coalesce(sum(u.calls), 0) as calls, coalesce(sum(u.errors), 0) as errors

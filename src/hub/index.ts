@@ -460,7 +460,7 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       clock,
     );
     // Counters kept by licences and attestations are written before the cockpit reads them.
-    const cockpitBase = cockpitSources(db, { access, base, quality });
+    const cockpitBase = cockpitSources(db, { access, base, quality, demands });
     const cockpit = new Cockpit(
       db,
       {

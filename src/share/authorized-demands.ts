@@ -10,6 +10,7 @@ import type {
   DemandScope,
   DemandService,
 } from './demands.js';
+import type { TimedStep } from './demand-days.js';
 
 /**
  * The demands as callers reach them (HTTP and CLI): every method asks the access policy whether
@@ -108,6 +109,11 @@ export class AuthorizedDemands {
   async ledgerXlsx(actor: Actor | null, filter: DemandFilter = {}): Promise<Buffer> {
     authorize(actor, 'demand:export');
     return this.demands.ledgerXlsx(scopeOf(actor), filter);
+  }
+
+  /** For the cockpit, which needs no caller: working days to a step per providing department. */
+  stepDays(step: TimedStep): Promise<Map<string, { days: number; demands: number }>> {
+    return this.demands.stepDays(step);
   }
 
   /** Work that needs no caller: flagging overdue steps. */

@@ -6,6 +6,7 @@ import { HubError, addWorkingDays, excel, chinaDate, invalid, workingDaysBetween
 import type { Ledger } from '../ledger/index.js';
 import type { Purposes } from '../purpose/index.js';
 import type { DemandState, ShareTables } from './tables.js';
+import { stepDaysByProvider, stepDaysOf, type TimedStep } from './demand-days.js';
 import { providerOf } from './resource-code.js';
 
 /**
@@ -205,6 +206,9 @@ export class DemandService {
       grant_id: null,
       service_code: null,
       assigned_org: null,
+      days_org: null,
+      confirm_days: null,
+      publish_days: null,
     };
 
     if (!input.resource) {
@@ -258,6 +262,8 @@ export class DemandService {
             confirm_due: null,
             confirmed_at: now,
             publish_due: addWorkingDays(now, PUBLISH_DAYS),
+            days_org: resource.provider.code,
+            confirm_days: 0,
           }
         : resource.shareType === 'none'
           ? { ...base, state: 'basis_review', confirm_due: null }
@@ -381,6 +387,8 @@ export class DemandService {
       state: 'confirmed',
       confirmed_at: now,
       publish_due: addWorkingDays(now, PUBLISH_DAYS),
+      days_org: resource.provider.code,
+      confirm_days: stepDaysOf(row.filed_at, now),
       ...(chosen && { resource_code: resource.code, fields: chosen.fields }),
     });
     await this.closeStep(id, 'confirm');
@@ -412,9 +420,12 @@ export class DemandService {
     const resource = await this.deps.catalog.get(row.resource_code);
     let updated: DemandRow | undefined;
     const finish = async (trx: Transaction<ShareTables>, grantId: number, serviceCode: string) => {
+      const now = this.now();
       updated = await this.moveIn(trx, row, 'confirmed', 'publish', a, {
         state: 'published',
-        published_at: this.now(),
+        published_at: now,
+        days_org: row.days_org ?? resource.provider.code,
+        publish_days: stepDaysOf(row.filed_at, now),
         grant_id: grantId,
         service_code: serviceCode,
       });
@@ -480,6 +491,13 @@ export class DemandService {
    * Opens, once per step, a 'demand.overdue' task for the provider's officers and one for the
    * operators for every open step past its due date. Returns how many overdue steps it found.
    */
+  /** 需求响应时长 per providing department: working days to `step` summed over timed demands, and how many (demand-days.ts). */
+  stepDays(step: TimedStep): Promise<Map<string, { days: number; demands: number }>> {
+    return stepDaysByProvider(this.db, step, async (code, assigned) =>
+      code === null ? assigned : ((await this.deps.catalog.get(code).catch(() => null))?.provider.code ?? assigned),
+    );
+  }
+
   async flagOverdue(): Promise<number> {
     const today = chinaDate(this.now());
     const rows = await this.db

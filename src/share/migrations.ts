@@ -172,5 +172,76 @@ create unlogged table share.rate_use (
 );
 `,
     },
+    {
+      // 需求确认/发布时长 kept as demands move (docs/cockpit.md): the cockpit read every timed demand
+      // and counted its working days per request. The days are counted once, in the process (the
+      // holiday calendar is the kernel's), when a step is taken, with the department they count
+      // for; a tally per department and step follows every change of them.
+      id: '007-demand-days',
+      sql: `
+alter table share.demand add column days_org text,
+  add column confirm_days int check (confirm_days >= 0),
+  add column publish_days int check (publish_days >= 0);
+create index demand_days_missing on share.demand (id)
+  where (confirmed_at is not null and confirm_days is null) or (published_at is not null and publish_days is null);
+create table share.demand_days (
+  org text not null,
+  step text not null check (step in ('confirm','publish')),
+  days bigint not null,
+  demands bigint not null,
+  primary key (org, step)
+);
+-- Adds per-department and step sums of timed demands (negative for rows that left).
+create function share.add_demand_days(orgs text[], steps text[], days bigint[], demands bigint[]) returns void
+language sql as $$
+  insert into share.demand_days as t (org, step, days, demands)
+  select * from unnest(orgs, steps, days, demands)
+  on conflict (org, step) do update set days = t.days + excluded.days, demands = t.demands + excluded.demands
+$$;
+create function share.demand_days_inserted() returns trigger language plpgsql as $$
+begin
+  perform share.add_demand_days(array_agg(org), array_agg(step), array_agg(d), array_agg(n))
+  from (select org, step, sum(d) as d, count(*) as n from (
+          select days_org as org, 'confirm' as step, confirm_days as d from fresh where confirm_days is not null
+          union all
+          select days_org, 'publish', publish_days from fresh where publish_days is not null) r
+        where org is not null group by org, step) g
+  having count(*) > 0;
+  return null;
+end $$;
+create function share.demand_days_updated() returns trigger language plpgsql as $$
+begin
+  perform share.add_demand_days(array_agg(org), array_agg(step), array_agg(d), array_agg(n))
+  from (select org, step, sum(d) as d, sum(n) as n from (
+          select days_org as org, 'confirm' as step, confirm_days as d, 1 as n from fresh where confirm_days is not null
+          union all
+          select days_org, 'publish', publish_days, 1 from fresh where publish_days is not null
+          union all
+          select days_org, 'confirm', -confirm_days, -1 from stale where confirm_days is not null
+          union all
+          select days_org, 'publish', -publish_days, -1 from stale where publish_days is not null) r
+        where org is not null group by org, step having sum(n) <> 0 or sum(d) <> 0) g
+  having count(*) > 0;
+  return null;
+end $$;
+create function share.demand_days_deleted() returns trigger language plpgsql as $$
+begin
+  perform share.add_demand_days(array_agg(org), array_agg(step), array_agg(-d), array_agg(-n))
+  from (select org, step, sum(d) as d, count(*) as n from (
+          select days_org as org, 'confirm' as step, confirm_days as d from stale where confirm_days is not null
+          union all
+          select days_org, 'publish', publish_days from stale where publish_days is not null) r
+        where org is not null group by org, step) g
+  having count(*) > 0;
+  return null;
+end $$;
+create trigger demand_days_inserted after insert on share.demand
+  referencing new table as fresh for each statement execute function share.demand_days_inserted();
+create trigger demand_days_updated after update on share.demand
+  referencing old table as stale new table as fresh for each statement execute function share.demand_days_updated();
+create trigger demand_days_deleted after delete on share.demand
+  referencing old table as stale for each statement execute function share.demand_days_deleted();
+`,
+    },
   ],
 };

@@ -47,7 +47,13 @@ export type ShareTables = {
     service_code: string | null;
     /** The department the operators assigned a demand naming no resource to; null until then. */
     assigned_org: string | null;
+    /** The department its step times count for, and the working days from filing to each step (demand-days.ts). */
+    days_org: string | null;
+    confirm_days: number | null;
+    publish_days: number | null;
   };
+  /** 需求响应时长 per department and step, kept by triggers on share.demand (migration 007). */
+  'share.demand_days': { org: string; step: 'confirm' | 'publish'; days: string | number; demands: string | number };
   'share.service': { code: string; resource_code: string; published_by: string; published_at: Generated<Date> };
   'share.usage': {
     minute: Date;

@@ -7,6 +7,7 @@ import { DemandService, type Demand } from '../../src/share/demands.js';
 import { openHub, type Hub } from '../../src/http/index.js';
 import { sendProblem } from '../../src/http/problem.js';
 import { demandRoutes } from '../../src/http/routes/demands.js';
+import { sql } from '../../src/db/index.js';
 import { addWorkingDays } from '../../src/kernel/index.js';
 import { engines } from '../databases.js';
 
@@ -126,6 +127,12 @@ describe.each(engines())('demands on $name', (engine) => {
     ]);
     const ref = String(filed.id);
     expect(await task('officer', 'demand.confirm', ref)).toMatchObject([{ org: 'JNGAJ', dueDate: '2026-09-08' }]);
+    // The cockpit's step times per department before: this demand adds its days below.
+    const timed = async () => ({
+      confirm: (await demands.stepDays('confirm')).get('JNGAJ') ?? { days: 0, demands: 0 },
+      publish: (await demands.stepDays('publish')).get('JNGAJ') ?? { days: 0, demands: 0 },
+    });
+    const before = await timed();
 
     clock = at('2026-09-03');
     const confirmed = await demands.confirm(as('officer'), filed.id);
@@ -160,6 +167,14 @@ describe.each(engines())('demands on $name', (engine) => {
     const entries = (await ledgerTail(10)).filter((e) => e.kind === 'share.demand.changed' && e.demand === filed.id);
     expect(entries.map((e) => e.action)).toEqual(['file', 'confirm', 'publish']);
     expect(entries[2]).toMatchObject({ consumer: 'JNMZJ', resource: PERSON, actor: 'officer' });
+    // Confirmed in 2 working days (Wed 2, Thu 3 Sep), published in 7 (to Thu 10 Sep), kept for 公安局
+    // on the demand as each step was taken, and in the department's tally.
+    const { rows } = await sql<{ days_org: string; confirm_days: number; publish_days: number }>`
+      select days_org, confirm_days, publish_days from share.demand where id = ${filed.id}`.execute(hub.db.kysely);
+    expect(rows).toEqual([{ days_org: 'JNGAJ', confirm_days: 2, publish_days: 7 }]);
+    const after = await timed();
+    expect(after.confirm).toEqual({ days: before.confirm.days + 2, demands: before.confirm.demands + 1 });
+    expect(after.publish).toEqual({ days: before.publish.days + 7, demands: before.publish.demands + 1 });
   });
 
   it.skipIf(engine.skip)('counts working days across the National Day holiday and flags the overdue step', async () => {
