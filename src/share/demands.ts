@@ -487,10 +487,6 @@ export class DemandService {
     return this.describe(await this.visibleRows(scope, filter));
   }
 
-  /**
-   * Opens, once per step, a 'demand.overdue' task for the provider's officers and one for the
-   * operators for every open step past its due date. Returns how many overdue steps it found.
-   */
   /** 需求响应时长 per providing department: working days to `step` summed over timed demands, and how many (demand-days.ts). */
   stepDays(step: TimedStep): Promise<Map<string, { days: number; demands: number }>> {
     return stepDaysByProvider(this.db, step, async (code, assigned) =>
@@ -498,6 +494,10 @@ export class DemandService {
     );
   }
 
+  /**
+   * Opens, once per step, a 'demand.overdue' task for the provider's officers and one for the
+   * operators for every open step past its due date. Returns how many overdue steps it found.
+   */
   async flagOverdue(): Promise<number> {
     const today = chinaDate(this.now());
     const rows = await this.db
