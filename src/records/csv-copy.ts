@@ -36,19 +36,49 @@ export function neutralizedSql(t: Text): Text {
  * A jsonb number's text (`t`, as `->>` gives it: numeric's output) as JavaScript prints the
  * double JSON.parse makes of it. The text itself when it is already that — at most 15 digits
  * (so the double gives them back and nothing shorter), no trailing zero after a point, not below
- * 1e-6 (JavaScript writes `1e-7`); otherwise from the double: PostgreSQL's float8 output is also
- * the shortest text that reads back to the same double, written with an exponent from 1e15 or
- * below 1e-4, so its digits are re-written in decimal (through numeric) where JavaScript writes
- * decimals (1e-6 ≤ |n| < 1e21) and its exponent's padding (`e-07`) dropped where it does not.
+ * 1e-6 (JavaScript writes `1e-7`); otherwise from the double: its fewest digits that read back
+ * to it (`shortest` — PostgreSQL's float8 text is usually that, but not always), written in
+ * decimal where JavaScript writes decimals (1e-6 ≤ |n| < 1e21), else as JavaScript's `1.5e+22`
+ * (PostgreSQL writes `e-07` and switches to an exponent from 1e15).
  * A number beyond the double's range (not one a JavaScript writer can store) fails the COPY.
  */
 export function jsNumberSql(t: Text): Text {
   const digits = sql<string>`ltrim(${t}, '-')`;
   const f = sql<number>`${t}::float8`;
+  // float8's text is "m" or "me±xx"; its mantissa, and its exponent (0 without one).
+  const m = sql<string>`split_part(${f}::text, 'e', 1)::numeric`;
+  const x = sql<number>`coalesce(nullif(split_part(${f}::text, 'e', 2), ''), '0')::int`;
+  // A rounded-up mantissa at the double's largest exponent would not read back at all: it is not the one.
+  const mantissa = shortest(
+    m,
+    (r) =>
+      sql<number>`case when ${x} = 308 and abs(${r}) > 1.7976931348623157 then false else (${r}::text || 'e' || ${x})::float8 = ${f} end`,
+  );
   return sql<string>`case
     when ${plainNumber(digits)} then ${t}
-    when abs(${f}) >= 1e21 or (abs(${f}) < 1e-6 and ${f} <> 0) then regexp_replace(${f}::text, 'e([+-])0*', 'e\\1')
-    else ${f}::text::numeric::text end`;
+    when abs(${f}) >= 1e21 or (abs(${f}) < 1e-6 and ${f} <> 0) then ${exponentForm(mantissa, x)}
+    else trim_scale(${shortest(sql`${f}::text::numeric`, (r) => sql<number>`${r}::float8 = ${f}`)})::text end`;
+}
+
+/** JavaScript's `1.5e+22` of a mantissa and exponent; a mantissa rounded up to 10 moves the exponent on. */
+function exponentForm(mantissa: RawBuilder<number>, x: RawBuilder<number>): Text {
+  const carry = sql<number>`(abs(${mantissa}) >= 10)::int`;
+  const e = sql<number>`(${x} + ${carry})`;
+  return sql<string>`trim_scale(${mantissa} / (1 + 9 * ${carry}))::text || 'e'
+    || case when ${e} < 0 then '-' else '+' end || abs(${e})::text`;
+}
+
+/**
+ * The fewest significant digits of `v` (15, 16 or 17) that read back to the same double, rounded
+ * to nearest as JavaScript chooses them: PostgreSQL's float8 text sometimes has 17 where 16 do
+ * (`-4.3078206534868544e+16`, JavaScript `-43078206534868540`).
+ */
+function shortest(v: RawBuilder<unknown>, backToSame: (r: RawBuilder<unknown>) => RawBuilder<unknown>) {
+  const at = (digits: number) => sql`round(${v}, ${sql.lit(digits - 1)} - floor(log(abs(nullif(${v}, 0))))::int)`;
+  return sql<number>`case when ${v} = 0 then ${v}
+    when ${backToSame(at(15))} then ${at(15)}
+    when ${backToSame(at(16))} then ${at(16)}
+    else ${v} end`;
 }
 
 /** A digit string that a double gives back unchanged and JavaScript prints without an exponent. */
