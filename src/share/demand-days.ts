@@ -38,7 +38,14 @@ export async function stepDaysByProvider(
       .limit(HEAL_BATCH)
       .execute();
     if (missing.length === 0) break;
-    const orgs = await Promise.all(missing.map((m) => m.days_org ?? providerOf(m.resource_code, m.assigned_org)));
+    // Once per resource (and assignment), not per demand: a first heal may hold thousands of one resource's.
+    const asked = new Map<string, Promise<string | null>>();
+    const orgOf = (code: string | null, assigned: string | null) => {
+      const key = `${code ?? ''}\u0000${assigned ?? ''}`;
+      if (!asked.has(key)) asked.set(key, providerOf(code, assigned));
+      return asked.get(key)!;
+    };
+    const orgs = await Promise.all(missing.map((m) => m.days_org ?? orgOf(m.resource_code, m.assigned_org)));
     const days = (at: Date | null, filed: Date) => (at === null ? null : stepDaysOf(filed, at));
     await sql`update share.demand d set days_org = coalesce(d.days_org, v.org),
         confirm_days = coalesce(d.confirm_days, v.confirm_days), publish_days = coalesce(d.publish_days, v.publish_days)
