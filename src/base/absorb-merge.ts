@@ -90,6 +90,10 @@ export class StagedMerge {
     const s = chunk.table;
     await sql`insert into base.subject (kind, key, first_job)
       select ${kind}, s.subject_key, ${jobId} from ${s} s where not ${isKnown}`.execute(trx);
+    // A subject that left the base and comes back finds its key still in the book.
+    await sql`insert into base.key_book (kind, key, sealed)
+      select ${kind}, s.subject_key, s.sealed_key from ${s} s where s.sealed_key is not null and not ${isKnown}
+      on conflict (kind, key) do nothing`.execute(trx);
     await sql`insert into base.observation ${OBSERVATION_COLUMNS} ${this.asObservation(chunk)}
       where not ${isKnown}`.execute(trx);
     await sql`insert into base.value ${VALUE_COLUMNS} ${this.asValue(chunk)} where not ${isKnown}`.execute(trx);

@@ -1,5 +1,6 @@
 import type { Resource } from '../catalog/index.js';
 import { sql, type Database, type Kysely, type Transaction } from '../db/index.js';
+import type { BaseCodec } from './codec.js';
 import { BASE_KINDS, feedOf, type BaseKind } from './kinds.js';
 import { StagedMerge } from './absorb-merge.js';
 import { recomputeLabels, todayInJinan } from './labels.js';
@@ -39,10 +40,12 @@ export interface AbsorbResult {
  * that last transaction.
  *
  * Absorbing the same rows again finds everything already as it would make it: the same state.
+ * What the base seals at rest, the stage seals (`codecs`, codec.ts).
  */
 export async function absorb(
   database: Database,
   db: Kysely<BaseTables>,
+  codecs: (kind: BaseKind) => Promise<BaseCodec>,
   resource: Resource,
   jobId: string,
   batches: AsyncIterable<LoadedRow[]>,
@@ -51,7 +54,7 @@ export async function absorb(
   const feed = feedOf(resource);
   if (!feed) return { subjects: 0, values: 0, conflicts: 0, departed: 0 };
   const { kind } = feed;
-  const stage = new Stage(database, db, kind, feed.feeds, opts.chunk);
+  const stage = new Stage(database, db, kind, feed.feeds, await codecs(kind), opts.chunk);
   const merge = new StagedMerge(kind, resource, jobId, stage.elements);
   const filling = stage.fill(batches);
   let next: Promise<IteratorResult<StagedChunk>> | undefined;

@@ -70,9 +70,14 @@ export class AuthorizedBase {
     resource: Resource,
     jobId: string,
     batches: AsyncIterable<LoadedRow[]>,
-    opts?: { whole?: boolean },
+    opts?: { whole?: boolean; chunk?: number },
   ): Promise<AbsorbResult> {
     return this.base.absorb(resource, jobId, batches, opts);
+  }
+
+  /** Work that needs no caller: a subject key as the base's tables hold it (a hash: it reads nothing). */
+  storedKey(kind: BaseKind, key: string): Promise<string> {
+    return this.base.storedKey(kind, key);
   }
 
   /** Work that needs no caller: absorbing one job's rows as the catalog holds them now. */

@@ -1,6 +1,8 @@
 import type { Kysely } from '../db/index.js';
 import { lockBase } from './absorb.js';
-import { BASES, type BaseKind } from './kinds.js';
+import type { BaseCodec } from './codec.js';
+import { plainKeys, plainOf } from './key-book.js';
+import { BASES } from './kinds.js';
 import type { BaseTables } from './tables.js';
 
 /** One subject as it changed in a county: its values now, or gone from there (moved, or left the base). */
@@ -27,11 +29,12 @@ export interface ChangePage {
  */
 export function changesIn(
   db: Kysely<BaseTables>,
-  kind: BaseKind,
+  codec: BaseCodec,
   division: string,
   after: number,
   limit: number,
 ): Promise<ChangePage> {
+  const { kind } = codec;
   return db.transaction().execute(async (trx) => {
     await lockBase(trx, kind);
     const rows = await trx
@@ -45,11 +48,16 @@ export function changesIn(
       .execute();
     const values = await valuesOfSubjects(
       trx,
-      kind,
+      codec,
       rows.filter((r) => !r.gone).map((r) => r.subject_key),
     );
+    const keys = await plainKeys(
+      trx,
+      codec,
+      rows.map((r) => r.subject_key),
+    );
     const changes = rows.map((r) => ({
-      key: r.subject_key,
+      key: plainOf(keys, r.subject_key),
       seq: Number(r.seq),
       gone: r.gone,
       changedAt: r.changed_at,
@@ -59,20 +67,23 @@ export function changesIn(
   });
 }
 
-async function valuesOfSubjects(db: Kysely<BaseTables>, kind: BaseKind, keys: string[]) {
+async function valuesOfSubjects(db: Kysely<BaseTables>, codec: BaseCodec, keys: string[]) {
   const bySubject = new Map<string, Record<string, unknown>>();
   if (keys.length === 0) return bySubject;
   const rows = await db
     .selectFrom('base.value')
     .select(['subject_key', 'element', 'value'])
-    .where('kind', '=', kind)
+    .where('kind', '=', codec.kind)
     .where('subject_key', 'in', keys)
-    .where('element', 'in', [...BASES[kind].elements])
+    .where('element', 'in', [...BASES[codec.kind].elements])
     .execute();
-  for (const r of rows) {
+  const opened = await codec.openValues(
+    rows.map((r) => ({ subject: r.subject_key, element: r.element, value: r.value })),
+  );
+  rows.forEach((r, i) => {
     const values = bySubject.get(r.subject_key) ?? {};
-    values[r.element] = r.value;
+    values[r.element] = opened[i];
     bySubject.set(r.subject_key, values);
-  }
+  });
   return bySubject;
 }

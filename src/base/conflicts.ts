@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from '../db/index.js';
 import { HubError, msg } from '../kernel/index.js';
 import { lockBase, recomputeAll } from './absorb.js';
-import type { BaseKind } from './kinds.js';
+import { plainKeys, plainOf, type BaseCodecs } from './key-book.js';
+import { BASE_KINDS, type BaseKind } from './kinds.js';
 import type { BaseTables, ConflictState } from './tables.js';
 
 /** Where a value came from: the provider, its resource, the ingest job and the source row. */
@@ -44,13 +45,19 @@ type Row = Selectable<BaseTables['base.conflict']>;
 
 export async function listConflicts(
   db: Kysely<BaseTables>,
+  codecs: BaseCodecs,
   f: ConflictFilter,
 ): Promise<{ items: ConflictRecord[]; total: number }> {
   let q = db.selectFrom('base.conflict');
   if (f.state) q = q.where('state', '=', f.state);
   if (f.kind) q = q.where('kind', '=', f.kind);
   if (f.element) q = q.where('element', '=', f.element);
-  if (f.subject) q = q.where('subject_key', '=', f.subject);
+  if (f.subject) {
+    // The subject as each base would store it: a filter without a base looks in both.
+    const kinds = f.kind ? [f.kind] : BASE_KINDS;
+    const stored = await Promise.all(kinds.map(async (k) => (await codecs(k)).storedKey(f.subject!)));
+    q = q.where('subject_key', 'in', stored);
+  }
   const [rows, total] = await Promise.all([
     q
       .selectAll()
@@ -60,7 +67,7 @@ export async function listConflicts(
       .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toRecord), total: Number(total.n) };
+  return { items: await reveal(db, codecs, rows), total: Number(total.n) };
 }
 
 /**
@@ -71,13 +78,14 @@ export async function listConflicts(
  */
 export async function decideConflict(
   db: Kysely<BaseTables>,
+  codecs: BaseCodecs,
   id: number,
   by: string,
   decision: Decision,
 ): Promise<ConflictRecord> {
   const found = await db.selectFrom('base.conflict').select('kind').where('id', '=', id).executeTakeFirst();
   if (!found) throw new HubError('BAS_CONFLICT_NOT_FOUND', msg('base.noConflict', { id }));
-  return db.transaction().execute(async (trx) => {
+  const decided = await db.transaction().execute(async (trx) => {
     // The base first, then the row, in the order an absorb takes them.
     await lockBase(trx, found.kind);
     const row = await trx
@@ -106,9 +114,36 @@ export async function decideConflict(
     if (keep === 'other') {
       await recomputeAll(trx, row.kind, { keys: sql`select ${row.subject_key}::text`, element: row.element });
     }
-    const updated = await trx.selectFrom('base.conflict').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return toRecord(updated);
+    return trx.selectFrom('base.conflict').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
+  return (await reveal(db, codecs, [decided]))[0]!;
+}
+
+/** Conflicts as their reader needs them: subjects by their keys, values opened (masking is the service's). */
+async function reveal(db: Kysely<BaseTables>, codecs: BaseCodecs, rows: Row[]): Promise<ConflictRecord[]> {
+  const out: ConflictRecord[] = new Array(rows.length);
+  for (const kind of BASE_KINDS) {
+    const at = rows.flatMap((r, i) => (r.kind === kind ? [i] : []));
+    if (at.length === 0) continue;
+    const codec = await codecs(kind);
+    const ofKind = at.map((i) => rows[i]!);
+    const keys = await plainKeys(
+      db,
+      codec,
+      ofKind.map((r) => r.subject_key),
+    );
+    const values = await codec.openValues(
+      ofKind.flatMap((r) => [
+        { subject: r.subject_key, element: r.element, value: r.auth_value },
+        { subject: r.subject_key, element: r.element, value: r.other_value },
+      ]),
+    );
+    at.forEach((i, n) => {
+      const r = { ...rows[i]!, auth_value: values[2 * n], other_value: values[2 * n + 1] };
+      out[i] = { ...toRecord(r), subject: plainOf(keys, r.subject_key) };
+    });
+  }
+  return out;
 }
 
 function toRecord(r: Row): ConflictRecord {

@@ -34,6 +34,19 @@ describe('label rules — the language', () => {
     expect(referencedLabels(p)).toEqual(['elderly']);
   });
 
+  it('asks of sealed personal information only whether it is there', () => {
+    const phone = (op: 'eq' | 'in' | 'exists', value?: unknown) =>
+      parseRule(
+        rule('xx', { any: [{ element: 'phone', op, ...(value === undefined ? {} : { value }) }] } as Predicate),
+      );
+    expect(phone('exists').rule).toEqual({ any: [{ element: 'phone', op: 'exists' }] });
+    expect(refusal(() => phone('eq', '13800001111'))).toEqual({ code: 'BAS_BAD_RULE', field: 'rule/any/0/op' });
+    expect(refusal(() => phone('in', ['13800001111']))).toEqual({ code: 'BAS_BAD_RULE', field: 'rule/any/0/op' });
+    expect(refusal(() => parseRule(rule('xx', { element: 'disability_cert_no', op: 'eq', value: 'x' })))).toMatchObject(
+      { field: 'rule/op' },
+    );
+  });
+
   it('refuses a wrong shape, naming where', () => {
     expect(refusal(() => parseRule(rule('xx', { all: [] })))).toEqual({ code: 'BAS_BAD_RULE', field: 'rule' });
     expect(refusal(() => parseRule(rule('xx', { element: 'religion', op: 'exists' })))).toEqual({

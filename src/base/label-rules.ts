@@ -1,3 +1,4 @@
+import { findDataElement } from '../catalog/index.js';
 import { invalidAs, msg, type Message } from '../kernel/index.js';
 import { BASE_KINDS, isBaseElement, type BaseKind } from './kinds.js';
 
@@ -77,6 +78,10 @@ function checkAtom(o: Record<string, unknown>, kind: BaseKind, at: string): void
     fail(`${at}/element`, msg('base.notElementOf', { base: msg(`baseKind.${kind}`) }));
   }
   if (!OPS.includes(o.op as Op)) fail(`${at}/op`, msg('label.oneOf', { allowed: [...OPS] }));
+  // Sensitive personal information is sealed at rest (codec.ts): a rule may ask only whether it is there.
+  if ((findDataElement(o.element)?.sensitivity ?? 0) >= 4 && o.op !== 'exists') {
+    fail(`${at}/op`, msg('label.sealedOnlyExists', { name: findDataElement(o.element)!.name }));
+  }
   const v = o.value;
   const scalar = (x: unknown) => ['string', 'number', 'boolean'].includes(typeof x);
   const ok: Record<Op, boolean> = {

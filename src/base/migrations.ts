@@ -460,5 +460,22 @@ begin
 end $$;
 `,
     },
+    {
+      // Encryption at rest (docs/encryption.md, "The base databases"): a citizen ID is stored as its
+      // blind index from now on, the ID itself sealed once here. Never deleted with its subject:
+      // a change returned to a district and a conflict on record still name a departed subject.
+      id: '006-key-book',
+      sql: `
+create table base.key_book (
+  kind text not null,
+  key text not null,
+  sealed text not null,
+  primary key (kind, key)
+);
+-- The bases of an earlier version, in clear: sealed by the hub at its next start (BaseService.sealAtRest).
+create table base.seal_pending (kind text primary key);
+insert into base.seal_pending select distinct kind from base.subject;
+`,
+    },
   ],
 };

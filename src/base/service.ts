@@ -4,10 +4,13 @@ import type { Database, Kysely } from '../db/index.js';
 import { HubError, checkCitizenId, checkCreditCode, digestJson, invalid, msg } from '../kernel/index.js';
 import type { Ledger, ReadOp } from '../ledger/index.js';
 import { recordedRead, type ReadSteps } from '../share/index.js';
-import type { RecordStore } from '../records/index.js';
+import type { RecordStore, SealingKeys } from '../records/index.js';
 import { absorb, lockBase, type AbsorbResult, type LoadedRow } from './absorb.js';
 import { accuracy, overallAccuracy, type Accuracy, type Tally } from './accuracy.js';
 import { changesIn, type ChangePage } from './changes.js';
+import { baseCodecs } from './codec.js';
+import { plainKeys, plainOf, type BaseCodecs } from './key-book.js';
+import { sealAtRest } from './seal-at-rest.js';
 import { listAuthorities, setAuthority, type Authority } from './authority.js';
 import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord, type Decision } from './conflicts.js';
 import { BASE_KINDS, feedOf, isBaseElement, type BaseKind } from './kinds.js';
@@ -27,6 +30,8 @@ export interface BaseDeps {
   orgNames: OrgNames;
   /** The citizen ID bound to a citizen account: who may read their own person subject. */
   citizenIdOf(actor: Actor): Promise<string | null>;
+  /** The key store: the bases seal citizen IDs and sensitive values at rest (codec.ts). */
+  keys: SealingKeys;
 }
 
 /** A subject as its reader sees it: values masked by exposure, names resolved. */
@@ -58,6 +63,7 @@ export interface Page<T> {
  */
 export class BaseService {
   private readonly db: Kysely<BaseTables>;
+  private readonly codecs: BaseCodecs;
 
   constructor(
     private readonly database: Database,
@@ -67,6 +73,20 @@ export class BaseService {
     private readonly deps: BaseDeps,
   ) {
     this.db = database.kysely.withTables<BaseTables>();
+    this.codecs = baseCodecs(deps.keys);
+  }
+
+  /**
+   * Seals what a base of an earlier version holds in clear (keys and sensitive values), a batch
+   * of subjects at a time; nothing when no base waits for it (base.seal_pending). At start, before serving.
+   */
+  async sealAtRest(onBatch?: (kind: BaseKind, done: number) => void): Promise<number> {
+    return sealAtRest(this.db, this.codecs, onBatch);
+  }
+
+  /** A subject key as the base's tables hold it (its blind index where keys are sealed): for an operator's SQL. */
+  async storedKey(kind: BaseKind, key: string): Promise<string> {
+    return (await this.codecs(kind)).storedKey(key);
   }
 
   /** Takes a committed load into its base; nothing for a resource that feeds none. Idempotent. */
@@ -74,9 +94,9 @@ export class BaseService {
     resource: Resource,
     jobId: string,
     batches: AsyncIterable<LoadedRow[]>,
-    opts: { whole?: boolean } = {},
+    opts: { whole?: boolean; chunk?: number } = {},
   ): Promise<AbsorbResult> {
-    return absorb(this.database, this.db, resource, jobId, batches, opts);
+    return absorb(this.database, this.db, this.codecs, resource, jobId, batches, opts);
   }
 
   /**
@@ -126,8 +146,8 @@ export class BaseService {
    * 数据返还 (docs/cascade.md): the changes of a base in one county after a cursor, deletions and
    * departures included. For the cascade only, which answers a verified district node with it.
    */
-  changes(kind: BaseKind, division: string, after: number, limit: number): Promise<ChangePage> {
-    return changesIn(this.db, kind, division, after, limit);
+  async changes(kind: BaseKind, division: string, after: number, limit: number): Promise<ChangePage> {
+    return changesIn(this.db, await this.codecs(kind), division, after, limit);
   }
 
   /**
@@ -186,7 +206,7 @@ export class BaseService {
    * proof-free attestation (src/attest/), whose ledger entry is the record of the question.
    */
   async valuesFor(kind: BaseKind, rawKey: string): Promise<Record<string, unknown> | null> {
-    const record = await readSubject(this.db, kind, normalizeKey(kind, rawKey)).catch((e: unknown) => {
+    const record = await readSubject(this.db, this.codecs, kind, normalizeKey(kind, rawKey)).catch((e: unknown) => {
       if (e instanceof HubError && e.code === 'BAS_SUBJECT_NOT_FOUND') return null;
       throw e;
     });
@@ -195,7 +215,7 @@ export class BaseService {
 
   /** A subject as stored, with the names its view shows: nothing masked yet. */
   private async subjectOf(kind: BaseKind, key: string) {
-    const record = await readSubject(this.db, kind, key);
+    const record = await readSubject(this.db, this.codecs, kind, key);
     const rules = new Map((await labelCounts(this.db)).map((r) => [r.code, r.name]));
     const names = await this.deps.orgNames([...new Set(record.elements.map((e) => e.origin.provider))]);
     return { kind, key, record, rules, names };
@@ -234,14 +254,18 @@ export class BaseService {
     return this.recorded(actor, {}, what, {
       fetch: async () => {
         const rule = await findRule(this.db, code);
-        const { keys, total } = await memberKeys(this.db, rule, page, pageSize);
+        const codec = await this.codecs(rule.kind);
+        const { keys: stored, total } = await memberKeys(this.db, rule, page, pageSize);
         const nameElement = rule.kind === 'person' ? 'person_name' : 'enterprise_name';
-        return { rule, keys, total, nameElement, names: await valuesOf(this.db, rule.kind, keys, nameElement) };
+        const plain = await plainKeys(this.db, codec, stored);
+        const names = await valuesOf(this.db, codec, stored, nameElement);
+        const members = stored.map((k) => ({ key: plainOf(plain, k), name: names.get(k) }));
+        return { rule, keys: members.map((m) => m.key), members, total, nameElement };
       },
-      mask: ({ rule, keys, total, nameElement, names }) => ({
-        items: keys.map((k) => ({
-          key: showKey(rule.kind, k, 'masked'),
-          name: names.has(k) ? showValue(nameElement, names.get(k), 'masked') : null,
+      mask: ({ rule, members, total, nameElement }) => ({
+        items: members.map((m) => ({
+          key: showKey(rule.kind, m.key, 'masked'),
+          name: m.name === undefined ? null : showValue(nameElement, m.name, 'masked'),
         })),
         total,
         page,
@@ -263,7 +287,7 @@ export class BaseService {
       {},
       { op: 'base.conflicts', kind, why: '冲突审核' },
       {
-        fetch: () => listConflicts(this.db, filter),
+        fetch: () => listConflicts(this.db, this.codecs, filter),
         mask: ({ items, total }) => ({
           items: items.map((c) => this.forReview(c)),
           total,
@@ -292,7 +316,7 @@ export class BaseService {
   async resolve(id: number, by: Actor, decision: Decision): Promise<ConflictRecord & { elementName: string }> {
     const note = decision.note.trim();
     if (!note) throw invalid('note', msg('kernel.noteRequired'));
-    const c = await decideConflict(this.db, id, by.username, { ...decision, note });
+    const c = await decideConflict(this.db, this.codecs, id, by.username, { ...decision, note });
     await this.ledger.append({
       kind: 'base.conflict.decided',
       conflict: id,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { copyText, sql, type Database, type Kysely, type RawBuilder } from '../db/index.js';
+import type { BaseCodec } from './codec.js';
 import type { BaseKind, Feed } from './kinds.js';
 import type { ValueSource } from './label-sql.js';
 import type { BaseTables } from './tables.js';
@@ -13,10 +14,11 @@ export interface LoadedRow {
 }
 
 /**
- * A part of an absorb's stage: a table of its own, one row per subject — its key (unique, and
- * indexed), its source row, and for each fed element i, `v<i>` the value (JSON), `n<i>` the form
+ * A part of an absorb's stage: a table of its own, one row per subject — its key as the base
+ * stores it (unique, and indexed), the key sealed for the key book (null unless keys are
+ * sealed: codec.ts), its source row, and for each fed element i, `v<i>` the value (JSON), `n<i>` the form
  * compared (null when that is the value's own text) and `r<i>` why the element's validator
- * refuses it (null when valid). A row per subject rather than per value: a sixth of the rows to
+ * refuses it (null when valid) — a sealed element's value and form sealed. A row per subject rather than per value: a sixth of the rows to
  * copy and scan for the person resource, and the staged subjects are the table itself.
  */
 export interface StagedChunk {
@@ -53,31 +55,47 @@ export class Stage {
   readonly chunks: StagedChunk[] = [];
   readonly name = `stage_${randomUUID().replaceAll('-', '')}`;
   private readonly created: RawBuilder<unknown>[] = [];
-  private readonly checks: Array<{ field: string; valid: ReturnType<typeof validatorOf> }>;
+  private readonly checks: Array<{
+    field: string;
+    element: string;
+    valid: ReturnType<typeof validatorOf>;
+    sealed: boolean;
+  }>;
 
   constructor(
     private readonly database: Database,
     private readonly db: Kysely<BaseTables>,
     kind: BaseKind,
     private readonly feeds: Feed[],
+    private readonly codec: BaseCodec,
     private readonly chunkSize = database.kind === 'pglite' ? PGLITE_CHUNK : CHUNK,
   ) {
     this.elements = feeds.map((f) => f.element.code);
-    this.checks = feeds.map(({ field, element }) => ({ field: field.name, valid: validatorOf(kind, element) }));
+    this.checks = feeds.map(({ field, element }) => ({
+      field: field.name,
+      element: element.code,
+      valid: validatorOf(kind, element),
+      sealed: codec.isSealed(element.code),
+    }));
   }
 
   /** Stages the rows a chunk at a time, yielding each chunk once it is in its table. */
   async *fill(batches: AsyncIterable<LoadedRow[]>): AsyncGenerator<StagedChunk> {
     const source = batches[Symbol.asyncIterator]();
     const order = { previous: null as string | null, sorted: true };
-    const columns = ['subject_key', 'source_row', ...this.feeds.flatMap((_, i) => [`v${i}`, `n${i}`, `r${i}`])];
+    const columns = [
+      'subject_key',
+      'sealed_key',
+      'source_row',
+      ...this.feeds.flatMap((_, i) => [`v${i}`, `n${i}`, `r${i}`]),
+    ];
     const types = this.feeds.map((_, i) => sql.raw(`, v${i} jsonb, n${i} text, r${i} text`));
     try {
       for (let exhausted = false; !exhausted;) {
         const name = `${this.name}_${this.chunks.length}`;
         const table = sql.table(`base.${name}`);
         this.created.push(table);
-        await sql`create table ${table} (subject_key text not null, source_row int not null
+        await sql`create table ${table} (subject_key text not null, sealed_key text, source_row int not null
           ${sql.join(types, sql``)})`.execute(this.db);
         const chunk: StagedChunk = { table, name, subjects: 0, values: 0 };
         const size = this.chunks.length === 0 ? Math.min(FIRST_CHUNK, this.chunkSize) : this.chunkSize;
@@ -111,28 +129,51 @@ export class Stage {
   }
 
   private text(batch: LoadedRow[], chunk: StagedChunk, order: { previous: string | null; sorted: boolean }): string {
+    const keys = batch.map((row) => this.codec.storedKey(row.key));
+    const sealedKeys = this.codec.sealKeys(
+      batch.map((row) => row.key),
+      keys,
+    );
+    const cells = batch.map((row, r) => this.cells(row, keys[r]!));
+    this.seal(cells);
     let text = '';
-    for (const row of batch) {
+    batch.forEach((row, r) => {
+      // Sorted in the keys' own order (recordsOfJob's): then they are unique, whatever the stored keys.
       if (order.previous !== null && !(row.key > order.previous)) order.sorted = false;
       order.previous = row.key;
-      text += copyText(row.key) + '\t' + row.sourceRow;
-      for (const { field, valid } of this.checks) {
-        const value = row.doc[field];
-        if (value === null || value === undefined || value === '') {
+      text += copyText(keys[r]!) + '\t' + (sealedKeys[r] === null ? '\\N' : copyText(sealedKeys[r]!));
+      text += '\t' + row.sourceRow;
+      for (const cell of cells[r]!) {
+        if (cell === null) {
           text += '\t\\N\t\\N\t\\N';
           continue;
         }
-        const verdict = valid(row.key, value);
-        const norm = normalize(value);
-        text += '\t' + copyText(JSON.stringify(value));
-        text += '\t' + (norm === value ? '\\N' : copyText(norm));
-        text += '\t' + (verdict.valid ? '\\N' : copyText(verdict.reason));
+        text += '\t' + copyText(JSON.stringify(cell.value));
+        text += '\t' + (cell.norm === cell.value ? '\\N' : copyText(cell.norm));
+        text += '\t' + (cell.reason === null ? '\\N' : copyText(cell.reason));
         chunk.values++;
       }
       text += '\n';
-    }
+    });
     chunk.subjects += batch.length;
     return text;
+  }
+
+  /** A row's fed values, each normalized and checked (by the plaintext key); null where absent. */
+  private cells(row: LoadedRow, subject: string): Array<Cell | null> {
+    return this.checks.map(({ field, element, valid, sealed }) => {
+      const value = row.doc[field];
+      if (value === null || value === undefined || value === '') return null;
+      const verdict = valid(row.key, value);
+      return { subject, element, sealed, value, norm: normalize(value), reason: verdict.valid ? null : verdict.reason };
+    });
+  }
+
+  /** The sealed elements' values and forms sealed in place, the batch's in one call. */
+  private seal(cells: Array<Array<Cell | null>>): void {
+    const todo = cells.flat().filter((c): c is Cell => c !== null && c.sealed);
+    if (todo.length === 0) return;
+    this.codec.sealValues(todo).forEach((sealed, i) => Object.assign(todo[i]!, sealed));
   }
 
   /** Keeps a key's first row: within the chunk, and against the chunks before it. */
@@ -155,6 +196,15 @@ export class Stage {
       from ${t}`.execute(this.db);
     Object.assign(chunk, rows[0]);
   }
+}
+
+interface Cell {
+  subject: string;
+  element: string;
+  sealed: boolean;
+  value: unknown;
+  norm: string;
+  reason: string | null;
 }
 
 /**

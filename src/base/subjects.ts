@@ -1,6 +1,8 @@
 import type { Kysely } from '../db/index.js';
 import { HubError, msg } from '../kernel/index.js';
+import type { BaseCodec } from './codec.js';
 import { listConflicts, type Origin } from './conflicts.js';
+import type { BaseCodecs } from './key-book.js';
 import type { BaseKind } from './kinds.js';
 import type { BaseTables } from './tables.js';
 
@@ -27,26 +29,35 @@ export interface SubjectRecord {
   labels: string[];
 }
 
-/** A subject's merged view: each value with its lineage, its open conflicts, and its labels. */
-export async function readSubject(db: Kysely<BaseTables>, kind: BaseKind, key: string): Promise<SubjectRecord> {
+/** A subject's merged view: each value with its lineage (opened), its open conflicts, and its labels. */
+export async function readSubject(
+  db: Kysely<BaseTables>,
+  codecs: BaseCodecs,
+  kind: BaseKind,
+  key: string,
+): Promise<SubjectRecord> {
+  const codec = await codecs(kind);
+  const stored = codec.storedKey(key);
   const subject = await db
     .selectFrom('base.subject')
     .select('key')
     .where('kind', '=', kind)
-    .where('key', '=', key)
+    .where('key', '=', stored)
     .executeTakeFirst();
   if (!subject) throw new HubError('BAS_SUBJECT_NOT_FOUND', msg('base.noSubject', { base: msg(`baseKind.${kind}`) }));
-  const [values, conflicts, labels] = await Promise.all([
-    db.selectFrom('base.value').selectAll().where('kind', '=', kind).where('subject_key', '=', key).execute(),
-    listConflicts(db, { kind, subject: key, state: 'open', page: 1, pageSize: 200 }),
+  const [rows, conflicts, labels] = await Promise.all([
+    db.selectFrom('base.value').selectAll().where('kind', '=', kind).where('subject_key', '=', stored).execute(),
+    listConflicts(db, codecs, { kind, subject: key, state: 'open', page: 1, pageSize: 200 }),
     db
       .selectFrom('base.subject_label')
       .select('label')
       .where('kind', '=', kind)
-      .where('subject_key', '=', key)
+      .where('subject_key', '=', stored)
       .orderBy('label')
       .execute(),
   ]);
+  const opened = await codec.openValues(rows.map((v) => ({ subject: stored, element: v.element, value: v.value })));
+  const values = rows.map((v, i) => ({ ...v, value: opened[i] }));
   return {
     kind,
     key,
@@ -69,20 +80,21 @@ export async function readSubject(db: Kysely<BaseTables>, kind: BaseKind, key: s
   };
 }
 
-/** The value of one element for many subjects (a page of label members shows their names). */
+/** The value of one element for many subjects (by stored key; a page of label members shows their names), opened. */
 export async function valuesOf(
   db: Kysely<BaseTables>,
-  kind: BaseKind,
-  keys: string[],
+  codec: BaseCodec,
+  stored: string[],
   element: string,
 ): Promise<Map<string, unknown>> {
-  if (keys.length === 0) return new Map();
+  if (stored.length === 0) return new Map();
   const rows = await db
     .selectFrom('base.value')
     .select(['subject_key', 'value'])
-    .where('kind', '=', kind)
+    .where('kind', '=', codec.kind)
     .where('element', '=', element)
-    .where('subject_key', 'in', keys)
+    .where('subject_key', 'in', stored)
     .execute();
-  return new Map(rows.map((r) => [r.subject_key, r.value]));
+  const opened = await codec.openValues(rows.map((r) => ({ subject: r.subject_key, element, value: r.value })));
+  return new Map(rows.map((r, i) => [r.subject_key, opened[i]]));
 }

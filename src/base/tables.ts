@@ -98,6 +98,10 @@ export type BaseTables = {
     gone: boolean;
     changed_at: Generated<Date>;
   };
+  /** Each sealed subject key by its blind index (migration 006-key-book); kept when the subject leaves. */
+  'base.key_book': { kind: BaseKind; key: string; sealed: string };
+  /** Bases holding data of before encryption at rest, until the hub has sealed them. */
+  'base.seal_pending': { kind: BaseKind };
   /** Subjects per base and county now (migration 003-county-tally), kept by base.note_changed. */
   'base.county_tally': { kind: BaseKind; division: string; subjects: string | number };
   /** Field accuracy's counts per base and element (migration 004-accuracy-tally), kept by triggers on base.value (005). */

@@ -294,7 +294,13 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
     const base = new BaseService(db, catalog, records, ledger, {
       orgNames,
       citizenIdOf: (actor) => access.citizenIdOf(actor),
+      keys,
     });
+    // A base of a version before its encryption at rest is sealed before anything reads or absorbs into it.
+    const sealedSubjects = await base.sealAtRest((kind, done) =>
+      opts.logger?.info({ base: kind, done }, 'sealing base'),
+    );
+    if (sealedSubjects > 0) opts.logger?.info({ subjects: sealedSubjects }, 'base sealed at rest');
     // Ingest's after-load absorb goes through the face the hub exposes: what replaces hub.base.absorbJob reaches it.
     const authorizedBase = new AuthorizedBase(base);
     await catalog.reindexMissing();

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { absorb } from '../../src/base/absorb.js';
 import type { BaseTables } from '../../src/base/tables.js';
 import { sql } from '../../src/db/index.js';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
@@ -102,7 +101,7 @@ describe.each(engines())('a large absorb on $name', (engine) => {
       const { people, jobId } = await loadPeople();
       // Read back a chunk's worth at a time: a chunk takes in whole batches.
       const rows = hub.records.ofJob(people.id, jobId, CHUNK);
-      const absorbing = absorb(hub.db, db(), people, jobId, rows, { chunk: CHUNK });
+      const absorbing = hub.base.absorb(people, jobId, rows, { chunk: CHUNK });
       let done = false;
       void absorbing.finally(() => (done = true)).catch(() => {});
       // Each probe waits for its answer; counted when the base held part of the job's subjects.
@@ -122,7 +121,7 @@ describe.each(engines())('a large absorb on $name', (engine) => {
       expect((await get(`/api/v1/ingest/jobs/${jobId}`)).json().phase).toBe('done');
       const chunked = await state(jobId);
       await forget(jobId);
-      await absorb(hub.db, db(), people, jobId, hub.records.ofJob(people.id, jobId, 10_000), { chunk: ROWS });
+      await hub.base.absorb(people, jobId, hub.records.ofJob(people.id, jobId, 10_000), { chunk: ROWS });
       expect(await state(jobId)).toEqual(chunked);
     },
     240_000,

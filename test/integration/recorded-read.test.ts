@@ -1,3 +1,6 @@
+import { baseCodecs } from '../../src/base/codec.js';
+import { plainKeys } from '../../src/base/key-book.js';
+import type { BaseKind, BaseTables } from '../../src/base/index.js';
 import { sql } from '../../src/db/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
@@ -169,9 +172,17 @@ describe.each(engines())('the recorded read on $name', (engine) => {
     const { res, reads } = await recorded(() => call('operator', 'GET', '/api/v1/base/conflicts?pageSize=5'));
     expect(res.statusCode).toBe(200);
     const shown = res.json().items as Array<{ id: number }>;
-    const { rows } = await sql<{ subject: string }>`select distinct subject_key as subject from base.conflict
-      where id = any(${shown.map((c) => c.id)}::bigint[])`.execute(hub.db.kysely);
-    const subjects = rows.map((r) => tag(r.subject)).sort();
+    const { rows } = await sql<{ kind: BaseKind; subject: string }>`select distinct kind, subject_key as subject
+      from base.conflict where id = any(${shown.map((c) => c.id)}::bigint[])`.execute(hub.db.kysely);
+    // The base stores a citizen ID as its blind index: the ledger tags the ID itself, opened from the key book.
+    const codecs = baseCodecs(hub.keys);
+    const db = hub.db.kysely.withTables<BaseTables>();
+    const subjects: string[] = [];
+    for (const r of rows) {
+      const plain = await plainKeys(db, await codecs(r.kind), [r.subject]);
+      subjects.push(tag(plain.get(r.subject)!));
+    }
+    subjects.sort();
     expect(reads.map((r) => r.subject).sort()).toEqual(subjects.length > 0 ? subjects : [null]);
     expect(reads.every((r) => r.op === 'base.conflicts' && r.outcome === 'allowed')).toBe(true);
   });

@@ -22,8 +22,12 @@ export interface FieldCipher {
   keyBytes: number;
   seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Buffer;
   open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer;
-  /** Many values under one key at once (a batch of a load): what `seal` does to each, faster. */
-  sealMany(key: Uint8Array, items: readonly GcmItem[]): Buffer[];
+  /**
+   * Many values under one key at once (a batch of a load): what `seal` does to each, faster.
+   * `nonces` (12 bytes per item, in order) replaces the random ones: only for a caller that
+   * derives each from its item's plaintext and AAD (a deterministic seal), never a counter.
+   */
+  sealMany(key: Uint8Array, items: readonly GcmItem[], nonces?: Buffer): Buffer[];
   /** Opens many sealed values under one key; throws SealBroken if any does not authenticate. */
   openMany(key: Uint8Array, items: readonly GcmItem[]): Buffer[];
   /** The keyed hash of a lookup value (HMAC-SM3 or HMAC-SHA256), whole. */
@@ -51,21 +55,27 @@ const sm4Gcm: FieldCipher = {
   keyBytes: 16,
   seal: (key, data, aad) => gcmSealMany('sm4-ecb', key, [{ data, aad }])[0]!,
   open: (key, data, aad) => authenticated(() => gcmOpenMany('sm4-ecb', key, [{ data, aad }])[0]!),
-  sealMany: (key, items) => gcmSealMany('sm4-ecb', key, items),
+  sealMany: (key, items, nonces) => gcmSealMany('sm4-ecb', key, items, nonces),
   openMany: (key, items) => authenticated(() => gcmOpenMany('sm4-ecb', key, items)),
   mac: (key, data) => createHmac('sm3', key).update(data).digest(),
 };
+
+function aesSeal(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+  nonce: Uint8Array = randomBytes(NONCE_BYTES),
+) {
+  const c = createCipheriv('aes-256-gcm', key, nonce).setAAD(aad);
+  const body = Buffer.concat([c.update(plaintext), c.final()]);
+  return Buffer.concat([nonce, body, c.getAuthTag()]);
+}
 
 const aesGcm: FieldCipher = {
   suite: 'intl',
   name: 'AES-256-GCM',
   keyBytes: 32,
-  seal(key, plaintext, aad) {
-    const nonce = randomBytes(NONCE_BYTES);
-    const c = createCipheriv('aes-256-gcm', key, nonce).setAAD(aad);
-    const body = Buffer.concat([c.update(plaintext), c.final()]);
-    return Buffer.concat([nonce, body, c.getAuthTag()]);
-  },
+  seal: (key, plaintext, aad) => aesSeal(key, plaintext, aad),
   open(key, sealed, aad) {
     return authenticated(() => {
       const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
@@ -75,8 +85,9 @@ const aesGcm: FieldCipher = {
       return Buffer.concat([d.update(b.subarray(NONCE_BYTES, b.length - TAG_BYTES)), d.final()]);
     });
   },
-  sealMany(key, items) {
-    return items.map((it) => this.seal(key, it.data, it.aad));
+  sealMany(key, items, nonces) {
+    const nonceOf = (i: number) => nonces?.subarray(i * NONCE_BYTES, (i + 1) * NONCE_BYTES);
+    return items.map((it, i) => aesSeal(key, it.data, it.aad, nonceOf(i)));
   },
   openMany(key, items) {
     return items.map((it) => this.open(key, it.data, it.aad));

@@ -8,3 +8,4 @@ export {
   type SuiteName,
 } from './suite.js';
 export { fieldCipher, sm4Block, SealBroken, type FieldCipher } from './field-cipher.js';
+export { NONCE_BYTES } from './gcm.js';

@@ -611,6 +611,10 @@ export const MESSAGES = {
     en: 'expected all, any, not, label or element',
   },
   'label.notPart': { zh: '不是条件的组成部分', en: 'not part of a condition' },
+  'label.sealedOnlyExists': {
+    zh: '{name}属于个人敏感信息，加密存储，规则只能判断其是否存在',
+    en: '{name} is sensitive personal information, sealed at rest: a rule may only ask whether it exists',
+  },
   'label.cycle': { zh: '标签 {code} 经由其他标签引用了自身', en: 'label {code} refers to itself through other labels' },
   'label.undeclared': {
     zh: '标签 {code} 引用的 {ref} 未声明',
