@@ -75,6 +75,16 @@ export class AuthorizedBase {
     return this.base.absorb(resource, jobId, batches, opts);
   }
 
+  /** Work that needs no caller: a data rotation's pass over a base (`qdh keys rotate --data`). */
+  reseal(kind: BaseKind, batch: number, onBatch?: (done: number) => Promise<void>): Promise<number> {
+    return this.base.reseal(kind, batch, onBatch);
+  }
+
+  /** Work that needs no caller: how many subjects a data rotation of a base goes through. */
+  subjectsToReseal(kind: BaseKind): Promise<number> {
+    return this.base.subjectsToReseal(kind);
+  }
+
   /** Work that needs no caller: a subject key as the base's tables hold it (a hash: it reads nothing). */
   storedKey(kind: BaseKind, key: string): Promise<string> {
     return this.base.storedKey(kind, key);

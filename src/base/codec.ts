@@ -32,7 +32,15 @@ export class BaseCodec {
 
   constructor(
     readonly kind: BaseKind,
-    private readonly sealing: { data: SealKey; lookup: LookupKey; keys: SealingKeys } | undefined,
+    private readonly sealing:
+      | {
+          data: SealKey;
+          lookup: LookupKey;
+          keys: SealingKeys;
+          /** The earlier data keys, loaded with the codec: opening never waits on the database then. */
+          earlier?: ReadonlyMap<number, SealKey>;
+        }
+      | undefined,
   ) {
     this.scope = baseScope(kind);
     const sensitive = (element: string) => (findDataElement(element)?.sensitivity ?? 0) >= 4;
@@ -77,28 +85,59 @@ export class BaseCodec {
    * value's JSON text becomes a sealed text, its compared form a blind. All in one cipher call.
    */
   sealValues(items: ReadonlyArray<{ subject: string; element: string; value: unknown; norm: string }>) {
+    const sealed = this.sealJson(items.map((it) => ({ ...it, json: JSON.stringify(it.value) })));
+    return items.map((it, i) => ({ value: sealed[i]!, norm: this.storedNorm(it.element, it.norm) }));
+  }
+
+  /** The stored compared form of a plaintext one. */
+  storedNorm(element: string, norm: string): string {
+    return this.isSealed(element) ? `~${this.blind(element, norm)}` : norm;
+  }
+
+  /** The data key version this codec seals under. */
+  get version(): number {
+    return this.sealing?.data.version ?? 0;
+  }
+
+  /** Whether a stored value was sealed under another data key than the one this codec seals under. */
+  isStale(value: unknown): value is string {
+    return isSealedText(value) && Number(SEALED.exec(value)![1]) !== this.version;
+  }
+
+  /** Sealed values opened and sealed again under this codec's data key (a data rotation); forms unchanged. */
+  async resealValues(items: ReadonlyArray<{ subject: string; element: string; value: string }>): Promise<string[]> {
+    const opened = await this.openMany(
+      items.map((it) => ({ sealed: it.value, aad: this.aad(it.subject, it.element) })),
+    );
+    return this.sealJson(items.map((it, i) => ({ ...it, json: opened[i]!.toString() })));
+  }
+
+  /** Sealed keys of the key book opened and sealed again under this codec's data key. */
+  async resealKeys(book: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+    const opened = await this.openKeys(book);
+    const stored = [...opened.keys()];
+    const sealed = this.sealKeys([...opened.values()], stored);
+    return new Map(stored.map((k, i) => [k, sealed[i]!]));
+  }
+
+  /** JSON texts sealed deterministically: the nonce a keyed hash of the associated data and the text. */
+  private sealJson(items: ReadonlyArray<{ subject: string; element: string; json: string }>): string[] {
     const { data, lookup } = this.sealing!;
-    const json = items.map((it) => JSON.stringify(it.value));
     const aads = items.map((it) => this.aad(it.subject, it.element));
     const nonces = Buffer.alloc(items.length * NONCE_BYTES);
-    json.forEach((j, i) => {
-      const synthetic = lookup.cipher.mac(lookup.key, Buffer.concat([NONCE_LABEL, aads[i]!, ZERO, Buffer.from(j)]));
+    items.forEach((it, i) => {
+      const synthetic = lookup.cipher.mac(
+        lookup.key,
+        Buffer.concat([NONCE_LABEL, aads[i]!, ZERO, Buffer.from(it.json)]),
+      );
       synthetic.copy(nonces, i * NONCE_BYTES, 0, NONCE_BYTES);
     });
     const sealed = data.cipher.sealMany(
       data.key,
-      json.map((j, i) => ({ data: Buffer.from(j), aad: aads[i]! })),
+      items.map((it, i) => ({ data: Buffer.from(it.json), aad: aads[i]! })),
       nonces,
     );
-    return items.map((it, i) => ({
-      value: `~${data.version}.${sealed[i]!.toString('base64url')}`,
-      norm: `~${this.blind(it.element, it.norm)}`,
-    }));
-  }
-
-  /** The stored compared form of a plaintext one (what a filter on a sealed element compares). */
-  storedNorm(element: string, norm: string): string {
-    return this.isSealed(element) ? `~${this.blind(element, norm)}` : norm;
+    return sealed.map((b) => `~${data.version}.${b.toString('base64url')}`);
   }
 
   /** Opens the values of sealed elements; the others come back as they are. */
@@ -125,10 +164,9 @@ export class BaseCodec {
     });
     const out: Buffer[] = new Array(items.length);
     for (const [version, indexes] of byVersion) {
+      const { data, earlier, keys } = this.sealing!;
       const key =
-        version === this.sealing!.data.version
-          ? this.sealing!.data
-          : await this.sealing!.keys.version(this.scope, version);
+        version === data.version ? data : (earlier?.get(version) ?? (await keys.version(this.scope, version)));
       try {
         key.cipher
           .openMany(
@@ -167,20 +205,24 @@ export function baseScope(kind: BaseKind): string {
   return `base:${kind}`;
 }
 
-/** The codecs of the two bases: keys from the key store, made on first use and kept (they are not rotated). */
+/**
+ * The codecs of the two bases, keys from the key store (which keeps them unwrapped): a codec
+ * per base, made again when a data rotation makes another data key active (NOTIFY keys_changed).
+ * A codec holds every data key version up to the active one: reads open inside the base's
+ * transactions, where fetching a key would wait for the one connection PGlite has.
+ */
 export function baseCodecs(keys: SealingKeys): (kind: BaseKind) => Promise<BaseCodec> {
-  const made = new Map<BaseKind, Promise<BaseCodec>>();
-  return (kind) => {
-    let hit = made.get(kind);
-    if (!hit) {
-      const scope = baseScope(kind);
-      hit = Promise.all([keys.current(scope), keys.lookup(scope)]).then(
-        ([data, lookup]) => new BaseCodec(kind, { data, lookup, keys }),
-      );
-      hit.catch(() => made.delete(kind));
-      made.set(kind, hit);
+  const made = new Map<BaseKind, BaseCodec>();
+  return async (kind) => {
+    const scope = baseScope(kind);
+    const [data, lookup] = await Promise.all([keys.current(scope), keys.lookup(scope)]);
+    let codec = made.get(kind);
+    if (!codec || codec.version !== data.version) {
+      const versions = Array.from({ length: data.version - 1 }, (_, i) => i + 1);
+      const earlier = new Map(await Promise.all(versions.map(async (v) => [v, await keys.version(scope, v)] as const)));
+      made.set(kind, (codec = new BaseCodec(kind, { data, lookup, keys, earlier })));
     }
-    return hit;
+    return codec;
   };
 }
 

@@ -12,6 +12,7 @@ export {
 } from './accuracy.js';
 export type { Authority } from './authority.js';
 export type { ConflictFilter, ConflictRecord, Decision, Origin } from './conflicts.js';
+export { baseScope } from './codec.js';
 export { BASE_KINDS, BASES, feedOf, type BaseKind, type BaseDefinition } from './kinds.js';
 export { showKey } from './masks.js';
 export { OPS, parseRule, type LabelRule, type Op, type Predicate } from './label-rules.js';

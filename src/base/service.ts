@@ -10,7 +10,7 @@ import { accuracy, overallAccuracy, type Accuracy, type Tally } from './accuracy
 import { changesIn, type ChangePage } from './changes.js';
 import { baseCodecs } from './codec.js';
 import { plainKeys, plainOf, type BaseCodecs } from './key-book.js';
-import { sealAtRest } from './seal-at-rest.js';
+import { resealBase, sealAtRest } from './seal-at-rest.js';
 import { listAuthorities, setAuthority, type Authority } from './authority.js';
 import { decideConflict, listConflicts, type ConflictFilter, type ConflictRecord, type Decision } from './conflicts.js';
 import { BASE_KINDS, feedOf, isBaseElement, type BaseKind } from './kinds.js';
@@ -82,6 +82,25 @@ export class BaseService {
    */
   async sealAtRest(onBatch?: (kind: BaseKind, done: number) => void): Promise<number> {
     return sealAtRest(this.db, this.codecs, onBatch);
+  }
+
+  /**
+   * A data rotation's pass over a base: its sealed values and keys sealed again under its active
+   * data key (`qdh keys rotate --data`, after the key store made a new one active). Returns subjects gone through.
+   */
+  reseal(kind: BaseKind, batch: number, onBatch?: (done: number) => Promise<void>): Promise<number> {
+    return resealBase(this.db, this.codecs, kind, batch, onBatch);
+  }
+
+  /** How many subjects a base holds, with those that left it but are still in its key book. */
+  async subjectsToReseal(kind: BaseKind): Promise<number> {
+    const table = (await this.codecs(kind)).keySealed ? 'base.key_book' : 'base.subject';
+    const row = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('kind', '=', kind)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** A subject key as the base's tables hold it (its blind index where keys are sealed): for an operator's SQL. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BASE_KINDS, BASES, baseScope } from '../base/index.js';
 import type { Hub } from '../hub/index.js';
 import { resourceScope } from '../records/index.js';
 import { positiveInt, printTable } from './quality.js';
@@ -39,8 +40,8 @@ export function registerKeysCommands(program: Command, open: OpenHub): void {
     });
 
   data(keys.command('rotate').description('re-wrap every data key under the current KEK; --data: new data keys too'))
-    .option('--data', 'also rotate the data keys: re-encrypt every sealed record in batches')
-    .option('--batch <n>', 'records per batch of a data rotation', positiveInt, 2000)
+    .option('--data', 'also rotate the data keys: re-encrypt every sealed record and base value in batches')
+    .option('--batch <n>', 'records (base subjects) per batch of a data rotation', positiveInt, 2000)
     .action(async (flags: { dataDir?: string; data?: boolean; batch: number }) => {
       const hub = await open({ data: flags.dataDir });
       try {
@@ -53,7 +54,10 @@ export function registerKeysCommands(program: Command, open: OpenHub): void {
     });
 }
 
-/** A data rotation of every resource that seals fields and holds records; returns records re-encrypted. */
+/**
+ * A data rotation of every resource that seals fields and holds records, then of the bases;
+ * returns records and base subjects re-encrypted.
+ */
 export async function rotateData(hub: Hub, batch = 2000, log: (line: string) => void = console.log): Promise<number> {
   let total = 0;
   for (const code of await hub.catalog.resourcesWithRecords()) {
@@ -64,6 +68,22 @@ export async function rotateData(hub: Hub, batch = 2000, log: (line: string) => 
     const done = await hub.records.reseal(resource.id, batch, (n) => hub.keys.progress(scope, n));
     await hub.keys.finishRotation(scope, version);
     log(`${code}: ${done} records re-encrypted under data key version ${version}`);
+    total += done;
+  }
+  return total + (await rotateBases(hub, batch, log));
+}
+
+/** The same for each base that holds subjects: its sealed values and keys under a new data key. */
+async function rotateBases(hub: Hub, batch: number, log: (line: string) => void): Promise<number> {
+  let total = 0;
+  for (const kind of BASE_KINDS) {
+    const subjects = await hub.base.subjectsToReseal(kind);
+    if (subjects === 0) continue;
+    const scope = baseScope(kind);
+    const version = await hub.keys.beginRotation(scope, subjects);
+    const done = await hub.base.reseal(kind, batch, (n) => hub.keys.progress(scope, n));
+    await hub.keys.finishRotation(scope, version);
+    log(`${BASES[kind].name}: ${done} subjects re-encrypted under data key version ${version}`);
     total += done;
   }
   return total;

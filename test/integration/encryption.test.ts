@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseCodecs } from '../../src/base/codec.js';
+import type { BaseTables } from '../../src/base/index.js';
 import { rotateData } from '../../src/cli/keys.js';
 import { sql } from '../../src/db/index.js';
 import { buildApp, openHub, type Hub } from '../../src/http/index.js';
@@ -67,6 +69,20 @@ describe.each(engines())('encryption at rest on $name', (engine) => {
       await sql<{ scope: string; kek_id: string; wrapped: Buffer }>`
         select scope, kek_id, wrapped from keys.dek order by scope, purpose, version`.execute(hub.db.kysely)
     ).rows;
+  /** The person base's phone values as stored, and opened. */
+  const basePhones = async () => {
+    const rows = await hub.db.kysely
+      .withTables<BaseTables>()
+      .selectFrom('base.value')
+      .select(['subject_key', 'value'])
+      .where('kind', '=', 'person')
+      .where('element', '=', 'phone')
+      .orderBy('subject_key')
+      .execute();
+    const codec = await baseCodecs(hub.keys)('person');
+    const items = rows.map((r) => ({ subject: r.subject_key, element: 'phone', value: r.value }));
+    return { texts: rows.map((r) => r.value as string), opened: await codec.openValues(items) };
+  };
   /** Every sample record found by key, as loaded. */
   const readable = async () => {
     for (const r of sample) expect(await hub.records.find(peopleId, r.key)).toEqual(r.doc);
@@ -207,6 +223,9 @@ describe.each(engines())('encryption at rest on $name', (engine) => {
     const before = new Map((await stored(100_000)).map((r) => [r.key, r.text]));
     for (const text of before.values()) expect(text).toMatch(/"~[0-9a-f]{32}\.1\./);
     const count = (await hub.catalog.get(PEOPLE)).recordCount;
+    const phones = await basePhones();
+    expect(phones.texts.length).toBeGreaterThan(10);
+    for (const t of phones.texts) expect(t).toMatch(/^~1\./);
     const rotated = await rotateData(hub, 500, () => {});
     expect(rotated).toBeGreaterThanOrEqual(count);
     const after = await stored(100_000);
@@ -225,6 +244,14 @@ describe.each(engines())('encryption at rest on $name', (engine) => {
       { version: 2, state: 'active' },
     ]);
     expect(status.rotations.find((r) => r.scope === scope)).toMatchObject({ toVersion: 2, finished: true });
+    // The person base too: its phones sealed under version 2, each opening to what it was, and its key book.
+    const resealed = await basePhones();
+    for (const t of resealed.texts) expect(t).toMatch(/^~2\./);
+    expect(resealed.opened).toEqual(phones.opened);
+    const book = await hub.db.kysely.withTables<BaseTables>().selectFrom('base.key_book').select('sealed').execute();
+    expect(book.length).toBeGreaterThan(10);
+    for (const b of book) expect(b.sealed).toMatch(/^~2\./);
+    expect(status.rotations.find((r) => r.scope === 'base:person')).toMatchObject({ toVersion: 2, finished: true });
     // A record sealed under the retired key (a load that started before the rotation) still opens.
     const people = await hub.catalog.get(PEOPLE);
     expect(people.recordCount).toBe(count);
