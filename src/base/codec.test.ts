@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fieldCipher, makeCitizenId, type SuiteName } from '../kernel/index.js';
 import type { SealingKeys } from '../records/index.js';
@@ -73,6 +74,31 @@ describe.each(['gm', 'intl'] as const)('the base codec (%s)', (suite) => {
       { subject, element: 'person_name', value: '张三' },
     ]);
     expect(opened).toEqual(['138 0000 1111', '张三']);
+  });
+
+  it('opens whatever it sealed, and seals two different values differently (property)', async () => {
+    const codec = await baseCodecs(keysOf(suite))('person');
+    const subject = codec.storedKey(A);
+    const value = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, value, async (x, y) => {
+        const [sx, sy] = codec.sealValues([
+          { subject, element: 'phone', value: x, norm: String(x) },
+          { subject, element: 'phone', value: y, norm: String(y) },
+        ]);
+        const opened = await codec.openValues([
+          { subject, element: 'phone', value: sx!.value },
+          { subject, element: 'phone', value: sy!.value },
+        ]);
+        expect(opened).toEqual([JSON.parse(JSON.stringify(x)), JSON.parse(JSON.stringify(y))]);
+        expect(sx!.value === sy!.value).toBe(JSON.stringify(x) === JSON.stringify(y));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses a value moved to another subject or element, or altered', async () => {

@@ -15,11 +15,12 @@ export interface LoadedRow {
 
 /**
  * A part of an absorb's stage: a table of its own, one row per subject — its key as the base
- * stores it (unique, and indexed), the key sealed for the key book (null unless keys are
- * sealed: codec.ts), its source row, and for each fed element i, `v<i>` the value (JSON), `n<i>` the form
- * compared (null when that is the value's own text) and `r<i>` why the element's validator
- * refuses it (null when valid) — a sealed element's value and form sealed. A row per subject rather than per value: a sixth of the rows to
- * copy and scan for the person resource, and the staged subjects are the table itself.
+ * stores it (unique, and indexed), the key sealed for the key book (null unless keys are sealed:
+ * codec.ts), its source row, and for each fed element i, `v<i>` the value (JSON), `n<i>` the
+ * form compared (null when that is the value's own text) and `r<i>` why the element's validator
+ * refuses it (null when valid); a sealed element's value and form are sealed. A row per subject
+ * rather than per value: a sixth of the rows to copy and scan for the person resource, and the
+ * staged subjects are the table itself.
  */
 export interface StagedChunk {
   table: RawBuilder<unknown>;
