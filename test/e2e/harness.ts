@@ -179,15 +179,14 @@ export async function login(
  * Waits until the page looks as it will stay: fonts loaded, no CSS animation or transition
  * running (antd's drawers and menus), and every chart canvas drawing the same pixels twice in a
  * row (ECharts animates on the canvas, out of reach of the Web Animations API).
+ * `timeout` bounds each of the two waits.
  */
-export async function settled(page: Page): Promise<void> {
+export async function settled(page: Page, timeout = 20_000): Promise<void> {
   // Strings, not functions: they run in the page, whose DOM types this Node project does not load.
   await page.evaluate('document.fonts.ready.then(() => undefined)');
   // Polled from here: waitForFunction would eval the string inside the page, which its CSP forbids.
   await expect
-    .poll(() => page.evaluate("document.getAnimations().every((a) => a.playState !== 'running')"), {
-      timeout: 20_000,
-    })
+    .poll(() => page.evaluate("document.getAnimations().every((a) => a.playState !== 'running')"), { timeout })
     .toBe(true);
   let before = '';
   await expect
@@ -202,7 +201,7 @@ export async function settled(page: Page): Promise<void> {
         before = now;
         return still;
       },
-      { interval: 250, timeout: 20_000 },
+      { interval: 250, timeout },
     )
     .toBe(true);
 }
