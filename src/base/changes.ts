@@ -3,6 +3,7 @@ import { lockBase } from './absorb.js';
 import type { BaseCodec } from './codec.js';
 import { plainKeys, plainOf } from './key-book.js';
 import { BASES } from './kinds.js';
+import { valuesOf } from './subjects.js';
 import type { BaseTables } from './tables.js';
 
 /** One subject as it changed in a county: its values now, or gone from there (moved, or left the base). */
@@ -46,10 +47,11 @@ export function changesIn(
       .orderBy('seq')
       .limit(limit)
       .execute();
-    const values = await valuesOfSubjects(
+    const values = await valuesOf(
       trx,
       codec,
       rows.filter((r) => !r.gone).map((r) => r.subject_key),
+      BASES[kind].elements,
     );
     const keys = await plainKeys(
       trx,
@@ -65,25 +67,4 @@ export function changesIn(
     }));
     return { changes, last: changes.at(-1)?.seq ?? after, more: rows.length === limit };
   });
-}
-
-async function valuesOfSubjects(db: Kysely<BaseTables>, codec: BaseCodec, keys: string[]) {
-  const bySubject = new Map<string, Record<string, unknown>>();
-  if (keys.length === 0) return bySubject;
-  const rows = await db
-    .selectFrom('base.value')
-    .select(['subject_key', 'element', 'value'])
-    .where('kind', '=', codec.kind)
-    .where('subject_key', 'in', keys)
-    .where('element', 'in', [...BASES[codec.kind].elements])
-    .execute();
-  const opened = await codec.openValues(
-    rows.map((r) => ({ subject: r.subject_key, element: r.element, value: r.value })),
-  );
-  rows.forEach((r, i) => {
-    const values = bySubject.get(r.subject_key) ?? {};
-    values[r.element] = opened[i];
-    bySubject.set(r.subject_key, values);
-  });
-  return bySubject;
 }

@@ -277,8 +277,8 @@ export class BaseService {
         const { keys: stored, total } = await memberKeys(this.db, rule, page, pageSize);
         const nameElement = rule.kind === 'person' ? 'person_name' : 'enterprise_name';
         const plain = await plainKeys(this.db, codec, stored);
-        const names = await valuesOf(this.db, codec, stored, nameElement);
-        const members = stored.map((k) => ({ key: plainOf(plain, k), name: names.get(k) }));
+        const names = await valuesOf(this.db, codec, stored, [nameElement]);
+        const members = stored.map((k) => ({ key: plainOf(plain, k), name: names.get(k)?.[nameElement] }));
         return { rule, keys: members.map((m) => m.key), members, total, nameElement };
       },
       mask: ({ rule, members, total, nameElement }) => ({

@@ -80,21 +80,32 @@ export async function readSubject(
   };
 }
 
-/** The value of one element for many subjects (by stored key; a page of label members shows their names), opened. */
+/**
+ * The values of some elements of many subjects (by stored key), opened, by subject and element:
+ * a page of label members shows their names, the data return every element of the base.
+ */
 export async function valuesOf(
   db: Kysely<BaseTables>,
   codec: BaseCodec,
-  stored: string[],
-  element: string,
-): Promise<Map<string, unknown>> {
-  if (stored.length === 0) return new Map();
+  stored: readonly string[],
+  elements: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const bySubject = new Map<string, Record<string, unknown>>();
+  if (stored.length === 0) return bySubject;
   const rows = await db
     .selectFrom('base.value')
-    .select(['subject_key', 'value'])
+    .select(['subject_key', 'element', 'value'])
     .where('kind', '=', codec.kind)
-    .where('element', '=', element)
     .where('subject_key', 'in', stored)
+    .where('element', 'in', elements)
     .execute();
-  const opened = await codec.openValues(rows.map((r) => ({ subject: r.subject_key, element, value: r.value })));
-  return new Map(rows.map((r, i) => [r.subject_key, opened[i]]));
+  const opened = await codec.openValues(
+    rows.map((r) => ({ subject: r.subject_key, element: r.element, value: r.value })),
+  );
+  rows.forEach((r, i) => {
+    const values = bySubject.get(r.subject_key) ?? {};
+    values[r.element] = opened[i];
+    bySubject.set(r.subject_key, values);
+  });
+  return bySubject;
 }
