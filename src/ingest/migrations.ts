@@ -1,5 +1,41 @@
 import type { ModuleMigrations } from '../db/index.js';
 
+/**
+ * The quoting reasons 009 rewrites: old key, new key, the new English, the old English as a
+ * pattern. Written out, not taken from the catalogue: a migration's SQL never changes.
+ */
+const UNQUOTED: ReadonlyArray<readonly [string, string, string, string]> = [
+  [
+    'id.division',
+    'id.divisionUnknown',
+    'the first 6 digits are not a division code',
+    '^division .* is not a division code$',
+  ],
+  ['id.checkDigit', 'id.checkDigitWrong', 'the check digit does not match', '^check digit should be .*, got .*$'],
+  ['id.birthDateMissing', 'id.birthDateNone', 'the birth date in it does not exist', '^birth date .* does not exist$'],
+  ['id.birthDateRange', 'id.birthDateOut', 'the birth date in it is out of range', '^birth date .* is out of range$'],
+  [
+    'credit.char',
+    'credit.charBad',
+    'has a character that is not allowed (no I, O, Z, S, V)',
+    '^character .* is not allowed \\(no I, O, Z, S, V\\)$',
+  ],
+  [
+    'credit.orgCode',
+    'credit.orgCodeWrong',
+    'the embedded organization code has a wrong check character',
+    '^embedded organization code .* has a wrong check character$',
+  ],
+  [
+    'credit.checkChar',
+    'credit.checkCharWrong',
+    'the check character does not match',
+    '^check character should be .*, got .*$',
+  ],
+  ['value.dateMissing', 'value.dateNone', 'the date does not exist', '^\\d{4}-\\d{2}-\\d{2} does not exist$'],
+  ['kernel.notDivision', 'value.notDivision', 'not a GB/T 2260 division code', '^.* is not a GB/T 2260 division code$'],
+];
+
 export const ingestMigrations: ModuleMigrations = {
   module: 'ingest',
   migrations: [
@@ -151,6 +187,17 @@ update ingest.job set error_code = 'KRN_INTERNAL', error_detail = '{"key":"inges
 update ingest.job set error_code = 'ING_STORAGE_FULL', error_detail = '{"key":"ingest.storageFull"}'
   where error like '% / the database ran out of storage space%';
 `,
+    },
+    {
+      id: '009-unquoted-reasons',
+      // A quarantined reason no longer quotes the cell it refuses (kernel/messages: unquoted):
+      // reasons stored before lose the quote — a citizen ID's birth date or check digit — and
+      // take the quote-free message. Rows from before 007 are known by their English text.
+      sql: UNQUOTED.map(
+        ([from, to, english, pattern]) => `
+update ingest.reject set reason_code = '${to}', reason_params = null, reason = '${english}'
+  where reason_code = '${from}' or (reason_code is null and reason ~ '${pattern}');`,
+      ).join(''),
     },
   ],
 };

@@ -1,7 +1,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checkValue, type Field, type Resource } from '../catalog/index.js';
 import type { RecordRow } from '../records/index.js';
-import { HubError, fieldProblem, keyOf, msg, type MessageKey, type Params } from '../kernel/index.js';
+import {
+  HubError,
+  english,
+  fieldProblem,
+  keyOf,
+  msg,
+  unquoted,
+  type Message,
+  type MessageKey,
+  type Params,
+} from '../kernel/index.js';
 import { matchColumns, type SavedMapping } from './mapping.js';
 
 /** Why a row was not loaded. `row` counts lines as a spreadsheet does: the header is row 1. */
@@ -44,10 +54,18 @@ export function validateRow(
   for (const [field, i] of mapping) {
     const checked = checkValue(field, cells[i]);
     if (checked.ok) doc[field.name] = checked.value;
-    else rejects.push({ row, field: field.name, reason: checked.reason, ...keyOf(checked.message) });
+    else rejects.push(rejectOf(row, field.name, unquoted(checked.message)));
   }
   return rejects.length > 0 ? { rejects } : { doc };
 }
+
+/** A refusal as the quarantine keeps it: quoting no part of the cell (messages/index.ts). */
+const rejectOf = (row: number, field: string, why: Message): Reject => ({
+  row,
+  field,
+  reason: english(why),
+  ...keyOf(why),
+});
 
 export interface ValidateProgress {
   rowsRead: number;

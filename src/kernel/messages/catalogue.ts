@@ -60,6 +60,11 @@ export const MESSAGES = {
   'id.checkDigit': { zh: '校验码应为 {expected}，实际为 {got}', en: 'check digit should be {expected}, got {got}' },
   'id.birthDateMissing': { zh: '出生日期 {date} 不存在', en: 'birth date {date} does not exist' },
   'id.birthDateRange': { zh: '出生日期 {date} 超出范围', en: 'birth date {date} is out of range' },
+  // The same refusals without the value they quote, for reasons that are stored (unquoted() below)
+  'id.divisionUnknown': { zh: '前 6 位不是行政区划代码', en: 'the first 6 digits are not a division code' },
+  'id.checkDigitWrong': { zh: '校验码不符', en: 'the check digit does not match' },
+  'id.birthDateNone': { zh: '其中的出生日期不存在', en: 'the birth date in it does not exist' },
+  'id.birthDateOut': { zh: '其中的出生日期超出范围', en: 'the birth date in it is out of range' },
   'credit.length': { zh: '须为 18 位', en: 'must be 18 characters' },
   'credit.char': {
     zh: '不允许字符 {char}（不使用 I、O、Z、S、V）',
@@ -73,6 +78,15 @@ export const MESSAGES = {
     zh: '校验码应为 {expected}，实际为 {got}',
     en: 'check character should be {expected}, got {got}',
   },
+  'credit.charBad': {
+    zh: '含有不允许的字符（不使用 I、O、Z、S、V）',
+    en: 'has a character that is not allowed (no I, O, Z, S, V)',
+  },
+  'credit.orgCodeWrong': {
+    zh: '其中的组织机构代码校验码错误',
+    en: 'the embedded organization code has a wrong check character',
+  },
+  'credit.checkCharWrong': { zh: '校验码不符', en: 'the check character does not match' },
   'value.tooLong': { zh: '超过 {max} 个字符', en: 'longer than {max} characters' },
   'value.notInCodeList': { zh: '不在代码表中（{codes}）', en: 'not in the code list ({codes})' },
   'value.notInteger': { zh: '不是整数', en: 'not an integer' },
@@ -81,6 +95,8 @@ export const MESSAGES = {
   'value.notBoolean': { zh: '不是“是/否”（true/false）', en: 'not true/false (是/否)' },
   'value.notDate': { zh: '不是日期（YYYY-MM-DD）', en: 'not a date (YYYY-MM-DD)' },
   'value.dateMissing': { zh: '日期 {date} 不存在', en: '{date} does not exist' },
+  'value.dateNone': { zh: '日期不存在', en: 'the date does not exist' },
+  'value.notDivision': { zh: '不是 GB/T 2260 行政区划代码', en: 'not a GB/T 2260 division code' },
   // files and uploads
   'file.notXlsx': { zh: '文件：不是 XLSX 工作簿', en: 'file: not an XLSX workbook' },
   'file.notZip': { zh: '文件：不是可读的 ZIP/XLSX 文件（{why}）', en: 'file: not a readable zip/XLSX file ({why})' },

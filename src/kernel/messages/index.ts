@@ -94,3 +94,26 @@ export function refuse(key: MessageKey, params?: Params): Refusal {
 export function keyOf(message: Message): { code: MessageKey; params?: Params } {
   return message.params === undefined ? { code: message.key } : { code: message.key, params: message.params };
 }
+
+/**
+ * Refusals that quote the value they refuse, and the same refusal without it. A reason that is
+ * stored (a load's quarantine) must not keep a piece of a citizen ID — its birth date, its check
+ * digit — in clear beside records that are sealed; the row and field say where to look.
+ */
+const QUOTE_FREE: Partial<Record<MessageKey, MessageKey>> = {
+  'id.division': 'id.divisionUnknown',
+  'id.checkDigit': 'id.checkDigitWrong',
+  'id.birthDateMissing': 'id.birthDateNone',
+  'id.birthDateRange': 'id.birthDateOut',
+  'credit.char': 'credit.charBad',
+  'credit.orgCode': 'credit.orgCodeWrong',
+  'credit.checkChar': 'credit.checkCharWrong',
+  'value.dateMissing': 'value.dateNone',
+  'kernel.notDivision': 'value.notDivision',
+};
+
+/** `message`, or its quote-free form when it quotes the value it refuses. */
+export function unquoted(message: Message): Message {
+  const free = QUOTE_FREE[message.key];
+  return free === undefined ? message : msg(free);
+}
