@@ -316,7 +316,10 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       grantedFields: async (org, resource) => (await share.grants.active(org, resource))?.fields ?? null,
       citizenIdOf: (actor) => access.citizenIdOf(actor),
       orgName,
+      box: keys.box('correction'),
     });
+    const sealedCorrections = await quality.sealAtRest();
+    if (sealedCorrections > 0) opts.logger?.info({ corrections: sealedCorrections }, 'corrections sealed at rest');
     const ingest = new IngestService(db, catalog, records, {
       checker: (resource, o) => quality.checker(resource, o),
       // A failed absorb is not lost: the worker's catch-up (below) absorbs what was missed.

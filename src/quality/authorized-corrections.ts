@@ -84,6 +84,11 @@ export class AuthorizedCorrections {
     return this.corrections.flagOverdue(now);
   }
 
+  /** Work that needs no caller: sealing the corrections of an earlier version, at start. */
+  sealAtRest(): Promise<number> {
+    return this.corrections.sealAtRest();
+  }
+
   /**
    * Corrections read through share's recorded read: a record key shown in clear (to its provider,
    * its reporter or its subject) is a read of that subject, one ledger entry each before the

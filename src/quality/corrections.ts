@@ -1,8 +1,10 @@
 import { checkValue, type CatalogService, type Field, type Resource, type TaskInbox } from '../catalog/index.js';
-import { json, type Database, type Kysely } from '../db/index.js';
+import type { Database, Kysely } from '../db/index.js';
 import { HubError, addWorkingDays, chinaDate, invalid, msg } from '../kernel/index.js';
+import type { SecretBox } from '../keys/index.js';
 import type { Ledger } from '../ledger/index.js';
 import type { RecordStore } from '../records/index.js';
+import { CorrectionBox } from './correction-box.js';
 import {
   mayView,
   toCorrection,
@@ -29,6 +31,8 @@ export interface CorrectionDeps {
   ledger: Pick<Ledger, 'append' | 'subjectTag'>;
   /** The fields an active grant lets the organization read of the resource; null without one. */
   grantedFields(consumerOrg: string, resourceCode: string): Promise<ReadonlySet<string> | null>;
+  /** Seals keys, values and notes at rest (the `correction` scope's data key). */
+  box: SecretBox;
   now: () => Date;
 }
 
@@ -69,12 +73,14 @@ type Action = 'report' | 'accept' | 'reject';
  */
 export class Corrections {
   private readonly db: Kysely<QualityTables>;
+  private readonly sealed: CorrectionBox;
 
   constructor(
     database: Database,
     private readonly deps: CorrectionDeps,
   ) {
     this.db = database.kysely.withTables<QualityTables>();
+    this.sealed = new CorrectionBox(deps.box);
   }
 
   /** Files a report; who `r` is and may report on is the permission layer's finding (AuthorizedCorrections). */
@@ -104,11 +110,16 @@ export class Corrections {
       .values({
         resource_code: resource.code,
         provider_org: resource.provider.code,
-        record_key: key,
+        ...(await this.sealed.seal({
+          record_key: key,
+          claimed_value: input.claimedValue.trim(),
+          proposed_value: proposed,
+          note: input.note?.trim() ?? '',
+          old_value: null,
+          new_value: null,
+        })),
+        subject_tag: this.tagOf(resource.code, key),
         field: field.name,
-        claimed_value: input.claimedValue.trim(),
-        proposed_value: proposed,
-        note: input.note?.trim() ?? '',
         reporter_kind: kind,
         reported_by: a.userId,
         reporter_org: kind === 'citizen' ? null : (a.org?.code ?? null),
@@ -118,12 +129,11 @@ export class Corrections {
         decided_at: null,
         decided_by: null,
         reject_reason: null,
-        old_value: null,
-        new_value: null,
         fix_days: null,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then((r) => this.sealed.open(r));
     await this.deps.tasks.open({
       org: row.provider_org,
       kind: 'correction.fix',
@@ -151,7 +161,7 @@ export class Corrections {
       state: 'accepted',
       decided_at: now,
       decided_by: a.username,
-      new_value: json(checked.value),
+      new_value: await this.sealed.value(checked.value),
       fix_days: fixDaysOf(row.filed_at, now),
     });
     let previous: unknown;
@@ -168,10 +178,11 @@ export class Corrections {
     }
     const done = await this.db
       .updateTable('quality.correction')
-      .set({ old_value: json(previous ?? null) })
+      .set({ old_value: await this.sealed.value(previous ?? null) })
       .where('id', '=', claimed.id)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then((r) => this.sealed.open(r));
     await this.closeTasks(id);
     return this.recorded(done, resource, 'accept', v);
   }
@@ -199,7 +210,7 @@ export class Corrections {
       state: 'accepted',
       decided_at: now,
       decided_by: v.actor.username,
-      new_value: json(value),
+      new_value: await this.sealed.value(value),
       fix_days: fixDaysOf(row.filed_at, now),
     });
     await this.closeTasks(row.id);
@@ -254,7 +265,7 @@ export class Corrections {
         eb.or([
           eb('reported_by', '=', viewer.actor.userId),
           ...(org ? [eb('provider_org', '=', org), eb('reporter_org', '=', org)] : []),
-          ...(viewer.citizenId ? [eb('record_key', '=', viewer.citizenId)] : []),
+          ...(viewer.citizenId ? [eb('subject_tag', '=', this.deps.ledger.subjectTag(viewer.citizenId))] : []),
         ]),
       );
     }
@@ -267,7 +278,8 @@ export class Corrections {
       .selectAll()
       .limit(PAGE_SIZE)
       .offset((page - 1) * PAGE_SIZE)
-      .execute();
+      .execute()
+      .then((r) => this.sealed.openAll(r));
     return { items: await this.describe(rows, viewer), total: Number(total), page, pageSize: PAGE_SIZE };
   }
 
@@ -366,7 +378,7 @@ export class Corrections {
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw new HubError('QLT_ALREADY_DECIDED', msg('quality.correctionDecidedMeanwhile', { id: row.id }));
-    return updated;
+    return this.sealed.open(updated);
   }
 
   private async closeTasks(id: number): Promise<void> {
@@ -387,8 +399,7 @@ export class Corrections {
       provider: row.provider_org,
       reporter: row.reporter_kind,
       state: row.state,
-      // A report naming no record is about no subject: it is tagged with the resource's code.
-      subject: this.deps.ledger.subjectTag(row.record_key === NO_RECORD ? row.resource_code : row.record_key),
+      subject: this.tagOf(row.resource_code, row.record_key),
       actor: a.username,
       org: a.org?.code ?? null,
       at: this.deps.now().toISOString(),
@@ -396,9 +407,43 @@ export class Corrections {
     return toCorrection(row, resource, viewer, chinaDate(this.deps.now()));
   }
 
+  /**
+   * Seals the corrections stored before they were sealed (quality migration 005), a batch at a
+   * time, when the hub starts and before it serves. Processes starting together share the work:
+   * a row is rewritten only while it is still unsealed. Returns how many this process sealed.
+   */
+  async sealAtRest(batch = 500): Promise<number> {
+    let sealed = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('quality.correction')
+        .selectAll()
+        .where('subject_tag', 'is', null)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) return sealed;
+      for (const r of rows) {
+        const done = await this.db
+          .updateTable('quality.correction')
+          .set({ ...(await this.sealed.seal(r)), subject_tag: this.tagOf(r.resource_code, r.record_key) })
+          .where('id', '=', r.id)
+          .where('subject_tag', 'is', null)
+          .executeTakeFirst();
+        sealed += Number(done.numUpdatedRows);
+      }
+    }
+  }
+
+  /** A report naming no record is about no subject: it is tagged with the resource's code. */
+  private tagOf(resourceCode: string, key: string): string {
+    return this.deps.ledger.subjectTag(key === NO_RECORD ? resourceCode : key);
+  }
+
   /** The correction, or 404 when it does not exist or is none of the caller's business. */
   private async visibleRow(viewer: Viewer, id: number): Promise<CorrectionRow> {
-    const row = await this.db.selectFrom('quality.correction').selectAll().where('id', '=', id).executeTakeFirst();
+    const stored = await this.db.selectFrom('quality.correction').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = stored && (await this.sealed.open(stored));
     if (!row || !mayView(viewer, row))
       throw new HubError('QLT_CORRECTION_NOT_FOUND', msg('quality.noCorrection', { id }));
     return row;

@@ -120,5 +120,17 @@ create trigger fixes_deleted after delete on quality.correction
   referencing old table as stale for each statement execute function quality.fixes_deleted();
 `,
     },
+    {
+      // Corrections sealed at rest (correction-box.ts): key, values and note are sealed, and a
+      // citizen's reports are found by the ledger's keyed tag of the key, not by the key. Rows
+      // from before have no tag: the hub seals them at its next start (Corrections.sealAtRest).
+      id: '005-sealed',
+      sql: `
+alter table quality.correction add column subject_tag text;
+drop index quality.correction_subject;
+create index correction_subject on quality.correction (subject_tag);
+create index correction_unsealed on quality.correction (id) where subject_tag is null;
+`,
+    },
   ],
 };

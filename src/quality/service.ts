@@ -129,6 +129,11 @@ export class QualityService {
     return this.corrections.flagOverdue(now);
   }
 
+  /** Seals the corrections an earlier version stored in clear (correction-box.ts); the hub calls it at start. */
+  sealAtRest(): Promise<number> {
+    return this.corrections.sealAtRest();
+  }
+
   /** Correction indicators per provider and city-wide (formulas in indicators.ts and docs/quality.md). */
   indicators(): Promise<QualityIndicators> {
     return correctionIndicators(this.db, chinaDate(this.now()), this.deps.orgName);

@@ -38,6 +38,8 @@ export type QualityTables = {
     new_value: unknown;
     /** Working days from filing to acceptance, set when accepted (fix-days.ts). */
     fix_days: number | null;
+    /** The ledger's keyed tag of the key (of the resource's code when it names no record); null: not yet sealed. */
+    subject_tag: string | null;
   };
   /** 整改时长 per providing department, kept by triggers on quality.correction (migration 004). */
   'quality.fix_tally': { provider_org: string; days: string | number; fixes: string | number };

@@ -59,6 +59,7 @@ describe.each(engines())('quality on $name', (engine) => {
       grantedFields: async (org, resource) => (await hub.share.grants.active(org, resource))?.fields ?? null,
       citizenIdOf: (actor) => hub.access.citizenIdOf(actor),
       orgName: async (code) => (await hub.access.listOrganizations()).find((o) => o.code === code)?.name,
+      box: hub.keys.box('correction'),
       now: () => clock,
     });
     person = await hub.catalog.get(PERSON);
@@ -279,6 +280,44 @@ describe.each(engines())('quality on $name', (engine) => {
       expect(list.items.map((c) => c.id)).toContain(report.id);
     },
   );
+
+  it.skipIf(engine.skip)('keeps a correction’s key, values and note sealed at rest (#15)', async () => {
+    const { rows } = await sql<{ text: string; subject_tag: string }>`
+      select row_to_json(c)::text as text, subject_tag from quality.correction c where id = ${accepted.id}`.execute(
+      hub.db.kysely,
+    );
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row!.subject_tag).toBe(hub.ledger.subjectTag(citizenId));
+    for (const plain of [citizenId, '张三丰', '户口簿']) expect(row!.text).not.toContain(plain);
+    expect(row!.text).toMatch(/"record_key":"dek:\d+:/);
+    expect(row!.text).toMatch(/"new_value":"dek:\d+:/);
+
+    // A correction an earlier version stored in clear is sealed at the next start, and reads the same.
+    const plain = { resource_code: PERSON, provider_org: 'JNGAJ', field: 'phone', reporter_kind: 'citizen' };
+    const { rows: legacy } = await sql<{ id: number }>`
+      insert into quality.correction (resource_code, provider_org, record_key, field, claimed_value, proposed_value,
+        note, reporter_kind, reported_by, filed_at, due_date)
+      values (${plain.resource_code}, ${plain.provider_org}, ${citizenId}, ${plain.field}, '13800000000',
+        '13900000000', '换号了', ${plain.reporter_kind}, ${actors.citizen!.userId}, ${clock}, '2026-09-04')
+      returning id`.execute(hub.db.kysely);
+    const id = legacy[0]!.id;
+    expect(await quality.sealAtRest()).toBe(1);
+    expect(await quality.sealAtRest()).toBe(0);
+    const { rows: after } = await sql<{ text: string }>`
+      select row_to_json(c)::text as text from quality.correction c where id = ${id}`.execute(hub.db.kysely);
+    for (const clear of [citizenId, '13800000000', '13900000000', '换号了'])
+      expect(after[0]!.text).not.toContain(clear);
+    expect(await quality.get(as('citizen'), id)).toMatchObject({
+      key: citizenId,
+      claimedValue: '13800000000',
+      proposedValue: '13900000000',
+      note: '换号了',
+    });
+    expect((await quality.list(as('citizen'))).items.map((c) => c.id)).toContain(id);
+    // The indicators below count this module's own corrections.
+    await sql`delete from quality.correction where id = ${id}`.execute(hub.db.kysely);
+  });
 
   it.skipIf(engine.skip)('takes reports only from those entitled, with valid values', async () => {
     const someone = String(people.find((p) => p.citizen_id !== citizenId)!.citizen_id);
