@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import { HubError, msg, type Language } from '../kernel/index.js';
 import type { Ranking, RankingFlag } from './ranking.js';
 import type { IndicatorValue } from './service.js';
@@ -42,12 +41,14 @@ const FLAGS: Record<RankingFlag, { zh: string; en: string }> = {
  * The printable monthly report (月度报告): the city's indicators against their targets and the
  * department ranking with its flags, as an A4 PDF (pdfkit, the CJK font embedded as a subset).
  */
-export function monthlyReport(
+export async function monthlyReport(
   input: { month: string; indicators: IndicatorValue[]; ranking: Ranking; language: Language; now: Date },
   fontPath = process.env.QDH_CJK_FONT ?? DEFAULT_CJK_FONT,
 ): Promise<Buffer> {
   if (!existsSync(fontPath)) throw new HubError('CKP_NO_FONT', msg('cockpit.noFont', { path: fontPath }));
   const lang = input.language === 'en' ? 'en' : 'zh';
+  // pdfkit (and its font engine), loaded on first use: a fifth of a second of every process's start.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: `${TEXT.title[lang]} ${input.month}` } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

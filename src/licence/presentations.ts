@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import { decodeProtectedHeader } from 'jose';
 import type { Actor } from '../access/index.js';
 import { showKey } from '../base/index.js';
@@ -111,6 +110,7 @@ export class Presentations {
     // The SM2 countersignature of the token (GB/T 32918) rides along for domestic verifiers.
     const sm2 = await this.deps.keys.signSm2(row.issuer_org, token);
     const url = `${opts.verifyUrl}?token=${token}&sm2=${sm2.signature}`;
+    const { default: QRCode } = await import('qrcode');
     const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
     const expiresAt = new Date(claims.exp * 1000).toISOString();
     await this.deps.ledger.append({

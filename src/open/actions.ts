@@ -389,7 +389,7 @@ export class CkanActions {
 
   private async datastoreSql(p: Read, ctx: ActionContext) {
     const text = p.required('sql');
-    const parsed = parseSelect(text);
+    const parsed = await parseSelect(text);
     const { dataset, application } = await this.dataOf(parsed.table, ctx).catch((e: unknown) => {
       if (isHubError(e) && e.code === 'OPN_APPLICATION_EXPIRED') throw e;
       throw new HubError('OPN_SQL_INVALID', msg('open.noResource', { id: parsed.table.slice(0, 100) }));

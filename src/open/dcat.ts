@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import scribe from '@graphy/content.xml.scribe';
-import jsonld from 'jsonld';
 import N3, { type Quad } from 'n3';
 import type { OpenDataset } from './datasets.js';
 import { DISTRIBUTIONS } from './ids.js';
@@ -166,6 +165,8 @@ export async function writeRdf(unsorted: Quad[], format: RdfFormat): Promise<str
   if (format === 'ttl') return n3Text(quads, 'text/turtle', PREFIXES);
   if (format === 'rdf') return xmlText(quads);
   const nquads = await n3Text(quads, 'application/n-quads', {});
+  // jsonld.js (and its HTTP client), loaded on first use: most processes never write JSON-LD.
+  const { default: jsonld } = await import('jsonld');
   const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
   const context = Object.fromEntries(Object.entries(NS).filter(([k]) => k !== 'rdf'));
   return JSON.stringify(await jsonld.compact(expanded, context), null, 1);

@@ -1,8 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { stringify as stringifySync } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Field } from '../catalog/index.js';
-import { neutralizeCsvCell } from '../kernel/index.js';
+import { excel, neutralizeCsvCell } from '../kernel/index.js';
 import type { Distribution } from './ids.js';
 
 type Rows = AsyncIterable<Array<Record<string, unknown>>>;
@@ -82,6 +81,7 @@ async function* jsonOf(batches: Rows): AsyncGenerator<string> {
 function xlsxOf(fields: readonly Field[], batches: Rows): Readable {
   const out = new PassThrough();
   void (async () => {
+    const ExcelJS = await excel();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
     const sheet = workbook.addWorksheet('data');
     sheet.addRow(fields.map((f) => f.label)).commit();

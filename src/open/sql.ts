@@ -1,4 +1,4 @@
-import sqlParser from 'node-sql-parser';
+import type { Parser } from 'node-sql-parser';
 import { HubError, msg } from '../kernel/index.js';
 import type { Comparison, Condition, Scalar } from '../records/index.js';
 
@@ -25,15 +25,18 @@ export interface ParsedSelect {
   offset: number;
 }
 
-const parser = new sqlParser.Parser();
+/** node-sql-parser, made on first use: loading it is a quarter second of every process's start. */
+let parser: Promise<Parser> | undefined;
+const sqlParser = () => (parser ??= import('node-sql-parser').then((m) => new m.default.Parser()));
 const MAX_SQL = 10_000;
 
 const invalid = (what: string) => new HubError('OPN_SQL_INVALID', msg('open.sqlUnsupported', { what }));
 
 type Node = { type?: string; [k: string]: unknown };
 
-export function parseSelect(text: string): ParsedSelect {
+export async function parseSelect(text: string): Promise<ParsedSelect> {
   if (text.length > MAX_SQL) throw new HubError('OPN_SQL_INVALID', msg('open.badText', { max: MAX_SQL }));
+  const parser = await sqlParser();
   let ast: unknown;
   try {
     ast = parser.astify(text, { database: 'PostgresQL' });
