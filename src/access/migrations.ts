@@ -167,5 +167,16 @@ create index enterprise_agent_user_live on access.enterprise_agent (agent_user) 
 alter table access.organization add column purposes text[];
 `,
     },
+    {
+      id: '008-sealed-citizen-ids',
+      // #15: a citizen account's ID is kept sealed and found by its keyed tag (citizen-ids.ts).
+      // IDs stored in clear before have no tag: the hub seals them when it starts.
+      sql: `
+alter table access.user alter column citizen_id type text;
+alter table access.user add column citizen_tag text;
+create index user_citizen_tag on access.user (citizen_tag);
+create index user_citizen_unsealed on access.user (id) where citizen_id is not null and citizen_tag is null;
+`,
+    },
   ],
 };

@@ -18,6 +18,7 @@ import { Accounts } from './accounts.js';
 import type { EnterpriseAuthority } from './enterprise-authority.js';
 import { Enterprises } from './enterprises.js';
 import { passwordBreaks, PASSWORD_RULES } from './password-rules.js';
+import { CitizenIds, type LookupKey } from './citizen-ids.js';
 import { loadOrCreateSecret, type SecretSeal } from './secrets.js';
 import { Sessions } from './sessions.js';
 import { ROLES, type AccessTables, type OrgKind, type Role } from './tables.js';
@@ -100,6 +101,7 @@ export class AccessService {
     private readonly tokenKey: Uint8Array,
     private readonly now: () => Date,
     private readonly secretSeal: SecretSeal | undefined,
+    private readonly citizenIds: CitizenIds,
   ) {
     this.db = database.kysely.withTables<AccessTables>();
     this.throttle = new LoginThrottle(this.db, now);
@@ -111,12 +113,35 @@ export class AccessService {
   /** `now` is the clock of tokens and of the login throttle (tests move it). */
   static async open(
     database: Database,
-    opts: { now?: (() => Date) | undefined; secrets?: SecretSeal | undefined } = {},
+    opts: { now?: (() => Date) | undefined; secrets: SecretSeal; lookup: LookupKey },
   ): Promise<AccessService> {
     const key = await loadOrCreateSecret(database.kysely.withTables<AccessTables>(), 'token-hs256', 32, opts.secrets);
-    const service = new AccessService(database, key, opts.now ?? (() => new Date()), opts.secrets);
+    const ids = new CitizenIds(opts.secrets, opts.lookup);
+    const service = new AccessService(database, key, opts.now ?? (() => new Date()), opts.secrets, ids);
+    await service.sealCitizenIds();
     await listenForRevocations(database, [service.sessions.cache, service.apiKeyCache]);
     return service;
+  }
+
+  /**
+   * Seals the citizen IDs an earlier version stored in clear, before the hub serves. Processes
+   * starting together share the work: an ID is rewritten only while it is still untagged.
+   */
+  private async sealCitizenIds(): Promise<void> {
+    const rows = await this.db
+      .selectFrom('access.user')
+      .select(['id', 'citizen_id'])
+      .where('citizen_id', 'is not', null)
+      .where('citizen_tag', 'is', null)
+      .execute();
+    for (const r of rows) {
+      await this.db
+        .updateTable('access.user')
+        .set(await this.citizenIds.stored(await this.citizenIds.open(r.citizen_id)))
+        .where('id', '=', r.id)
+        .where('citizen_tag', 'is', null)
+        .execute();
+    }
   }
 
   /** A named secret shared by every process of the hub (created on first use), e.g. the watermark key. */
@@ -221,7 +246,7 @@ export class AccessService {
         password_hash: await hash(input.password),
         org_id: org?.id ?? null,
         roles: input.roles,
-        citizen_id: citizenId,
+        ...(await this.citizenIds.stored(citizenId)),
         must_change_password: input.mustChangePassword ?? false,
       })
       .returning('id')
@@ -288,7 +313,7 @@ export class AccessService {
     const row = await this.db
       .selectFrom('access.user')
       .select('id')
-      .where('citizen_id', '=', citizenId)
+      .where('citizen_tag', '=', await this.citizenIds.tag(citizenId))
       .executeTakeFirst();
     return row?.id ?? null;
   }
@@ -300,7 +325,7 @@ export class AccessService {
       .select('citizen_id')
       .where('id', '=', actor.userId)
       .executeTakeFirst();
-    return row?.citizen_id ?? null;
+    return this.citizenIds.open(row?.citizen_id ?? null);
   }
 
   /** How the actor may act for the enterprise of this credit code: as its legal representative, as an agent within an appointment (purposes it covers, null = any; until when), or not at all. */
@@ -401,7 +426,7 @@ export class AccessService {
           ...(patch.displayName !== undefined && { display_name: patch.displayName }),
           ...(patch.orgId !== undefined && { org_id: patch.orgId }),
           ...(patch.roles !== undefined && { roles: patch.roles }),
-          ...(patch.citizenId !== undefined && { citizen_id: patch.citizenId }),
+          ...(patch.citizenId !== undefined && (await this.citizenIds.stored(patch.citizenId))),
         })
         .where('id', '=', userId)
         .execute();

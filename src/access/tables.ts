@@ -26,7 +26,10 @@ export type AccessTables = {
     password_hash: string;
     org_id: number | null;
     roles: Role[];
+    /** Sealed (citizen-ids.ts); in clear only in a database an earlier version wrote, until the hub starts. */
     citizen_id: string | null;
+    /** The keyed tag of the citizen ID, by which an account is found. */
+    citizen_tag: string | null;
     disabled: Generated<boolean>;
     must_change_password: Generated<boolean>;
     created_at: Generated<Date>;

@@ -256,7 +256,11 @@ export async function openHub(opts: OpenHubOptions): Promise<Hub> {
       generate: opts.generateKek,
       logger: opts.logger,
     });
-    const access = await AccessService.open(db, { now: opts.now, secrets: keys.box('access') });
+    const access = await AccessService.open(db, {
+      now: opts.now,
+      secrets: keys.box('access'),
+      lookup: () => keys.lookup('access'),
+    });
     const ledger = await openLedger(db, { headIntervalMs: opts.headIntervalMs ?? 2000, secrets: keys.box('ledger') });
     const officers = new OfficerService(db);
     const oidc = oidcConfig && (await OidcLogin.open(oidcConfig, { database: db, access, ledger, now: opts.now }));

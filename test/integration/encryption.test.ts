@@ -271,9 +271,27 @@ describe.each(engines())('encryption at rest on $name', (engine) => {
     await hub.ledger.append(probe('after the rotations'));
     // A head signed now, with the private key opened from its sealed form.
     expect((await hub.ledger.latestHead()).treeSize).toBe(await hub.ledger.size());
+    // A citizen account's ID is sealed and found by its tag; one an earlier version kept in clear is sealed at start.
+    const citizen = await hub.access.actorOf('citizen');
+    const id = (await hub.access.citizenIdOf(citizen))!;
+    const account = async () =>
+      (
+        await sql<{ citizen_id: string; citizen_tag: string | null }>`
+          select citizen_id, citizen_tag from access.user where id = ${citizen.userId}`.execute(hub.db.kysely)
+      ).rows[0]!;
+    expect((await account()).citizen_id).toMatch(/^dek:\d+:/);
+    expect(await hub.access.userBoundTo(id.toLowerCase())).toBe(citizen.userId);
+    await sql`update access.user set citizen_id = ${id}, citizen_tag = null where id = ${citizen.userId}`.execute(
+      hub.db.kysely,
+    );
     await reopen([K2]);
     expect(hub.ledger.publicKey()).toEqual(key);
     expect((await verifyLedger(hub.db.kysely.withTables<LedgerTables>())).ok).toBe(true);
+    const resealed = await account();
+    expect(resealed.citizen_id).toMatch(/^dek:\d+:/);
+    expect(resealed.citizen_tag).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hub.access.citizenIdOf(citizen)).toBe(id);
+    expect(await hub.access.userBoundTo(id)).toBe(citizen.userId);
   });
 
   it.skipIf(engine.skip)('fails loudly on a tampered ciphertext rather than answer with something else', async () => {
