@@ -18,13 +18,22 @@ export async function plainKeys(
   if (!codec.keySealed) return new Map(stored.map((k) => [k, k]));
   const unique = [...new Set(stored)];
   if (unique.length === 0) return new Map();
+  return codec.openKeys(await bookEntries(db, codec.kind, unique));
+}
+
+/** The key book's sealed IDs of these stored keys (none empty), by stored key. */
+export async function bookEntries(
+  db: Kysely<BaseTables>,
+  kind: BaseKind,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
   const rows = await db
     .selectFrom('base.key_book')
     .select(['key', 'sealed'])
-    .where('kind', '=', codec.kind)
-    .where('key', 'in', unique)
+    .where('kind', '=', kind)
+    .where('key', 'in', keys)
     .execute();
-  return codec.openKeys(new Map(rows.map((r) => [r.key, r.sealed])));
+  return new Map(rows.map((r) => [r.key, r.sealed]));
 }
 
 /** The plain key of a stored one, from a map `plainKeys` made: a key the book lacks stays as stored. */

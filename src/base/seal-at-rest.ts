@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from '../db/index.js';
 import { lockBase } from './absorb.js';
 import type { BaseCodec } from './codec.js';
-import type { BaseCodecs } from './key-book.js';
+import { bookEntries, type BaseCodecs } from './key-book.js';
 import type { BaseKind } from './kinds.js';
 import type { BaseTables } from './tables.js';
 
@@ -142,15 +142,10 @@ export async function resealBase(
 }
 
 async function resealBook(trx: Transaction<BaseTables>, codec: BaseCodec, keys: string[]) {
-  const rows = await trx
-    .selectFrom('base.key_book')
-    .select(['key', 'sealed'])
-    .where('kind', '=', codec.kind)
-    .where('key', 'in', keys)
-    .execute();
-  const stale = rows.filter((r) => codec.isStale(r.sealed));
-  if (stale.length === 0) return;
-  const resealed = await codec.resealKeys(new Map(stale.map((r) => [r.key, r.sealed])));
+  const entries = await bookEntries(trx, codec.kind, keys);
+  const stale = new Map([...entries].filter(([, sealed]) => codec.isStale(sealed)));
+  if (stale.size === 0) return;
+  const resealed = await codec.resealKeys(stale);
   const tuples = [...resealed].map(([key, sealed]) => sql`(${key}::text, ${sealed}::text)`);
   await sql`update base.key_book as t set sealed = v.sealed from (values ${sql.join(tuples)}) as v(key, sealed)
     where t.kind = ${codec.kind} and t.key = v.key`.execute(trx);
